@@ -1,0 +1,5 @@
+import sys
+
+from gateaudit.cli import main
+
+sys.exit(main())

@@ -1,0 +1,812 @@
+"""Values of expressions, where the configuration alone decides them; `Unknown` where it does not.
+
+Values are plain Python: str, int, float, bool, None, list, dict, and `Unknown` (possibly nested inside
+lists and dicts). A definite error (a missing map key, a wrong type) inside `try()` moves on to the next
+argument; anywhere else it becomes an Unknown that says what went wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .expr import (
+    BinaryOp,
+    Call,
+    Conditional,
+    Expr,
+    ForExpr,
+    GetAttr,
+    Index,
+    Literal,
+    ObjectExpr,
+    Splat,
+    Template,
+    Traversal,
+    TupleExpr,
+    UnaryOp,
+    Unsupported,
+    walk,
+)
+from .model import Block, Location, Module, Reference, Scope, Unknown, contains_unknown
+from .parse import SyntaxBlock
+
+MAX_INSTANCES = 1000  # count/for_each beyond this is not expanded: the block is judged once, as unknown
+_BUILTIN_ROOTS = {"var", "local", "module", "data", "count", "each", "path", "terraform", "self", "ephemeral"}
+
+
+class EvalError(Exception):
+    """A definite error in an expression: Terraform itself would reject it."""
+
+
+def evaluate(expr: Expr, scope: Scope) -> Any:
+    try:
+        return _eval(expr, scope)
+    except EvalError as error:
+        return Unknown(f"cannot evaluate: {error}")
+    except RecursionError:
+        return Unknown("expression nested too deeply to evaluate")
+
+
+def _unknown_in(*values: Any) -> Unknown | None:
+    """The first Unknown among values (looking inside lists and maps), with every ref merged."""
+    found = [v for v in _unknowns(values)]
+    if not found:
+        return None
+    refs = tuple(dict.fromkeys(r for u in found for r in u.refs))
+    return Unknown(found[0].reason, refs)
+
+
+def _unknowns(value: Any) -> Iterator[Unknown]:
+    if isinstance(value, Unknown):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _unknowns(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _unknowns(item)
+
+
+def _eval(expr: Expr, scope: Scope) -> Any:
+    match expr:
+        case Literal(value=value):
+            return value
+        case Template(parts=parts):
+            return _template(parts, scope)
+        case Traversal():
+            return _traversal(expr, scope)
+        case Call():
+            return _call(expr, scope)
+        case Conditional(condition=condition, if_true=if_true, if_false=if_false):
+            decided = _eval(condition, scope)
+            if isinstance(decided, Unknown):
+                yes, no = _eval(if_true, scope), _eval(if_false, scope)
+                if not contains_unknown(yes) and yes == no:
+                    return yes
+                return Unknown(f"depends on a condition that cannot be decided ({decided.reason})", decided.refs)
+            if not isinstance(decided, bool):
+                raise EvalError(f"a condition must be true or false, not {_show(decided)}")
+            return _eval(if_true if decided else if_false, scope)
+        case TupleExpr(items=items):
+            return [_eval(item, scope) for item in items]
+        case ObjectExpr(items=items):
+            result: dict[str, Any] = {}
+            for key_expr, value_expr in items:
+                key = _eval(key_expr, scope)
+                if isinstance(key, Unknown):
+                    return Unknown(f"an object key is unknown ({key.reason})", key.refs)
+                result[_to_string(key)] = _eval(value_expr, scope)
+            return result
+        case BinaryOp(op=op, left=left, right=right):
+            return _binary(op, _eval(left, scope), _eval(right, scope))
+        case UnaryOp(op=op, operand=operand):
+            value = _eval(operand, scope)
+            if isinstance(value, Unknown):
+                return value
+            if op == "!":
+                if not isinstance(value, bool):
+                    raise EvalError(f"! needs a bool, not {_show(value)}")
+                return not value
+            return -_number(value)
+        case ForExpr():
+            return _for(expr, scope)
+        case Unsupported(what=what):
+            return Unknown(f"{what} is not evaluated by gateaudit")
+    raise EvalError(f"unsupported expression {type(expr).__name__}")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a bool"
+    if isinstance(value, int | float):
+        return "a number"
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a map"
+    return type(value).__name__
+
+
+def _to_string(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    raise EvalError(f"cannot use {_show(value)} as a string")
+
+
+def _number(value: Any) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise EvalError(f"expected a number, not {_show(value)}")
+    if isinstance(value, str):
+        try:
+            return int(value) if re.fullmatch(r"-?\d+", value) else float(value)
+        except ValueError:
+            raise EvalError(f"{value!r} is not a number") from None
+    return value
+
+
+def _template(parts: tuple, scope: Scope) -> Any:
+    text: list[str] = []
+    unknowns: list[Unknown] = []
+    for part in parts:
+        if isinstance(part, str):
+            text.append(part)
+            continue
+        value = _eval(part, scope)
+        if isinstance(value, Unknown):
+            unknowns.append(value)
+            text.append("${" + (value.refs[0] if value.refs else "?") + "}")
+        elif value is None:
+            raise EvalError("a template cannot include null")
+        else:
+            text.append(_to_string(value))
+    if unknowns:
+        refs = tuple(dict.fromkeys(r for u in unknowns for r in u.refs))
+        return Unknown(unknowns[0].reason, refs, partial="".join(text))
+    return "".join(text)
+
+
+# --------------------------------------------------------------------------------------- references
+
+
+def _traversal(expr: Traversal, scope: Scope) -> Any:
+    if not isinstance(expr.root, str):
+        return _apply_steps(_eval(expr.root, scope), expr.steps, scope, "expression")
+    root = expr.root
+    if root in scope.bindings:
+        return _apply_steps(scope.bindings[root], expr.steps, scope, root)
+    steps = expr.steps
+    name = steps[0].name if steps and isinstance(steps[0], GetAttr) else None
+    module = scope.module
+    if root == "var" and name:
+        return _apply_steps(variable_value(module, name), steps[1:], scope, f"var.{name}")
+    if root == "local" and name:
+        return _apply_steps(local_value(module, name), steps[1:], scope, f"local.{name}")
+    if root == "module" and name:
+        return _module_output(module, name, steps[1:], scope)
+    if root in ("count", "each"):
+        return Unknown(f"{expr.dotted()} is used outside a block with {'count' if root == 'count' else 'for_each'}")
+    if root == "path" and name:
+        if name == "module":
+            return module.display_dir
+        if name == "root":
+            root_module = module
+            while root_module.parent is not None:
+                root_module = root_module.parent
+            return root_module.display_dir
+        return Unknown(f"path.{name} depends on where Terraform runs")
+    if root == "terraform":
+        return Unknown(f"{expr.dotted()} is chosen when Terraform runs")
+    if root == "self":
+        return Unknown("self is only known while provisioning")
+    if root in ("data", "ephemeral") and len(steps) >= 2 and isinstance(steps[1], GetAttr) and name:
+        return _resource_value(module, root, name, steps[1].name, steps[2:], scope)
+    if root not in _BUILTIN_ROOTS and name:
+        return _resource_value(module, "resource", root, name, steps[1:], scope)
+    return Unknown(f"{expr.dotted()} is not a reference gateaudit can resolve")
+
+
+def variable_value(module: Module, name: str) -> Any:
+    """A variable's value: the module call's input, else tfvars (root), else its default."""
+    key = ("var", name)
+    if key in module.cache:
+        return module.cache[key]
+    module.cache[key] = Unknown(f"var.{name} refers to itself")
+    module.cache[key] = value = _variable_value(module, name)
+    return value
+
+
+def _variable_value(module: Module, name: str) -> Any:
+    declared = module.variables.get(name)
+    display = module.address(f"var.{name}")
+    if declared is None:
+        return Unknown(f"{display} is not declared")
+    if module.call is not None:
+        given = module.call.get(name)
+        if given is not None:
+            value = given.value
+            return _retag(value, display) if isinstance(value, Unknown) else value
+    elif name in module.variable_values:
+        set_in = module.variable_values[name]
+        return _eval(set_in.attribute.expr, Scope(module, {}))
+    default = declared.get("default")
+    if default is not None:
+        return default.value
+    if module.call is not None:
+        return Unknown(f"{display} is not set by the module call and has no default", (display,))
+    return Unknown(f"{display} has no value (no default, no tfvars)", (display,))
+
+
+def _retag(value: Unknown, name: str) -> Unknown:
+    return Unknown(value.reason, (*value.refs, name) if name not in value.refs else value.refs, value.partial)
+
+
+def local_value(module: Module, name: str) -> Any:
+    key = ("local", name)
+    if key in module.cache:
+        return module.cache[key]
+    attribute = module.locals.get(name)
+    if attribute is None:
+        return Unknown(f"{module.address('local.' + name)} is not declared")
+    module.cache[key] = Unknown(f"local.{name} refers to itself")
+    module.cache[key] = value = _eval(attribute.expr, Scope(module, {}))
+    return value
+
+
+def _module_output(module: Module, name: str, steps: tuple, scope: Scope) -> Any:
+    child = module.children.get(name)
+    if child is None:
+        return Unknown(f"module.{name} is not loaded (not a local module)", (f"module.{name}",))
+    if not steps or not isinstance(steps[0], GetAttr):
+        return Unknown(f"module.{name} used as a whole object is not evaluated")
+    output = child.outputs.get(steps[0].name)
+    if output is None:
+        return Unknown(f"module.{name} has no output {steps[0].name!r}")
+    return _apply_steps(output.value("value"), steps[1:], scope, f"module.{name}.{steps[0].name}")
+
+
+def _resource_value(module: Module, kind: str, type_: str, name: str, steps: tuple, scope: Scope) -> Any:
+    instances = module.resources.get((kind, type_, name))
+    prefix = "data." if kind == "data" else "ephemeral." if kind == "ephemeral" else ""
+    address = module.address(f"{prefix}{type_}.{name}")
+    if instances is None:
+        return Unknown(f"{address} is not declared in this module", (address,))
+    if steps and isinstance(steps[0], Index):
+        key = _eval(steps[0].key, scope)
+        if isinstance(key, Unknown):
+            return Unknown(f"the instance key of {address} is unknown ({key.reason})", (address, *key.refs))
+        chosen = [b for b in instances if b.instance_key == key]
+        if not chosen:
+            if instances[0].expansion is not None:
+                return Unknown(f"{address}[{_show_key(key)}]: {instances[0].expansion.reason}", (address,))
+            raise EvalError(f"{address} has no instance {_show_key(key)}")
+        return _instance_value(chosen[0], steps[1:], scope)
+    if steps and isinstance(steps[0], Splat):
+        return [_instance_value(b, steps[1:], scope) for b in instances]
+    if len(instances) == 1 and instances[0].instance_key is None:
+        return _instance_value(instances[0], steps, scope)
+    return Unknown(f"{address} has several instances; index it", (address,))
+
+
+def _show_key(key: Any) -> str:
+    return f'"{key}"' if isinstance(key, str) else str(key)
+
+
+def _instance_value(block: Block, steps: tuple, scope: Scope) -> Any:
+    if not steps or not isinstance(steps[0], GetAttr):
+        return Unknown(f"{block.address} used as a whole object is not evaluated", (block.address,))
+    attribute = steps[0].name
+    computed = PLAN_TIME_ATTRIBUTES.get((block.kind, block.type, attribute))
+    if computed is not None:
+        value = computed(block)
+    elif block.has(attribute):
+        value = block.value(attribute)
+    elif block.blocks(attribute):
+        value = [{a.name: a.value for a in nested.attributes.values()} for nested in block.blocks(attribute)]
+    else:
+        ref = f"{block.address}.{attribute}"
+        when = "read" if block.kind == "data" else "opened" if block.kind == "ephemeral" else "applied"
+        return Unknown(f"{ref} is known only after {block.address} is {when}", (ref,))
+    return _apply_steps(value, steps[1:], scope, f"{block.address}.{attribute}")
+
+
+def _apply_steps(value: Any, steps: tuple, scope: Scope, where: str) -> Any:
+    for position, step in enumerate(steps):
+        if isinstance(value, Unknown):
+            return value
+        if isinstance(step, Splat):
+            if value is None:
+                value = []
+            items = value if isinstance(value, list) else [value]
+            return [_apply_steps(item, steps[position + 1 :], scope, where) for item in items]
+        if isinstance(step, GetAttr):
+            if not isinstance(value, dict):
+                raise EvalError(f"{where} is {_show(value)}; it has no attribute {step.name!r}")
+            if step.name not in value:
+                raise EvalError(f"{where} has no attribute {step.name!r}")
+            value = value[step.name]
+            where = f"{where}.{step.name}"
+            continue
+        key = _eval(step.key, scope)
+        if isinstance(key, Unknown):
+            return Unknown(f"an index into {where} is unknown ({key.reason})", key.refs)
+        if isinstance(value, list):
+            index = _number(key)
+            if not isinstance(index, int) or not 0 <= index < len(value):
+                raise EvalError(f"index {key} is out of range for {where}")
+            value = value[index]
+        elif isinstance(value, dict):
+            if _to_string(key) not in value:
+                raise EvalError(f"{where} has no key {_show_key(key)}")
+            value = value[_to_string(key)]
+        else:
+            raise EvalError(f"{where} is {_show(value)}; it cannot be indexed")
+        where = f"{where}[{_show_key(key)}]"
+    return value
+
+
+def references(expr: Expr, scope: Scope) -> tuple[Reference, ...]:
+    """The blocks an expression refers to, followed through variables, locals and module outputs."""
+    found: dict[tuple[int, str | None], Reference] = {}
+    _collect_references(expr, scope, found, set())
+    return tuple(found.values())
+
+
+def _collect_references(expr: Expr, scope: Scope, found: dict, visiting: set) -> None:
+    for node in walk(expr):
+        if not isinstance(node, Traversal) or not isinstance(node.root, str):
+            continue
+        root, steps = node.root, node.steps
+        if root in scope.bindings and root not in _BUILTIN_ROOTS:
+            continue
+        names = [s.name if isinstance(s, GetAttr) else None for s in steps]
+        module = scope.module
+        if root == "var" and names and names[0]:
+            _follow_variable(module, names[0], found, visiting)
+        elif root == "local" and names and names[0]:
+            key = ("local", id(module), names[0])
+            attribute = module.locals.get(names[0])
+            if attribute is not None and key not in visiting:
+                visiting.add(key)
+                _collect_references(attribute.expr, Scope(module, {}), found, visiting)
+        elif root == "module" and len(names) >= 2 and names[0] and names[1]:
+            child = module.children.get(names[0])
+            output = child.outputs.get(names[1]) if child else None
+            key = ("output", id(child), names[1])
+            if output is not None and output.has("value") and key not in visiting:
+                visiting.add(key)
+                _collect_references(output.get("value").expr, Scope(child, {}), found, visiting)
+        elif root in ("data", "ephemeral") and len(names) >= 2 and names[0] and names[1]:
+            attribute = names[2] if len(names) > 2 else None
+            _add_instances(module, root, names[0], names[1], steps[2:3], attribute, scope, found)
+        elif root not in _BUILTIN_ROOTS and names and names[0]:
+            rest = steps[1:]
+            attribute = next((s.name for s in rest if isinstance(s, GetAttr)), None)
+            _add_instances(module, "resource", root, names[0], rest[:1], attribute, scope, found)
+
+
+def _follow_variable(module: Module, name: str, found: dict, visiting: set) -> None:
+    key = ("var", id(module), name)
+    if key in visiting:
+        return
+    visiting.add(key)
+    declared = module.variables.get(name)
+    if declared is not None:
+        found.setdefault((id(declared), None), Reference(declared, None))
+    if module.call is not None and module.call.has(name) and module.parent is not None:
+        _collect_references(module.call.get(name).expr, module.call.scope, found, visiting)
+
+
+def _add_instances(module: Module, kind: str, type_: str, name: str, index_step: tuple,
+                   attribute: str | None, scope: Scope, found: dict) -> None:
+    instances = module.resources.get((kind, type_, name), [])
+    if index_step and isinstance(index_step[0], Index):
+        key = evaluate(index_step[0].key, scope)
+        if not isinstance(key, Unknown):
+            matching = [b for b in instances if b.instance_key == key]
+            instances = matching or instances
+    for block in instances:
+        found.setdefault((id(block), attribute), Reference(block, attribute))
+
+
+# ------------------------------------------------------------------------------------ operators
+
+
+def _binary(op: str, left: Any, right: Any) -> Any:
+    unknown = _unknown_in(left, right)
+    if op in ("&&", "||"):
+        for side in (left, right):
+            if isinstance(side, bool) and side == (op == "||"):
+                return side  # true || unknown is true; false && unknown is false
+        if unknown:
+            return unknown
+        if not isinstance(left, bool) or not isinstance(right, bool):
+            raise EvalError(f"{op} needs two bools")
+        return left and right if op == "&&" else left or right
+    if unknown:
+        return unknown
+    if op == "==":
+        return _equal(left, right)
+    if op == "!=":
+        return not _equal(left, right)
+    a, b = _number(left), _number(right)
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    if op == "/":
+        if b == 0:
+            raise EvalError("division by zero")
+        return a / b
+    if op == "%":
+        if b == 0:
+            raise EvalError("modulo by zero")
+        return a % b
+    return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
+
+
+def _equal(left: Any, right: Any) -> bool:
+    if isinstance(left, bool) != isinstance(right, bool):
+        return False
+    return left == right
+
+
+def _for(expr: ForExpr, scope: Scope) -> Any:
+    collection = _eval(expr.collection, scope)
+    if isinstance(collection, Unknown):
+        return Unknown(f"the collection of a for expression is unknown ({collection.reason})", collection.refs)
+    if isinstance(collection, dict):
+        pairs = list(collection.items())
+    elif isinstance(collection, list):
+        pairs = list(enumerate(collection))
+    else:
+        raise EvalError(f"a for expression cannot iterate over {_show(collection)}")
+    items: list[Any] = []
+    mapping: dict[str, Any] = {}
+    for key, value in pairs:
+        bindings = dict(scope.bindings)
+        bindings[expr.value_var] = value
+        if expr.key_var:
+            bindings[expr.key_var] = key
+        inner = Scope(scope.module, bindings, scope.block)
+        if expr.condition is not None:
+            keep = _eval(expr.condition, inner)
+            if isinstance(keep, Unknown):
+                return Unknown(f"a for expression's condition is unknown ({keep.reason})", keep.refs)
+            if not keep:
+                continue
+        if expr.key is None:
+            items.append(_eval(expr.value, inner))
+            continue
+        out_key = _eval(expr.key, inner)
+        if isinstance(out_key, Unknown):
+            return Unknown(f"a for expression's key is unknown ({out_key.reason})", out_key.refs)
+        out_key = _to_string(out_key)
+        if expr.grouping:
+            mapping.setdefault(out_key, []).append(_eval(expr.value, inner))
+        elif out_key in mapping:
+            raise EvalError(f"duplicate key {out_key!r} in a for expression")
+        else:
+            mapping[out_key] = _eval(expr.value, inner)
+    return items if expr.key is None else mapping
+
+
+# ------------------------------------------------------------------------------------ functions
+
+
+def _call(expr: Call, scope: Scope) -> Any:
+    name = expr.name
+    if name == "try":
+        return _try(expr.args, scope)
+    if name == "can":
+        try:
+            value = _eval(expr.args[0], scope)
+        except EvalError:
+            return False
+        return value if isinstance(value, Unknown) else True
+    function = FUNCTIONS.get(name)
+    if function is None:
+        kind = "provider-defined function" if name.startswith("provider::") else "function"
+        return Unknown(f"the {kind} {name}() is not evaluated by gateaudit")
+    args = [_eval(arg, scope) for arg in expr.args]
+    if expr.expand_last and args:
+        last = args.pop()
+        if isinstance(last, Unknown):
+            return last
+        if not isinstance(last, list):
+            raise EvalError(f"{name}(...): only a list can be expanded with ...")
+        args.extend(last)
+    if name in _PASSES_UNKNOWN:
+        return function(*args)
+    unknown = _unknown_in(*args)
+    if unknown:
+        partial = args[0] if name == "jsonencode" else None
+        return Unknown(unknown.reason, unknown.refs, partial)
+    try:
+        return function(*args)
+    except (TypeError, ValueError, KeyError, IndexError) as error:
+        raise EvalError(f"{name}(): {error}") from None
+
+
+def _try(args: tuple[Expr, ...], scope: Scope) -> Any:
+    errors = []
+    for arg in args:
+        try:
+            return _eval(arg, scope)
+        except EvalError as error:
+            errors.append(str(error))
+    raise EvalError("no argument of try() could be evaluated: " + "; ".join(errors))
+
+
+def _coalesce(*args: Any) -> Any:
+    for arg in args:
+        if isinstance(arg, Unknown):
+            return arg
+        if arg is not None and arg != "":
+            return arg
+    raise EvalError("coalesce(): every argument is null or empty")
+
+
+def _lookup(mapping: Any, key: Any, *default: Any) -> Any:
+    if isinstance(mapping, Unknown):
+        return mapping
+    if isinstance(key, Unknown):
+        return key
+    if not isinstance(mapping, dict):
+        raise EvalError(f"lookup() needs a map, not {_show(mapping)}")
+    key = _to_string(key)
+    if key in mapping:
+        return mapping[key]
+    if default:
+        return default[0]
+    raise EvalError(f"lookup(): no key {key!r}")
+
+
+def _merge(*maps: Any) -> Any:
+    result: dict[str, Any] = {}
+    for item in maps:
+        if isinstance(item, Unknown):
+            return item
+        if item is None:
+            continue
+        if not isinstance(item, dict):
+            raise EvalError(f"merge() needs maps, not {_show(item)}")
+        result.update(item)
+    return result
+
+
+def _format(spec: Any, *args: Any) -> str:
+    if not isinstance(spec, str):
+        raise EvalError("format() needs a format string")
+    values = iter(args)
+
+    def one(match: re.Match[str]) -> str:
+        verb = match.group(2)
+        if verb == "%":
+            return "%"
+        try:
+            value = next(values)
+        except StopIteration:
+            raise EvalError("format(): not enough arguments") from None
+        if verb == "q":
+            return json.dumps(_to_string(value))
+        if verb in "dfeg":
+            return ("%" + match.group(1) + verb) % _number(value)
+        if verb == "v" and not isinstance(value, str | int | float | bool):
+            return json.dumps(value, separators=(",", ":"))
+        return ("%" + match.group(1) + "s") % _to_string(value)
+
+    return re.sub(r"%([-+ #0-9.]*)([svdfegtq%])", one, spec)
+
+
+def _replace(text: Any, search: Any, replacement: Any) -> str:
+    text, search, replacement = _to_string(text), _to_string(search), _to_string(replacement)
+    if len(search) > 1 and search.startswith("/") and search.endswith("/"):
+        go_groups = re.sub(r"\$\{?(\d+)\}?", r"\\g<\1>", replacement)
+        return re.sub(search[1:-1], go_groups, text)
+    return text.replace(search, replacement)
+
+
+def _join(separator: Any, *lists: Any) -> str:
+    items = [item for items in lists for item in _as_list(items)]
+    return _to_string(separator).join(_to_string(item) for item in items)
+
+
+def _as_list(value: Any) -> list:
+    if not isinstance(value, list):
+        raise EvalError(f"expected a list, not {_show(value)}")
+    return value
+
+
+def _concat(*lists: Any) -> list:
+    return [item for items in lists for item in _as_list(items)]
+
+
+def _flatten(value: Any) -> list:
+    result: list = []
+    for item in _as_list(value):
+        result.extend(_flatten(item) if isinstance(item, list) else [item])
+    return result
+
+
+def _jsonencode(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def _jsondecode(text: Any) -> Any:
+    try:
+        return json.loads(_to_string(text))
+    except json.JSONDecodeError as error:
+        raise EvalError(f"jsondecode(): not JSON ({error.msg})") from None
+
+
+def _tostring(value: Any) -> Any:
+    if value is None:
+        return None
+    return _to_string(value)
+
+
+def _length(value: Any) -> int:
+    if isinstance(value, str | list | dict):
+        return len(value)
+    raise EvalError(f"length() of {_show(value)}")
+
+
+def _element(items: Any, index: Any) -> Any:
+    items = _as_list(items)
+    if not items:
+        raise EvalError("element() of an empty list")
+    return items[int(_number(index)) % len(items)]
+
+
+def _toset(value: Any) -> list:
+    return list(dict.fromkeys(_as_list(value)))
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "jsonencode": _jsonencode,
+    "jsondecode": _jsondecode,
+    "format": _format,
+    "join": _join,
+    "concat": _concat,
+    "merge": _merge,
+    "lookup": _lookup,
+    "lower": lambda s: _to_string(s).lower(),
+    "upper": lambda s: _to_string(s).upper(),
+    "replace": _replace,
+    "tostring": _tostring,
+    "coalesce": _coalesce,
+    "tolist": _as_list,
+    "toset": _toset,
+    "tomap": lambda m: m if isinstance(m, dict) else (_ for _ in ()).throw(EvalError("tomap() needs a map")),
+    "tonumber": lambda v: None if v is None else _number(v),
+    "tobool": lambda v: v if isinstance(v, bool) or v is None else {"true": True, "false": False}[v],
+    "length": _length,
+    "element": _element,
+    "keys": lambda m: sorted(m) if isinstance(m, dict) else _as_list(m),
+    "values": lambda m: [m[k] for k in sorted(m)],
+    "contains": lambda items, value: value in _as_list(items),
+    "split": lambda sep, s: _to_string(s).split(_to_string(sep)),
+    "trimspace": lambda s: _to_string(s).strip(),
+    "trimprefix": lambda s, p: _to_string(s).removeprefix(_to_string(p)),
+    "trimsuffix": lambda s, p: _to_string(s).removesuffix(_to_string(p)),
+    "startswith": lambda s, p: _to_string(s).startswith(_to_string(p)),
+    "endswith": lambda s, p: _to_string(s).endswith(_to_string(p)),
+    "flatten": _flatten,
+    "distinct": lambda items: list(dict.fromkeys(_as_list(items))),
+    "compact": lambda items: [i for i in _as_list(items) if i not in (None, "")],
+    "min": lambda *n: min(_number(x) for x in n),
+    "max": lambda *n: max(_number(x) for x in n),
+}
+_PASSES_UNKNOWN = {"coalesce", "lookup", "merge"}  # they decide themselves what an Unknown argument means
+
+
+# -------------------------------------------------------------------------------- block expansion
+
+
+def instance_keys(syntax: SyntaxBlock, scope: Scope) -> tuple[list[tuple[Any, dict[str, Any]]], Unknown | None]:
+    """The instances `count`/`for_each` give a block: [(key, bindings)], or one unkeyed instance.
+
+    When the expansion cannot be known (or is too large), one instance stands for all of them, its
+    count.index/each.* unknown, and the reason comes back so rules can say why.
+    """
+    if "count" in syntax.attributes:
+        count = evaluate(syntax.attributes["count"].expr, scope)
+        if isinstance(count, Unknown):
+            reason = Unknown(f"count is unknown ({count.reason})", count.refs)
+            return [(None, {"count": {"index": reason}})], reason
+        if isinstance(count, bool) or not isinstance(count, int | float) or count < 0:
+            reason = Unknown(f"count must be a whole number, not {_show(count)}")
+            return [(None, {"count": {"index": reason}})], reason
+        if count > MAX_INSTANCES:
+            reason = Unknown(f"count = {int(count)} is over the expansion limit of {MAX_INSTANCES}")
+            return [(None, {"count": {"index": reason}})], reason
+        return [(index, {"count": {"index": index}}) for index in range(int(count))], None
+    if "for_each" in syntax.attributes:
+        each = evaluate(syntax.attributes["for_each"].expr, scope)
+        if isinstance(each, list) and not contains_unknown(each):
+            each = {_to_string(item): item for item in each}
+        if isinstance(each, dict) and len(each) <= MAX_INSTANCES:
+            return [(key, {"each": {"key": key, "value": value}}) for key, value in each.items()], None
+        if isinstance(each, Unknown):
+            reason = Unknown(f"for_each is unknown ({each.reason})", each.refs)
+        elif isinstance(each, dict):
+            reason = Unknown(f"for_each has {len(each)} elements, over the expansion limit of {MAX_INSTANCES}")
+        else:
+            reason = Unknown(f"for_each must be a map or a set of strings, not {_show(each)}")
+        return [(None, {"each": {"key": reason, "value": reason}})], reason
+    return [(None, {})], None
+
+
+def expand_nested(block: Block) -> list[Block]:
+    """A block's nested blocks, with each `dynamic` block replaced by the blocks it generates."""
+    nested: list[Block] = []
+    for syntax in block.syntax.blocks:
+        if syntax.type == "dynamic" and syntax.labels:
+            nested.extend(_expand_dynamic(block, syntax))
+            continue
+        nested.append(_nested_block(block, syntax, syntax.type, block.bindings))
+    return nested
+
+
+def _nested_block(parent: Block, syntax: SyntaxBlock, type_: str, bindings: dict[str, Any],
+                  line: int | None = None) -> Block:
+    path = f"{parent.path}.{type_}" if parent.path else type_
+    return Block(kind="nested", type=type_, name=type_, address=parent.address,
+                 location=Location(parent.location.file, line or syntax.line), module=parent.module,
+                 syntax=syntax, parent=parent, bindings=bindings, instance_key=parent.instance_key, path=path)
+
+
+def _expand_dynamic(block: Block, syntax: SyntaxBlock) -> list[Block]:
+    label = syntax.labels[0]
+    iterator_attr = syntax.attributes.get("iterator")
+    iterator = label
+    if iterator_attr is not None and isinstance(iterator_attr.expr, Traversal):
+        iterator = str(iterator_attr.expr.root)
+    content = next((b for b in syntax.blocks if b.type == "content"), None)
+    if content is None:
+        return []
+    content_syntax = SyntaxBlock(label, (), content.line, content.attributes, content.blocks)
+    for_each = syntax.attributes.get("for_each")
+    collection = evaluate(for_each.expr, block.scope) if for_each else Unknown("dynamic block without for_each")
+    if isinstance(collection, list) and not contains_unknown(collection):
+        pairs = list(enumerate(collection))
+    elif isinstance(collection, dict):
+        pairs = list(collection.items())
+    else:
+        reason = collection if isinstance(collection, Unknown) else Unknown(f"for_each is {_show(collection)}")
+        bindings = {**block.bindings, iterator: {"key": reason, "value": reason}}
+        generated = _nested_block(block, content_syntax, label, bindings, syntax.line)
+        generated.expansion = Unknown(f"dynamic \"{label}\" for_each is unknown ({reason.reason})", reason.refs)
+        return [generated]
+    return [_nested_block(block, content_syntax, label, {**block.bindings, iterator: {"key": k, "value": v}},
+                          syntax.line) for k, v in pairs[:MAX_INSTANCES]]
+
+
+# ------------------------------------------------------------------ values decided at plan time
+
+
+def _policy_document(block: Block) -> Any:
+    from .policy_document import render
+
+    return render(block)
+
+
+PLAN_TIME_ATTRIBUTES: dict[tuple[str, str, str], Callable[[Block], Any]] = {
+    ("data", "aws_iam_policy_document", "json"): _policy_document,
+    ("data", "aws_iam_policy_document", "minified_json"): _policy_document,
+}

@@ -1,0 +1,153 @@
+"""Terraform expressions as a small syntax tree.
+
+The parser turns python-hcl2's tree (and `.tf.json` strings) into these nodes; the evaluator gives
+them values. Every node keeps the 1-based line it starts on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Expr:
+    line: int
+
+
+@dataclass(frozen=True)
+class Literal(Expr):
+    value: Any  # str, int, float, bool or None
+
+
+@dataclass(frozen=True)
+class Template(Expr):
+    """A string with interpolations: parts are literal text or expressions."""
+
+    parts: tuple[str | Expr, ...]
+
+
+@dataclass(frozen=True)
+class GetAttr:
+    name: str
+
+
+@dataclass(frozen=True)
+class Index:
+    key: Expr
+
+
+@dataclass(frozen=True)
+class Splat:
+    """`[*]` or `.*`: the steps after it apply to every element."""
+
+
+Step = GetAttr | Index | Splat
+
+
+@dataclass(frozen=True)
+class Traversal(Expr):
+    """`root.step.step`: a reference (`var.x`, `aws_lambda_function.f.arn`) or an access into a value."""
+
+    root: str | Expr
+    steps: tuple[Step, ...]
+
+    def dotted(self) -> str:
+        """The reference as written, up to the first computed index: `aws_x.y[0].arn`."""
+        text = self.root if isinstance(self.root, str) else "(expression)"
+        for step in self.steps:
+            if isinstance(step, GetAttr):
+                text += f".{step.name}"
+            elif isinstance(step, Splat):
+                text += "[*]"
+            elif isinstance(step.key, Literal):
+                key = step.key.value
+                text += f'["{key}"]' if isinstance(key, str) else f"[{key}]"
+            else:
+                text += "[…]"
+        return text
+
+
+@dataclass(frozen=True)
+class Call(Expr):
+    name: str  # "jsonencode", or "provider::aws::arn_parse" for provider-defined functions
+    args: tuple[Expr, ...]
+    expand_last: bool = False  # f(list...)
+
+
+@dataclass(frozen=True)
+class Conditional(Expr):
+    condition: Expr
+    if_true: Expr
+    if_false: Expr
+
+
+@dataclass(frozen=True)
+class TupleExpr(Expr):
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class ObjectExpr(Expr):
+    items: tuple[tuple[Expr, Expr], ...]
+
+
+@dataclass(frozen=True)
+class BinaryOp(Expr):
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class UnaryOp(Expr):
+    op: str
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class ForExpr(Expr):
+    key_var: str | None
+    value_var: str
+    collection: Expr
+    key: Expr | None  # set for `{for ... : k => v}`
+    value: Expr
+    condition: Expr | None
+    grouping: bool = False  # `v...` in an object for-expression
+
+
+@dataclass(frozen=True)
+class Unsupported(Expr):
+    """Syntax the evaluator does not model (template directives); evaluates to unknown."""
+
+    what: str
+
+
+def walk(expr: Expr):
+    """Yield the expression and every expression inside it."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        match node:
+            case Template(parts=parts):
+                stack.extend(p for p in parts if isinstance(p, Expr))
+            case Traversal(root=root, steps=steps):
+                if isinstance(root, Expr):
+                    stack.append(root)
+                stack.extend(s.key for s in steps if isinstance(s, Index))
+            case Call(args=args):
+                stack.extend(args)
+            case Conditional(condition=c, if_true=t, if_false=f):
+                stack.extend((c, t, f))
+            case TupleExpr(items=items):
+                stack.extend(items)
+            case ObjectExpr(items=items):
+                for k, v in items:
+                    stack.extend((k, v))
+            case BinaryOp(left=left, right=right):
+                stack.extend((left, right))
+            case UnaryOp(operand=operand):
+                stack.append(operand)
+            case ForExpr(collection=coll, key=k, value=v, condition=cond):
+                stack.extend(e for e in (coll, k, v, cond) if e is not None)

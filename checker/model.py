@@ -1,0 +1,235 @@
+"""The loaded stack as rules see it: modules, blocks, attributes, values, references, locations.
+
+Rules read only this model, never parser shapes or files, so the same rules can later judge a plan or a
+live account: every fact keeps a `Location` saying where it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .expr import Expr
+from .parse import SyntaxAttribute, SyntaxBlock
+
+MISSING = object()
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str  # relative to the scanned path, with forward slashes
+    line: int  # 1-based
+    origin: str = "terraform"  # where the fact was read: Terraform source today; a plan or AWS later
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value gateaudit cannot know from the configuration, and why.
+
+    `refs` names what it depends on (`var.api_key`, `aws_lambda_function.auth.arn`); `partial` keeps what
+    is known of its shape: the object given to `jsonencode`, or a template's text with `${...}` holes.
+    """
+
+    reason: str
+    refs: tuple[str, ...] = ()
+    partial: Any = None
+
+    def __bool__(self) -> bool:  # an Unknown must never pass for true or false by accident
+        raise TypeError(f"truth value of an unknown value ({self.reason}) is undefined")
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown)
+
+
+def contains_unknown(value: Any) -> bool:
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, dict):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An attribute's reference to another block, resolved through variables, locals and modules."""
+
+    block: Block
+    attribute: str | None  # `execution_arn` in `aws_api_gateway_rest_api.api.execution_arn`
+
+
+class Attribute:
+    """An argument of a block: its expression, its line, its value and what it refers to."""
+
+    def __init__(self, syntax: SyntaxAttribute, block: Block, path: str):
+        self.name = syntax.name
+        self.expr: Expr = syntax.expr
+        self.block = block
+        self.path = path  # `access_log_settings.destination_arn`
+        self.location = Location(block.location.file, syntax.line)
+
+    @cached_property
+    def value(self) -> Any:
+        from .evaluate import evaluate
+
+        return evaluate(self.expr, self.block.scope)
+
+    @cached_property
+    def references(self) -> tuple[Reference, ...]:
+        from .evaluate import references
+
+        return references(self.expr, self.block.scope)
+
+    def referenced_blocks(self, *types: str) -> list[Block]:
+        """Blocks this attribute refers to, optionally only those of the given types, without repeats."""
+        seen: dict[int, Block] = {}
+        for ref in self.references:
+            if not types or ref.block.type in types:
+                seen.setdefault(id(ref.block), ref.block)
+        return list(seen.values())
+
+    def __repr__(self) -> str:
+        return f"<Attribute {self.block.address}.{self.path} at {self.location}>"
+
+
+class Block:
+    """A block with its Terraform address: `aws_api_gateway_method.get`, `module.api.var.key`.
+
+    Resources and data sources with `count`/`for_each` give one Block per instance, addressed with its
+    key. Nested blocks (`access_log_settings`, the content of `dynamic "x"`) are Blocks too, with kind
+    "nested" and their parent's address.
+    """
+
+    def __init__(self, *, kind: str, type: str, name: str, address: str, location: Location,
+                 module: Module, syntax: SyntaxBlock, parent: Block | None = None,
+                 bindings: dict[str, Any] | None = None, instance_key: Any = None, path: str = ""):
+        self.kind = kind  # resource, data, ephemeral, module, variable, locals, output, provider, terraform, nested
+        self.type = type  # resource/data type, nested block type, or the kind for the others
+        self.name = name
+        self.address = address
+        self.location = location
+        self.module = module
+        self.parent = parent
+        self.syntax = syntax
+        self.bindings = bindings or {}  # count.index, each.key/value, dynamic iterators
+        self.instance_key = instance_key
+        self.path = path  # for nested blocks: `settings`, `access_log_settings`
+        self.expansion: Unknown | None = None  # set when count/for_each could not be resolved
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.module, self.bindings, self)
+
+    @cached_property
+    def attributes(self) -> dict[str, Attribute]:
+        prefix = f"{self.path}." if self.path else ""
+        return {name: Attribute(a, self, prefix + name) for name, a in self.syntax.attributes.items()}
+
+    def get(self, name: str) -> Attribute | None:
+        return self.attributes.get(name)
+
+    def value(self, name: str, default: Any = None) -> Any:
+        """The evaluated value of an argument, or `default` when it is not set."""
+        attribute = self.attributes.get(name)
+        return default if attribute is None else attribute.value
+
+    def has(self, name: str) -> bool:
+        return name in self.attributes
+
+    @cached_property
+    def nested(self) -> list[Block]:
+        from .evaluate import expand_nested
+
+        return expand_nested(self)
+
+    def blocks(self, type: str) -> list[Block]:
+        """Nested blocks of a type, including those a `dynamic` block generates."""
+        return [b for b in self.nested if b.type == type]
+
+    def __repr__(self) -> str:
+        return f"<Block {self.address} at {self.location}>"
+
+
+@dataclass(frozen=True)
+class Scope:
+    module: Module
+    bindings: dict[str, Any]
+    block: Block | None = None
+
+
+@dataclass(frozen=True)
+class VariableValue:
+    """A root variable's value from a tfvars file (or --var-file): what it is and where it was set."""
+
+    attribute: SyntaxAttribute
+    location: Location
+
+
+@dataclass
+class Module:
+    """One Terraform module instance: the root of a scanned folder, or a local module it calls."""
+
+    key: str  # "" for a root, "module.api" or "module.api.module.inner" for a child
+    directory: Path
+    display_dir: str  # the folder relative to the scanned path
+    parent: Module | None = None
+    call: Block | None = None  # the `module "x"` block that loaded it
+    blocks: list[Block] = field(default_factory=list)  # top-level blocks, every instance
+    resources: dict[tuple[str, str, str], list[Block]] = field(default_factory=dict)  # (kind, type, name)
+    variables: dict[str, Block] = field(default_factory=dict)
+    locals: dict[str, Attribute] = field(default_factory=dict)
+    outputs: dict[str, Block] = field(default_factory=dict)
+    children: dict[str, Module] = field(default_factory=dict)
+    variable_values: dict[str, VariableValue] = field(default_factory=dict)  # tfvars, root only
+    cache: dict[Any, Any] = field(default_factory=dict)  # evaluator memo: variables, locals
+
+    def address(self, local: str) -> str:
+        return f"{self.key}.{local}" if self.key else local
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+
+@dataclass(frozen=True)
+class NotScanned:
+    """A module call gateaudit did not load (a registry or git source)."""
+
+    address: str
+    source: str
+    location: Location
+    reason: str
+
+
+@dataclass
+class Stack:
+    """Everything loaded from the scanned paths."""
+
+    modules: list[Module] = field(default_factory=list)  # roots and children, in load order
+    not_scanned: list[NotScanned] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def blocks(self, kind: str | None = None, type: str | None = None) -> Iterator[Block]:
+        for module in self.modules:
+            for block in module.blocks:
+                if (kind is None or block.kind == kind) and (type is None or block.type == type):
+                    yield block
+
+    def resources(self, *types: str) -> list[Block]:
+        """Every instance of the given resource types, in file and line order."""
+        found = [b for m in self.modules for b in m.blocks if b.kind == "resource" and b.type in types]
+        return sorted(found, key=lambda b: (b.location.file, b.location.line, b.address))
+
+    def data(self, *types: str) -> list[Block]:
+        found = [b for m in self.modules for b in m.blocks if b.kind == "data" and b.type in types]
+        return sorted(found, key=lambda b: (b.location.file, b.location.line, b.address))

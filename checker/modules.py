@@ -1,0 +1,291 @@
+"""Load scanned folders into a Stack: root modules, the local modules they call, and variable values.
+
+A folder of `.tf` files is a module. Folders that another scanned folder calls as a local module
+(`source = "./..."`) are loaded as that call's child, inputs bound, addressed `module.NAME.…`; every other
+folder is a root. Registry and git sources are listed as not scanned.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import discover
+from .evaluate import instance_keys
+from .expr import Literal
+from .model import Attribute, Block, Location, Module, NotScanned, Scope, Stack, VariableValue
+from .parse import ParseError, SyntaxAttribute, SyntaxBlock, SyntaxFile, parse_hcl, parse_json
+from .result import ScanError
+
+_TOP_LEVEL_KINDS = {"resource", "data", "ephemeral", "module", "variable", "locals", "output", "provider",
+                    "terraform", "check", "moved", "import", "removed"}
+MAX_MODULE_DEPTH = 32
+
+
+@dataclass
+class Loader:
+    var_files: list[Path] = field(default_factory=list)
+    errors: list[ScanError] = field(default_factory=list)
+    stack: Stack = field(default_factory=Stack)
+    parsed: dict[Path, SyntaxFile | None] = field(default_factory=dict)
+    base: Path = Path(".")  # the scanned path files are shown relative to
+    prefix: str = ""  # prepended to shown paths when several paths are scanned
+
+    def show(self, path: Path) -> str:
+        relative = os.path.relpath(path, self.base)
+        return (self.prefix + relative).replace(os.sep, "/")
+
+    def read(self, path: Path) -> str | None:
+        shown = self.show(path)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            self.errors.append(ScanError(shown, None, f"cannot read: {error.strerror or error}"))
+            return None
+        if b"\0" in data:
+            line = data.count(b"\n", 0, data.index(b"\0")) + 1
+            self.errors.append(ScanError(shown, line, "binary content (a NUL byte): not a Terraform file"))
+            return None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            self.errors.append(ScanError(shown, line, f"not valid UTF-8 (byte 0x{data[error.start]:02x})"))
+            return None
+        return text.removeprefix("\ufeff")
+
+    def parse(self, path: Path) -> SyntaxFile | None:
+        path = path.resolve()
+        if path in self.parsed:
+            return self.parsed[path]
+        text = self.read(path)
+        syntax = None
+        if text is not None:
+            try:
+                syntax = parse_json(text) if path.name.endswith(".json") else parse_hcl(text)
+            except ParseError as error:
+                self.errors.append(ScanError(self.show(path), error.line, error.message))
+            else:
+                if not path.name.endswith(".tfvars") and syntax.attributes and not path.name.endswith(".json"):
+                    first = next(iter(syntax.attributes.values()))
+                    self.errors.append(ScanError(self.show(path), first.line,
+                                                 f'unexpected argument "{first.name}" outside any block'))
+                self.stack.files.append(self.show(path))
+        self.parsed[path] = syntax
+        return syntax
+
+
+def load(paths: list[Path], var_files: list[Path] | None = None) -> tuple[Stack, list[ScanError]]:
+    """Load every scanned path. Returns the stack and the errors that make the scan untrustworthy."""
+    loader = Loader(var_files=list(var_files or []))
+    for path in paths:
+        loader.base = path if path.is_dir() else path.parent
+        loader.prefix = "" if len(paths) == 1 else str(path if path.is_dir() else path.parent).rstrip("/") + "/"
+        if loader.prefix == "./":
+            loader.prefix = ""
+        _load_path(loader, path)
+    return loader.stack, loader.errors
+
+
+def _load_path(loader: Loader, path: Path) -> None:
+    if not path.exists():
+        loader.errors.append(ScanError(str(path), None, "no such file or folder"))
+        return
+    files = discover.find_config_files(path)
+    if path.is_file() and not discover.is_config_file(path.name):
+        loader.errors.append(ScanError(str(path), None, "not a Terraform file (*.tf or *.tf.json)"))
+        return
+    by_directory: dict[Path, list[Path]] = {}
+    for file in files:
+        by_directory.setdefault(file.parent.resolve(), []).append(file)
+    for file in files:
+        loader.parse(file)
+    called = set()
+    for directory, directory_files in by_directory.items():
+        for syntax in (loader.parsed.get(f.resolve()) for f in directory_files):
+            for block in syntax.blocks if syntax else ():
+                source = _local_source(block)
+                if source is not None:
+                    called.add((directory / source).resolve())
+    for directory, directory_files in sorted(by_directory.items()):
+        if directory in called:
+            continue
+        root = Module(key="", directory=directory, display_dir=_display_dir(loader, directory))
+        _read_variable_values(loader, root)
+        _build(loader, root, directory_files, ancestors=(directory,))
+
+
+def _display_dir(loader: Loader, directory: Path) -> str:
+    shown = loader.show(directory)
+    return "." if shown in ("", ".") else shown
+
+
+def _local_source(block: SyntaxBlock) -> str | None:
+    if block.type != "module" or "source" not in block.attributes:
+        return None
+    expr = block.attributes["source"].expr
+    if isinstance(expr, Literal) and isinstance(expr.value, str) and expr.value.startswith(("./", "../")):
+        return expr.value
+    return None
+
+
+def _read_variable_values(loader: Loader, module: Module) -> None:
+    for path in [*discover.tfvars_files(module.directory), *loader.var_files]:
+        if not path.is_file():
+            loader.errors.append(ScanError(str(path), None, "variable file not found"))
+            continue
+        text = loader.read(path)
+        if text is None:
+            continue
+        try:
+            attributes = _tfvars_attributes(path, text)
+        except ParseError as error:
+            loader.errors.append(ScanError(loader.show(path), error.line, error.message))
+            continue
+        for name, attribute in attributes.items():
+            module.variable_values[name] = VariableValue(attribute, Location(loader.show(path), attribute.line))
+
+
+def _tfvars_attributes(path: Path, text: str) -> dict[str, SyntaxAttribute]:
+    if path.name.endswith(".json"):
+        from . import jsonpos
+
+        try:
+            document = jsonpos.loads(text)
+        except jsonpos.JSONError as error:
+            raise ParseError(f"not valid JSON: {error.message}", error.line) from None
+        if not isinstance(document.value, dict):
+            raise ParseError("a .tfvars.json file must hold a JSON object", document.line)
+        return {name: SyntaxAttribute(name, _json_literal(node), line)
+                for name, (line, node) in document.value.items()}
+    syntax = parse_hcl(text)
+    if syntax.blocks:
+        raise ParseError("a variable file holds only assignments, not blocks", syntax.blocks[0].line)
+    return syntax.attributes
+
+
+def _json_literal(node) -> Literal:
+    from .expr import ObjectExpr, TupleExpr
+
+    if isinstance(node.value, list):
+        return TupleExpr(node.line, tuple(_json_literal(item) for item in node.value))
+    if isinstance(node.value, dict):
+        return ObjectExpr(node.line, tuple((Literal(line, key), _json_literal(child))
+                                           for key, (line, child) in node.value.items()))
+    return Literal(node.line, node.value)
+
+
+def _build(loader: Loader, module: Module, files: list[Path], ancestors: tuple[Path, ...]) -> None:
+    loader.stack.modules.append(module)
+    syntax_blocks: list[tuple[str, SyntaxBlock]] = []
+    for file in files:
+        syntax = loader.parse(file)
+        if syntax is None:
+            continue
+        shown = loader.show(file)
+        syntax_blocks.extend((shown, block) for block in syntax.blocks)
+    expandable: list[tuple[str, SyntaxBlock, Block]] = []
+    for shown, syntax in syntax_blocks:
+        if syntax.type not in _TOP_LEVEL_KINDS:
+            loader.errors.append(ScanError(shown, syntax.line, f'"{syntax.type}" is not a Terraform block type'))
+            continue
+        block = _declare(loader, module, shown, syntax)
+        if block is not None and block.kind in ("resource", "data", "ephemeral"):
+            expandable.append((shown, syntax, block))
+    for shown, syntax, placeholder in expandable:
+        _expand(module, shown, syntax, placeholder)
+    for call in [b for b in module.blocks if b.kind == "module"]:
+        _load_child(loader, module, call, ancestors)
+    module.blocks.sort(key=lambda b: (b.location.file, b.location.line, b.address))
+
+
+def _declare(loader: Loader, module: Module, shown: str, syntax: SyntaxBlock) -> Block | None:
+    kind = syntax.type
+    labels = syntax.labels
+    needed = {"resource": 2, "data": 2, "ephemeral": 2, "module": 1, "variable": 1, "output": 1, "provider": 1}
+    if len(labels) < needed.get(kind, 0):
+        loader.errors.append(ScanError(shown, syntax.line, f'a "{kind}" block needs {needed[kind]} label(s)'))
+        return None
+    location = Location(shown, syntax.line)
+    if kind in ("resource", "data", "ephemeral"):
+        type_, name = labels[0], labels[1]
+        prefix = "" if kind == "resource" else f"{kind}."
+        key = (kind, type_, name)
+        if key in module.resources:
+            first = module.resources[key][0].location
+            loader.errors.append(ScanError(shown, syntax.line, f"{prefix}{type_}.{name} is declared twice "
+                                                               f"(first at {first})"))
+            return None
+        block = Block(kind=kind, type=type_, name=name, address=module.address(f"{prefix}{type_}.{name}"),
+                      location=location, module=module, syntax=syntax)
+        module.resources[key] = [block]
+        return block
+    name = labels[0] if labels else kind
+    addresses = {"module": f"module.{name}", "variable": f"var.{name}", "output": f"output.{name}",
+                 "provider": f"provider.{name}"}
+    address = module.address(addresses.get(kind, kind))
+    block = Block(kind=kind, type=kind, name=name, address=address, location=location, module=module,
+                  syntax=syntax)
+    module.blocks.append(block)
+    if kind == "variable":
+        module.variables[name] = block
+    elif kind == "output":
+        module.outputs[name] = block
+    elif kind == "locals":
+        for local_name, attribute in syntax.attributes.items():
+            if local_name in module.locals:
+                loader.errors.append(ScanError(shown, attribute.line, f"local.{local_name} is declared twice"))
+            module.locals[local_name] = Attribute(attribute, block, local_name)
+    return block
+
+
+def _expand(module: Module, shown: str, syntax: SyntaxBlock, placeholder: Block) -> None:
+    instances, unknown = instance_keys(syntax, Scope(module, {}, placeholder))
+    blocks = []
+    for key, bindings in instances:
+        address = placeholder.address
+        if key is not None:
+            address += f'["{key}"]' if isinstance(key, str) else f"[{key}]"
+        block = Block(kind=placeholder.kind, type=placeholder.type, name=placeholder.name, address=address,
+                      location=placeholder.location, module=module, syntax=syntax, bindings=bindings,
+                      instance_key=key)
+        block.expansion = unknown
+        blocks.append(block)
+    module.resources[(placeholder.kind, placeholder.type, placeholder.name)] = blocks
+    module.blocks.extend(blocks)
+
+
+def _load_child(loader: Loader, parent: Module, call: Block, ancestors: tuple[Path, ...]) -> None:
+    source_attribute = call.get("source")
+    if source_attribute is None:
+        loader.errors.append(ScanError(call.location.file, call.location.line,
+                                       f'{call.address} has no "source"'))
+        return
+    source = source_attribute.value
+    if not isinstance(source, str):
+        loader.errors.append(ScanError(call.location.file, call.location.line,
+                                       f"{call.address}: source must be a literal string"))
+        return
+    if not source.startswith(("./", "../")):
+        loader.stack.not_scanned.append(NotScanned(call.address, source, call.location,
+                                                   "remote module source: not downloaded or scanned"))
+        return
+    directory = (parent.directory / source).resolve()
+    if directory in ancestors:
+        loader.errors.append(ScanError(call.location.file, source_attribute.location.line,
+                                       f"{call.address}: module source {source!r} calls itself (a module cycle)"))
+        return
+    if len(ancestors) >= MAX_MODULE_DEPTH:
+        loader.errors.append(ScanError(call.location.file, call.location.line,
+                                       f"{call.address}: modules nested deeper than {MAX_MODULE_DEPTH}"))
+        return
+    files = discover.config_files_in(directory)
+    if not files:
+        loader.errors.append(ScanError(call.location.file, source_attribute.location.line,
+                                       f"{call.address}: module source {source!r} has no .tf files"))
+        return
+    child = Module(key=call.address, directory=directory, display_dir=_display_dir(loader, directory),
+                   parent=parent, call=call)
+    parent.children[call.name] = child
+    _build(loader, child, files, ancestors + (directory,))

@@ -1,0 +1,525 @@
+"""Terraform source in, syntax blocks with lines out.
+
+HCL goes through python-hcl2's lark tree (`hcl2.parses_to_tree`): it carries the line of every node and
+the structure of every expression, and skips the dict conversion that would lose both. `.tf.json`
+goes through `checker.jsonpos`, which keeps the line of every key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import jsonpos
+from .expr import (
+    BinaryOp,
+    Call,
+    Conditional,
+    Expr,
+    ForExpr,
+    GetAttr,
+    Index,
+    Literal,
+    ObjectExpr,
+    Splat,
+    Template,
+    Traversal,
+    TupleExpr,
+    UnaryOp,
+    Unsupported,
+)
+
+
+class ParseError(Exception):
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass
+class SyntaxAttribute:
+    name: str
+    expr: Expr
+    line: int
+
+
+@dataclass
+class SyntaxBlock:
+    type: str
+    labels: tuple[str, ...]
+    line: int
+    attributes: dict[str, SyntaxAttribute] = field(default_factory=dict)
+    blocks: list[SyntaxBlock] = field(default_factory=list)
+
+
+@dataclass
+class SyntaxFile:
+    blocks: list[SyntaxBlock]
+    attributes: dict[str, SyntaxAttribute]  # top-level assignments: only tfvars files have them
+    comments: list[tuple[int, str]]  # (line, text): kept for inline suppressions
+
+
+# ---------------------------------------------------------------------------------------------- HCL
+
+
+def parse_hcl(text: str) -> SyntaxFile:
+    """Parse HCL native syntax. Raises ParseError with the line of the fault."""
+    from hcl2.api import parses_to_tree  # deferred: importing hcl2 costs ~0.1 s
+    from lark.exceptions import LarkError, UnexpectedInput
+
+    try:
+        tree = parses_to_tree(text)
+    except UnexpectedInput as error:
+        raise ParseError(_describe_unexpected(error), getattr(error, "line", None)) from None
+    except LarkError as error:
+        raise ParseError(f"cannot parse: {error}".splitlines()[0]) from None
+    except RecursionError:
+        raise ParseError("expressions nested too deeply to parse") from None
+    comments: list[tuple[int, str]] = []
+    body = tree.children[0]
+    attributes, blocks = _body(body, comments)
+    return SyntaxFile(blocks=blocks, attributes=attributes, comments=comments)
+
+
+def _describe_unexpected(error: Exception) -> str:
+    token = getattr(error, "token", None)
+    if token is not None and getattr(token, "type", "") == "$END":
+        return "unexpected end of file (an unclosed block, bracket or string?)"
+    if token is not None:
+        shown = str(token).strip().splitlines()[0][:40] if str(token).strip() else repr(str(token))
+        return f"unexpected {shown!r}"
+    char = getattr(error, "char", None)
+    if char is not None:
+        return f"unexpected character {char!r}"
+    return "syntax error"
+
+
+def _is_tree(node: Any) -> bool:
+    return hasattr(node, "data")
+
+
+def _collect_comments(node: Any, comments: list[tuple[int, str]]) -> None:
+    for token in node.children:
+        value = str(token)
+        line = token.line
+        for offset, text_line in enumerate(value.split("\n")):
+            stripped = text_line.strip()
+            if stripped.startswith(("#", "//", "/*")):
+                comments.append((line + offset, stripped))
+
+
+def _body(body: Any, comments: list[tuple[int, str]]) -> tuple[dict[str, SyntaxAttribute], list[SyntaxBlock]]:
+    attributes: dict[str, SyntaxAttribute] = {}
+    blocks: list[SyntaxBlock] = []
+    for child in body.children:
+        kind = child.data
+        if kind == "new_line_or_comment":
+            _collect_comments(child, comments)
+        elif kind == "attribute":
+            name = _name(child.children[0])
+            line = child.meta.line
+            if name in attributes:
+                raise ParseError(f'attribute "{name}" is set twice (first on line {attributes[name].line})', line)
+            attributes[name] = SyntaxAttribute(name, _expr(child.children[2]), line)
+        elif kind == "block":
+            blocks.append(_block(child, comments))
+    return attributes, blocks
+
+
+def _block(node: Any, comments: list[tuple[int, str]]) -> SyntaxBlock:
+    children = node.children
+    block_type = _name(children[0])
+    labels: list[str] = []
+    body = None
+    for child in children[1:]:
+        if not _is_tree(child):
+            continue
+        if child.data == "body":
+            body = child
+        elif child.data == "string":
+            labels.append(_plain_string(child))
+        elif child.data in ("identifier", "keyword", "literal_value"):
+            labels.append(_name(child))
+        elif child.data == "new_line_or_comment":
+            _collect_comments(child, comments)
+    attributes, blocks = _body(body, comments) if body is not None else ({}, [])
+    return SyntaxBlock(block_type, tuple(labels), node.meta.line, attributes, blocks)
+
+
+def _name(node: Any) -> str:
+    return str(node.children[0])
+
+
+def _plain_string(node: Any) -> str:
+    value = _string(node, node.meta.line)
+    if isinstance(value, Literal) and isinstance(value.value, str):
+        return value.value
+    raise ParseError("a block label must be a plain string, without interpolation", node.meta.line)
+
+
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
+
+
+def unescape(text: str, line: int | None = None) -> str:
+    def replace(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code[0] in "uU" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        if code in _ESCAPES:
+            return _ESCAPES[code]
+        raise ParseError(f"invalid escape sequence \\{code} in a string", line)
+
+    return _ESCAPE_RE.sub(replace, text) if "\\" in text else text
+
+
+def _string(node: Any, line: int) -> Expr:
+    parts: list[str | Expr] = []
+    for part in node.children:
+        if not _is_tree(part):  # the quotes
+            continue
+        inner = part.children[0]
+        if _is_tree(inner):
+            if inner.data == "interpolation":
+                parts.append(_expr(inner.children[1]))
+            else:
+                directive = inner.data.replace("template_", "").replace("_start", "")
+                parts.append(Unsupported(line, f"template directive %{{{directive}}}"))
+        elif inner.type == "ESCAPED_INTERPOLATION":
+            parts.append("$" + str(inner)[2:])
+        elif inner.type == "ESCAPED_DIRECTIVE":
+            parts.append("%" + str(inner)[2:])
+        else:
+            parts.append(unescape(str(inner), line))
+    return _template(parts, line)
+
+
+def _template(parts: list[str | Expr], line: int) -> Expr:
+    merged: list[str | Expr] = []
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        elif part != "":
+            merged.append(part)
+    if not merged:
+        return Literal(line, "")
+    if len(merged) == 1 and isinstance(merged[0], str):
+        return Literal(line, merged[0])
+    return Template(line, tuple(merged))
+
+
+_HEREDOC_RE = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\r?\n(.*?)[ \t]*\2\r?\n?$", re.DOTALL)
+
+
+def _heredoc(token: Any, line: int) -> Expr:
+    match = _HEREDOC_RE.match(str(token))
+    if match is None:
+        raise ParseError("malformed heredoc", line)
+    trim, _, body = match.groups()
+    body = body.replace("\r\n", "\n")
+    if trim:
+        lines = body.split("\n")
+        indents = [len(x) - len(x.lstrip(" \t")) for x in lines if x.strip()]
+        cut = min(indents, default=0)
+        body = "\n".join(x[cut:] for x in lines)
+    return parse_template(body, line + 1)
+
+
+def parse_template(text: str, line: int) -> Expr:
+    """A template's text (a heredoc body, a `.tf.json` string) as an expression.
+
+    Interpolations are found by matching braces outside quoted strings, then parsed by python-hcl2.
+    """
+    parts: list[str | Expr] = []
+    position = 0
+    literal = []
+    while position < len(text):
+        start = text.find("{", position)
+        if start < 1:
+            break
+        marker = text[start - 1]
+        if marker not in "$%":
+            literal.append(text[position : start + 1])
+            position = start + 1
+            continue
+        if start >= 2 and text[start - 2] == marker:  # $${ and %%{ are escapes
+            literal.append(text[position : start - 1] + "{")
+            position = start + 1
+            continue
+        end = _closing_brace(text, start)
+        if end < 0:
+            raise ParseError("unclosed interpolation", line + text.count("\n", 0, start))
+        literal.append(text[position : start - 1])
+        parts.append("".join(literal))
+        literal = []
+        inner_line = line + text.count("\n", 0, start)
+        inner = text[start + 1 : end].strip().strip("~").strip()
+        if marker == "$":
+            parts.append(parse_expression(inner, inner_line))
+        else:
+            parts.append(Unsupported(inner_line, f"template directive %{{{inner.split(' ')[0]}}}"))
+        position = end + 1
+    literal.append(text[position:])
+    parts.append("".join(literal))
+    return _template(parts, line)
+
+
+def _closing_brace(text: str, start: int) -> int:
+    depth = 0
+    quoted = False
+    index = start
+    while index < len(text):
+        char = text[index]
+        if quoted:
+            if char == "\\":
+                index += 1
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return -1
+
+
+def parse_expression(text: str, line: int) -> Expr:
+    """One expression's source text, parsed alone; its lines are counted from `line`."""
+    from hcl2.api import parses_to_tree
+    from lark.exceptions import LarkError
+
+    try:
+        tree = parses_to_tree(f"x = {text}\n")
+    except (LarkError, RecursionError):
+        raise ParseError(f"cannot parse the expression {text[:60]!r}", line) from None
+    attribute = tree.children[0].children[0]
+    return _shift(_expr(attribute.children[2]), line - 1)
+
+
+def _shift(expr: Expr, offset: int) -> Expr:
+    import dataclasses
+
+    if offset == 0:
+        return expr
+
+    def move(value: Any) -> Any:
+        if isinstance(value, Expr):
+            changes = {f.name: move(getattr(value, f.name)) for f in dataclasses.fields(value)}
+            changes["line"] = value.line + offset
+            return dataclasses.replace(value, **changes)
+        if isinstance(value, Index):
+            return Index(move(value.key))
+        if isinstance(value, tuple):
+            return tuple(move(v) for v in value)
+        return value
+
+    return move(expr)
+
+
+def _operator(token: Any) -> str:
+    return str(token).split()[-1]  # the post-lexer glues a preceding newline or comment onto operators
+
+
+def _expr(node: Any) -> Expr:
+    line = node.meta.line
+    kind = node.data
+    children = [c for c in node.children if not (_is_tree(c) and c.data == "new_line_or_comment")]
+    if kind == "expr_term":
+        trees = [c for c in children if _is_tree(c)]
+        return _expr(trees[0])  # `( expression )` or a single term
+    if kind == "int_lit":
+        return Literal(line, int(str(children[0])))
+    if kind == "float_lit":
+        return Literal(line, float(str(children[0])))
+    if kind == "literal_value":
+        return Literal(line, {"true": True, "false": False, "null": None}[str(children[0])])
+    if kind == "string":
+        return _string(node, line)
+    if kind == "template_string":
+        return Literal(line, unescape(str(children[0])[2:-2], line))
+    if kind in ("heredoc_template", "heredoc_template_trim"):
+        return _heredoc(children[0], line)
+    if kind == "identifier":
+        return Traversal(line, str(children[0]), ())
+    if kind == "tuple":
+        return TupleExpr(line, tuple(_expr(c) for c in children if _is_tree(c)))
+    if kind == "object":
+        items = []
+        for elem in (c for c in children if _is_tree(c)):
+            key_node, value_node = elem.children[0], elem.children[2]
+            key_inner = key_node.children[0]
+            if key_inner.data == "keyword":
+                key: Expr = Literal(line, _name(key_inner))
+            else:
+                key = _expr(key_inner)
+                if isinstance(key, Traversal) and isinstance(key.root, str) and not key.steps:
+                    key = Literal(key.line, key.root)  # `{ name = ... }`: a bare name is a string key
+            items.append((key, _expr(value_node)))
+        return ObjectExpr(line, tuple(items))
+    if kind == "function_call":
+        names = [str(c.children[0]) for c in children if _is_tree(c) and c.data == "identifier"]
+        arguments = next((c for c in children if _is_tree(c) and c.data == "arguments"), None)
+        args: tuple[Expr, ...] = ()
+        expand = False
+        if arguments is not None:
+            args = tuple(_expr(c) for c in arguments.children if _is_tree(c) and c.data != "new_line_or_comment")
+            expand = any(not _is_tree(c) and c.type == "ELLIPSIS" for c in arguments.children)
+        return Call(line, "::".join(names) if len(names) == 1 else "provider::" + "::".join(names), args, expand)
+    if kind in ("get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term"):
+        base = _expr(children[0])
+        steps = _steps(children[1])
+        if isinstance(base, Traversal):
+            return Traversal(base.line, base.root, base.steps + steps)
+        return Traversal(line, base, steps)
+    if kind == "conditional":
+        exprs = [_expr(c) for c in children if _is_tree(c)]
+        return Conditional(line, *exprs)
+    if kind == "binary_op":
+        left = _expr(children[0])
+        term = children[1]
+        term_children = [c for c in term.children if not (_is_tree(c) and c.data == "new_line_or_comment")]
+        operator = _operator(term_children[0].children[0])
+        return BinaryOp(line, operator, left, _expr(term_children[1]))
+    if kind == "unary_op":
+        return UnaryOp(line, str(children[0]), _expr(children[1]))
+    if kind in ("for_tuple_expr", "for_object_expr"):
+        return _for(node, children, line)
+    raise ParseError(f"unsupported expression syntax ({kind})", line)
+
+
+def _steps(node: Any) -> tuple:
+    kind = node.data
+    if kind == "get_attr":
+        name_node = [c for c in node.children if _is_tree(c)][0]
+        return (GetAttr(_name(name_node)),)
+    if kind == "braces_index":
+        return (Index(_expr([c for c in node.children if _is_tree(c) and c.data != "new_line_or_comment"][0])),)
+    if kind == "short_index":
+        return (Index(Literal(node.meta.line, int(str(node.children[1])))),)
+    if kind in ("attr_splat", "full_splat"):
+        steps: tuple = (Splat(),)
+        for child in node.children:
+            if _is_tree(child):
+                steps += _steps(child)
+        return steps
+    raise ParseError(f"unsupported traversal ({kind})", node.meta.line)
+
+
+def _for(node: Any, children: list, line: int) -> Expr:
+    intro = next(c for c in children if _is_tree(c) and c.data == "for_intro")
+    names = [_name(c) for c in intro.children if _is_tree(c) and c.data == "identifier"]
+    collection = _expr([c for c in intro.children if _is_tree(c) and c.data not in ("identifier", "new_line_or_comment")][0])
+    key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+    exprs = [c for c in children if _is_tree(c) and c.data not in ("for_intro", "for_cond")]
+    condition_node = next((c for c in children if _is_tree(c) and c.data == "for_cond"), None)
+    condition = None
+    if condition_node is not None:
+        condition = _expr([c for c in condition_node.children if _is_tree(c) and c.data != "new_line_or_comment"][0])
+    grouping = any(not _is_tree(c) and c.type == "ELLIPSIS" for c in children)
+    if node.data == "for_object_expr":
+        return ForExpr(line, key_var, value_var, collection, _expr(exprs[0]), _expr(exprs[1]), condition, grouping)
+    return ForExpr(line, key_var, value_var, collection, None, _expr(exprs[0]), condition)
+
+
+# --------------------------------------------------------------------------------------------- JSON
+
+# Terraform's JSON syntax: https://developer.hashicorp.com/terraform/language/syntax/json
+_LABEL_DEPTH = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1,
+                "locals": 0, "terraform": 0, "ephemeral": 2, "check": 1, "moved": 0, "import": 0,
+                "removed": 0}
+
+
+def parse_json(text: str) -> SyntaxFile:
+    """Parse Terraform JSON syntax (`.tf.json`)."""
+    try:
+        document = jsonpos.loads(text)
+    except jsonpos.JSONError as error:
+        raise ParseError(f"not valid JSON: {error.message}", error.line) from None
+    if not isinstance(document.value, dict):
+        raise ParseError("a .tf.json file must hold a JSON object", document.line)
+    blocks: list[SyntaxBlock] = []
+    for key, (key_line, node) in document.value.items():
+        if key == "//":
+            continue
+        if key not in _LABEL_DEPTH:
+            raise ParseError(f'"{key}" is not a Terraform top-level block type', key_line)
+        depth = _LABEL_DEPTH[key]
+        for labels, body, line in _json_labelled(node, depth, key_line, key):
+            blocks.append(_json_block(key, tuple(labels), body, line))
+    return SyntaxFile(blocks=blocks, attributes={}, comments=[])
+
+
+def _json_labelled(node: jsonpos.Node, depth: int, line: int, where: str):
+    if depth == 0:
+        items = node.value if isinstance(node.value, list) else [node]
+        for item in items:
+            yield [], item, item.line
+        return
+    if not isinstance(node.value, dict):
+        raise ParseError(f'"{where}" must be a JSON object keyed by name', node.line)
+    for label, (label_line, child) in node.value.items():
+        for rest, body, body_line in _json_labelled(child, depth - 1, label_line, label):
+            yield [label, *rest], body, label_line if depth == 1 else body_line
+
+
+def _json_block(block_type: str, labels: tuple[str, ...], body: jsonpos.Node, line: int) -> SyntaxBlock:
+    if not isinstance(body.value, dict):
+        raise ParseError(f'the body of {block_type} "{".".join(labels)}" must be a JSON object', body.line)
+    block = SyntaxBlock(block_type, labels, line)
+    for name, (name_line, value) in body.value.items():
+        if name == "//":
+            continue
+        if _is_nested_block_json(block_type, name, value):
+            items = value.value if isinstance(value.value, list) else [value]
+            for item in items:
+                if isinstance(item.value, dict):
+                    nested_labels: tuple[str, ...] = ()
+                    if name == "dynamic":  # "dynamic": {"setting": {...}}
+                        for label, (label_line, inner) in item.value.items():
+                            block.blocks.append(_json_block("dynamic", (label,), inner, label_line))
+                        continue
+                    block.blocks.append(_json_block(name, nested_labels, item, name_line))
+            continue
+        block.attributes[name] = SyntaxAttribute(name, _json_expr(value, name_line), name_line)
+    return block
+
+
+def _is_nested_block_json(block_type: str, name: str, value: jsonpos.Node) -> bool:
+    # JSON cannot tell a block from an object-valued argument; Terraform decides by the provider schema.
+    # Without it, objects (and lists of objects) inside resources and providers are nested blocks unless
+    # the name is a known map argument.
+    if block_type in _JSON_NESTED_ONLY:
+        return name in _JSON_NESTED_ONLY[block_type]
+    if name in _MAP_ARGUMENTS:
+        return False
+    if isinstance(value.value, dict):
+        return True
+    items = value.value
+    return isinstance(items, list) and bool(items) and all(isinstance(i.value, dict) for i in items)
+
+
+_JSON_NESTED_ONLY = {"variable": {"validation"}, "output": {"precondition"}, "locals": set(),
+                     "module": set(), "terraform": {"required_providers", "backend", "cloud"}}
+_MAP_ARGUMENTS = {"tags", "tags_all", "variables", "triggers", "request_parameters", "response_parameters",
+                  "request_templates", "response_templates", "response_models", "request_models",
+                  "stage_variables", "labels", "for_each", "default_tags", "environment_variables",
+                  "policy", "assume_role_policy", "variables"}
+
+
+def _json_expr(node: jsonpos.Node, line: int) -> Expr:
+    value = node.value
+    if isinstance(value, str):
+        return parse_template(value, node.line) if ("${" in value or "%{" in value) else Literal(node.line, value)
+    if isinstance(value, list):
+        return TupleExpr(node.line, tuple(_json_expr(item, item.line) for item in value))
+    if isinstance(value, dict):
+        items = tuple((Literal(key_line, key), _json_expr(child, child.line))
+                      for key, (key_line, child) in value.items())
+        return ObjectExpr(node.line, items)
+    return Literal(node.line, value)

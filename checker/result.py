@@ -1,0 +1,96 @@
+"""What a scan produces: results of rules, and errors that make the scan untrustworthy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Status(str, Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    SUPPRESSED = "suppressed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Severity(str, Enum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Result:
+    rule_id: str
+    control: str
+    severity: Severity
+    status: Status
+    resource: str  # Terraform address, with the instance key where count/for_each give one
+    file: str
+    line: int
+    message: str
+    attribute: str | None = None  # the argument path the verdict is about: `access_log_settings`
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line, self.rule_id, self.resource, self.attribute or "")
+
+
+@dataclass(frozen=True)
+class ScanError:
+    """Input the scan could not read, decode, parse or load: the scan cannot be trusted (exit 2)."""
+
+    file: str | None
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file or "gateaudit"
+        if self.line is not None:
+            where += f":{self.line}"
+        return f"{where}: {self.message}"
+
+    def sort_key(self) -> tuple:
+        return (self.file or "", self.line or 0, self.message)
+
+
+@dataclass(frozen=True)
+class ControlSummary:
+    id: str
+    title: str
+    counts: dict[str, int]  # status -> number of results
+    nothing_in_scope: str | None  # set when no rule of this control judged anything
+
+
+@dataclass(frozen=True)
+class Report:
+    """One scan, ready to render: renderers only format it."""
+
+    tool: str
+    version: str
+    ruleset_version: str
+    paths: tuple[str, ...]
+    results: tuple[Result, ...]
+    errors: tuple[ScanError, ...]
+    not_scanned: tuple[dict, ...]
+    controls: tuple[ControlSummary, ...]
+    remediation: dict[str, str]  # rule id -> how to fix
+    titles: dict[str, str]  # rule id -> title
+    fail_on: Severity
+    exit_code: int
+
+    def counts(self) -> dict[str, int]:
+        counts = {status.value: 0 for status in Status}
+        for result in self.results:
+            counts[result.status.value] += 1
+        return counts

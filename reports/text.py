@@ -1,0 +1,46 @@
+"""The terminal report: failures first within each control, each with where, what and how to fix."""
+
+from __future__ import annotations
+
+from gateaudit.result import Report, Status
+
+_MARK = {Status.FAILED: "FAIL", Status.UNKNOWN: "UNKNOWN", Status.PASSED: "pass", Status.SUPPRESSED: "suppressed"}
+_ORDER = {Status.FAILED: 0, Status.UNKNOWN: 1, Status.SUPPRESSED: 2, Status.PASSED: 3}
+
+
+def _clean(text: str) -> str:
+    """Input-derived text never reaches the terminal as control sequences."""
+    return "".join(c if c.isprintable() or c == " " else f"\\x{ord(c):02x}" for c in text)
+
+
+def render(report: Report, verbose: bool = False) -> str:
+    lines: list[str] = [f"gateaudit {report.version} (rules {report.ruleset_version}) scanned "
+                        f"{', '.join(report.paths)}", ""]
+    for control in report.controls:
+        results = sorted((r for r in report.results if r.control == control.id),
+                         key=lambda r: (_ORDER[r.status], r.sort_key()))
+        lines.append(f"{control.id}: {control.title}")
+        if control.nothing_in_scope:
+            lines.append(f"  NOT APPLICABLE: {control.nothing_in_scope}; nothing was judged")
+        for result in results:
+            if result.status == Status.PASSED and not verbose:
+                continue
+            where = f"{result.file}:{result.line}"
+            lines.append(f"  {_MARK[result.status]:<7} {result.rule_id} {_clean(result.resource)}  {_clean(where)}")
+            lines.append(f"          {_clean(result.message)}")
+            if result.status in (Status.FAILED, Status.UNKNOWN) and report.remediation.get(result.rule_id):
+                lines.append(f"          fix: {report.remediation[result.rule_id]}")
+        passed = control.counts.get("passed", 0)
+        if passed and not verbose:
+            lines.append(f"  {passed} passed")
+        lines.append("")
+    for item in report.not_scanned:
+        lines.append(f"not scanned: {_clean(item['module'])} (source {_clean(item['source'])}) "
+                     f"at {_clean(item['file'])}:{item['line']}: {item['reason']}")
+    for error in report.errors:
+        lines.append(f"ERROR {_clean(str(error))}")
+    counts = report.counts()
+    verdict = {0: "PASS", 1: "FAIL", 2: "ERROR (scan incomplete, not a pass)"}[report.exit_code]
+    lines.append(f"{verdict}: {counts['failed']} failed, {counts['unknown']} unknown, {counts['passed']} passed, "
+                 f"{counts['suppressed']} suppressed, {len(report.errors)} errors (fail-on {report.fail_on.value})")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,132 @@
+"""gateaudit's policies: one module per rule, each with `RULE = Rule(...)` and `check(stack)`.
+
+Modules whose name starts with an underscore hold shared helpers and are not rules. User rules in
+`--rules-dir` follow the same contract.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+from gateaudit.model import Attribute, Block, Location, Stack
+from gateaudit.result import Result, Severity, Status
+
+RULESET_VERSION = "2026.11.0"
+
+
+@dataclass(frozen=True)
+class Control:
+    id: str
+    title: str
+    nothing_in_scope: str  # what a report says when a scan finds nothing this control judges
+
+
+CONTROLS = {
+    control.id: control
+    for control in (
+        Control("authorizer-attached", "Every route is guarded by a Lambda authorizer",
+                "no API Gateway methods, routes or authorizers found"),
+        Control("secret-not-hardcoded", "No secret is written into the configuration",
+                "no secrets, API keys, Lambda environments, secret-like variables or providers found"),
+        Control("scoped-permission", "Invoke permissions and IAM policies are least-privilege",
+                "no Lambda permissions, IAM policies or Lambda roles found"),
+        Control("logging-enabled", "Stages and the authorizer log, without logging the key",
+                "no API Gateway stages, method settings or Lambda functions found"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    control: str
+    severity: Severity
+    title: str  # states the requirement
+    rationale: str
+    remediation: str
+    mappings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # framework -> control ids
+    deprecated: bool = False
+
+    def passed(self, block: Block, message: str = "", attribute: str | None = None) -> Result:
+        return self._result(Status.PASSED, block, message or self.title, attribute, None)
+
+    def failed(self, block: Block, message: str, attribute: str | None = None,
+               location: Location | None = None) -> Result:
+        return self._result(Status.FAILED, block, message, attribute, location)
+
+    def unknown(self, block: Block, message: str, attribute: str | None = None,
+                location: Location | None = None) -> Result:
+        return self._result(Status.UNKNOWN, block, message, attribute, location)
+
+    def _result(self, status: Status, block: Block, message: str, attribute: str | Attribute | None,
+                location: Location | None) -> Result:
+        if isinstance(attribute, Attribute):
+            attribute = attribute.path
+        where = location or block.location
+        return Result(rule_id=self.id, control=self.control, severity=self.severity, status=status,
+                      resource=block.address, file=where.file, line=where.line, message=message,
+                      attribute=attribute)
+
+
+@dataclass(frozen=True)
+class LoadedRule:
+    rule: Rule
+    check: Callable[[Stack], Iterator[Result]]
+    origin: str  # "gateaudit.rules.ga101_..." or the user's file
+
+
+class RuleLoadError(Exception):
+    pass
+
+
+def load_rules(rules_dirs: list[Path] | None = None) -> list[LoadedRule]:
+    """The built-in rules, then those in each `--rules-dir`, sorted by id. Raises RuleLoadError."""
+    loaded: list[LoadedRule] = []
+    package = sys.modules[__name__]
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        loaded.append(_loaded(module, module.__name__))
+    for directory in rules_dirs or []:
+        if not directory.is_dir():
+            raise RuleLoadError(f"--rules-dir {directory}: no such folder")
+        for path in sorted(directory.glob("*.py")):
+            if not path.name.startswith("_"):
+                loaded.append(_loaded(_import_file(path), str(path)))
+    seen: dict[str, str] = {}
+    for item in loaded:
+        if item.rule.id in seen:
+            raise RuleLoadError(f"rule id {item.rule.id} is defined twice: in {seen[item.rule.id]} and {item.origin}")
+        seen[item.rule.id] = item.origin
+    return sorted((item for item in loaded if not item.rule.deprecated), key=lambda item: item.rule.id)
+
+
+def _import_file(path: Path) -> ModuleType:
+    name = f"gateaudit_user_rules.{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise RuleLoadError(f"{path}: cannot be imported")
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as error:  # a user's rule file may raise anything while importing
+        raise RuleLoadError(f"{path}: import failed: {type(error).__name__}: {error}") from error
+    return module
+
+
+def _loaded(module: ModuleType, origin: str) -> LoadedRule:
+    rule = getattr(module, "RULE", None)
+    check = getattr(module, "check", None)
+    if not isinstance(rule, Rule) or not callable(check):
+        raise RuleLoadError(f"{origin}: a rule module needs RULE = Rule(...) and def check(stack)")
+    if not isinstance(rule.severity, Severity):
+        raise RuleLoadError(f"{origin}: {rule.id} severity must be a Severity")
+    return LoadedRule(rule, check, origin)

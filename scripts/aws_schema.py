@@ -1,0 +1,35 @@
+"""Regenerate checker/data/aws_schema.json from the hashicorp/aws provider's schema.
+
+Usage: terraform providers schema -json > schema.json  (in any folder initialised with hashicorp/aws)
+       python scripts/aws_schema.py schema.json 5.100.0
+
+It keeps two facts per type: that the type exists (so a misspelt type is caught) and which of its
+arguments are nested blocks (so `.tf.json`, which cannot tell blocks from objects, is read right).
+"""
+
+import json
+import sys
+from pathlib import Path
+
+
+def nested_blocks(block: dict) -> dict | int:
+    """{block name: its own nested blocks}, with 0 for a type or block that has none."""
+    types = block.get("block_types", {})
+    return {name: nested_blocks(spec["block"]) for name, spec in sorted(types.items())} or 0
+
+
+def main(schema_file: str) -> None:
+    schemas = json.loads(Path(schema_file).read_text())["provider_schemas"]
+    aws = schemas["registry.terraform.io/hashicorp/aws"]
+    out = {"provider_version": sys.argv[2] if len(sys.argv) > 2 else None, "resource": {}, "data": {}, "ephemeral": {}}
+    for kind, key in (("resource", "resource_schemas"), ("data", "data_source_schemas"),
+                      ("ephemeral", "ephemeral_resource_schemas")):
+        for name, spec in sorted(aws.get(key, {}).items()):
+            out[kind][name] = nested_blocks(spec["block"])
+    target = Path(__file__).resolve().parent.parent / "checker" / "data" / "aws_schema.json"
+    target.write_text(json.dumps(out, separators=(",", ":"), sort_keys=True) + "\n")
+    print(f"wrote {target}: {len(out['resource'])} resources, {len(out['data'])} data sources")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
