@@ -1,0 +1,148 @@
+"""GA101: every REST API method is guarded by an authorizer of its own API.
+
+**What it checks**
+Each `aws_api_gateway_method`: `authorization` must not be `"NONE"`. `CUSTOM` and `COGNITO_USER_POOLS`
+need an `authorizer_id` that resolves to an `aws_api_gateway_authorizer` of the same REST API. An
+`OPTIONS` method may stay open as a CORS preflight only while its integration is `MOCK`.
+
+**Why it matters**
+A method with no authorizer answers anyone who finds the URL; an authorizer attached to another API
+never runs for this one, so the method is open while the configuration looks guarded.
+
+**Fails**
+    resource "aws_api_gateway_method" "get" {
+      rest_api_id   = aws_api_gateway_rest_api.api.id
+      resource_id   = aws_api_gateway_resource.items.id
+      http_method   = "GET"
+      authorization = "NONE"
+    }
+
+**Passes**
+    resource "aws_api_gateway_method" "get" {
+      rest_api_id   = aws_api_gateway_rest_api.api.id
+      resource_id   = aws_api_gateway_resource.items.id
+      http_method   = "GET"
+      authorization = "CUSTOM"
+      authorizer_id = aws_api_gateway_authorizer.api_key.id
+    }
+
+**Fix**
+Set `authorization = "CUSTOM"` and `authorizer_id` to an authorizer of the same `rest_api_id`.
+
+**Limits**
+`api_key_required = true` does not count as authentication: API keys identify clients for usage plans
+and are not a security control. `AWS_IAM` passes: it is authentication, though not an authorizer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gateaudit.model import Block, Stack, Unknown
+from gateaudit.result import Result, Severity
+
+from . import Rule
+from ._references import points_at, same_target
+
+RULE = Rule(
+    id="GA101",
+    control="authorizer-attached",
+    severity=Severity.HIGH,
+    title="REST API methods require an authorizer of their own API",
+    rationale="An unauthenticated method, or one wired to another API's authorizer, is open to anyone.",
+    remediation='Set authorization = "CUSTOM" and authorizer_id = aws_api_gateway_authorizer.<name>.id '
+                "of the same rest_api_id.",
+    mappings={
+        "AWS Security Hub FSBP": ("APIGateway.8",),
+        "NIST SP 800-53 rev 5": ("AC-3", "IA-2"),
+        "OWASP API Top 10 2023": ("API2:2023", "API5:2023"),
+    },
+)
+
+_NEEDS_AUTHORIZER = ("CUSTOM", "COGNITO_USER_POOLS")
+_VALID = ("NONE", "AWS_IAM", *_NEEDS_AUTHORIZER)
+
+
+def check(stack: Stack) -> Iterator[Result]:
+    integrations = stack.resources("aws_api_gateway_integration")
+    for method in stack.resources("aws_api_gateway_method"):
+        yield _judge(method, integrations)
+
+
+def _judge(method: Block, integrations: list[Block]) -> Result:
+    authorization = method.value("authorization")
+    if authorization is None:
+        return RULE.failed(method, 'authorization is not set; set "CUSTOM" with an authorizer_id of this REST API',
+                           "authorization")
+    if isinstance(authorization, Unknown):
+        return RULE.unknown(method, f"authorization cannot be resolved: {authorization.reason}", "authorization")
+    authorization = str(authorization).upper()
+    if authorization not in _VALID:
+        return RULE.failed(method, f'authorization is "{authorization}", which API Gateway does not accept; '
+                                   'use "CUSTOM" with an authorizer_id of this REST API', "authorization")
+    if authorization == "NONE":
+        return _judge_open(method, integrations)
+    if authorization == "AWS_IAM":
+        return RULE.passed(method, "authorization is AWS_IAM (SigV4-signed callers only)", "authorization")
+    return _judge_authorizer(method, authorization)
+
+
+def _judge_open(method: Block, integrations: list[Block]) -> Result:
+    verb = method.value("http_method")
+    if isinstance(verb, Unknown):
+        return RULE.unknown(method, f'authorization is "NONE" and http_method cannot be resolved: {verb.reason}',
+                            "authorization")
+    if str(verb).upper() != "OPTIONS":
+        return RULE.failed(method, f'authorization is "NONE" on {verb}: anyone can call it; use "CUSTOM" with an '
+                                   "authorizer_id of this REST API", "authorization")
+    mine = [i for i in integrations if _integrates(i, method)]
+    if not mine:
+        return RULE.failed(method, 'OPTIONS method with authorization "NONE" has no integration in the stack; a '
+                                   'preflight is exempt only with a MOCK integration', "authorization")
+    types = [i.value("type") for i in mine]
+    unknown = next((t for t in types if isinstance(t, Unknown)), None)
+    if unknown is not None:
+        return RULE.unknown(method, f"OPTIONS method is open and its integration type cannot be resolved: "
+                                    f"{unknown.reason}", "authorization")
+    backends = [t for t in types if str(t).upper() != "MOCK"]
+    if backends:
+        return RULE.failed(method, f'OPTIONS method with authorization "NONE" reaches a {backends[0]} backend; only '
+                                   'a MOCK preflight may stay open: use "CUSTOM" or a MOCK integration',
+                           "authorization")
+    return RULE.passed(method, "OPTIONS preflight with a MOCK integration (exempt)", "authorization")
+
+
+def _integrates(integration: Block, method: Block) -> bool:
+    # The integration names the method through http_method = aws_api_gateway_method.x.http_method, or by
+    # the same API, resource and verb.
+    if points_at(integration.get("http_method"), method):
+        return True
+    same_api = same_target(integration.get("rest_api_id"), method.get("rest_api_id"), "aws_api_gateway_rest_api")
+    same_resource = same_target(integration.get("resource_id"), method.get("resource_id"),
+                                "aws_api_gateway_resource", "aws_api_gateway_rest_api")
+    verbs = integration.value("http_method"), method.value("http_method")
+    return same_api is True and same_resource is True and verbs[0] == verbs[1]
+
+
+def _judge_authorizer(method: Block, authorization: str) -> Result:
+    attribute = method.get("authorizer_id")
+    if attribute is None:
+        return RULE.failed(method, f'authorization is "{authorization}" but authorizer_id is not set: no authorizer '
+                                   "runs; set authorizer_id to an aws_api_gateway_authorizer of this REST API",
+                           "authorizer_id")
+    authorizers = attribute.referenced_blocks("aws_api_gateway_authorizer")
+    if not authorizers:
+        value = attribute.value
+        reason = value.reason if isinstance(value, Unknown) else f'"{value}" is not an authorizer of this stack'
+        return RULE.unknown(method, f"authorizer_id does not resolve to an aws_api_gateway_authorizer: {reason}",
+                            "authorizer_id")
+    for authorizer in authorizers:
+        same = same_target(authorizer.get("rest_api_id"), method.get("rest_api_id"), "aws_api_gateway_rest_api")
+        if isinstance(same, Unknown):
+            return RULE.unknown(method, f"cannot tell whether {authorizer.address} belongs to this method's REST API",
+                                "authorizer_id")
+        if not same:
+            return RULE.failed(method, f"authorizer_id points at {authorizer.address}, an authorizer of another REST "
+                                       "API: it never runs for this method; use an authorizer of this rest_api_id",
+                               "authorizer_id")
+    return RULE.passed(method, f"authorization {authorization} with {authorizers[0].address}", "authorizer_id")

@@ -1,0 +1,24 @@
+resource "aws_api_gateway_rest_api" "public" {
+  name = "public"
+}
+
+resource "aws_api_gateway_rest_api" "admin" {
+  name = "admin"
+}
+
+resource "aws_api_gateway_authorizer" "admin_key" {
+  name            = "admin-key"
+  rest_api_id     = aws_api_gateway_rest_api.admin.id
+  type            = "REQUEST"
+  identity_source = "method.request.header.x-api-key"
+  authorizer_uri  = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations"
+}
+
+# expect: failed
+resource "aws_api_gateway_method" "get" {
+  rest_api_id   = aws_api_gateway_rest_api.public.id
+  resource_id   = aws_api_gateway_rest_api.public.root_resource_id
+  http_method   = "GET"
+  authorization = "CUSTOM"
+  authorizer_id = aws_api_gateway_authorizer.admin_key.id
+}

@@ -1,0 +1,85 @@
+"""Every rule fixture, run with its rule alone, gives exactly the results its annotations expect.
+
+A fixture is `tests/rules/<RULE_ID>/{pass,fail,unknown}_<case>.tf` (or a folder of that name for cases
+that need several files or modules). `# expect: <status> [address]` goes right above the line a result
+is expected on; a judged block without an annotation is a mismatch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from gateaudit.engine import run_rules
+from gateaudit.modules import load
+from gateaudit.rules import load_rules
+
+FIXTURES = Path(__file__).resolve().parent
+EXPECT = re.compile(r"^\s*(?:#|//)\s*expect:\s*(passed|failed|unknown|suppressed)\s*(\S+)?\s*$")
+RULES = {loaded.rule.id: loaded for loaded in load_rules()}
+
+
+def _cases() -> list:
+    cases = []
+    for rule_dir in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and re.fullmatch(r"GA\d{3}", p.name)):
+        for case in sorted(rule_dir.iterdir()):
+            if case.name.startswith(("pass_", "fail_", "unknown_")):
+                cases.append(pytest.param(rule_dir.name, case, id=f"{rule_dir.name}/{case.name}"))
+    return cases
+
+
+def expectations(case: Path) -> Counter:
+    base = case if case.is_dir() else case.parent
+    files = sorted(case.rglob("*")) if case.is_dir() else [case]
+    expected: Counter = Counter()
+    for file in files:
+        if not file.is_file() or not file.name.endswith((".tf", ".tf.json", ".tfvars")):
+            continue
+        pending: list[tuple[str, str | None]] = []
+        for number, line in enumerate(file.read_text().splitlines(), start=1):
+            match = EXPECT.match(line)
+            if match:
+                pending.append((match.group(1), match.group(2)))
+                continue
+            if line.strip().startswith(("#", "//")) and pending:
+                continue
+            relative = file.relative_to(base).as_posix()
+            for status, address in pending:
+                expected[(relative, number, status, address)] += 1
+            pending = []
+    return expected
+
+
+@pytest.mark.parametrize(("rule_id", "case"), _cases())
+def test_fixture(rule_id: str, case: Path) -> None:
+    stack, errors = load([case])
+    assert not errors, [str(e) for e in errors]
+    results, rule_errors = run_rules(stack, [RULES[rule_id]])
+    assert not rule_errors, [str(e) for e in rule_errors]
+    expected = expectations(case)
+    assert expected, f"{case.name} has no '# expect:' annotation"
+    with_address = {(f, n, s) for (f, n, s, a) in expected if a}
+    actual: Counter = Counter()
+    for r in results:
+        address = r.resource if (r.file, r.line, r.status.value) in with_address else None
+        actual[(r.file, r.line, r.status.value, address)] += 1
+    messages = "\n".join(f"  {r.status.value} {r.resource} {r.file}:{r.line}: {r.message}" for r in results)
+    assert actual == expected, f"results:\n{messages}"
+    prefix = case.name.split("_")[0]
+    statuses = {key[2] for key in expected}
+    wanted = {"pass": "passed", "fail": "failed", "unknown": "unknown"}[prefix]
+    assert wanted in statuses, f"a {prefix}_ fixture must expect at least one {wanted} result"
+    for result in results:
+        assert result.message, "every result says something about its resource"
+
+
+def test_every_rule_has_passing_and_failing_fixtures() -> None:
+    for rule_id in RULES:
+        if not rule_id.startswith("GA"):
+            continue
+        names = [p.name for p in (FIXTURES / rule_id).iterdir()] if (FIXTURES / rule_id).is_dir() else []
+        assert any(n.startswith("pass_") for n in names), f"{rule_id} has no pass_ fixture"
+        assert any(n.startswith("fail_") for n in names), f"{rule_id} has no fail_ fixture"
