@@ -1,0 +1,19 @@
+output "invoke_url" {
+  description = "Base URL of the deployed stage."
+  value       = aws_api_gateway_stage.api.invoke_url
+}
+
+output "items_url" {
+  description = "URL of the /items resource (send the key in the x-api-key header)."
+  value       = "${aws_api_gateway_stage.api.invoke_url}${aws_api_gateway_resource.items.path}"
+}
+
+output "api_key_secret_arn" {
+  description = "ARN of the Secrets Manager secret holding the API key (read the value with the AWS CLI, never from Terraform)."
+  value       = aws_secretsmanager_secret.api_key.arn
+}
+
+output "authorizer_function_name" {
+  description = "Name of the Lambda authorizer function."
+  value       = aws_lambda_function.authorizer.function_name
+}
