@@ -224,7 +224,11 @@ def variable_value(module: Module, name: str) -> Any:
     if key in module.cache:
         return module.cache[key]
     module.cache[key] = Unknown(f"var.{name} refers to itself")
-    module.cache[key] = value = _variable_value(module, name)
+    try:
+        module.cache[key] = value = _variable_value(module, name)
+    except EvalError:
+        del module.cache[key]
+        raise
     return value
 
 
@@ -232,7 +236,7 @@ def _variable_value(module: Module, name: str) -> Any:
     declared = module.variables.get(name)
     display = module.address(f"var.{name}")
     if declared is None:
-        return Unknown(f"{display} is not declared")
+        raise EvalError(f"{display} is not declared")
     if module.call is not None:
         given = module.call.get(name)
         if given is not None:
@@ -259,9 +263,13 @@ def local_value(module: Module, name: str) -> Any:
         return module.cache[key]
     attribute = module.locals.get(name)
     if attribute is None:
-        return Unknown(f"{module.address('local.' + name)} is not declared")
+        raise EvalError(f"{module.address('local.' + name)} is not declared")
     module.cache[key] = Unknown(f"local.{name} refers to itself")
-    module.cache[key] = value = _eval(attribute.expr, Scope(module, {}))
+    try:
+        module.cache[key] = value = _eval(attribute.expr, Scope(module, {}))
+    except EvalError:
+        del module.cache[key]
+        raise
     return value
 
 
@@ -273,7 +281,7 @@ def _module_output(module: Module, name: str, steps: tuple, scope: Scope) -> Any
         return Unknown(f"module.{name} used as a whole object is not evaluated")
     output = child.outputs.get(steps[0].name)
     if output is None:
-        return Unknown(f"module.{name} has no output {steps[0].name!r}")
+        raise EvalError(f"module.{name} has no output {steps[0].name!r}")
     return _apply_steps(output.value("value"), steps[1:], scope, f"module.{name}.{steps[0].name}")
 
 
@@ -282,7 +290,7 @@ def _resource_value(module: Module, kind: str, type_: str, name: str, steps: tup
     prefix = "data." if kind == "data" else "ephemeral." if kind == "ephemeral" else ""
     address = module.address(f"{prefix}{type_}.{name}")
     if instances is None:
-        return Unknown(f"{address} is not declared in this module", (address,))
+        raise EvalError(f"{address} is not declared in this module")
     if steps and isinstance(steps[0], Index):
         key = _eval(steps[0].key, scope)
         if isinstance(key, Unknown):

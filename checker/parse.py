@@ -207,6 +207,8 @@ def _template(parts: list[str | Expr], line: int) -> Expr:
         return Literal(line, "")
     if len(merged) == 1 and isinstance(merged[0], str):
         return Literal(line, merged[0])
+    if len(merged) == 1:
+        return merged[0]  # "${x}" alone is x itself, keeping its type, as in Terraform
     return Template(line, tuple(merged))
 
 
@@ -237,10 +239,10 @@ def parse_template(text: str, line: int) -> Expr:
     literal = []
     while position < len(text):
         start = text.find("{", position)
-        if start < 1:
+        if start < 0:
             break
-        marker = text[start - 1]
-        if marker not in "$%":
+        marker = text[start - 1] if start > 0 else ""
+        if marker not in ("$", "%"):
             literal.append(text[position : start + 1])
             position = start + 1
             continue

@@ -55,9 +55,9 @@ class ScanError:
     message: str
 
     def __str__(self) -> str:
-        where = self.file or "gateaudit"
-        if self.line is not None:
-            where += f":{self.line}"
+        if self.file is None:
+            return self.message
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
         return f"{where}: {self.message}"
 
     def sort_key(self) -> tuple:

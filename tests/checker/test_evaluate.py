@@ -1,0 +1,220 @@
+"""Values are computed where the configuration decides them, and are explicit unknowns elsewhere."""
+
+from pathlib import Path
+
+import pytest
+
+from gateaudit.model import Unknown
+from gateaudit.modules import load
+
+
+def stack_of(tmp_path: Path, text: str, files: dict[str, str] | None = None):
+    (tmp_path / "main.tf").write_text(text)
+    for name, content in (files or {}).items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content)
+    stack, errors = load([tmp_path])
+    assert not errors, [str(e) for e in errors]
+    return stack
+
+
+def value_of(tmp_path: Path, expression: str, prelude: str = ""):
+    stack = stack_of(tmp_path, f'{prelude}\nlocals {{\n  probe = {expression}\n}}\n')
+    return stack.modules[0].locals["probe"].value
+
+
+@pytest.mark.parametrize(("expression", "expected"), [
+    ('"a-${1 + 2}"', "a-3"),
+    ('jsonencode({ b = [1, "x"], a = true })', '{"a":true,"b":[1,"x"]}'),
+    ('jsondecode("{\\"k\\": [1]}").k[0]', 1),
+    ('format("%s/%d/%q", "x", 7, "y")', 'x/7/"y"'),
+    ('join(",", concat(["a"], ["b", "c"]))', "a,b,c"),
+    ('merge({ a = 1 }, { a = 2, b = 3 })', {"a": 2, "b": 3}),
+    ('lookup({ a = 1 }, "b", "fallback")', "fallback"),
+    ('upper(lower("MiXed"))', "MIXED"),
+    ('replace("a-b-c", "-", "_")', "a_b_c"),
+    ('replace("v1.2", "/v(\\\\d)/", "x$1")', "x1.2"),
+    ('tostring(5)', "5"),
+    ('try(local.nothing_here, {a = 1}.b, "third")', "third"),
+    ('coalesce("", null, "first non-empty")', "first non-empty"),
+    ('true ? "yes" : "no"', "yes"),
+    ('[for s in ["a", "bb"] : upper(s) if length(s) > 1]', ["BB"]),
+    ('{for k, v in { a = 1, b = 2 } : v => k}', {"1": "a", "2": "b"}),
+    ('!false && 3 >= 2', True),
+])
+def test_functions_and_operators(tmp_path, expression, expected):
+    assert value_of(tmp_path, expression) == expected
+
+
+def test_variables_take_var_files_then_tfvars_then_defaults(tmp_path):
+    text = 'variable "a" { default = "default" }\nvariable "b" { default = "default" }\n' \
+           'variable "c" { default = "default" }\n'
+    (tmp_path / "terraform.tfvars").write_text('a = "tfvars"\nb = "tfvars"\n')
+    (tmp_path / "x.auto.tfvars").write_text('b = "auto"\n')
+    (tmp_path / "main.tf").write_text(text + 'locals {\n  all = "${var.a}/${var.b}/${var.c}"\n}\n')
+    extra = tmp_path.parent / "extra.tfvars"
+    extra.write_text('a = "var-file"\n')
+    stack, errors = load([tmp_path], [extra])
+    assert not errors
+    assert stack.modules[0].locals["all"].value == "var-file/auto/default"
+
+
+def test_a_variable_without_value_is_unknown_and_says_which(tmp_path):
+    value = value_of(tmp_path, '"key-${var.api_key}"', 'variable "api_key" {}')
+    assert isinstance(value, Unknown)
+    assert "var.api_key has no value" in value.reason
+    assert value.refs == ("var.api_key",)
+    assert value.partial == "key-${var.api_key}"
+
+
+def test_computed_attributes_are_unknown_and_remember_the_reference(tmp_path):
+    stack = stack_of(tmp_path, '''
+resource "aws_lambda_function" "auth" {
+  function_name = "auth"
+}
+locals {
+  arn  = aws_lambda_function.auth.arn
+  name = aws_lambda_function.auth.function_name
+}
+''')
+    locals_ = stack.modules[0].locals
+    assert locals_["name"].value == "auth"
+    arn = locals_["arn"].value
+    assert isinstance(arn, Unknown) and arn.refs == ("aws_lambda_function.auth.arn",)
+    assert "known only after" in arn.reason
+
+
+def test_unknown_functions_are_named_not_guessed(tmp_path):
+    value = value_of(tmp_path, 'provider::aws::arn_parse("x")')
+    assert isinstance(value, Unknown) and "provider::aws::arn_parse" in value.reason
+    value = value_of(tmp_path, 'sha1("x")')
+    assert isinstance(value, Unknown) and "sha1()" in value.reason
+
+
+def test_an_unknown_never_passes_for_true(tmp_path):
+    value = value_of(tmp_path, 'var.flag', 'variable "flag" {}')
+    with pytest.raises(TypeError):
+        bool(value)
+    assert isinstance(value_of(tmp_path, 'var.flag ? "a" : "b"', 'variable "flag" {}'), Unknown)
+    assert value_of(tmp_path, 'var.flag ? "same" : "same"', 'variable "flag" {}') == "same"
+
+
+def test_references_follow_locals_variables_and_modules(tmp_path):
+    stack = stack_of(tmp_path, '''
+resource "aws_api_gateway_rest_api" "api" {
+  name = "a"
+}
+locals {
+  api_id = aws_api_gateway_rest_api.api.id
+}
+module "methods" {
+  source      = "./methods"
+  rest_api_id = local.api_id
+}
+''', {"methods/main.tf": '''
+variable "rest_api_id" {}
+resource "aws_api_gateway_method" "get" {
+  rest_api_id   = var.rest_api_id
+  resource_id   = "r"
+  http_method   = "GET"
+  authorization = "NONE"
+}
+output "method" {
+  value = aws_api_gateway_method.get.http_method
+}
+'''})
+    method = next(b for b in stack.resources("aws_api_gateway_method"))
+    assert method.address == "module.methods.aws_api_gateway_method.get"
+    assert method.location.file == "methods/main.tf" and method.location.line == 3
+    targets = method.get("rest_api_id").referenced_blocks("aws_api_gateway_rest_api")
+    assert [t.address for t in targets] == ["aws_api_gateway_rest_api.api"]
+
+
+def test_module_outputs_have_values(tmp_path):
+    stack = stack_of(tmp_path, '''
+module "names" {
+  source = "./names"
+  prefix = "fit"
+}
+locals {
+  log_group = "/aws/lambda/${module.names.function_name}"
+}
+''', {"names/main.tf": 'variable "prefix" {}\noutput "function_name" {\n  value = "${var.prefix}-auth"\n}\n'})
+    assert stack.modules[0].locals["log_group"].value == "/aws/lambda/fit-auth"
+
+
+def test_count_and_for_each_give_addressed_instances(tmp_path):
+    stack = stack_of(tmp_path, '''
+resource "aws_api_gateway_method" "health" {
+  count         = 2
+  http_method   = count.index == 0 ? "GET" : "HEAD"
+  rest_api_id   = "a"
+  resource_id   = "r"
+  authorization = "NONE"
+}
+resource "aws_api_gateway_method" "x" {
+  for_each      = toset(["search", "list"])
+  http_method   = upper(each.key)
+  rest_api_id   = "a"
+  resource_id   = "r"
+  authorization = "NONE"
+}
+''')
+    methods = {m.address: m.value("http_method") for m in stack.resources("aws_api_gateway_method")}
+    assert methods == {
+        "aws_api_gateway_method.health[0]": "GET", "aws_api_gateway_method.health[1]": "HEAD",
+        'aws_api_gateway_method.x["search"]': "SEARCH", 'aws_api_gateway_method.x["list"]': "LIST"}
+
+
+def test_unknown_count_keeps_the_block_visible(tmp_path):
+    stack = stack_of(tmp_path, '''
+variable "n" { type = number }
+resource "aws_api_gateway_method" "m" {
+  count         = var.n
+  http_method   = "GET"
+  rest_api_id   = "a"
+  resource_id   = "r"
+  authorization = "NONE"
+}
+''')
+    [method] = stack.resources("aws_api_gateway_method")
+    assert method.address == "aws_api_gateway_method.m"
+    assert method.expansion is not None and "var.n" in method.expansion.reason
+    assert method.value("authorization") == "NONE"
+
+
+def test_dynamic_blocks_are_expanded(tmp_path):
+    stack = stack_of(tmp_path, '''
+resource "aws_api_gateway_method_settings" "s" {
+  rest_api_id = "a"
+  stage_name  = "prod"
+  method_path = "*/*"
+  dynamic "settings" {
+    for_each = { level = "INFO" }
+    content {
+      logging_level = settings.value
+    }
+  }
+}
+''')
+    [settings] = stack.resources("aws_api_gateway_method_settings")
+    [nested] = settings.blocks("settings")
+    assert nested.value("logging_level") == "INFO"
+    assert nested.get("logging_level").path == "settings.logging_level"
+
+
+def test_policy_document_data_source_renders_json(tmp_path):
+    stack = stack_of(tmp_path, '''
+data "aws_iam_policy_document" "p" {
+  statement {
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = ["arn:aws:secretsmanager:us-east-1:123456789012:secret:key"]
+  }
+}
+locals {
+  doc = jsondecode(data.aws_iam_policy_document.p.json)
+}
+''')
+    statement = stack.modules[0].locals["doc"].value["Statement"][0]
+    assert statement == {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"],
+                         "Resource": ["arn:aws:secretsmanager:us-east-1:123456789012:secret:key"]}
