@@ -137,9 +137,10 @@ class Block:
         return self.attributes.get(name)
 
     def value(self, name: str, default: Any = None) -> Any:
-        """The evaluated value of an argument, or `default` when it is not set."""
+        """The evaluated value of an argument, or `default` when it is not set (or set to null)."""
         attribute = self.attributes.get(name)
-        return default if attribute is None else attribute.value
+        value = None if attribute is None else attribute.value
+        return default if value is None else value
 
     def has(self, name: str) -> bool:
         return name in self.attributes
