@@ -28,7 +28,7 @@ class Location:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Unknown:
     """A value gateaudit cannot know from the configuration, and why.
 
@@ -40,8 +40,18 @@ class Unknown:
     refs: tuple[str, ...] = ()
     partial: Any = None
 
-    def __bool__(self) -> bool:  # an Unknown must never pass for true or false by accident
+    # An Unknown must never pass for true, false, equal or different by accident: a rule has to ask
+    # `isinstance(value, Unknown)` and say what it could not resolve.
+    def __bool__(self) -> bool:
         raise TypeError(f"truth value of an unknown value ({self.reason}) is undefined")
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Unknown):
+            return (self.reason, self.refs) == (other.reason, other.refs)
+        raise TypeError(f"comparing an unknown value ({self.reason}) is undefined")
+
+    def __hash__(self) -> int:
+        return hash((self.reason, self.refs))
 
 
 def is_unknown(value: Any) -> bool:

@@ -288,4 +288,4 @@ def _load_child(loader: Loader, parent: Module, call: Block, ancestors: tuple[Pa
     child = Module(key=call.address, directory=directory, display_dir=_display_dir(loader, directory),
                    parent=parent, call=call)
     parent.children[call.name] = child
-    _build(loader, child, files, ancestors + (directory,))
+    _build(loader, child, files, (*ancestors, directory))

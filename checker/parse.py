@@ -395,13 +395,17 @@ def _expr(node: Any) -> Expr:
     raise ParseError(f"unsupported expression syntax ({kind})", line)
 
 
+def _first_tree(children: list, skip: tuple[str, ...] = ("new_line_or_comment",)) -> Any:
+    return next(c for c in children if _is_tree(c) and c.data not in skip)
+
+
 def _steps(node: Any) -> tuple:
     kind = node.data
     if kind == "get_attr":
-        name_node = [c for c in node.children if _is_tree(c)][0]
+        name_node = next(c for c in node.children if _is_tree(c))
         return (GetAttr(_name(name_node)),)
     if kind == "braces_index":
-        return (Index(_expr([c for c in node.children if _is_tree(c) and c.data != "new_line_or_comment"][0])),)
+        return (Index(_expr(_first_tree(node.children))),)
     if kind == "short_index":
         return (Index(Literal(node.meta.line, int(str(node.children[1])))),)
     if kind in ("attr_splat", "full_splat"):
@@ -416,13 +420,13 @@ def _steps(node: Any) -> tuple:
 def _for(node: Any, children: list, line: int) -> Expr:
     intro = next(c for c in children if _is_tree(c) and c.data == "for_intro")
     names = [_name(c) for c in intro.children if _is_tree(c) and c.data == "identifier"]
-    collection = _expr([c for c in intro.children if _is_tree(c) and c.data not in ("identifier", "new_line_or_comment")][0])
+    collection = _expr(_first_tree(intro.children, skip=("identifier", "new_line_or_comment")))
     key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
     exprs = [c for c in children if _is_tree(c) and c.data not in ("for_intro", "for_cond")]
     condition_node = next((c for c in children if _is_tree(c) and c.data == "for_cond"), None)
     condition = None
     if condition_node is not None:
-        condition = _expr([c for c in condition_node.children if _is_tree(c) and c.data != "new_line_or_comment"][0])
+        condition = _expr(_first_tree(condition_node.children))
     grouping = any(not _is_tree(c) and c.type == "ELLIPSIS" for c in children)
     if node.data == "for_object_expr":
         return ForExpr(line, key_var, value_var, collection, _expr(exprs[0]), _expr(exprs[1]), condition, grouping)
@@ -511,7 +515,7 @@ _JSON_NESTED_ONLY = {"variable": {"validation"}, "output": {"precondition"}, "lo
 _MAP_ARGUMENTS = {"tags", "tags_all", "variables", "triggers", "request_parameters", "response_parameters",
                   "request_templates", "response_templates", "response_models", "request_models",
                   "stage_variables", "labels", "for_each", "default_tags", "environment_variables",
-                  "policy", "assume_role_policy", "variables"}
+                  "policy", "assume_role_policy"}
 
 
 def _json_expr(node: jsonpos.Node, line: int) -> Expr:

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     UNKNOWN = "unknown"
     SUPPRESSED = "suppressed"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class Severity(str, Enum):
+class Severity(StrEnum):
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
@@ -25,9 +22,6 @@ class Severity(str, Enum):
     @property
     def rank(self) -> int:
         return list(Severity).index(self)
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)

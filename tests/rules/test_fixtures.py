@@ -18,7 +18,8 @@ from gateaudit.modules import load
 from gateaudit.rules import load_rules
 
 FIXTURES = Path(__file__).resolve().parent
-EXPECT = re.compile(r"^\s*(?:#|//)\s*expect:\s*(passed|failed|unknown|suppressed)\s*(\S+)?\s*$")
+EXPECT = re.compile(r"^\s*(?:#|//)\s*expect:\s*(passed|failed|unknown|suppressed)\b\s*(.+?)?\s*$")
+MALFORMED = re.compile(r"^\s*(?:#|//)\s*expect\b")
 RULES = {loaded.rule.id: loaded for loaded in load_rules()}
 
 
@@ -41,6 +42,7 @@ def expectations(case: Path) -> Counter:
         pending: list[tuple[str, str | None]] = []
         for number, line in enumerate(file.read_text().splitlines(), start=1):
             match = EXPECT.match(line)
+            assert match or not MALFORMED.match(line), f"{file.name}:{number}: malformed annotation {line!r}"
             if match:
                 pending.append((match.group(1), match.group(2)))
                 continue

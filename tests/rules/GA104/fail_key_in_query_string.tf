@@ -1,0 +1,13 @@
+resource "aws_api_gateway_rest_api" "api" {
+  name = "fitness"
+}
+
+# A key in the query string is part of the URL: it lands in logs and browser history.
+# expect: failed
+resource "aws_api_gateway_authorizer" "api_key" {
+  name            = "api-key"
+  rest_api_id     = aws_api_gateway_rest_api.api.id
+  type            = "REQUEST"
+  identity_source = "method.request.querystring.api_key"
+  authorizer_uri  = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:fitness-authorizer/invocations"
+}

@@ -1,0 +1,15 @@
+resource "aws_apigatewayv2_api" "ws" {
+  name                       = "live"
+  protocol_type              = "WEBSOCKET"
+  route_selection_expression = "$request.body.action"
+}
+
+# WebSocket APIs name headers as route.request.header.<name>.
+# expect: passed
+resource "aws_apigatewayv2_authorizer" "api_key" {
+  api_id           = aws_apigatewayv2_api.ws.id
+  name             = "api-key"
+  authorizer_type  = "REQUEST"
+  identity_sources = ["route.request.header.X-API-KEY"]
+  authorizer_uri   = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:fitness-authorizer/invocations"
+}
