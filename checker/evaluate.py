@@ -84,7 +84,7 @@ def _eval(expr: Expr, scope: Scope) -> Any:
             decided = _eval(condition, scope)
             if isinstance(decided, Unknown):
                 yes, no = _eval(if_true, scope), _eval(if_false, scope)
-                if not contains_unknown(yes) and yes == no:
+                if not contains_unknown(yes) and not contains_unknown(no) and yes == no:
                     return yes
                 return Unknown(f"depends on a condition that cannot be decided ({decided.reason})", decided.refs)
             if not isinstance(decided, bool):
@@ -167,7 +167,10 @@ def _template(parts: tuple, scope: Scope) -> Any:
         value = _eval(part, scope)
         if isinstance(value, Unknown):
             unknowns.append(value)
-            text.append("${" + (value.refs[0] if value.refs else "?") + "}")
+            if isinstance(value.partial, str):
+                text.append(value.partial)  # keep what is known of a nested template
+            else:
+                text.append("${" + (value.refs[0] if value.refs else "?") + "}")
         elif value is None:
             raise EvalError("a template cannot include null")
         else:
@@ -438,12 +441,12 @@ def _binary(op: str, left: Any, right: Any) -> Any:
         for side in (left, right):
             if isinstance(side, bool) and side == (op == "||"):
                 return side  # true || unknown is true; false && unknown is false
-        if unknown:
+        if unknown is not None:
             return unknown
         if not isinstance(left, bool) or not isinstance(right, bool):
             raise EvalError(f"{op} needs two bools")
         return left and right if op == "&&" else left or right
-    if unknown:
+    if unknown is not None:
         return unknown
     if op == "==":
         return _equal(left, right)
@@ -541,7 +544,7 @@ def _call(expr: Call, scope: Scope) -> Any:
     if name in _PASSES_UNKNOWN:
         return function(*args)
     unknown = _unknown_in(*args)
-    if unknown:
+    if unknown is not None:
         partial = args[0] if name == "jsonencode" else None
         return Unknown(unknown.reason, unknown.refs, partial)
     try:

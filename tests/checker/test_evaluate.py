@@ -67,6 +67,20 @@ def test_a_variable_without_value_is_unknown_and_says_which(tmp_path):
     assert value.partial == "key-${var.api_key}"
 
 
+def test_unknowns_flow_through_functions_operators_and_templates(tmp_path):
+    prelude = 'variable "name" {}\nlocals {\n  fn = "${var.name}-authorizer"\n}'
+    encoded = value_of(tmp_path, 'jsonencode({ a = var.name, b = "known" })', prelude)
+    assert isinstance(encoded, Unknown) and encoded.partial["b"] == "known"
+    assert isinstance(encoded.partial["a"], Unknown)
+    assert isinstance(value_of(tmp_path, 'var.name == "a"', prelude), Unknown)
+    assert isinstance(value_of(tmp_path, 'max(var.name, 1)', prelude), Unknown)
+    assert value_of(tmp_path, 'var.name != "" || true', prelude) is True
+    nested = value_of(tmp_path, '"/aws/lambda/${local.fn}"', prelude)
+    assert nested.partial == "/aws/lambda/${var.name}-authorizer"
+    branch = value_of(tmp_path, 'var.name == "x" ? "literal" : var.name', prelude)
+    assert isinstance(branch, Unknown)
+
+
 def test_computed_attributes_are_unknown_and_remember_the_reference(tmp_path):
     stack = stack_of(tmp_path, '''
 resource "aws_lambda_function" "auth" {

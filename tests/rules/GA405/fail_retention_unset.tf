@@ -1,0 +1,12 @@
+# expect: failed
+resource "aws_cloudwatch_log_group" "authorizer" {
+  name = "/aws/lambda/api-key-authorizer"
+}
+
+resource "aws_lambda_function" "authorizer" {
+  function_name = "api-key-authorizer"
+  role          = "arn:aws:iam::123456789012:role/api-key-authorizer"
+  runtime       = "python3.12"
+  handler       = "handler.handler"
+  filename      = "authorizer.zip"
+}

@@ -1,0 +1,17 @@
+variable "log_retention_in_days" {
+  type = number
+}
+
+# expect: unknown
+resource "aws_cloudwatch_log_group" "authorizer" {
+  name              = "/aws/lambda/api-key-authorizer"
+  retention_in_days = var.log_retention_in_days
+}
+
+resource "aws_lambda_function" "authorizer" {
+  function_name = "api-key-authorizer"
+  role          = "arn:aws:iam::123456789012:role/api-key-authorizer"
+  runtime       = "python3.12"
+  handler       = "handler.handler"
+  filename      = "authorizer.zip"
+}

@@ -1,0 +1,29 @@
+variable "log_prefix" {
+  type = string
+}
+
+resource "aws_api_gateway_rest_api" "api" {
+  name = "items-api"
+}
+
+resource "aws_api_gateway_deployment" "api" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+}
+
+resource "aws_cloudwatch_log_group" "access" {
+  name              = "/aws/apigateway/items-api/prod/access"
+  retention_in_days = 90
+}
+
+# The known text holds no key, but var.log_prefix could hold anything.
+# expect: unknown
+resource "aws_api_gateway_stage" "prod" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  deployment_id = aws_api_gateway_deployment.api.id
+  stage_name    = "prod"
+
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.access.arn
+    format          = "${var.log_prefix} $context.requestId $context.status"
+  }
+}

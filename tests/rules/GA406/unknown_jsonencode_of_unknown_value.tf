@@ -1,0 +1,34 @@
+# jsonencode() of an object holding an unresolved variable: the known fields hold no key, the rest
+# cannot be read, so the verdict is unknown.
+variable "stage_label" {
+  type = string
+}
+
+resource "aws_api_gateway_rest_api" "api" {
+  name = "items-api"
+}
+
+resource "aws_api_gateway_deployment" "api" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+}
+
+resource "aws_cloudwatch_log_group" "access" {
+  name              = "/aws/apigateway/items-api/prod/access"
+  retention_in_days = 90
+}
+
+# expect: unknown
+resource "aws_api_gateway_stage" "prod" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  deployment_id = aws_api_gateway_deployment.api.id
+  stage_name    = "prod"
+
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.access.arn
+    format = jsonencode({
+      requestId = "$context.requestId"
+      status    = "$context.status"
+      stage     = var.stage_label
+    })
+  }
+}
