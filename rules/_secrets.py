@@ -1,0 +1,316 @@
+"""Shared secret questions for the secret-not-hardcoded rules (GA2xx).
+
+- `secret_like(name)`: does a variable or environment name call its value a secret (`api_key`, `DB_PASSWORD`),
+  rather than naming, sizing or timing one (`kms_key_id`, `api_key_version`, `secret_cache_ttl_seconds`)?
+- `credential_in(name, text)`: is a literal string a credential: shaped like one whatever its name (an AWS
+  access key id, a private key, a long random token), or any value under a secret-like name that does not
+  merely name a secret (an ARN, `prod/app/api-key`, `alias/x`, a URL without a password)?
+- `origin(attribute)`: is an argument's value written in the configuration (a literal, also through locals,
+  variable defaults, tfvars or `jsonencode`), supplied at apply time (a variable with no value, a resource,
+  data source or ephemeral attribute), or impossible to tell?
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from gateaudit.evaluate import evaluate, variable_value
+from gateaudit.expr import Call, Conditional, Expr, ForExpr, GetAttr, Literal, Traversal, Unsupported, walk
+from gateaudit.model import Attribute, Block, Scope, Unknown, contains_unknown
+
+# ------------------------------------------------------------------------------------------------ names
+
+_SECRET_WORDS = {"password", "passwd", "pwd", "pass", "passphrase", "secret", "secrets", "token", "tokens",
+                 "apikey", "credential", "credentials", "privatekey"}
+_VALUE_SUFFIXES = {"value", "string", "plaintext", "raw", "b64", "base64"}  # `api_key_value` is still the key
+# `<kind>_key` that names no secret: KMS keys and DynamoDB/S3/cache keys, public keys.
+_NOT_SECRET_KEYS = {"kms", "cmk", "public", "ssh", "pgp", "hash", "range", "sort", "partition", "primary",
+                    "foreign", "object", "s3", "cache", "idempotency", "routing", "shard", "dedup", "group"}
+
+
+def words(name: str) -> list[str]:
+    """`apiKeySecret`, `API_KEY_SECRET` and `api-key-secret` all give ["api", "key", "secret"]."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])", r"\1\3 \2\4", name)
+    return [w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w]
+
+
+def secret_like(name: str) -> bool:
+    """The name's last word (ignoring `_value`-like suffixes) calls the value a secret: `*_password`,
+    `*_token`, `*_secret`, `<qualifier>_key`; `*_key_id`, `*_secret_arn`, `*_token_ttl`, `kms_key` do not."""
+    parts = words(name)
+    while len(parts) > 1 and parts[-1] in _VALUE_SUFFIXES:
+        parts.pop()
+    if not parts:
+        return False
+    if parts[-1] in ("key", "keys"):
+        return len(parts) > 1 and parts[-2] not in _NOT_SECRET_KEYS
+    return parts[-1] in _SECRET_WORDS
+
+
+# ----------------------------------------------------------------------------------------------- values
+
+_SHAPES = (
+    (re.compile(r"(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"), "an AWS access key id"),
+    (re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----"), "a private key"),
+    (re.compile(r"\beyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}"), "a JSON web token"),
+    (re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_\w{40,})"), "a GitHub token"),
+    (re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}"), "a Slack token"),
+    (re.compile(r"\b[rs]k_live_[A-Za-z0-9]{16,}"), "a Stripe live key"),
+)
+_PUBLIC_KEYS = ("ssh-rsa ", "ssh-ed25519 ", "ssh-dss ", "ecdsa-sha2-", "sk-ssh-", "sk-ecdsa-")
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9+/]{32,}={0,2}")
+_NOT_CREDENTIALS = {"true", "false", "yes", "no", "on", "off", "none", "null", "enabled", "disabled"}
+BY_NAME = "a literal under a secret-like name"  # the reason `credential_in` gives when only the name tells
+_NAME_PATH = re.compile(r"/?[\w.@+=-]+(?:/[\w.@+=-]+)+/?")  # `prod/fitness/api-key`, `/app/db/password`
+
+
+def credential_shape(text: str) -> str | None:
+    """What credential the text is shaped like, whatever name it goes by; None when none."""
+    if text.startswith(_PUBLIC_KEYS) or ("-----BEGIN" in text and "PRIVATE KEY" not in text):
+        return None  # public keys and certificates are long and random, and public
+    for pattern, what in _SHAPES:
+        if pattern.search(text):
+            return what
+    if "://" in text:
+        url = urlsplit(text)
+        if url.password:
+            return "a URL with a password"
+        if any(secret_like(key) and item for key, item in parse_qsl(url.query)):
+            return "a URL with a secret query parameter"
+    if any(_random_token(run) for run in _TOKEN_RUN.findall(text)):
+        return "a long high-entropy token"
+    return None
+
+
+def _random_token(run: str) -> bool:
+    # At 32+ characters, random base62/base64 text has upper, lower and digits, about 4.5 bits of entropy per
+    # character and switches character class at ~60% of positions; CamelCase identifiers switch far less.
+    if not (re.search(r"[A-Z]", run) and re.search(r"[a-z]", run) and re.search(r"\d", run)):
+        return False
+    counts = Counter(run)
+    entropy = -sum(n / len(run) * math.log2(n / len(run)) for n in counts.values())
+    kinds = ["u" if c.isupper() else "l" if c.islower() else "d" if c.isdigit() else "o" for c in run]
+    switches = sum(a != b for a, b in itertools.pairwise(kinds)) / (len(run) - 1)
+    return entropy >= 4.0 and switches >= 0.4
+
+
+def names_a_secret(text: str) -> bool:
+    """An ARN, a KMS alias or a path-like name (`prod/fitness/api-key`): a pointer to a secret, not one."""
+    return (text.startswith("arn:") or text.startswith("alias/")
+            or (_NAME_PATH.fullmatch(text) is not None and credential_shape(text) is None))
+
+
+def credential_in(name: str, text: str) -> str | None:
+    """Why the literal `text` under `name` is a credential, or None when it is not one."""
+    shape = credential_shape(text)
+    if shape is not None:
+        return shape
+    if not secret_like(name):
+        return None
+    plain = text.strip()
+    if not plain or plain.lower() in _NOT_CREDENTIALS or plain.isdigit() or names_a_secret(plain):
+        return None
+    if "://" in plain and " " not in plain:
+        return None  # a URL without credentials (those were caught above)
+    return BY_NAME
+
+
+def strings_in(value: Any) -> Iterator[str]:
+    """Every string in a value, inside maps and lists too."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict | list):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from strings_in(item)
+
+
+# ----------------------------------------------------------------------------------------------- origin
+
+_BUILTIN_ROOTS = {"local", "module", "path", "terraform", "self", "count", "each"}
+_PASS_THROUGH = ("coalesce", "try", "sensitive", "nonsensitive", "tostring")  # any argument may be the value
+_PLAIN_FUNCTIONS = {"jsonencode", "format", "join", "merge", "tostring", "trimspace", "lower", "upper"}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a value comes from: "fixed" (written in the configuration: `value` is it), "supplied" (only
+    known at apply time: `detail` names the sources) or "unresolved" (`detail` says why)."""
+
+    source: str
+    value: Any = None
+    detail: str = ""
+
+
+def origin(attribute: Attribute) -> Origin:
+    value = attribute.value
+    if not contains_unknown(value):
+        return Origin("fixed", value)
+    supplied: list[str] = []
+    unresolved: str | None = None
+    for expr, scope in _outcomes(attribute.expr, attribute.block.scope, 0):
+        outcome = evaluate(expr, scope)
+        if not contains_unknown(outcome):
+            if outcome is not None:
+                return Origin("fixed", outcome, "one branch or fallback is a literal")
+            continue
+        key = _literal_secret_key(outcome)
+        if key is not None:
+            return Origin("fixed", None, f'jsonencode key "{key}" holds a literal')
+        leaves = list(unknown_leaves(outcome))
+        odd = next((leaf.reason for leaf in leaves if not supplied_at_apply(leaf)), None)
+        if odd is None and not plain(expr, scope):
+            odd = "it goes through a conditional, a for expression or a function gateaudit does not evaluate"
+        if odd is not None:
+            unresolved = unresolved or odd
+        supplied.extend(ref for leaf in leaves for ref in leaf.refs)
+    if unresolved is not None:
+        return Origin("unresolved", detail=unresolved)
+    return Origin("supplied", detail=", ".join(dict.fromkeys(supplied)))
+
+
+def _outcomes(expr: Expr, scope: Scope, depth: int) -> list[tuple[Expr, Scope]]:
+    """The expressions the value may come from: each branch of an undecided conditional, each argument of
+    coalesce()/try(), followed through locals and module inputs."""
+    if depth > 16:
+        return [(expr, scope)]
+    match expr:
+        case Conditional(condition=condition, if_true=if_true, if_false=if_false):
+            decided = evaluate(condition, scope)
+            undecided = not isinstance(decided, bool)
+            branches = [if_true, if_false] if undecided else [if_true if decided else if_false]
+            return [o for branch in branches for o in _outcomes(branch, scope, depth + 1)]
+        case Call(name=name, args=args, expand_last=False) if name in _PASS_THROUGH and args:
+            if name == "coalesce":  # null and "" are skipped, never the result
+                args = tuple(a for a in args if not (isinstance(a, Literal) and a.value in (None, "")))
+            return [o for arg in args for o in _outcomes(arg, scope, depth + 1)]
+        case Traversal(root="local", steps=(GetAttr(name=name),)) if name in scope.module.locals:
+            return _outcomes(scope.module.locals[name].expr, Scope(scope.module, {}), depth + 1)
+        case Traversal(root="var", steps=(GetAttr(name=name),)) if _call_input(scope, name) is not None:
+            given = _call_input(scope, name)
+            return _outcomes(given.expr, given.block.scope, depth + 1)
+    return [(expr, scope)]
+
+
+def _call_input(scope: Scope, name: str) -> Attribute | None:
+    call = scope.module.call
+    return call.get(name) if call is not None else None
+
+
+def plain(expr: Expr, scope: Scope, depth: int = 0) -> bool:
+    """Does the value flow from references alone, through locals, module inputs, resource arguments and
+    outputs, without an undecided conditional, a for expression or a function the evaluator does not model?
+    Then every unknown in it stands for something unknown until apply, not for a hidden literal."""
+    if depth > 16:
+        return False
+    for node in walk(expr):
+        if isinstance(node, ForExpr | Unsupported):
+            return False
+        if isinstance(node, Call) and node.name not in _PLAIN_FUNCTIONS:
+            return False
+        if isinstance(node, Conditional) and not isinstance(evaluate(node.condition, scope), bool):
+            return False
+        if isinstance(node, Traversal) and isinstance(node.root, str) \
+                and not all(plain(e, s, depth + 1) for e, s in _followed(node, scope)):
+            return False
+    return True
+
+
+def _followed(node: Traversal, scope: Scope) -> list[tuple[Expr, Scope]]:
+    """What a reference stands for, where the configuration writes it: a local's expression, a module
+    input, an output's value, or a resource argument set in its block."""
+    module = scope.module
+    names = [s.name for s in node.steps if isinstance(s, GetAttr)]
+    if node.root == "local" and names and names[0] in module.locals:
+        return [(module.locals[names[0]].expr, Scope(module, {}))]
+    if node.root == "var" and names and _call_input(scope, names[0]) is not None:
+        given = _call_input(scope, names[0])
+        return [(given.expr, given.block.scope)]
+    if node.root == "module" and len(names) >= 2 and names[0] in module.children:
+        output = module.children[names[0]].outputs.get(names[1])
+        value = output.get("value") if output is not None else None
+        return [(value.expr, value.block.scope)] if value is not None else []
+    if node.root in _BUILTIN_ROOTS or node.root == "var":
+        return []
+    kind = node.root if node.root in ("data", "ephemeral") else "resource"
+    path = names if kind != "resource" else [node.root, *names]  # type, name, argument
+    if len(path) < 3:
+        return []
+    blocks: list[Block] = module.resources.get((kind, path[0], path[1]), [])
+    return [(b.get(path[2]).expr, b.scope) for b in blocks if b.get(path[2]) is not None]
+
+
+def unknown_leaves(value: Any) -> Iterator[Unknown]:
+    """Every Unknown in a value; for jsonencode(...) the Unknowns in the object it encoded."""
+    if isinstance(value, Unknown):
+        if isinstance(value.partial, dict | list):
+            yield from unknown_leaves(value.partial)
+        else:
+            yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from unknown_leaves(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from unknown_leaves(item)
+
+
+def supplied_at_apply(leaf: Unknown) -> bool:
+    """The Unknown waits for a variable without value, or a resource, data source or ephemeral attribute
+    (not a module gateaudit did not load, a path, or an expression it could not evaluate)."""
+    if not leaf.refs or (isinstance(leaf.partial, str) and "${?}" in leaf.partial):
+        return False
+    roots = []
+    for ref in leaf.refs:
+        parts = ref.split(".")
+        nested = parts[0] == "module"
+        while parts[0] == "module" and len(parts) > 2:
+            parts = parts[2:]
+        roots.append("child-var" if nested and parts[0] == "var" else parts[0])
+    runtime = [r for r in roots if r not in _BUILTIN_ROOTS]
+    return len(runtime) == len(roots) and any(r != "child-var" for r in roots)
+
+
+def _literal_secret_key(value: Any) -> str | None:
+    """A key of a jsonencode(...) object that is secret-like and holds a literal string."""
+    if isinstance(value, Unknown):
+        return _literal_secret_key(value.partial) if isinstance(value.partial, dict | list) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if secret_like(key) and isinstance(item, str):
+                return key
+            found = _literal_secret_key(item)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        return next((k for k in map(_literal_secret_key, value) if k is not None), None)
+    return None
+
+
+def written_in(attribute: Attribute) -> str:
+    """Where a fixed value is written, for messages: through which variables (and where they are set) or
+    locals, else "as a literal"."""
+    places = []
+    for ref in attribute.references:
+        variable = ref.block
+        if variable.kind != "variable":
+            continue
+        module = variable.module
+        if variable_value(module, variable.name) is None:
+            continue  # null: the literal is elsewhere (a coalesce() fallback)
+        if module.call is None and variable.name in module.variable_values:
+            places.append(f"{variable.address} set in {module.variable_values[variable.name].location}")
+        elif module.call is not None and module.call.has(variable.name):
+            places.append(f"{variable.address} set by {module.call.address}")
+        elif variable.has("default"):
+            places.append(f"the default of {variable.address}")
+    if not places:
+        places = sorted({f"local.{n.steps[0].name}" for n in walk(attribute.expr) if isinstance(n, Traversal)
+                         and n.root == "local" and n.steps and isinstance(n.steps[0], GetAttr)})
+    return f"through {', '.join(places)}" if places else "as a literal"

@@ -1,0 +1,104 @@
+"""GA203: a variable named like a secret gets no literal value from the configuration.
+
+**What it checks**
+Each `variable` whose name is secret-like (`api_key`, `db_password`, `token`, `client_secret`,
+`<qualifier>_key`; not `kms_key_id`, `secret_arn`, `api_key_version`, `token_ttl`): its `default`, its value
+in a tfvars file (root modules) and its module call argument (child modules) must not be a literal
+credential. `sensitive = true` changes nothing: it hides the value from output, not from the repository.
+Values that only name a secret (an ARN, `prod/app/api-key`), empty strings, null, booleans and numbers pass.
+
+**Why it matters**
+A default or a tfvars value is committed with the code: the secret is in the repository's history and in
+every plan, whatever `sensitive` says.
+
+**Fails**
+    variable "api_key" {
+      type      = string
+      sensitive = true
+      default   = "3f9c1e0b7a2d4c6e8f1a3b5c7d9e0f2a"
+    }
+
+**Passes**
+    variable "api_key" {
+      type      = string
+      sensitive = true
+    }
+
+**Fix**
+Remove the default and the tfvars entry; set the value at apply time (`TF_VAR_api_key` from a secret
+store), or better, generate the secret in Terraform (`ephemeral "aws_secretsmanager_random_password"`).
+
+**Limits**
+The result sits on the variable; for a tfvars value or a module argument it points at that line instead. A
+variable without any value passes. Where the literal reaches a secret, GA201 reports that resource too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gateaudit.evaluate import evaluate
+from gateaudit.model import Block, Location, Scope, Stack
+from gateaudit.result import Result, Severity
+
+from . import Rule
+from ._secrets import BY_NAME, credential_in, origin, secret_like, strings_in
+
+RULE = Rule(
+    id="GA203",
+    control="secret-not-hardcoded",
+    severity=Severity.HIGH,
+    title="Secret-like variables get no literal value from defaults, tfvars or module arguments",
+    rationale="A default or tfvars value is committed with the code, sensitive or not.",
+    remediation="Remove the default and the tfvars entry and set the value at apply time (TF_VAR_...), or "
+                "generate the secret in Terraform.",
+    mappings={"NIST SP 800-53 rev 5": ("IA-5(7)",)},
+)
+
+
+def check(stack: Stack) -> Iterator[Result]:
+    for variable in stack.blocks(kind="variable"):
+        if secret_like(variable.name):
+            yield _judge(variable)
+
+
+def _judge(variable: Block) -> Result:
+    module, name = variable.module, variable.name
+    if module.call is None and name in module.variable_values:
+        assigned = module.variable_values[name]
+        value = evaluate(assigned.attribute.expr, Scope(module, {}))
+        why = _credential(name, value)
+        if why is not None:
+            return _fail(variable, f"{assigned.location.file} sets it to {why}", assigned.location)
+    given = module.call.get(name) if module.call is not None else None
+    if given is not None:
+        found = origin(given)
+        if found.source == "unresolved":
+            return RULE.unknown(variable, f"cannot tell whether {module.call.address} passes a literal: "
+                                          f"{found.detail}", location=given.location)
+        why = _credential(name, found.value) if found.source == "fixed" else None
+        if why is not None:
+            return _fail(variable, f"{module.call.address} passes {why}", given.location)
+    default = variable.get("default")
+    why = _credential(name, default.value) if default is not None else None
+    if why is not None:
+        return _fail(variable, f"its default is {why}", None, "default")
+    if default is None and given is None and name not in module.variable_values:
+        return RULE.passed(variable, f"{variable.address} has no value in the configuration: it is set at "
+                                     "apply time")
+    return RULE.passed(variable, f"{variable.address} gets no literal credential from its default, tfvars or "
+                                 "module argument (empty, null, or only the name of a secret)")
+
+
+def _credential(name: str, value: object) -> str | None:
+    reasons = (credential_in(name, text) for text in strings_in(value))
+    reason = next((r for r in reasons if r is not None), None)
+    return "a literal" if reason == BY_NAME else reason
+
+
+def _fail(variable: Block, fact: str, location: Location | None, attribute: str | None = None) -> Result:
+    hidden = " (sensitive = true hides it from output, not from the repository)" \
+        if variable.value("sensitive") is True else ""
+    return RULE.failed(variable, f"{variable.address} is secret-like and {fact}: the value is committed "
+                                 f"with the code{hidden}; remove it and set the value at apply time",
+                       attribute, location)

@@ -1,0 +1,92 @@
+"""GA205: the AWS provider takes no credentials written in the configuration.
+
+**What it checks**
+Each `provider "aws"` block, aliased or not: `access_key`, `secret_key`, `token` and
+`assume_role_with_web_identity.web_identity_token` must not be fixed by the configuration (a literal, a
+local, a variable default or tfvars value). Set from a variable without default, they pass; absent, the
+provider uses its credential chain (environment, profile, SSO, instance role), which passes. An empty string
+counts as unset: the provider ignores it and falls back to that chain.
+
+**Why it matters**
+Provider credentials are usually long-lived keys of a deploying principal with wide permissions; in the
+repository they give anyone who clones it that principal's access to the account.
+
+**Fails**
+    provider "aws" {
+      region     = "eu-west-1"
+      access_key = "AKIAIOSFODNN7EXAMPLE"
+      secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    }
+
+**Passes**
+    provider "aws" {
+      region = "eu-west-1"
+    }
+
+**Fix**
+Delete the arguments and run Terraform with credentials from the environment: `AWS_PROFILE`, SSO,
+`assume_role { role_arn = ... }`, or the CI's OIDC role (`web_identity_token_file`).
+
+**Limits**
+Every `provider "aws"` block is addressed `provider.aws`, aliases included; messages name the alias.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gateaudit.model import Attribute, Block, Stack
+from gateaudit.result import Result, Severity
+
+from . import Rule
+from ._secrets import origin, written_in
+
+RULE = Rule(
+    id="GA205",
+    control="secret-not-hardcoded",
+    severity=Severity.CRITICAL,
+    title="The AWS provider takes no credentials written in the configuration",
+    rationale="Provider credentials in the code give anyone who reads it the deploying principal's access.",
+    remediation="Remove access_key, secret_key and token; let the provider read credentials from the "
+                "environment, a profile, SSO or an assumed role.",
+    mappings={"NIST SP 800-53 rev 5": ("IA-5(7)",)},
+)
+
+_CREDENTIALS = ("access_key", "secret_key", "token")
+
+
+def check(stack: Stack) -> Iterator[Result]:
+    for provider in stack.blocks(kind="provider"):
+        if provider.name == "aws":
+            yield _judge(provider)
+
+
+def _judge(provider: Block) -> Result:
+    alias = provider.value("alias")
+    which = f'provider "aws" (alias "{alias}")' if isinstance(alias, str) else 'provider "aws"'
+    attributes = [a for a in (provider.get(n) for n in _CREDENTIALS) if a is not None]
+    attributes += [a for b in provider.blocks("assume_role_with_web_identity")
+                   if (a := b.get("web_identity_token")) is not None]
+    written: list[Attribute] = []
+    supplied: list[str] = []
+    for attribute in attributes:
+        found = origin(attribute)
+        if found.source == "unresolved":
+            return RULE.unknown(provider, f"{which}: cannot tell whether {attribute.path} is written in the "
+                                          f"configuration: {found.detail}", attribute)
+        if found.source == "fixed" and found.value not in (None, ""):
+            written.append(attribute)
+        elif found.source == "supplied":
+            supplied.append(attribute.path)
+    if written:
+        paths = [a.path for a in written]
+        names = paths[0] if len(paths) == 1 else f"{', '.join(paths[:-1])} and {paths[-1]}"
+        them = "it" if len(paths) == 1 else "them"
+        return RULE.failed(provider, f"{which} has {names} written in the configuration "
+                                     f"({written_in(written[0])}); remove {them} and let the provider read "
+                                     "credentials from the environment, a profile, SSO or an assumed role",
+                           written[0])
+    if supplied:
+        return RULE.passed(provider, f"{which}: {', '.join(supplied)} set at apply time", attributes[0])
+    return RULE.passed(provider, f"{which} takes credentials from its credential chain, none from the "
+                                 "configuration")

@@ -1,0 +1,20 @@
+variable "generate_key" {
+  type = bool
+}
+
+ephemeral "aws_secretsmanager_random_password" "api_key" {
+  password_length     = 40
+  exclude_punctuation = true
+}
+
+resource "aws_secretsmanager_secret" "api_key" {
+  name = "prod/fitness/api-key"
+}
+
+# Which branch wins is decided at apply time, but one of them is a literal written here.
+# expect: failed
+resource "aws_secretsmanager_secret_version" "api_key" {
+  secret_id                = aws_secretsmanager_secret.api_key.id
+  secret_string_wo         = var.generate_key ? ephemeral.aws_secretsmanager_random_password.api_key.random_password : "fitness-4f1c9a7e2b8d6035"
+  secret_string_wo_version = 1
+}

@@ -1,0 +1,4 @@
+variable "api_key" {
+  type      = string
+  sensitive = true
+}

@@ -1,0 +1,4 @@
+variable "master_password" {
+  type      = string
+  sensitive = true
+}

@@ -1,0 +1,6 @@
+# No value: API Gateway generates the key.
+# expect: passed
+resource "aws_api_gateway_api_key" "partner" {
+  name        = "fitness-partner"
+  description = "Usage-plan key of the partner integration."
+}

@@ -1,0 +1,14 @@
+# The default provider is clean; the aliased one (still addressed provider.aws) carries a literal token.
+# expect: passed provider.aws
+provider "aws" {
+  region = "eu-west-1"
+}
+
+# expect: failed provider.aws
+provider "aws" {
+  alias      = "audit"
+  region     = "us-east-1"
+  access_key = "ASIAIOSFODNN7EXAMPLE"
+  secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+  token      = "IQoJb3JpZ2luX2VjEXAMPLETOKENnotarealsessiontoken"
+}

@@ -1,0 +1,7 @@
+# AWS's documented example keys, written into the provider.
+# expect: failed
+provider "aws" {
+  region     = "eu-west-1"
+  access_key = "AKIAIOSFODNN7EXAMPLE"
+  secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+}
