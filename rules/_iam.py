@@ -1,0 +1,229 @@
+"""IAM questions shared by the scoped-permission rules: a policy's statements, and which roles Lambda uses.
+
+`statements(attribute)` reads a policy however it is written — `jsonencode(...)`, heredoc or quoted JSON,
+`data.aws_iam_policy_document.x.json` — as normalized statements. A value known only after apply keeps
+its place as an `Unknown` element, so a rule can still judge the parts that are known.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from gateaudit.model import Attribute, Block, Stack, Unknown
+
+# A `${ref}` hole the evaluator left in a template's text; `${aws:username}` (a colon) is an IAM variable.
+HOLE = re.compile(r"\$\{([^}:]*)\}")
+_SENTINEL = re.compile(r"@@gateaudit-hole-(\d+)@@")
+_KNOWN_KEYS = {"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal",
+               "Condition"}
+# A reference to an attribute of a managed resource or data source (an ARN, an id): never a wildcard.
+_COMPUTED = re.compile(r"^(module\.[^.]+\.)*(data\.)?aws_\w+\.")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement; list elements are strings or `Unknown`. None: the statement has no such element."""
+
+    position: int  # 1-based, for messages
+    sid: Any
+    effect: Any  # "Allow", "Deny", None (not written) or Unknown
+    actions: tuple[Any, ...] | None
+    not_actions: tuple[Any, ...] | None
+    resources: tuple[Any, ...] | None
+    not_resources: tuple[Any, ...] | None
+    principals: dict[str, tuple[Any, ...]] | Unknown | None  # {"Service": ("lambda.amazonaws.com",)}
+
+    @property
+    def name(self) -> str:
+        named = isinstance(self.sid, str) and self.sid
+        return f'statement "{self.sid}"' if named else f"statement {self.position}"
+
+
+def statements(attribute: Attribute | None) -> list[Statement | Unknown] | Unknown:
+    """The policy's statements, each a `Statement` or an `Unknown`; an `Unknown` when no shape is known."""
+    if attribute is None:
+        return Unknown("no policy is set")
+    document = _document(attribute.value)
+    if isinstance(document, Unknown):
+        return document
+    if not isinstance(document, dict):
+        return Unknown("it is not a JSON object")
+    listed = document.get("Statement", [])
+    if isinstance(listed, Unknown):
+        return Unknown(f"its Statement cannot be resolved ({listed.reason})", listed.refs)
+    return [_statement(position, item) for position, item in
+            enumerate(listed if isinstance(listed, list) else [listed], start=1)]
+
+
+def as_text(value: object) -> str | None:
+    """A string, or what is known of one: a template's text with `${ref}` holes, or `${ref}` alone."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Unknown) and isinstance(value.partial, str):
+        return value.partial
+    if isinstance(value, Unknown):
+        return "${" + (value.refs[0] if value.refs else "?") + "}"
+    return None
+
+
+def computed(value: Unknown | str) -> bool:
+    """Is this unknown (or `${ref}` hole name) an attribute of a resource or data source, not an input?"""
+    ref = value if isinstance(value, str) else (value.refs[0] if value.refs else "")
+    return bool(_COMPUTED.match(ref))
+
+
+def matches(pattern: str, text: str) -> bool:
+    """IAM wildcard matching: `*` any run of characters, `?` one, case-insensitive."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, text, re.IGNORECASE | re.DOTALL) is not None
+
+
+def reads_every_secret(resource: object) -> bool | Unknown:
+    """Does a Resource element match every secret? Unknown when only an unresolved `${...}` could make it."""
+    text = as_text(resource)
+    if text is None:
+        return False
+    if every_secret(HOLE.sub("\0", text)):
+        return True
+    if every_secret(HOLE.sub("*", text)) and not all(computed(hole) for hole in HOLE.findall(text)):
+        return Unknown(f'"{text}", which cannot be resolved')
+    return False
+
+
+def every_secret(pattern: str) -> bool:
+    """Does a Resource pattern match any secret at all (two unrelated secret names, any region)?"""
+    parts = pattern.split(":", 5)
+    if len(parts) == 6 and parts[0].lower() == "arn":  # only the service and the resource segments matter
+        names = ("secret:a-1", "secret:z/2")
+        return matches(parts[2], "secretsmanager") and all(matches(parts[5], name) for name in names)
+    probe = "arn:aws:secretsmanager:us-east-1:111122223333:secret:"
+    return all(matches(pattern, probe + name) for name in ("a-1", "z/2"))
+
+
+def lambda_roles(stack: Stack) -> list[Block]:
+    """Roles Lambda assumes: trusted by lambda.amazonaws.com, or named by an aws_lambda_function's `role`."""
+    used = {id(role) for function in stack.resources("aws_lambda_function") if function.get("role")
+            for role in function.get("role").referenced_blocks("aws_iam_role")}
+    return [role for role in stack.resources("aws_iam_role") if id(role) in used or _trusts_lambda(role)]
+
+
+def role_targets(attribute: Attribute | None, roles: list[Block], stack: Stack) -> tuple[list[Block], bool]:
+    """Which of `roles` an argument naming roles (`role`, `roles`) points at, and whether some name is
+    unresolved (unknown, or a role this stack does not declare: it may be a Lambda role or not)."""
+    if attribute is None:
+        return [], False
+    named = attribute.referenced_blocks("aws_iam_role")
+    if named:
+        return [role for role in named if any(role is r for r in roles)], False
+    value = attribute.value
+    hits: list[Block] = []
+    unresolved = False
+    for name in value if isinstance(value, list) else [value]:
+        declared = [r for r in stack.resources("aws_iam_role")
+                    if isinstance(name, str) and isinstance(r.value("name"), str) and r.value("name") == name]
+        hits += [role for role in declared if any(role is r for r in roles)]
+        unresolved = unresolved or not declared
+    return hits, unresolved
+
+
+def _trusts_lambda(role: Block) -> bool:
+    found = statements(role.get("assume_role_policy"))
+    if isinstance(found, Unknown):
+        return False
+    for statement in found:
+        if isinstance(statement, Unknown) or not isinstance(statement.principals, dict):
+            continue
+        if isinstance(statement.effect, Unknown) or statement.effect == "Deny":
+            continue
+        services = statement.principals.get("Service", ())
+        if any(s == "lambda.amazonaws.com" for s in services if isinstance(s, str)):
+            return True
+    return False
+
+
+def _document(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        if isinstance(value.partial, dict | list):
+            return value.partial  # jsonencode(...) or a policy document with values known after apply
+        if isinstance(value.partial, str):
+            return _with_holes(value.partial)  # a heredoc or quoted JSON template with ${...} in it
+        return Unknown(value.reason, value.refs)
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as error:
+            return Unknown(f"it is not valid JSON ({error.msg} at line {error.lineno})")
+    return value
+
+
+def _with_holes(text: str) -> Any:
+    """JSON text with `${ref}` holes: each hole becomes an Unknown (inside a string, the string does)."""
+    names: list[str] = []
+    out: list[str] = []
+    in_string, position = False, 0
+    while position < len(text):
+        hole = HOLE.match(text, position)
+        if hole:
+            names.append(hole.group(1))
+            marker = f"@@gateaudit-hole-{len(names) - 1}@@"
+            out.append(marker if in_string else f'"{marker}"')
+            position = hole.end()
+            continue
+        char = text[position]
+        if char == "\\" and in_string:
+            out.append(text[position : position + 2])
+            position += 2
+            continue
+        if char == '"':
+            in_string = not in_string
+        out.append(char)
+        position += 1
+    try:
+        parsed = json.loads("".join(out))
+    except json.JSONDecodeError as error:
+        return Unknown(f"its text is not valid JSON ({error.msg} at line {error.lineno})",
+                       tuple(names))
+    return _restore(parsed, names)
+
+
+def _restore(value: Any, names: list[str]) -> Any:
+    if isinstance(value, dict):
+        return {key: _restore(item, names) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_restore(item, names) for item in value]
+    if isinstance(value, str) and _SENTINEL.search(value):
+        refs = tuple(names[int(n)] for n in _SENTINEL.findall(value))
+        text = _SENTINEL.sub(lambda m: "${" + names[int(m.group(1))] + "}", value)
+        return Unknown(f"depends on {', '.join(refs)}", refs, partial=text)
+    return value
+
+
+def _statement(position: int, item: Any) -> Statement | Unknown:
+    if isinstance(item, Unknown):
+        return item
+    if not isinstance(item, dict):
+        return Unknown(f"statement {position} is not a JSON object")
+    odd = next((v for k, v in item.items() if k not in _KNOWN_KEYS and isinstance(v, Unknown)), None)
+    if odd is not None:
+        return Unknown(f"statement {position} cannot be resolved: {odd.reason}", odd.refs)
+    return Statement(position, item.get("Sid"), item.get("Effect"), _listed(item, "Action"),
+                     _listed(item, "NotAction"), _listed(item, "Resource"), _listed(item, "NotResource"),
+                     _principals(item.get("Principal")))
+
+
+def _listed(item: dict, key: str) -> tuple[Any, ...] | None:
+    if key not in item:
+        return None
+    value = item[key]
+    return tuple(value) if isinstance(value, list) else (value,)
+
+
+def _principals(value: Any) -> dict[str, tuple[Any, ...]] | Unknown | None:
+    if value is None or isinstance(value, Unknown):
+        return value
+    if not isinstance(value, dict):
+        return {"*": (value,)}  # "Principal": "*"
+    return {kind: tuple(ids) if isinstance(ids, list) else (ids,) for kind, ids in value.items()}

@@ -1,0 +1,150 @@
+"""GA302: policies of Lambda roles allow no `*` action, no Secrets Manager wildcard, no read of every secret.
+
+**What it checks**
+Every policy that reaches a Lambda role (a role trusting `lambda.amazonaws.com`, or the `role` of an
+`aws_lambda_function`): `aws_iam_role_policy`, an `aws_iam_policy` attached by
+`aws_iam_role_policy_attachment`, `aws_iam_policy_attachment` or `managed_policy_arns`, and the role's
+`inline_policy` blocks, written as `jsonencode(...)`, JSON text or `data.aws_iam_policy_document`. An Allow
+statement fails with `NotAction`, with `Action "*"`, with a wildcard that covers
+`secretsmanager:GetSecretValue` (`secretsmanager:*`, `secretsmanager:Get*`, `*:GetSecretValue`), or with
+`secretsmanager:GetSecretValue` on every secret (`"*"`, `...:secret:*`, `NotResource`).
+
+**Why it matters**
+Functions behind the API run code reachable from the internet: a role that may read every secret hands
+the API key, and every other secret of the account, to whoever subverts one. Every Lambda role is judged,
+not only the authorizer's: a backend has even less reason to read secrets, and the link from authorizer to
+function is often outside the configuration.
+
+**Fails**
+    resource "aws_iam_role_policy" "authorizer" {
+      role   = aws_iam_role.authorizer.id
+      policy = jsonencode({ Version = "2012-10-17", Statement = [
+        { Effect = "Allow", Action = "secretsmanager:*", Resource = "*" }] })
+    }
+
+**Passes**
+    resource "aws_iam_role_policy" "authorizer" {
+      role   = aws_iam_role.authorizer.id
+      policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+        Action = "secretsmanager:GetSecretValue", Resource = aws_secretsmanager_secret.api_key.arn }] })
+    }
+
+**Fix**
+Name the actions the function calls and the secret's ARN (`aws_secretsmanager_secret.<name>.arn`).
+
+**Limits**
+Conditions are not read: a broad statement fails even with a Condition. Wildcards of other services
+(`s3:*`) are outside this rule. A policy whose role cannot be resolved is reported (unknown) only when it is
+broad. A `${...}` resource from a resource attribute (an ARN) is taken as a specific value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gateaudit.model import Attribute, Block, Stack, Unknown
+from gateaudit.result import Result, Severity
+
+from . import Rule
+from ._iam import Statement, as_text, lambda_roles, matches, reads_every_secret, role_targets, statements
+from ._references import points_at
+
+RULE = Rule(
+    id="GA302",
+    control="scoped-permission",
+    severity=Severity.HIGH,
+    title="IAM policies of Lambda roles allow no wildcard actions and no read of every secret",
+    rationale="A Lambda role that may call every action, or read every secret, gives the API key and the "
+              "account's other secrets to whoever subverts an internet-facing function.",
+    remediation='List the exact actions (e.g. "secretsmanager:GetSecretValue") on the secret\'s ARN '
+                "(aws_secretsmanager_secret.<name>.arn); never Action \"*\", NotAction or Resource \"*\".",
+    mappings={
+        "AWS Security Hub FSBP": ("IAM.1", "IAM.21"),
+        "NIST SP 800-53 rev 5": ("AC-6",),
+        "OWASP API Top 10 2023": ("API8:2023",),
+    },
+)
+
+_READ = "secretsmanager:GetSecretValue"
+
+
+def check(stack: Stack) -> Iterator[Result]:
+    roles = lambda_roles(stack)
+    for policy in stack.resources("aws_iam_role_policy"):
+        yield from _judge(policy, policy.get("policy"), *role_targets(policy.get("role"), roles, stack))
+    attachments = stack.resources("aws_iam_role_policy_attachment", "aws_iam_policy_attachment")
+    for policy in stack.resources("aws_iam_policy"):
+        hits = [role for role in roles if points_at(role.get("managed_policy_arns"), policy)]
+        unresolved = False
+        for attachment in (a for a in attachments if points_at(a.get("policy_arn"), policy)):
+            found, unsure = role_targets(attachment.get("role") or attachment.get("roles"), roles, stack)
+            hits, unresolved = hits + found, unresolved or unsure
+        yield from _judge(policy, policy.get("policy"), hits, unresolved)
+    for role in roles:
+        for inline in role.blocks("inline_policy"):
+            if inline.has("policy"):
+                yield from _judge(inline, inline.get("policy"), [role], False)
+
+
+def _judge(block: Block, policy: Attribute | None, roles: list[Block], unresolved: bool) -> Iterator[Result]:
+    if not roles and not unresolved:
+        return  # not a Lambda role's policy
+    status, message = _assess(policy)
+    if roles:
+        whose = ", ".join(dict.fromkeys(r.address for r in roles))
+        yield getattr(RULE, status)(block, f"{message} (Lambda role {whose})", policy)
+    elif status == "failed":
+        yield RULE.unknown(block, "its role cannot be resolved, so whether a Lambda function uses this "
+                                  f"policy is unknown; if one does: {message}", policy)
+
+
+def _assess(attribute: Attribute | None) -> tuple[str, str]:
+    found = statements(attribute)
+    if isinstance(found, Unknown):
+        return "unknown", f"the policy cannot be read: {found.reason}"
+    doubts = []
+    for statement in found:
+        if isinstance(statement, Unknown):
+            doubts.append(f"a statement cannot be resolved ({statement.reason})")
+            continue
+        defect, doubt = _allows_too_much(statement)
+        if defect and isinstance(statement.effect, Unknown):
+            reason = statement.effect.reason
+            doubts.append(f"{statement.name} has an Effect that cannot be resolved ({reason}); if it is "
+                          f"Allow, it {defect}")
+        elif defect:
+            return "failed", f"{statement.name} {defect}"
+        elif doubt:
+            doubts.append(f"{statement.name} {doubt}")
+    if doubts:
+        return "unknown", doubts[0]
+    return "passed", "allows no wildcard action and no read of every secret"
+
+
+def _allows_too_much(statement: Statement) -> tuple[str | None, str | None]:
+    if isinstance(statement.effect, str) and statement.effect == "Deny":
+        return None, None
+    if statement.not_actions is not None:
+        return "uses NotAction with Allow, so every action not listed is allowed; list them in Action", None
+    doubt, reads = None, False
+    for action in statement.actions or ():
+        if isinstance(action, Unknown):
+            doubt = doubt or f"has an Action that cannot be resolved ({action.reason})"
+        elif isinstance(action, str) and action.strip() == "*":
+            return 'allows Action "*", every action of every service; list the actions it calls', None
+        elif isinstance(action, str) and ("*" in action or "?" in action) and matches(action, _READ):
+            return f'allows "{action}", a wildcard that covers {_READ}; list the exact actions', None
+        reads = reads or (isinstance(action, str) and action.strip().lower() == _READ.lower())
+    if not reads:
+        return None, doubt
+    if statement.not_resources is not None:
+        return f"allows {_READ} with NotResource: every secret not listed; name the secret in Resource", None
+    for resource in statement.resources or ():
+        every = reads_every_secret(resource)
+        if isinstance(every, Unknown):
+            doubt = doubt or f"allows {_READ} on {every.reason}"
+        elif every:
+            text = as_text(resource)
+            return f'allows {_READ} on "{text}", every secret; use aws_secretsmanager_secret.<name>.arn', None
+    return None, doubt
+

@@ -1,0 +1,8 @@
+# One account and region, but "*" where the API id goes: every API of the account.
+# expect: failed
+resource "aws_lambda_permission" "apigw" {
+  action        = "lambda:InvokeFunction"
+  function_name = "items-backend"
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "arn:aws:execute-api:us-east-1:123456789012:*/*"
+}

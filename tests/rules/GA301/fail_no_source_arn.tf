@@ -1,0 +1,8 @@
+# The seed's defect: any API Gateway API, in any account, may invoke the function.
+# expect: failed
+resource "aws_lambda_permission" "apigw" {
+  statement_id  = "AllowAPIGatewayInvoke"
+  action        = "lambda:InvokeFunction"
+  function_name = "api-key-authorizer"
+  principal     = "apigateway.amazonaws.com"
+}

@@ -1,0 +1,10 @@
+variable "invoker" {
+  type = string
+}
+
+# expect: unknown
+resource "aws_lambda_permission" "invoke" {
+  action        = "lambda:InvokeFunction"
+  function_name = "items-backend"
+  principal     = var.invoker
+}

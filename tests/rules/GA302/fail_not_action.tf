@@ -1,0 +1,17 @@
+resource "aws_iam_role" "authorizer" {
+  name = "authorizer-role"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }]
+  })
+}
+
+# Allow with NotAction allows everything it does not list: Secrets Manager included.
+# expect: failed
+resource "aws_iam_role_policy" "authorizer" {
+  role = aws_iam_role.authorizer.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", NotAction = ["iam:*", "organizations:*"], Resource = "*" }]
+  })
+}

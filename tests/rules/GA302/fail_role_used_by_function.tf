@@ -1,0 +1,26 @@
+variable "trust_policy" {
+  type = string
+}
+
+# Its trust policy cannot be read, but a Lambda function runs with it: a Lambda role.
+resource "aws_iam_role" "worker" {
+  name               = "worker"
+  assume_role_policy = var.trust_policy
+}
+
+resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+  role          = aws_iam_role.worker.arn
+  runtime       = "python3.12"
+  handler       = "handler.handler"
+  filename      = "worker.zip"
+}
+
+# expect: failed
+resource "aws_iam_role_policy" "worker" {
+  role = aws_iam_role.worker.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]
+  })
+}

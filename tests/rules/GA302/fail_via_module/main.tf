@@ -1,0 +1,5 @@
+module "authorizer_role" {
+  source         = "./modules/function_role"
+  name           = "authorizer"
+  secret_actions = ["secretsmanager:*"]
+}

@@ -1,0 +1,13 @@
+resource "aws_iam_role" "authorizer" {
+  name = "authorizer-role"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }]
+  })
+}
+
+# expect: failed
+resource "aws_iam_role_policy_attachment" "admin" {
+  role       = aws_iam_role.authorizer.name
+  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+}
