@@ -34,6 +34,11 @@ resource "aws_api_gateway_authorizer" "api_key" {
   authorizer_result_ttl_in_seconds = 300
 }
 
+resource "aws_cloudwatch_log_group" "authorizer" {
+  name              = "/aws/lambda/bench-authorizer"
+  retention_in_days = 30
+}
+
 resource "aws_lambda_function" "authorizer" {
   function_name = "bench-authorizer"
   role          = "arn:aws:iam::123456789012:role/bench"
@@ -101,6 +106,21 @@ def time_parse(folder: Path) -> tuple[float, float]:
     return loads, tree
 
 
+def time_phases(folder: Path) -> tuple[float, float]:
+    """In one process: loading (read, parse, build the model) and judging (every rule)."""
+    from gateaudit.engine import run_rules
+    from gateaudit.modules import load
+    from gateaudit.rules import load_rules
+
+    rules = load_rules()
+    start = time.perf_counter()
+    stack, _ = load([folder])
+    loaded = time.perf_counter() - start
+    start = time.perf_counter()
+    run_rules(stack, rules)
+    return loaded, time.perf_counter() - start
+
+
 def time_scan(folder: Path) -> tuple[float, dict]:
     best = float("inf")
     report: dict = {}
@@ -124,11 +144,14 @@ def main() -> None:
         files = generate(folder, args.methods)
         lines = sum(p.read_text().count("\n") for p in folder.glob("*.tf"))
         loads, tree = time_parse(folder)
+        loaded, judged = time_phases(folder)
         scan, report = time_scan(folder)
     failed = [r["resource"] for r in report["results"] if r["status"] == "failed"]
     print(f"corpus: {args.methods} methods, {files} files, {lines} lines")
     print(f"python-hcl2 hcl2.loads (one process):           {loads:6.2f} s")
     print(f"python-hcl2 hcl2.parses_to_tree (one process):  {tree:6.2f} s   <- the floor")
+    print(f"gateaudit load: parse + model (in process):     {loaded:6.2f} s")
+    print(f"gateaudit rules: all {len(report['results'])} results (in process):  {judged:6.2f} s")
     print(f"gateaudit scan, whole CLI run (best of 3):      {scan:6.2f} s   "
           f"({scan / tree:.2f}x the floor)")
     print(f"verdict: exit {report['exit_code']}, failed: {', '.join(failed) or 'none'}")

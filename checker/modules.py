@@ -222,8 +222,12 @@ def _declare(loader: Loader, module: Module, shown: str, syntax: SyntaxBlock) ->
         module.resources[key] = [block]
         return block
     name = labels[0] if labels else kind
+    alias = syntax.attributes.get("alias")
+    provider = f"provider.{name}"
+    if kind == "provider" and alias is not None and isinstance(alias.expr, Literal):
+        provider += f".{alias.expr.value}"  # Terraform shows provider["…/aws"].west; this keeps it readable
     addresses = {"module": f"module.{name}", "variable": f"var.{name}", "output": f"output.{name}",
-                 "provider": f"provider.{name}"}
+                 "provider": provider}
     address = module.address(addresses.get(kind, kind))
     block = Block(kind=kind, type=kind, name=name, address=address, location=location, module=module,
                   syntax=syntax)

@@ -28,7 +28,7 @@ Delete the arguments and run Terraform with credentials from the environment: `A
 `assume_role { role_arn = ... }`, or the CI's OIDC role (`web_identity_token_file`).
 
 **Limits**
-Every `provider "aws"` block is addressed `provider.aws`, aliases included; messages name the alias.
+An aliased provider is addressed `provider.aws.<alias>`; messages name the alias too.
 """
 
 from __future__ import annotations

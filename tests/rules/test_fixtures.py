@@ -85,3 +85,15 @@ def test_every_rule_has_passing_and_failing_fixtures() -> None:
         names = [p.name for p in (FIXTURES / rule_id).iterdir()] if (FIXTURES / rule_id).is_dir() else []
         assert any(n.startswith("pass_") for n in names), f"{rule_id} has no pass_ fixture"
         assert any(n.startswith("fail_") for n in names), f"{rule_id} has no fail_ fixture"
+
+
+def test_every_rule_runs_on_every_fixture_without_raising() -> None:
+    """Rules meet each other's fixtures too: odd but valid shapes must give verdicts, never a crash."""
+    every_rule = list(RULES.values())
+    crashes = []
+    for param in _cases():
+        _, case = param.values
+        stack, _ = load([case])
+        _, rule_errors = run_rules(stack, every_rule)
+        crashes.extend(f"{case.parent.name}/{case.name}: {e}" for e in rule_errors)
+    assert crashes == []

@@ -1,10 +1,10 @@
-# The default provider is clean; the aliased one (still addressed provider.aws) carries a literal token.
+# The default provider is clean; the aliased one (addressed provider.aws.audit) carries a literal token.
 # expect: passed provider.aws
 provider "aws" {
   region = "eu-west-1"
 }
 
-# expect: failed provider.aws
+# expect: failed provider.aws.audit
 provider "aws" {
   alias      = "audit"
   region     = "us-east-1"
