@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="a folder of user rules (repeatable)")
     scan.add_argument("--fail-on", choices=[s.value for s in Severity], default="low",
                       help="lowest severity that fails the scan (default: low)")
+    scan.add_argument("--verbose", "-v", action="store_true", help="text format: list passed results too")
     scan.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--rules-dir", action="append", default=[], metavar="DIR")
@@ -80,10 +81,13 @@ def _run(args: argparse.Namespace) -> int:
         print(f"gateaudit: {error}", file=sys.stderr)
         return EXIT_ERROR
     if args.format == "json":
-        from gateaudit.reports import json_report as renderer
+        from gateaudit.reports import json_report
+
+        rendered = json_report.render(report)
     else:
-        from gateaudit.reports import text as renderer
-    rendered = renderer.render(report)
+        from gateaudit.reports import text
+
+        rendered = text.render(report, verbose=args.verbose)
     if args.output:
         try:
             Path(args.output).write_text(rendered, encoding="utf-8")
