@@ -106,14 +106,24 @@ def _load_path(loader: Loader, path: Path) -> None:
         for syntax in (loader.parsed.get(f.resolve()) for f in directory_files):
             for block in syntax.blocks if syntax else ():
                 source = _local_source(block)
-                if source is not None:
+                if source is not None and (directory / source).resolve() != directory:
                     called.add((directory / source).resolve())
     for directory, directory_files in sorted(by_directory.items()):
-        if directory in called:
-            continue
-        root = Module(key="", directory=directory, display_dir=_display_dir(loader, directory))
-        _read_variable_values(loader, root)
-        _build(loader, root, directory_files, ancestors=(directory,))
+        if directory not in called:
+            _load_root(loader, directory, directory_files)
+    # Folders that only call each other in a cycle have no root above them: load each, so the cycle is
+    # reported instead of the folders silently vanishing from the scan.
+    loaded = {module.directory for module in loader.stack.modules}
+    for directory, directory_files in sorted(by_directory.items()):
+        if directory not in loaded:
+            _load_root(loader, directory, directory_files)
+            loaded = {module.directory for module in loader.stack.modules}
+
+
+def _load_root(loader: Loader, directory: Path, files: list[Path]) -> None:
+    root = Module(key="", directory=directory, display_dir=_display_dir(loader, directory))
+    _read_variable_values(loader, root)
+    _build(loader, root, files, ancestors=(directory,))
 
 
 def _display_dir(loader: Loader, directory: Path) -> str:
