@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Iterable
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
 from .model import Stack
 from .result import ControlSummary, Report, Result, ScanError, Severity, Status
+from .schema import aws_schema
 
 # Resource families the rules judge: a type that is almost one of these but not a real AWS type is an
 # error, because the misspelt resource would otherwise be silently out of scope.
 JUDGED_FAMILIES = ("aws_api_gateway_", "aws_apigatewayv2_", "aws_lambda_", "aws_iam_",
                    "aws_secretsmanager_", "aws_cloudwatch_log_")
-
-
-@cache
-def aws_schema() -> dict:
-    return json.loads(files("gateaudit").joinpath("data/aws_schema.json").read_text())
 
 
 def near_miss_errors(stack: Stack) -> list[ScanError]:

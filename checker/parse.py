@@ -474,34 +474,55 @@ def _json_labelled(node: jsonpos.Node, depth: int, line: int, where: str):
             yield [label, *rest], body, label_line if depth == 1 else body_line
 
 
-def _json_block(block_type: str, labels: tuple[str, ...], body: jsonpos.Node, line: int) -> SyntaxBlock:
+def _json_block(block_type: str, labels: tuple[str, ...], body: jsonpos.Node, line: int,
+                nested: dict | None = None) -> SyntaxBlock:
+    """`nested` is the provider schema's tree of nested block names below this block, when known."""
     if not isinstance(body.value, dict):
         raise ParseError(f'the body of {block_type} "{".".join(labels)}" must be a JSON object', body.line)
+    if nested is None and block_type in ("resource", "data", "ephemeral") and labels:
+        from .schema import nested_blocks
+
+        nested = nested_blocks(block_type, labels[0])
     block = SyntaxBlock(block_type, labels, line)
     for name, (name_line, value) in body.value.items():
         if name == "//":
             continue
-        if _is_nested_block_json(block_type, name, value):
-            items = value.value if isinstance(value.value, list) else [value]
-            for item in items:
-                if isinstance(item.value, dict):
-                    nested_labels: tuple[str, ...] = ()
-                    if name == "dynamic":  # "dynamic": {"setting": {...}}
-                        for label, (label_line, inner) in item.value.items():
-                            block.blocks.append(_json_block("dynamic", (label,), inner, label_line))
-                        continue
-                    block.blocks.append(_json_block(name, nested_labels, item, name_line))
+        if not _is_nested_block_json(block_type, name, value, nested):
+            block.attributes[name] = SyntaxAttribute(name, _json_expr(value, name_line), name_line)
             continue
-        block.attributes[name] = SyntaxAttribute(name, _json_expr(value, name_line), name_line)
+        items = value.value if isinstance(value.value, list) else [value]
+        for item in items:
+            if not isinstance(item.value, dict):
+                raise ParseError(f'"{name}" must be a JSON object (a block) here', item.line)
+            if name == "dynamic":  # "dynamic": {"setting": {"for_each": ..., "content": {...}}}
+                for label, (label_line, inner) in item.value.items():
+                    inner_schema = _child_schema(nested, label)
+                    dynamic = _json_block("dynamic", (label,), inner, label_line, {"content": inner_schema or 0})
+                    block.blocks.append(dynamic)
+                continue
+            block.blocks.append(_json_block(name, (), item, name_line, _child_schema(nested, name)))
     return block
 
 
-def _is_nested_block_json(block_type: str, name: str, value: jsonpos.Node) -> bool:
-    # JSON cannot tell a block from an object-valued argument; Terraform decides by the provider schema.
-    # Without it, objects (and lists of objects) inside resources and providers are nested blocks unless
-    # the name is a known map argument.
+def _child_schema(nested: dict | None, name: str) -> dict | None:
+    if nested is None:
+        return None
+    child = nested.get(name)
+    return child if isinstance(child, dict) else {}
+
+
+# Blocks Terraform itself defines inside resources, whatever the provider's schema says.
+_META_BLOCKS = {"lifecycle", "provisioner", "connection", "dynamic", "precondition", "postcondition"}
+
+
+def _is_nested_block_json(block_type: str, name: str, value: jsonpos.Node, nested: dict | None) -> bool:
+    # JSON cannot tell a block from an object-valued argument; Terraform decides by the provider schema,
+    # which gateaudit carries for hashicorp/aws (checker/data/aws_schema.json). For other providers,
+    # objects (and lists of objects) are nested blocks unless the name is a known map argument.
     if block_type in _JSON_NESTED_ONLY:
         return name in _JSON_NESTED_ONLY[block_type]
+    if nested is not None:
+        return name in nested or name in _META_BLOCKS
     if name in _MAP_ARGUMENTS:
         return False
     if isinstance(value.value, dict):

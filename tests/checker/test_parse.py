@@ -101,3 +101,17 @@ def test_malformed_terraform_json_is_an_error(text, line):
     with pytest.raises(ParseError) as raised:
         parse_json(text)
     assert raised.value.line == line
+
+
+def test_terraform_json_uses_the_provider_schema_to_tell_blocks_from_objects():
+    text = '''{"resource": {"aws_lambda_function": {"f": {
+  "function_name": "f",
+  "environment": {"variables": {"API_KEY_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:1:secret:k"}},
+  "tags": {"team": "api"},
+  "dynamic": {"vpc_config": {"for_each": [1], "content": {"subnet_ids": ["s"]}}}
+}}}}'''
+    block = parse_json(text).blocks[0]
+    assert sorted(block.attributes) == ["function_name", "tags"]
+    assert [b.type for b in block.blocks] == ["environment", "dynamic"]
+    assert sorted(block.blocks[0].attributes) == ["variables"]
+    assert [b.type for b in block.blocks[1].blocks] == ["content"]
