@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: scan test install lint bench clean
+.PHONY: scan test install lint bench package clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+## build the Lambda deployment zips (stack/build/*.zip), byte for byte the same from the same sources
+package: $(BIN)/python
+	$(BIN)/python stack/package.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/scan.py

@@ -17,3 +17,27 @@ def run_cli():
                               cwd=cwd or ROOT, timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 
     return run
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """A real local HTTP endpoint standing in for AWS: moto in server mode on a free loopback port.
+
+    Yields the endpoint URL; boto3 clients take it as endpoint_url with dummy credentials.
+    """
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    previous = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")}
+    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
