@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import difflib
+import inspect
+import os
+import subprocess
+import sys
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .model import Stack
-from .result import ControlSummary, Report, Result, ScanError, Severity, Status
+from .result import ControlSummary, Report, Result, RuleInfo, ScanError, ScanMetadata, Severity, Status
 from .schema import aws_schema
 
 # Resource families the rules judge: a type that is almost one of these but not a real AWS type is an
@@ -67,8 +72,7 @@ def gate(results: Iterable[Result], errors: Iterable[ScanError], fail_on: Severi
 
 def scan(paths: list[Path], var_files: list[Path], rules_dirs: list[Path], fail_on: Severity,
          display_paths: list[str]) -> Report:
-    from gateaudit import __version__
-    from gateaudit.rules import CONTROLS, RULESET_VERSION, load_rules
+    from gateaudit.rules import CONTROLS, load_rules
 
     from .modules import load
 
@@ -96,9 +100,72 @@ def scan(paths: list[Path], var_files: list[Path], rules_dirs: list[Path], fail_
     not_scanned = tuple({"module": n.address, "source": n.source, "file": n.location.file,
                          "line": n.location.line, "reason": n.reason} for n in stack.not_scanned)
     return Report(
-        tool="gateaudit", version=__version__, ruleset_version=RULESET_VERSION,
-        paths=tuple(display_paths), results=tuple(results), errors=tuple(errors), not_scanned=not_scanned,
-        controls=tuple(controls), remediation={r.rule.id: r.rule.remediation for r in rules},
-        titles={r.rule.id: r.rule.title for r in rules}, fail_on=fail_on,
+        metadata=_metadata(paths, display_paths, stack.var_files, fail_on),
+        rules=tuple(_rule_info(loaded) for loaded in rules),
+        results=tuple(results), errors=tuple(errors), not_scanned=not_scanned, controls=tuple(controls),
         exit_code=gate(results, errors, fail_on),
+        snippets=_snippets(results, stack.sources),
     )
+
+
+def _rule_info(loaded) -> RuleInfo:
+    rule = loaded.rule
+    module = sys.modules.get(loaded.check.__module__)
+    help_text = inspect.cleandoc(module.__doc__) if module is not None and module.__doc__ else rule.rationale
+    return RuleInfo(id=rule.id, control=rule.control, severity=rule.severity, title=rule.title,
+                    rationale=rule.rationale, remediation=rule.remediation, mappings=dict(rule.mappings),
+                    help=help_text, origin=loaded.origin)
+
+
+SNIPPET_BEFORE, SNIPPET_AFTER = 2, 8
+
+
+def _snippets(results: list[Result], sources: dict[str, str]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """The source lines around each failed or unknown result, for reports a reviewer reads."""
+    snippets: dict[str, tuple[tuple[int, str], ...]] = {}
+    lines_of: dict[str, list[str]] = {}
+    for result in results:
+        key = f"{result.file}:{result.line}"
+        if result.status not in (Status.FAILED, Status.UNKNOWN) or key in snippets or result.file not in sources:
+            continue
+        lines = lines_of.setdefault(result.file, sources[result.file].splitlines())
+        first = max(1, result.line - SNIPPET_BEFORE)
+        last = min(len(lines), result.line + SNIPPET_AFTER)
+        snippets[key] = tuple((number, lines[number - 1]) for number in range(first, last + 1))
+    return snippets
+
+
+def _metadata(paths: list[Path], display_paths: list[str], var_files: list[str],
+              fail_on: Severity) -> ScanMetadata:
+    from gateaudit import __version__
+    from gateaudit.rules import RULESET_VERSION
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
+    first = paths[0] if paths else Path(".")
+    base = first if first.is_dir() else first.parent
+    if len(paths) > 1:
+        base = Path(".")
+    commit, branch, top = _git(base if base.exists() else Path("."))
+    uri_base = ""
+    if base.exists():
+        relative = os.path.relpath(base.resolve(), top or Path.cwd().resolve()).replace(os.sep, "/")
+        uri_base = "" if relative == "." else relative + "/"
+    return ScanMetadata(tool="gateaudit", version=__version__, ruleset_version=RULESET_VERSION,
+                        generated_at=when.strftime("%Y-%m-%dT%H:%M:%SZ"), paths=tuple(display_paths),
+                        var_files=tuple(var_files), fail_on=fail_on, git_commit=commit, git_branch=branch,
+                        uri_base=uri_base)
+
+
+def _git(directory: Path) -> tuple[str | None, str | None, Path | None]:
+    """The commit, branch and top folder of the git work tree holding `directory`, where there is one."""
+    try:
+        done = subprocess.run(["git", "-C", str(directory), "rev-parse", "HEAD", "--abbrev-ref", "HEAD",
+                               "--show-toplevel"], capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None, None, None
+    lines = done.stdout.split("\n")
+    if done.returncode != 0 or len(lines) < 3:
+        return None, None, None
+    branch = lines[1] if lines[1] != "HEAD" else None  # a detached HEAD has no branch
+    return lines[0], branch, Path(lines[2]).resolve()

@@ -229,6 +229,8 @@ class Stack:
     modules: list[Module] = field(default_factory=list)  # roots and children, in load order
     not_scanned: list[NotScanned] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # shown path -> text, for report snippets
+    var_files: list[str] = field(default_factory=list)  # variable files applied, in order
 
     def blocks(self, kind: str | None = None, type: str | None = None) -> Iterator[Block]:
         for module in self.modules:

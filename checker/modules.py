@@ -53,7 +53,9 @@ class Loader:
             line = data.count(b"\n", 0, error.start) + 1
             self.errors.append(ScanError(shown, line, f"not valid UTF-8 (byte 0x{data[error.start]:02x})"))
             return None
-        return text.removeprefix("\ufeff")
+        text = text.removeprefix("\ufeff")
+        self.stack.sources[shown] = text
+        return text
 
     def parse(self, path: Path) -> SyntaxFile | None:
         path = path.resolve()
@@ -153,6 +155,7 @@ def _read_variable_values(loader: Loader, module: Module) -> None:
         except ParseError as error:
             loader.errors.append(ScanError(loader.show(path), error.line, error.message))
             continue
+        loader.stack.var_files.append(loader.show(path))
         for name, attribute in attributes.items():
             module.variable_values[name] = VariableValue(attribute, Location(loader.show(path), attribute.line))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -67,24 +67,57 @@ class ControlSummary:
 
 
 @dataclass(frozen=True)
-class Report:
-    """One scan, ready to render: renderers only format it."""
+class RuleInfo:
+    """A rule's metadata as reports show it."""
+
+    id: str
+    control: str
+    severity: Severity
+    title: str
+    rationale: str
+    remediation: str
+    mappings: dict[str, tuple[str, ...]]  # framework -> control ids
+    help: str  # the rule module's docstring: what it checks, why, failing and passing examples, the fix
+    origin: str  # gateaudit.rules.<module>, or the user's rule file
+
+
+@dataclass(frozen=True)
+class ScanMetadata:
+    """Evidence of what was scanned, when and how: an auditor reads it beside the verdict."""
 
     tool: str
     version: str
     ruleset_version: str
+    generated_at: str  # ISO 8601 UTC; SOURCE_DATE_EPOCH fixes it for reproducible reports
     paths: tuple[str, ...]
+    var_files: tuple[str, ...]  # every variable file applied, in the order applied
+    fail_on: Severity
+    git_commit: str | None = None
+    git_branch: str | None = None
+    uri_base: str = ""  # prefix that makes a result's file relative to the repository root
+
+
+@dataclass(frozen=True)
+class Report:
+    """One scan, ready to render: renderers only format it."""
+
+    metadata: ScanMetadata
+    rules: tuple[RuleInfo, ...]
     results: tuple[Result, ...]
     errors: tuple[ScanError, ...]
     not_scanned: tuple[dict, ...]
     controls: tuple[ControlSummary, ...]
-    remediation: dict[str, str]  # rule id -> how to fix
-    titles: dict[str, str]  # rule id -> title
-    fail_on: Severity
     exit_code: int
+    snippets: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)  # "file:line" -> lines
+
+    def rule(self, rule_id: str) -> RuleInfo | None:
+        return next((rule for rule in self.rules if rule.id == rule_id), None)
 
     def counts(self) -> dict[str, int]:
         counts = {status.value: 0 for status in Status}
         for result in self.results:
             counts[result.status.value] += 1
         return counts
+
+    def snippet(self, result: Result) -> tuple[tuple[int, str], ...]:
+        return self.snippets.get(f"{result.file}:{result.line}", ())

@@ -8,12 +8,16 @@ from gateaudit.result import Report
 
 
 def render(report: Report) -> str:
+    meta = report.metadata
     document = {
-        "tool": report.tool,
-        "version": report.version,
-        "ruleset_version": report.ruleset_version,
-        "paths": list(report.paths),
-        "fail_on": report.fail_on.value,
+        "tool": meta.tool,
+        "version": meta.version,
+        "ruleset_version": meta.ruleset_version,
+        "generated_at": meta.generated_at,
+        "paths": list(meta.paths),
+        "var_files": list(meta.var_files),
+        "git": {"commit": meta.git_commit, "branch": meta.git_branch} if meta.git_commit else None,
+        "fail_on": meta.fail_on.value,
         "exit_code": report.exit_code,
         "summary": report.counts(),
         "controls": [
@@ -31,11 +35,22 @@ def render(report: Report) -> str:
                 "file": r.file,
                 "line": r.line,
                 "message": r.message,
-                "remediation": report.remediation.get(r.rule_id),
+                "remediation": _remediation(report, r.rule_id),
             }
             for r in report.results
         ],
         "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in report.errors],
         "not_scanned": list(report.not_scanned),
+        "rules": [
+            {"id": rule.id, "control": rule.control, "severity": rule.severity.value, "title": rule.title,
+             "rationale": rule.rationale, "remediation": rule.remediation,
+             "mappings": {framework: list(ids) for framework, ids in rule.mappings.items()}}
+            for rule in report.rules
+        ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _remediation(report: Report, rule_id: str) -> str | None:
+    rule = report.rule(rule_id)
+    return rule.remediation if rule else None

@@ -14,8 +14,10 @@ def _clean(text: str) -> str:
 
 
 def render(report: Report, verbose: bool = False) -> str:
-    lines: list[str] = [f"gateaudit {report.version} (rules {report.ruleset_version}) scanned "
-                        f"{', '.join(report.paths)}", ""]
+    meta = report.metadata
+    remediation = {rule.id: rule.remediation for rule in report.rules}
+    lines: list[str] = [f"gateaudit {meta.version} (rules {meta.ruleset_version}) scanned "
+                        f"{_clean(', '.join(meta.paths))}", ""]
     for control in report.controls:
         results = sorted((r for r in report.results if r.control == control.id),
                          key=lambda r: (_ORDER[r.status], r.sort_key()))
@@ -28,8 +30,8 @@ def render(report: Report, verbose: bool = False) -> str:
             where = f"{result.file}:{result.line}"
             lines.append(f"  {_MARK[result.status]:<7} {result.rule_id} {_clean(result.resource)}  {_clean(where)}")
             lines.append(f"          {_clean(result.message)}")
-            if result.status in (Status.FAILED, Status.UNKNOWN) and report.remediation.get(result.rule_id):
-                lines.append(f"          fix: {report.remediation[result.rule_id]}")
+            if result.status in (Status.FAILED, Status.UNKNOWN) and remediation.get(result.rule_id):
+                lines.append(f"          fix: {remediation[result.rule_id]}")
         passed = control.counts.get("passed", 0)
         if passed and not verbose:
             lines.append(f"  {passed} passed")
@@ -42,5 +44,5 @@ def render(report: Report, verbose: bool = False) -> str:
     counts = report.counts()
     verdict = {0: "PASS", 1: "FAIL", 2: "ERROR (scan incomplete, not a pass)"}[report.exit_code]
     lines.append(f"{verdict}: {counts['failed']} failed, {counts['unknown']} unknown, {counts['passed']} passed, "
-                 f"{counts['suppressed']} suppressed, {len(report.errors)} errors (fail-on {report.fail_on.value})")
+                 f"{counts['suppressed']} suppressed, {len(report.errors)} errors (fail-on {meta.fail_on.value})")
     return "\n".join(lines) + "\n"
