@@ -7,10 +7,11 @@ import sys
 import traceback
 from pathlib import Path
 
+from gateaudit.reports import FORMATS, file_name, renderer
+
 from .result import Severity
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,8 +29,10 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     scan = commands.add_parser("scan", help="scan Terraform and judge it against the rules")
     scan.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="folders or files (default: .)")
-    scan.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
+    scan.add_argument("--format", action="append", choices=list(FORMATS), metavar="FORMAT",
+                      help=f"report format, repeatable: {', '.join(FORMATS)} (default: text)")
     scan.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    scan.add_argument("--output-dir", metavar="DIR", help="write each format to DIR/gateaudit.<ext>")
     scan.add_argument("--var-file", action="append", default=[], metavar="FILE",
                       help="a .tfvars file applied after terraform.tfvars and *.auto.tfvars (repeatable)")
     scan.add_argument("--rules-dir", action="append", default=[], metavar="DIR",
@@ -38,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="lowest severity that fails the scan (default: low)")
     scan.add_argument("--verbose", "-v", action="store_true", help="text format: list passed results too")
     scan.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    commands.add_parser("schema", help="print the JSON Schema of the json report")
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--rules-dir", action="append", default=[], metavar="DIR")
     rules.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
@@ -68,6 +72,11 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_PASS
     if args.command == "rules":
         return _list_rules(args)
+    if args.command == "schema":
+        from importlib.resources import files
+
+        sys.stdout.write(files("gateaudit.reports").joinpath("schema/gateaudit-report.schema.json").read_text())
+        return EXIT_PASS
     if args.command != "scan":
         _parser().print_help()
         return EXIT_ERROR
@@ -80,22 +89,25 @@ def _run(args: argparse.Namespace) -> int:
     except RuleLoadError as error:
         print(f"gateaudit: {error}", file=sys.stderr)
         return EXIT_ERROR
-    if args.format == "json":
-        from gateaudit.reports import json_report
-
-        rendered = json_report.render(report)
-    else:
-        from gateaudit.reports import text
-
-        rendered = text.render(report, verbose=args.verbose)
-    if args.output:
+    formats = list(dict.fromkeys(args.format or ["text"]))
+    if args.output and len(formats) > 1:
+        print("gateaudit: --output takes one format; use --output-dir for several", file=sys.stderr)
+        return EXIT_ERROR
+    for name in formats:
+        module = renderer(name)
+        rendered = module.render(report, verbose=args.verbose) if name == "text" else module.render(report)
+        target = Path(args.output_dir) / file_name(name) if args.output_dir else args.output
+        if target is None:
+            sys.stdout.write(rendered)
+            continue
         try:
-            Path(args.output).write_text(rendered, encoding="utf-8")
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            Path(target).write_text(rendered, encoding="utf-8")
         except OSError as error:
-            print(f"gateaudit: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
+            print(f"gateaudit: cannot write {target}: {error.strerror or error}", file=sys.stderr)
             return EXIT_ERROR
-    else:
-        sys.stdout.write(rendered)
+        if args.output_dir:
+            print(f"gateaudit: wrote {target}", file=sys.stderr)
     for error in report.errors:
         print(f"gateaudit: error: {error}", file=sys.stderr)
     return report.exit_code
