@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .model import Stack
+from .expr import Expr, Literal, ObjectExpr, walk
+from .model import Attribute, Block, Stack
 from .result import ControlSummary, Report, Result, RuleInfo, ScanError, ScanMetadata, Severity, Status
 from .schema import aws_schema
 
@@ -104,7 +105,7 @@ def scan(paths: list[Path], var_files: list[Path], rules_dirs: list[Path], fail_
         rules=tuple(_rule_info(loaded) for loaded in rules),
         results=tuple(results), errors=tuple(errors), not_scanned=not_scanned, controls=tuple(controls),
         exit_code=gate(results, errors, fail_on),
-        snippets=_snippets(results, stack.sources),
+        snippets=_snippets(results, stack.sources, secret_literals(stack, results)),
     )
 
 
@@ -120,8 +121,13 @@ def _rule_info(loaded) -> RuleInfo:
 SNIPPET_BEFORE, SNIPPET_AFTER = 2, 8
 
 
-def _snippets(results: list[Result], sources: dict[str, str]) -> dict[str, tuple[tuple[int, str], ...]]:
-    """The source lines around each failed or unknown result, for reports a reviewer reads."""
+def _snippets(results: list[Result], sources: dict[str, str],
+              secrets: set[str]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """The source lines around each failed or unknown result, for reports a reviewer reads.
+
+    A literal that a secret-not-hardcoded finding is about is masked wherever it shows: the report
+    names the problem; it must not become one more copy of the secret.
+    """
     snippets: dict[str, tuple[tuple[int, str], ...]] = {}
     lines_of: dict[str, list[str]] = {}
     for result in results:
@@ -131,8 +137,55 @@ def _snippets(results: list[Result], sources: dict[str, str]) -> dict[str, tuple
         lines = lines_of.setdefault(result.file, sources[result.file].splitlines())
         first = max(1, result.line - SNIPPET_BEFORE)
         last = min(len(lines), result.line + SNIPPET_AFTER)
-        snippets[key] = tuple((number, lines[number - 1]) for number in range(first, last + 1))
+        snippets[key] = tuple((number, _mask(lines[number - 1], secrets)) for number in range(first, last + 1))
     return snippets
+
+
+MASK = "****"
+
+
+def _mask(line: str, secrets: set[str]) -> str:
+    for secret in secrets:
+        if secret in line:
+            line = line.replace(secret, MASK)
+    return line
+
+
+def secret_literals(stack: Stack, results: list[Result]) -> set[str]:
+    """The string literals behind failed secret-not-hardcoded results."""
+    found: set[str] = set()
+    flagged = {(r.resource, r.attribute) for r in results
+               if r.control == "secret-not-hardcoded" and r.status == Status.FAILED}
+    if not flagged:
+        return found
+    for block in stack.blocks():
+        for address, path in flagged:
+            if block.address != address:
+                continue
+            attribute = _attribute_at(block, path) if path else None
+            expressions = [attribute.expr] if attribute else [a.expr for a in block.attributes.values()]
+            if block.kind == "variable" and block.name in block.module.variable_values:
+                expressions.append(block.module.variable_values[block.name].attribute.expr)
+            for expression in expressions:
+                found.update(_string_values(expression))
+    return found
+
+
+def _string_values(expression: Expr) -> set[str]:
+    """String literals used as values (not object keys), long enough to be worth masking."""
+    keys = {id(key) for node in walk(expression) if isinstance(node, ObjectExpr) for key, _ in node.items}
+    return {node.value for node in walk(expression) if isinstance(node, Literal) and id(node) not in keys
+            and isinstance(node.value, str) and len(node.value) >= 6}
+
+
+def _attribute_at(block: Block, path: str) -> Attribute | None:
+    *nested, name = path.split(".")
+    for part in nested:
+        children = block.blocks(part)
+        if not children:
+            return None
+        block = children[0]
+    return block.get(name)
 
 
 def _metadata(paths: list[Path], display_paths: list[str], var_files: list[str],
