@@ -16,9 +16,17 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-## scan the reference stack and print the verdict
+REPORT_FORMATS := --format text --format json --format sarif --format junit --format markdown --format html
+
+## scan the reference stack, print the verdict and write every report format to build/reports/; the insecure
+## seed's reports go to build/reports/seed/ (it is expected to fail)
 scan: $(STAMP)
-	$(BIN)/gateaudit scan stack/terraform
+	@$(BIN)/gateaudit scan stack/terraform $(REPORT_FORMATS) --output-dir build/reports; status=$$?; \
+	  cat build/reports/gateaudit.txt; exit $$status
+	@$(BIN)/gateaudit scan stack/examples/seed $(REPORT_FORMATS) --output-dir build/reports/seed 2>/dev/null; \
+	  test $$? -eq 1 || { echo "make: the seed example should fail the scan (exit 1)"; exit 1; }
+	@echo "reports: build/reports/gateaudit.{txt,json,sarif,xml,md,html} (reference stack)"
+	@echo "         build/reports/seed/ (the insecure seed example, failing as it should)"
 
 ## install what the tests need and run them
 test: $(STAMP) sarif-tools chromium
