@@ -14,6 +14,8 @@ from typing import Any
 
 from gateaudit.model import Attribute, Block, Stack, Unknown
 
+from ._rebuilt import rebuilt
+
 # A `${ref}` hole the evaluator left in a template's text; `${aws:username}` (a colon) is an IAM variable.
 HOLE = re.compile(r"\$\{([^}:]*)\}")
 _SENTINEL = re.compile(r"@@gateaudit-hole-(\d+)@@")
@@ -49,6 +51,9 @@ def statements(attribute: Attribute | None) -> list[Statement | Unknown] | Unkno
     document = _document(attribute.value)
     if isinstance(document, Unknown):
         return document
+    built = rebuilt(attribute) if _bare_unknowns(document) else []
+    if built:
+        document = _opaque(document, {(u.reason, u.refs): what for u, what in built})
     if not isinstance(document, dict):
         return Unknown("it is not a JSON object")
     listed = document.get("Statement", [])
@@ -56,6 +61,29 @@ def statements(attribute: Attribute | None) -> list[Statement | Unknown] | Unkno
         return Unknown(f"its Statement cannot be resolved ({listed.reason})", listed.refs)
     return [_statement(position, item) for position, item in
             enumerate(listed if isinstance(listed, list) else [listed], start=1)]
+
+
+def _bare_unknowns(value: Any) -> bool:
+    if isinstance(value, Unknown):
+        return value.partial is None
+    if isinstance(value, dict | list):
+        return any(map(_bare_unknowns, value.values() if isinstance(value, dict) else value))
+    return False
+
+
+def _opaque(value: Any, built: dict[tuple, str]) -> Any:
+    """The document with each Unknown that a function built around a reference (`format("%s:*", x.arn)`)
+    shown as `${format(...)}`: such a value is not the reference it names, and must not pass for it."""
+    if isinstance(value, Unknown) and value.partial is None and (value.reason, value.refs) in built:
+        what = built[(value.reason, value.refs)]
+        shown = what.replace("()", "(...)") if what.endswith("()") else "..."
+        return Unknown(f"built by {what} around a value known only later ({value.reason})", (),
+                       "${" + shown + "}")
+    if isinstance(value, dict):
+        return {key: _opaque(item, built) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_opaque(item, built) for item in value]
+    return value
 
 
 def as_text(value: object) -> str | None:
@@ -101,6 +129,14 @@ def every_secret(pattern: str) -> bool:
         return matches(parts[2], "secretsmanager") and all(matches(parts[5], name) for name in names)
     probe = "arn:aws:secretsmanager:us-east-1:111122223333:secret:"
     return all(matches(pattern, probe + name) for name in ("a-1", "z/2"))
+
+
+# Resources attaching managed policies to roles: type -> (argument naming the roles, argument naming the ARNs).
+ATTACHMENTS = {
+    "aws_iam_role_policy_attachment": ("role", "policy_arn"),
+    "aws_iam_policy_attachment": ("roles", "policy_arn"),
+    "aws_iam_role_policy_attachments_exclusive": ("role_name", "policy_arns"),
+}
 
 
 def lambda_roles(stack: Stack) -> list[Block]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from gateaudit.model import Block, Unknown
+from gateaudit.model import Attribute, Block, Unknown
 from gateaudit.result import Result
 
 from . import Rule
+from ._rebuilt import built_by
 
 DESTINATION_TYPES = ("aws_cloudwatch_log_group", "aws_kinesis_firehose_delivery_stream")
 _DESTINATION_ARN = re.compile(r"arn:aws[a-z-]*:(logs|firehose):")
@@ -53,14 +54,16 @@ def access_log_result(rule: Rule, stage: Block) -> Result:
                        "aws_cloudwatch_log_group.<name>.arn", attribute)
 
 
-def text_of(value: Any) -> tuple[str, bool] | None:
-    """A string value as (text, known), Unknown parts shown as `${ref}`; None when nothing is known of it."""
+def text_of(attribute: Attribute | None) -> tuple[str, bool] | None:
+    """An argument's string value as (text, known), Unknown parts shown as `${ref}`; None when nothing is
+    known of it (not set, not a string, or built by `format()`/`join()` around a value known later)."""
+    value = attribute.value if attribute is not None else None
     if isinstance(value, str):
         return value, True
     if isinstance(value, Unknown):
         if isinstance(value.partial, str):
             return value.partial, False
-        if value.refs and value.partial is None:
+        if value.refs and value.partial is None and built_by(attribute, value) is None:
             return "${" + value.refs[0] + "}", False
     return None
 

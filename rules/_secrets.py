@@ -8,6 +8,8 @@
 - `origin(attribute)`: is an argument's value written in the configuration (a literal, also through locals,
   variable defaults, tfvars or `jsonencode`), supplied at apply time (a variable with no value, a resource,
   data source or ephemeral attribute), or impossible to tell?
+- `map_entries`, `fixed_outcomes`: where each key of a map is written, and the literal branches or fallbacks
+  an expression may take; `declared_secret_names(stack)`: names of the stack's secrets and parameters.
 """
 
 from __future__ import annotations
@@ -21,9 +23,21 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from gateaudit.evaluate import evaluate, variable_value
-from gateaudit.expr import Call, Conditional, Expr, ForExpr, GetAttr, Literal, Traversal, Unsupported, walk
-from gateaudit.model import Attribute, Block, Scope, Unknown, contains_unknown
+from gateaudit.evaluate import FUNCTIONS, evaluate, variable_value
+from gateaudit.expr import (
+    Call,
+    Conditional,
+    Expr,
+    ForExpr,
+    GetAttr,
+    Literal,
+    ObjectExpr,
+    Template,
+    Traversal,
+    Unsupported,
+    walk,
+)
+from gateaudit.model import Attribute, Block, Scope, Stack, Unknown, contains_unknown
 
 # ------------------------------------------------------------------------------------------------ names
 
@@ -163,6 +177,9 @@ def origin(attribute: Attribute) -> Origin:
         key = _literal_secret_key(outcome)
         if key is not None:
             return Origin("fixed", None, f'jsonencode key "{key}" holds a literal')
+        computed = _computed_from_literals(expr, scope)
+        if computed is not None:
+            return Origin("fixed", None, f"{computed}() computes it from values written in the configuration")
         leaves = list(unknown_leaves(outcome))
         odd = next((leaf.reason for leaf in leaves if not supplied_at_apply(leaf)), None)
         if odd is None and not plain(expr, scope):
@@ -173,6 +190,24 @@ def origin(attribute: Attribute) -> Origin:
     if unresolved is not None:
         return Origin("unresolved", detail=unresolved)
     return Origin("supplied", detail=", ".join(dict.fromkeys(supplied)))
+
+
+_FROM_OUTSIDE = ("file", "templatefile", "uuid", "timestamp", "plantimestamp")  # files, or new at each run
+
+
+def _computed_from_literals(expr: Expr, scope: Scope) -> str | None:
+    """The function gateaudit does not evaluate (`base64encode`, `sha256`...) that makes an expression unknown
+    although every value it reads is written in the configuration; None when some input is not."""
+    nodes = list(walk(expr))
+    calls = [n.name for n in nodes if isinstance(n, Call)]
+    if not calls or any(name.startswith(_FROM_OUTSIDE) for name in calls) or any(
+            isinstance(n, Unsupported | ForExpr) for n in nodes):
+        return None
+    references = [n for n in nodes if isinstance(n, Traversal)]
+    if any(contains_unknown(evaluate(n, scope)) for n in references):
+        return None
+    literals = [n for n in nodes if isinstance(n, Literal | Template)]
+    return next((name for name in calls if name not in FUNCTIONS), None) if literals or references else None
 
 
 def _outcomes(expr: Expr, scope: Scope, depth: int) -> list[tuple[Expr, Scope]]:
@@ -196,6 +231,59 @@ def _outcomes(expr: Expr, scope: Scope, depth: int) -> list[tuple[Expr, Scope]]:
             given = _call_input(scope, name)
             return _outcomes(given.expr, given.block.scope, depth + 1)
     return [(expr, scope)]
+
+
+def fixed_outcomes(expr: Expr, scope: Scope) -> list[Any]:
+    """The values written in the configuration that an expression may take: each fully known branch of an
+    undecided conditional, each known coalesce()/try() fallback (null excluded)."""
+    values = (evaluate(e, s) for e, s in _outcomes(expr, scope, 0))
+    return [value for value in values if value is not None and not contains_unknown(value)]
+
+
+def map_entries(expr: Expr, scope: Scope, depth: int = 0) -> dict[str, tuple[Expr, Scope]]:
+    """Where each key of a map is written: `{ KEY = ... }`, `merge(..., { KEY = ... })` (the last wins),
+    followed through locals and module inputs. Keys built some other way are absent."""
+    found: dict[str, tuple[Expr, Scope]] = {}
+    if depth > 16:
+        return found
+    match expr:
+        case ObjectExpr(items=items):
+            for key_expr, value_expr in items:
+                key = evaluate(key_expr, scope)
+                if isinstance(key, str):
+                    found[key] = (value_expr, scope)
+        case Call(name="merge", args=args, expand_last=False):
+            for arg in args:
+                found.update(map_entries(arg, scope, depth + 1))
+        case Traversal(root="local", steps=(GetAttr(name=name),)) if name in scope.module.locals:
+            return map_entries(scope.module.locals[name].expr, Scope(scope.module, {}), depth + 1)
+        case Traversal(root="var", steps=(GetAttr(name=name),)) if _call_input(scope, name) is not None:
+            given = _call_input(scope, name)
+            return map_entries(given.expr, given.block.scope, depth + 1)
+    return found
+
+
+_SECRET_STORES = ("aws_secretsmanager_secret", "aws_ssm_parameter")
+_NAMING_TYPES = (*_SECRET_STORES, "aws_kms_key", "aws_kms_alias")
+_NAMING_ATTRIBUTES = ("name", "arn", "id", "key_id", "target_key_arn")
+
+
+def declared_secret_names(stack: Stack) -> set[str]:
+    """The names and ARNs (where written) of the secrets and parameters the stack manages or reads: a literal
+    equal to one of them names a secret, it is not one."""
+    blocks = stack.resources(*_SECRET_STORES) + stack.data(*_SECRET_STORES)
+    values = (block.value(argument) for block in blocks for argument in ("name", "arn"))
+    return {value for value in values if isinstance(value, str) and value}
+
+
+def names_referenced_secret(attribute: Attribute, value: str) -> bool:
+    """The value is the name, ARN or id of a secret, parameter or key the map refers to."""
+    for ref in attribute.references:
+        if ref.block.type in _NAMING_TYPES and ref.attribute in _NAMING_ATTRIBUTES:
+            named = ref.block.value(ref.attribute)
+            if isinstance(named, str) and named == value:
+                return True
+    return False
 
 
 def _call_input(scope: Scope, name: str) -> Attribute | None:

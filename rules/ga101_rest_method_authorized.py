@@ -52,8 +52,7 @@ RULE = Rule(
     rationale="An unauthenticated method, or one wired to another API's authorizer, is open to anyone.",
     remediation='Set authorization = "CUSTOM" and authorizer_id = aws_api_gateway_authorizer.<name>.id '
                 "of the same rest_api_id.",
-    mappings={
-        "AWS Security Hub FSBP": ("APIGateway.8",),
+    mappings={  # FSBP APIGateway.8 judges API Gateway v2 routes only (AWS::ApiGatewayV2::Route): see GA102
         "NIST SP 800-53 rev 5": ("AC-3", "IA-2"),
         "OWASP API Top 10 2023": ("API2:2023", "API5:2023"),
     },

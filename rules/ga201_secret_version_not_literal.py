@@ -5,7 +5,8 @@ Each `aws_secretsmanager_secret_version`: `secret_string`, the write-only `secre
 `secret_binary` must not be fixed by the configuration: not a literal, not `jsonencode({...})` of literals
 (nor with a literal under a secret-like key such as `password`), not a local, variable default or tfvars
 value that is one, not a literal branch of an undecided conditional or a literal `coalesce()`/`try()`
-fallback. An empty string is a literal too: a placeholder written as the secret's value.
+fallback, not a function of such values (`base64encode("...")`). An empty string is a literal too: a
+placeholder written as the secret's value.
 
 **Why it matters**
 A value written in the configuration sits in the repository and its history, in every plan, and (for

@@ -7,7 +7,9 @@ access key id `AKIA`/`ASIA` + 16, a private key, a JWT, a GitHub/Slack/Stripe to
 a long high-entropy token), or when its name is secret-like (`*_KEY`, `*_SECRET`, `*_TOKEN`, `*_PASSWORD`)
 and the value does not merely name a secret: ARNs, `prod/app/api-key`-style names, KMS aliases, URLs
 without credentials, booleans, numbers and empty strings pass, and so does any value that is a secret's
-`name`/`arn`/`id` taken from an `aws_secretsmanager_secret`, `aws_ssm_parameter` or KMS key reference.
+`name`/`arn`/`id` taken from an `aws_secretsmanager_secret`, `aws_ssm_parameter` or KMS key reference, or
+equal to the name of a secret or parameter of the stack. A literal branch of an undecided conditional or a
+literal `coalesce()` fallback counts as written, and so does a literal beside an unknown map in `merge()`.
 
 **Why it matters**
 Environment variables are plain function configuration: anyone allowed `lambda:GetFunctionConfiguration`,
@@ -33,19 +35,34 @@ function; grant the role `secretsmanager:GetSecretValue` on that secret only.
 
 **Limits**
 Functions without environment variables give no result. Names and shapes are heuristics: a secret under
-an innocent name and shorter than 32 characters is missed. A variable without default feeding an entry
-passes: it is not written here, though the value still lands in the function's configuration.
+an innocent name and shorter than 32 characters is missed; a path-less secret name under a secret-like name
+(`API_KEY_SECRET = "fitness-api-key"`) fails unless a secret or parameter of the stack has that name. A
+variable without default feeding an entry passes: it is not written here, though the value still lands in
+the function's configuration.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gateaudit.evaluate import evaluate
+from gateaudit.expr import Traversal
 from gateaudit.model import Attribute, Block, Stack, Unknown, contains_unknown
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._secrets import credential_in, plain, secret_like, supplied_at_apply, unknown_leaves
+from ._secrets import (
+    credential_in,
+    declared_secret_names,
+    fixed_outcomes,
+    map_entries,
+    names_referenced_secret,
+    plain,
+    secret_like,
+    supplied_at_apply,
+    unknown_leaves,
+    written_in,
+)
 
 RULE = Rule(
     id="GA202",
@@ -59,19 +76,23 @@ RULE = Rule(
     mappings={"NIST SP 800-53 rev 5": ("IA-5(7)",)},
 )
 
-_NAMING_TYPES = ("aws_secretsmanager_secret", "aws_ssm_parameter", "aws_kms_key", "aws_kms_alias")
-_NAMING_ATTRIBUTES = ("name", "arn", "id", "key_id", "target_key_arn")
-
 
 def check(stack: Stack) -> Iterator[Result]:
+    named = declared_secret_names(stack)
     for function in stack.resources("aws_lambda_function"):
         attributes = [e.get("variables") for e in function.blocks("environment") if e.get("variables")]
         if attributes and attributes[0].value is not None:
-            yield _judge(function, attributes[0])
+            yield _judge(function, attributes[0], named)
 
 
-def _judge(function: Block, attribute: Attribute) -> Result:
+def _judge(function: Block, attribute: Attribute, named: set[str]) -> Result:
     variables = attribute.value
+    credentials = _credentials(attribute, variables, named)
+    if credentials:
+        where = f" ({written_in(attribute)})" if isinstance(attribute.expr, Traversal) else ""
+        return RULE.failed(function, f"environment variables hold literal credentials{where}: "
+                                     f"{', '.join(credentials)}; keep them in Secrets Manager and pass the "
+                                     "secret's ARN instead", attribute)
     if isinstance(variables, Unknown):
         if _supplied(attribute, variables):
             return RULE.passed(function, f"environment variables come from {', '.join(variables.refs)}, "
@@ -80,24 +101,14 @@ def _judge(function: Block, attribute: Attribute) -> Result:
                             attribute)
     if not isinstance(variables, dict):
         return RULE.unknown(function, "environment variables are not a map", attribute)
-    credentials, unresolved, supplied = [], [], []
+    unresolved, supplied = [], []
     for name, value in variables.items():
-        if contains_unknown(value):
-            if not secret_like(name):
-                continue
-            if _supplied(attribute, value):
-                supplied.append(name)
-            else:
-                leaf = next(unknown_leaves(value))
-                unresolved.append(f"{name} ({leaf.reason})")
+        if not contains_unknown(value) or not secret_like(name):
             continue
-        why = credential_in(name, value) if isinstance(value, str) else None
-        if why is not None and not _names_referenced_secret(attribute, value):
-            credentials.append(f"{name} ({why})")
-    if credentials:
-        return RULE.failed(function, "environment variables hold literal credentials: "
-                                     f"{', '.join(credentials)}; keep them in Secrets Manager and pass the "
-                                     "secret's ARN instead", attribute)
+        if _supplied(attribute, value):
+            supplied.append(name)
+        else:
+            unresolved.append(f"{name} ({next(unknown_leaves(value)).reason})")
     if unresolved:
         return RULE.unknown(function, "cannot tell whether these secret-like environment variables hold "
                                       f"literal credentials: {', '.join(unresolved)}", attribute)
@@ -106,16 +117,27 @@ def _judge(function: Block, attribute: Attribute) -> Result:
                                  f"credential{later}", attribute)
 
 
+def _credentials(attribute: Attribute, variables: object, named: set[str]) -> list[str]:
+    """Entries holding a literal credential: as their value, or as a branch or fallback written in the map
+    (`DB_PASSWORD = var.prod ? var.password : "devpassword"`), also beside an unknown map in merge()."""
+    written = map_entries(attribute.expr, attribute.block.scope)
+    found = []
+    for name in variables if isinstance(variables, dict) else written:
+        value = variables[name] if isinstance(variables, dict) else evaluate(*written[name])
+        if not contains_unknown(value):
+            candidates, how = [value], ""
+        elif name in written:
+            candidates, how = fixed_outcomes(*written[name]), " in one branch or fallback"
+        else:
+            continue
+        for text in (c for c in candidates if isinstance(c, str) and c not in named):
+            why = credential_in(name, text)
+            if why is not None and not names_referenced_secret(attribute, text):
+                found.append(f"{name} ({why}{how})")
+                break
+    return found
+
+
 def _supplied(attribute: Attribute, value: object) -> bool:
     """Every unknown in the value waits for apply time, through plain references only."""
     return plain(attribute.expr, attribute.block.scope) and all(map(supplied_at_apply, unknown_leaves(value)))
-
-
-def _names_referenced_secret(attribute: Attribute, value: str) -> bool:
-    """The value is the name, ARN or id of a secret, parameter or key the map refers to."""
-    for ref in attribute.references:
-        if ref.block.type in _NAMING_TYPES and ref.attribute in _NAMING_ATTRIBUTES:
-            named = ref.block.value(ref.attribute)
-            if isinstance(named, str) and named == value:
-                return True
-    return False

@@ -5,7 +5,8 @@ Each `variable` whose name is secret-like (`api_key`, `db_password`, `token`, `c
 `<qualifier>_key`; not `kms_key_id`, `secret_arn`, `api_key_version`, `token_ttl`): its `default`, its value
 in a tfvars file (root modules) and its module call argument (child modules) must not be a literal
 credential. `sensitive = true` changes nothing: it hides the value from output, not from the repository.
-Values that only name a secret (an ARN, `prod/app/api-key`), empty strings, null, booleans and numbers pass.
+Values that only name a secret (an ARN, `prod/app/api-key`, the name of a secret or parameter of the stack),
+empty strings, null, booleans and numbers pass.
 
 **Why it matters**
 A default or a tfvars value is committed with the code: the secret is in the repository's history and in
@@ -42,7 +43,7 @@ from gateaudit.model import Block, Location, Scope, Stack
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._secrets import BY_NAME, credential_in, origin, secret_like, strings_in
+from ._secrets import BY_NAME, credential_in, declared_secret_names, origin, secret_like, strings_in
 
 RULE = Rule(
     id="GA203",
@@ -57,17 +58,18 @@ RULE = Rule(
 
 
 def check(stack: Stack) -> Iterator[Result]:
+    named = declared_secret_names(stack)
     for variable in stack.blocks(kind="variable"):
         if secret_like(variable.name):
-            yield _judge(variable)
+            yield _judge(variable, named)
 
 
-def _judge(variable: Block) -> Result:
+def _judge(variable: Block, named: set[str]) -> Result:
     module, name = variable.module, variable.name
     if module.call is None and name in module.variable_values:
         assigned = module.variable_values[name]
         value = evaluate(assigned.attribute.expr, Scope(module, {}))
-        why = _credential(name, value)
+        why = _credential(name, value, named)
         if why is not None:
             return _fail(variable, f"{assigned.location.file} sets it to {why}", assigned.location)
     given = module.call.get(name) if module.call is not None else None
@@ -76,11 +78,11 @@ def _judge(variable: Block) -> Result:
         if found.source == "unresolved":
             return RULE.unknown(variable, f"cannot tell whether {module.call.address} passes a literal: "
                                           f"{found.detail}", location=given.location)
-        why = _credential(name, found.value) if found.source == "fixed" else None
+        why = _credential(name, found.value, named) if found.source == "fixed" else None
         if why is not None:
             return _fail(variable, f"{module.call.address} passes {why}", given.location)
     default = variable.get("default")
-    why = _credential(name, default.value) if default is not None else None
+    why = _credential(name, default.value, named) if default is not None else None
     if why is not None:
         return _fail(variable, f"its default is {why}", None, "default")
     if default is None and given is None and name not in module.variable_values:
@@ -90,8 +92,8 @@ def _judge(variable: Block) -> Result:
                                  "module argument (empty, null, or only the name of a secret)")
 
 
-def _credential(name: str, value: object) -> str | None:
-    reasons = (credential_in(name, text) for text in strings_in(value))
+def _credential(name: str, value: object, named: set[str]) -> str | None:
+    reasons = (credential_in(name, text) for text in strings_in(value) if text not in named)
     reason = next((r for r in reasons if r is not None), None)
     return "a literal" if reason == BY_NAME else reason
 

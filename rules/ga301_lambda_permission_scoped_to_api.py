@@ -33,10 +33,11 @@ Set `principal = "apigateway.amazonaws.com"` and `source_arn` to the API's `exec
 
 **Limits**
 The rule checks that `source_arn` names one API, not that this API is the one integrating the function.
-`source_account` alone does not pass: it still admits every API of that account. A value built by a
-function that gateaudit keeps as a bare reference (`replace(x.execution_arn, ...)`) is read as the reference.
-The provider itself rejects `"*"` and wildcards in the partition, region and account of a `source_arn`;
-the rule fails them too, should they arrive through a variable.
+`source_account` alone does not pass: it still admits every API of that account. A value that
+`format()`, `join()` or a conditional builds around an execution ARN known only after apply is unknown
+(write it as a template). A stage's `execution_arn` followed by `*` without a `/` widens the stage name
+only, and passes. The provider rejects `"*"` and wildcards in the partition, region and account of a
+`source_arn`; the rule fails them too, should they arrive through a variable. `null` is not set.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from gateaudit.model import Attribute, Block, Stack, Unknown
 from gateaudit.result import Result, Severity
 
 from . import Rule
+from ._rebuilt import built_by
 
 RULE = Rule(
     id="GA301",
@@ -68,7 +70,7 @@ RULE = Rule(
 _EXECUTION_TYPES = ("aws_api_gateway_rest_api", "aws_apigatewayv2_api", "aws_api_gateway_stage",
                     "aws_apigatewayv2_stage", "aws_api_gateway_deployment")
 _HOLE = re.compile(r"\$\{([^}]*)\}")
-_EXECUTION_ARN = re.compile(rf"(?:^|\.)(?:data\.)?(?:{'|'.join(_EXECUTION_TYPES)})\.[^.]+\.execution_arn$")
+_EXECUTION_ARN = re.compile(rf"(?:^|\.)(?:data\.)?({'|'.join(_EXECUTION_TYPES)})\.[^.]+\.execution_arn$")
 _API_ID = re.compile(rf"(?:^|\.)(?:data\.)?(?:{'|'.join(_EXECUTION_TYPES[:2])})\.[^.]+\.(?:id|api_id)$")
 _FIX = 'set source_arn = "${aws_api_gateway_rest_api.<name>.execution_arn}/*/*" (or a narrower path)'
 
@@ -89,7 +91,7 @@ def check(stack: Stack) -> Iterator[Result]:
 
 def _judge_source(permission: Block) -> Result:
     attribute = permission.get("source_arn")
-    if attribute is None:
+    if attribute is None or attribute.value is None:  # null is the same as not set
         also = " (source_account alone still admits every API of that account)" \
             if permission.has("source_account") else ""
         return RULE.failed(permission, "source_arn is not set: any API Gateway API, in any account, may "
@@ -99,6 +101,9 @@ def _judge_source(permission: Block) -> Result:
         text = value
     elif isinstance(value, Unknown) and isinstance(value.partial, str):
         text = value.partial  # a template: "${ref}/..." holes where values are known only later
+    elif isinstance(value, Unknown) and (built := built_by(attribute, value)) is not None:
+        return RULE.unknown(permission, f"source_arn is built by {built} around a value known only after apply: "
+                                        f"cannot tell which APIs it admits; {_FIX} as a template", "source_arn")
     elif isinstance(value, Unknown) and value.refs:
         text = "${" + value.refs[0] + "}"  # a bare reference
     if text is None:
@@ -110,11 +115,11 @@ def _judge_source(permission: Block) -> Result:
 def _judge_arn(permission: Block, attribute: Attribute, text: str, reason: str) -> Result:
     first = _HOLE.match(text)
     if first:  # "${<something>.execution_arn}/..."
-        ref, rest = first.group(1), text[first.end():]
-        if not (_EXECUTION_ARN.search(ref) and _refers(attribute, _EXECUTION_TYPES, "execution_arn")):
+        ref, rest, execution = first.group(1), text[first.end():], _EXECUTION_ARN.search(first.group(1))
+        if not (execution and _refers(attribute, _EXECUTION_TYPES, "execution_arn")):
             return RULE.unknown(permission, f"source_arn starts with ${{{ref}}}, which is not the "
                                             f"execution_arn of an API in this stack ({reason})", "source_arn")
-        if rest and not rest.startswith("/"):
+        if rest and not rest.startswith("/") and execution.group(1) in _EXECUTION_TYPES[:2]:  # not a stage's
             return RULE.failed(permission, f'source_arn appends "{rest}" to {ref} without a "/", which '
                                            f"wildcards the API id itself; {_FIX}", "source_arn")
         return RULE.passed(permission, f'source_arn "${{{ref}}}{rest}" is scoped to one API', "source_arn")
@@ -127,6 +132,11 @@ def _judge_arn(permission: Block, attribute: Attribute, text: str, reason: str) 
     if len(parts) < 6 or parts[0] != "arn" or parts[2] != "execute-api":
         return RULE.failed(permission, f'source_arn "{text}" is not the execute-api ARN of one API; {_FIX}',
                            "source_arn")
+    wide = [name for name, part in (("partition", parts[1]), ("region", parts[3]), ("account", parts[4]))
+            if "*" in part or "?" in part]
+    if wide:
+        return RULE.failed(permission, f'source_arn "{text}" has a wildcard for the {" and ".join(wide)}: APIs '
+                                       f"of other accounts or regions may invoke this function; {_FIX}", "source_arn")
     api_id = parts[5].split("/")[0]
     if "*" in api_id or "?" in api_id or not api_id:
         return RULE.failed(permission, f'source_arn "{text}" has "{api_id}" where the API id goes: every '

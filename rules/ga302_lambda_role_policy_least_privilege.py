@@ -3,11 +3,12 @@
 **What it checks**
 Every policy that reaches a Lambda role (a role trusting `lambda.amazonaws.com`, or the `role` of an
 `aws_lambda_function`): `aws_iam_role_policy`, an `aws_iam_policy` attached by
-`aws_iam_role_policy_attachment`, `aws_iam_policy_attachment` or `managed_policy_arns`, and the role's
-`inline_policy` blocks, written as `jsonencode(...)`, JSON text or `data.aws_iam_policy_document`. An Allow
-statement fails with `NotAction`, with `Action "*"`, with a wildcard that covers
-`secretsmanager:GetSecretValue` (`secretsmanager:*`, `secretsmanager:Get*`, `*:GetSecretValue`), or with
-`secretsmanager:GetSecretValue` on every secret (`"*"`, `...:secret:*`, `NotResource`).
+`aws_iam_role_policy_attachment`, `aws_iam_policy_attachment`, `aws_iam_role_policy_attachments_exclusive`
+or `managed_policy_arns`, and the role's `inline_policy` blocks, written as `jsonencode(...)`, JSON text or
+`data.aws_iam_policy_document`. An Allow statement fails with `NotAction`, with `Action "*"`, with a
+wildcard that covers `secretsmanager:GetSecretValue` (`secretsmanager:*`, `secretsmanager:Get*`,
+`*:GetSecretValue`), or with `secretsmanager:GetSecretValue` on every secret (`"*"`, `...:secret:*`,
+`NotResource`).
 
 **Why it matters**
 Functions behind the API run code reachable from the internet: a role that may read every secret hands
@@ -34,8 +35,8 @@ Name the actions the function calls and the secret's ARN (`aws_secretsmanager_se
 
 **Limits**
 Conditions are not read: a broad statement fails even with a Condition. Wildcards of other services
-(`s3:*`) are outside this rule. A policy whose role cannot be resolved is reported (unknown) only when it is
-broad. A `${...}` resource from a resource attribute (an ARN) is taken as a specific value.
+(`s3:*`) are out of scope. A policy whose role cannot be resolved is reported (unknown) only when broad. A
+resource attribute (an ARN) is a specific value, unless `format()`, `concat()`... build around it (unknown).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from gateaudit.model import Attribute, Block, Stack, Unknown
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._iam import Statement, as_text, lambda_roles, matches, reads_every_secret, role_targets, statements
+from ._iam import ATTACHMENTS, Statement, as_text, lambda_roles, matches, reads_every_secret, role_targets, statements
 from ._references import points_at
 
 RULE = Rule(
@@ -72,12 +73,12 @@ def check(stack: Stack) -> Iterator[Result]:
     roles = lambda_roles(stack)
     for policy in stack.resources("aws_iam_role_policy"):
         yield from _judge(policy, policy.get("policy"), *role_targets(policy.get("role"), roles, stack))
-    attachments = stack.resources("aws_iam_role_policy_attachment", "aws_iam_policy_attachment")
+    attachments = stack.resources(*ATTACHMENTS)
     for policy in stack.resources("aws_iam_policy"):
         hits = [role for role in roles if points_at(role.get("managed_policy_arns"), policy)]
         unresolved = False
-        for attachment in (a for a in attachments if points_at(a.get("policy_arn"), policy)):
-            found, unsure = role_targets(attachment.get("role") or attachment.get("roles"), roles, stack)
+        for attachment in (a for a in attachments if points_at(a.get(ATTACHMENTS[a.type][1]), policy)):
+            found, unsure = role_targets(attachment.get(ATTACHMENTS[attachment.type][0]), roles, stack)
             hits, unresolved = hits + found, unresolved or unsure
         yield from _judge(policy, policy.get("policy"), hits, unresolved)
     for role in roles:

@@ -1,9 +1,10 @@
 """GA303: no broad AWS-managed policy is attached to a Lambda role.
 
 **What it checks**
-Every `aws_iam_role_policy_attachment` and `aws_iam_policy_attachment` that reaches a Lambda role (a role
-trusting `lambda.amazonaws.com`, or the `role` of an `aws_lambda_function`), and the `managed_policy_arns`
-of Lambda roles: none may be `AdministratorAccess`, `PowerUserAccess`, `SecretsManagerReadWrite` or
+Every `aws_iam_role_policy_attachment`, `aws_iam_policy_attachment` and
+`aws_iam_role_policy_attachments_exclusive` that reaches a Lambda role (a role trusting
+`lambda.amazonaws.com`, or the `role` of an `aws_lambda_function`), and the `managed_policy_arns` of Lambda
+roles: none may be `AdministratorAccess`, `PowerUserAccess`, `SecretsManagerReadWrite` or
 `IAMFullAccess`, whether written as an ARN (any partition, `${...}` included) or through
 `data "aws_iam_policy"` by name or ARN. Roles that Lambda does not assume (API Gateway's CloudWatch role
 with `AmazonAPIGatewayPushToCloudWatchLogs`) are not judged.
@@ -42,7 +43,8 @@ from gateaudit.model import Attribute, Block, Stack, Unknown
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._iam import HOLE, as_text, lambda_roles, role_targets
+from ._iam import ATTACHMENTS, HOLE, as_text, lambda_roles, role_targets
+from ._rebuilt import built_by
 
 RULE = Rule(
     id="GA303",
@@ -67,9 +69,9 @@ _AWS_MANAGED = re.compile(r"arn:[^:]*:iam::aws:policy/(?:.*/)?([^/]+)")
 
 def check(stack: Stack) -> Iterator[Result]:
     roles = lambda_roles(stack)
-    for attachment in stack.resources("aws_iam_role_policy_attachment", "aws_iam_policy_attachment"):
-        targets = attachment.get("role" if attachment.type == "aws_iam_role_policy_attachment" else "roles")
-        yield from _judge(attachment, attachment.get("policy_arn"), *role_targets(targets, roles, stack))
+    for attachment in stack.resources(*ATTACHMENTS):
+        targets, arns = ATTACHMENTS[attachment.type]
+        yield from _judge(attachment, attachment.get(arns), *role_targets(attachment.get(targets), roles, stack))
     for role in roles:
         if role.has("managed_policy_arns"):
             yield from _judge(role, role.get("managed_policy_arns"), [role], False)
@@ -92,7 +94,10 @@ def _assess(arns: Attribute) -> tuple[str, str]:
     policies = {b.address: b for b in arns.referenced_blocks("aws_iam_policy")}
     names, doubts = [], []
     for item in value if isinstance(value, list) else [value]:
-        name, doubt = _policy_name(item, policies)
+        built = built_by(arns, item)
+        name, doubt = (None, f"{arns.path} is built by {built} around a value known only after apply: "
+                                          "which policies it attaches cannot be told") if built \
+            else _policy_name(item, policies)
         if name is not None and name.lower() in _BROAD:
             return "failed", (f"{arns.path} attaches the AWS-managed {_BROAD[name.lower()]}, far more than a "
                               "function needs; attach AWSLambdaBasicExecutionRole and a policy of its own")

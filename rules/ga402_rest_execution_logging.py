@@ -115,7 +115,7 @@ def _belongs(settings: Block, stage: Block) -> bool | Unknown:
     if name is not None and name.referenced_blocks("aws_api_gateway_stage"):
         return points_at(name, stage)
     same_api = same_target(settings.get("rest_api_id"), stage.get("rest_api_id"), "aws_api_gateway_rest_api")
-    same_name = same_text(text_of(settings.value("stage_name")), text_of(stage.value("stage_name")))
+    same_name = same_text(text_of(settings.get("stage_name")), text_of(stage.get("stage_name")))
     if same_api is False or same_name is False:
         return False
     return True if same_api is True and same_name is True else Unknown("cannot match settings to stage")

@@ -59,7 +59,7 @@ RULE = Rule(
 
 
 def check(stack: Stack) -> Iterator[Result]:
-    groups = stack.resources("aws_cloudwatch_log_group")
+    groups = [(group, text_of(group.get("name"))) for group in stack.resources("aws_cloudwatch_log_group")]
     authorizers = {id(f) for a in stack.resources("aws_api_gateway_authorizer", "aws_apigatewayv2_authorizer")
                    for f in _targets(a.get("authorizer_uri"), "aws_lambda_function")}
     judged: set[int] = set()
@@ -97,19 +97,19 @@ def _log_group_name(function: Block) -> tuple[Attribute | None, tuple[str, bool]
     config = function.blocks("logging_config")
     named = config[0].get("log_group") if config else None
     if named is not None and named.value is not None:
-        return named, text_of(named.value)
-    name = text_of(function.value("function_name"))
+        return named, text_of(named)
+    name = text_of(function.get("function_name"))
     return None, (f"/aws/lambda/{name[0]}", name[1]) if name else None
 
 
 def _matching(function: Block | None, expected: tuple[str, bool] | None,
-              groups: list[Block]) -> tuple[list[Block], str | None]:
+              groups: list[tuple[Block, tuple[str, bool] | None]]) -> tuple[list[Block], str | None]:
     """The groups named as expected (or after `function`, when it logs to its default group); or, when
     none is and some might be, why it cannot be told."""
     matches, doubt = [], None
-    for group in groups:
+    for group, name in groups:
         by_reference = function is not None and _names(group.get("name"), function)
-        same = True if by_reference else same_text(text_of(group.value("name")), expected)
+        same = True if by_reference else same_text(name, expected)
         if same is True:
             matches.append(group)
         elif isinstance(same, Unknown) and doubt is None:

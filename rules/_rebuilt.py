@@ -1,0 +1,160 @@
+"""Which unknown values a function built around a reference, so that they must not be read as the reference.
+
+The evaluator keeps the result of `format("%s*", x.arn)`, `join(...)`, `concat([x.arn], ["*"])` or an
+undecided conditional, when an argument is known only after apply, as an `Unknown` that names the
+references and keeps no text (`partial` is None). Such a value looks exactly like the bare reference
+`x.arn`; a rule that reads it as `${x.arn}` would take `format("%s*", x.arn)` for the ARN itself.
+
+`built_by(attribute, value)` says what built an `Unknown` found in the argument's value (following locals,
+module inputs and outputs, resource arguments and policy documents), or None when nothing did.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateaudit.evaluate import evaluate
+from gateaudit.expr import (
+    BinaryOp,
+    Call,
+    Conditional,
+    Expr,
+    ForExpr,
+    GetAttr,
+    Index,
+    ObjectExpr,
+    Template,
+    Traversal,
+    TupleExpr,
+    UnaryOp,
+    walk,
+)
+from gateaudit.model import Attribute, Block, Scope, Unknown
+
+# Functions that hand an unknown argument back as it is (jsonencode keeps the object as `partial`).
+_KEEPS_ARGUMENT = {"try", "coalesce", "lookup", "merge", "jsonencode"}
+_DOCUMENTS = ("aws_iam_policy_document",)
+_MAX_DEPTH = 24
+
+
+def built_by(attribute: Attribute, value: Any) -> str | None:
+    """What built `value` (an Unknown without text, found in the argument's value) around a reference:
+    `format()`, `a for expression`, `a conditional that cannot be decided`; None when it is a reference."""
+    if not isinstance(value, Unknown) or value.partial is not None:
+        return None
+    key = (value.reason, value.refs)
+    return next((what for built, what in rebuilt(attribute) if (built.reason, built.refs) == key), None)
+
+
+def rebuilt(attribute: Attribute) -> list[tuple[Unknown, str]]:
+    """Every Unknown without text that some function, for expression or conditional in the argument's
+    expression (or in what it refers to) produced, with a description of what produced it."""
+    found: list[tuple[Unknown, str]] = []
+    _visit(attribute.expr, attribute.block.scope, found, set(), 0)
+    return found
+
+
+def _visit(expr: Expr, scope: Scope, found: list, seen: set, depth: int) -> None:
+    key = (id(expr), id(scope.block) if scope.block is not None else id(scope.module))
+    if depth > _MAX_DEPTH or key in seen:
+        return
+    seen.add(key)
+    what = _builder(expr, scope)
+    if what is not None:
+        value = evaluate(expr, scope)
+        if isinstance(value, Unknown) and value.partial is None:
+            found.append((value, what))
+        elif isinstance(expr, ForExpr) and any(map(_builds, walk(expr.value))):
+            found.extend((leaf, what) for leaf in _leaves(value) if leaf.partial is None)
+    if isinstance(expr, Traversal) and isinstance(expr.root, str):
+        for inner, inner_scope in _sources(expr, scope):
+            _visit(inner, inner_scope, found, seen, depth + 1)
+    for child in _children(expr):
+        _visit(child, scope, found, seen, depth + 1)
+
+
+def _leaves(value: Any) -> list[Unknown]:
+    if isinstance(value, Unknown):
+        return [value]
+    if isinstance(value, dict | list):
+        return [leaf for item in (value.values() if isinstance(value, dict) else value) for leaf in _leaves(item)]
+    return []
+
+
+def _builds(expr: Expr) -> bool:
+    """Might this node, inside a for expression's body, build a value around an unknown one?"""
+    return isinstance(expr, ForExpr | Conditional) or (isinstance(expr, Call) and expr.name not in _KEEPS_ARGUMENT)
+
+
+def _builder(expr: Expr, scope: Scope) -> str | None:
+    if isinstance(expr, Call) and expr.name not in _KEEPS_ARGUMENT:
+        return f"{expr.name}()"
+    if isinstance(expr, ForExpr):
+        return "a for expression"
+    if isinstance(expr, Conditional) and not isinstance(evaluate(expr.condition, scope), bool):
+        return "a conditional that cannot be decided"
+    return None
+
+
+def _children(expr: Expr) -> list[Expr]:
+    match expr:
+        case Template(parts=parts):
+            return [p for p in parts if isinstance(p, Expr)]
+        case Traversal(root=root, steps=steps):
+            inner = [root] if isinstance(root, Expr) else []
+            return inner + [s.key for s in steps if isinstance(s, Index)]
+        case Call(args=args):
+            return list(args)
+        case Conditional(condition=condition, if_true=if_true, if_false=if_false):
+            return [condition, if_true, if_false]
+        case TupleExpr(items=items):
+            return list(items)
+        case ObjectExpr(items=items):
+            return [part for item in items for part in item]
+        case BinaryOp(left=left, right=right):
+            return [left, right]
+        case UnaryOp(operand=operand):
+            return [operand]
+        case ForExpr():
+            return []  # its body is judged as a whole: evaluated outside the loop, it means nothing
+    return []
+
+
+def _sources(node: Traversal, scope: Scope) -> list[tuple[Expr, Scope]]:
+    """The expressions a reference takes its value from, where the configuration writes them."""
+    module = scope.module
+    names = [s.name if isinstance(s, GetAttr) else None for s in node.steps]
+    root = node.root
+    if root == "local" and names and names[0] in module.locals:
+        return [(module.locals[names[0]].expr, Scope(module, {}))]
+    if root == "var" and names and module.call is not None and module.call.get(names[0]) is not None:
+        given = module.call.get(names[0])
+        return [(given.expr, given.block.scope)]
+    if root == "module" and len(names) >= 2 and names[0] in module.children:
+        output = module.children[names[0]].outputs.get(names[1] or "")
+        value = output.get("value") if output is not None else None
+        return [(value.expr, value.block.scope)] if value is not None else []
+    if root == "each" and scope.block is not None:  # each.value: what the block's for_each map holds
+        top = scope.block
+        while top.parent is not None:
+            top = top.parent
+        for_each = top.syntax.attributes.get("for_each")
+        return [(for_each.expr, Scope(module, {}))] if for_each is not None else []
+    if root in ("var", "local", "module", "path", "terraform", "self", "count", "each") or root in scope.bindings:
+        return []
+    kind = root if root in ("data", "ephemeral") else "resource"
+    path = names if kind != "resource" else [root, *names]  # type, name, then an index or the argument
+    if len(path) < 2 or None in path[:2]:
+        return []
+    blocks: list[Block] = module.resources.get((kind, path[0], path[1]), [])
+    if kind == "data" and path[0] in _DOCUMENTS:
+        return [pair for block in blocks for pair in _all_arguments(block)]
+    argument = next((name for name in path[2:] if name is not None), None)  # `x[0].arn`: skip the index
+    return [(b.get(argument).expr, b.scope) for b in blocks if argument and b.get(argument) is not None]
+
+
+def _all_arguments(block: Block) -> list[tuple[Expr, Scope]]:
+    pairs = [(a.expr, block.scope) for a in block.attributes.values()]
+    for nested in block.nested:
+        pairs += _all_arguments(nested)
+    return pairs

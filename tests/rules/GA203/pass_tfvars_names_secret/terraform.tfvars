@@ -1,0 +1,1 @@
+api_key_secret = "prod/fitness/api-key"

@@ -1,0 +1,22 @@
+resource "aws_iam_role" "authorizer" {
+  name = "authorizer-role"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }]
+  })
+}
+
+# Attached through aws_iam_role_policy_attachments_exclusive: it reaches the Lambda role like any attachment.
+# expect: failed
+resource "aws_iam_policy" "secrets" {
+  name = "all-secrets"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "secretsmanager:GetSecretValue", Resource = "*" }]
+  })
+}
+
+resource "aws_iam_role_policy_attachments_exclusive" "authorizer" {
+  role_name   = aws_iam_role.authorizer.name
+  policy_arns = [aws_iam_policy.secrets.arn]
+}
