@@ -7,6 +7,7 @@ argument; anywhere else it becomes an Unknown that says what went wrong.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -307,8 +308,29 @@ def _resource_value(module: Module, kind: str, type_: str, name: str, steps: tup
     if steps and isinstance(steps[0], Splat):
         return [_instance_value(b, steps[1:], scope) for b in instances]
     if len(instances) == 1 and instances[0].instance_key is None:
+        if instances[0].expansion is not None and steps:
+            return Unknown(f"{address}: {instances[0].expansion.reason}", (address,))
         return _instance_value(instances[0], steps, scope)
-    return Unknown(f"{address} has several instances; index it", (address,))
+    # `for_each = aws_x.y` or `aws_x.y["k"]` reached through a map: the instances as a collection
+    if all(isinstance(b.instance_key, int) for b in instances):
+        collection: Any = [ResourceObject(b) for b in instances]
+    else:
+        collection = {str(b.instance_key): ResourceObject(b) for b in instances}
+    return _apply_steps(collection, steps, scope, address)
+
+
+class ResourceObject:
+    """A resource instance used as a value (`for_each = aws_x.y`, then `each.value.name`).
+
+    Its attributes are read on demand, so a configured argument has its value and a computed one is an
+    Unknown, exactly as when the attribute is referenced directly.
+    """
+
+    def __init__(self, block: Block):
+        self.block = block
+
+    def __repr__(self) -> str:
+        return f"<{self.block.address}>"
 
 
 def _show_key(key: Any) -> str:
@@ -316,7 +338,9 @@ def _show_key(key: Any) -> str:
 
 
 def _instance_value(block: Block, steps: tuple, scope: Scope) -> Any:
-    if not steps or not isinstance(steps[0], GetAttr):
+    if not steps:
+        return ResourceObject(block)
+    if not isinstance(steps[0], GetAttr):
         return Unknown(f"{block.address} used as a whole object is not evaluated", (block.address,))
     attribute = steps[0].name
     computed = PLAN_TIME_ATTRIBUTES.get((block.kind, block.type, attribute))
@@ -337,6 +361,8 @@ def _apply_steps(value: Any, steps: tuple, scope: Scope, where: str) -> Any:
     for position, step in enumerate(steps):
         if isinstance(value, Unknown):
             return value
+        if isinstance(value, ResourceObject):
+            return _instance_value(value.block, steps[position:], scope)
         if isinstance(step, Splat):
             if value is None:
                 value = []
@@ -380,6 +406,9 @@ def _collect_references(expr: Expr, scope: Scope, found: dict, visiting: set) ->
         if not isinstance(node, Traversal) or not isinstance(node.root, str):
             continue
         root, steps = node.root, node.steps
+        if root == "each" and scope.block is not None:
+            _follow_for_each(scope, found, visiting)
+            continue
         if root in scope.bindings and root not in _BUILTIN_ROOTS:
             continue
         names = [s.name if isinstance(s, GetAttr) else None for s in steps]
@@ -406,6 +435,22 @@ def _collect_references(expr: Expr, scope: Scope, found: dict, visiting: set) ->
             rest = steps[1:]
             attribute = next((s.name for s in rest if isinstance(s, GetAttr)), None)
             _add_instances(module, "resource", root, names[0], rest[:1], attribute, scope, found)
+
+
+def _follow_for_each(scope: Scope, found: dict, visiting: set) -> None:
+    """`each.value.x` refers to what the block's for_each collection holds: follow that expression.
+
+    This over-approximates (every element's references, not only this instance's), so a rule that
+    requires all referenced blocks to qualify errs toward a finding, never toward a pass.
+    """
+    top = scope.block
+    while top.parent is not None:
+        top = top.parent
+    for_each = top.syntax.attributes.get("for_each")
+    key = ("for_each", id(top.syntax))
+    if for_each is not None and key not in visiting:
+        visiting.add(key)
+        _collect_references(for_each.expr, Scope(scope.module, {}), found, visiting)
 
 
 def _follow_variable(module: Module, name: str, found: dict, visiting: set) -> None:
@@ -543,10 +588,13 @@ def _call(expr: Call, scope: Scope) -> Any:
         args.extend(last)
     if name in _PASSES_UNKNOWN:
         return function(*args)
-    unknown = _unknown_in(*args)
+    if name in _KEEPS_UNKNOWN_ELEMENTS:
+        unknown = next((arg for arg in args if isinstance(arg, Unknown)), None)  # only a whole argument
+    else:
+        unknown = _unknown_in(*args)
     if unknown is not None:
-        partial = args[0] if name == "jsonencode" else None
-        return Unknown(unknown.reason, unknown.refs, partial)
+        unknown = _unknown_in(unknown, *args) if name not in _KEEPS_UNKNOWN_ELEMENTS else unknown
+        return Unknown(unknown.reason, unknown.refs, _partial(name, function, args))
     try:
         return function(*args)
     except (TypeError, ValueError, KeyError, IndexError) as error:
@@ -684,6 +732,13 @@ def _element(items: Any, index: Any) -> Any:
     return items[int(_number(index)) % len(items)]
 
 
+def _one(items: Any) -> Any:
+    items = _as_list(items)
+    if len(items) > 1:
+        raise EvalError(f"one() needs a list of at most one element, not {len(items)}")
+    return items[0] if items else None
+
+
 def _toset(value: Any) -> list:
     return list(dict.fromkeys(_as_list(value)))
 
@@ -721,9 +776,44 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "distinct": lambda items: list(dict.fromkeys(_as_list(items))),
     "compact": lambda items: [i for i in _as_list(items) if i not in (None, "")],
     "min": lambda *n: min(_number(x) for x in n),
+    "one": _one,
+    "slice": lambda items, start, end: _as_list(items)[int(_number(start)):int(_number(end))],
+    "reverse": lambda items: list(reversed(_as_list(items))),
+    "sensitive": lambda value: value,  # marks a value for redaction in Terraform's output; same value
+    "nonsensitive": lambda value: value,
+    "base64encode": lambda s: base64.b64encode(_to_string(s).encode()).decode(),
+    "base64decode": lambda s: base64.b64decode(_to_string(s)).decode(),
+    "abs": lambda n: abs(_number(n)),
     "max": lambda *n: max(_number(x) for x in n),
 }
 _PASSES_UNKNOWN = {"coalesce", "lookup", "merge"}  # they decide themselves what an Unknown argument means
+# List functions that only move elements: an unknown element stays an unknown element of the result.
+_KEEPS_UNKNOWN_ELEMENTS = {"concat", "flatten", "tolist", "length", "element", "keys", "values", "one",
+                           "slice", "reverse"}
+
+
+def _partial(name: str, function: Callable[..., Any], args: list[Any]) -> Any:
+    """What is known of a function's result despite an unknown argument, for rules to read.
+
+    jsonencode keeps the encoded object; format and join keep their text with `${ref}` holes, as a
+    template does, so `format("%s*", x.execution_arn)` does not pass for the bare reference.
+    """
+    if name == "jsonencode":
+        return args[0] if args else None
+    if name in ("format", "join"):
+        try:
+            return function(*[_hole(arg) for arg in args])
+        except (EvalError, TypeError, ValueError, KeyError, IndexError):
+            return None
+    return None
+
+
+def _hole(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return value.partial if isinstance(value.partial, str) else "${" + (value.refs[0] if value.refs else "?") + "}"
+    if isinstance(value, list):
+        return [_hole(item) for item in value]
+    return value
 
 
 # -------------------------------------------------------------------------------- block expansion

@@ -232,3 +232,35 @@ locals {
     statement = stack.modules[0].locals["doc"].value["Statement"][0]
     assert statement == {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"],
                          "Resource": ["arn:aws:secretsmanager:us-east-1:123456789012:secret:key"]}
+
+
+def test_list_functions_keep_unknown_elements_and_text_functions_keep_their_text(tmp_path):
+    prelude = 'resource "aws_secretsmanager_secret" "s" {\n}\nresource "aws_api_gateway_rest_api" "api" {\n' \
+              '  name = "a"\n}'
+    listed = value_of(tmp_path, 'concat([aws_secretsmanager_secret.s.arn], ["*"])', prelude)
+    assert isinstance(listed, list) and isinstance(listed[0], Unknown) and listed[1] == "*"
+    glued = value_of(tmp_path, 'format("%s*", aws_api_gateway_rest_api.api.execution_arn)', prelude)
+    assert glued.partial == "${aws_api_gateway_rest_api.api.execution_arn}*"
+    joined = value_of(tmp_path, 'join("/", [aws_api_gateway_rest_api.api.execution_arn, "*"])', prelude)
+    assert joined.partial == "${aws_api_gateway_rest_api.api.execution_arn}/*"
+    assert value_of(tmp_path, 'one(["only"])', prelude) == "only"
+    assert value_of(tmp_path, 'sensitive("s3cret-value")', prelude) == "s3cret-value"
+
+
+def test_for_each_over_a_resource_and_each_value_references(tmp_path):
+    stack = stack_of(tmp_path, '''
+resource "aws_lambda_function" "fn" {
+  for_each      = toset(["a", "b"])
+  function_name = "fn-${each.key}"
+}
+resource "aws_cloudwatch_log_group" "fn" {
+  for_each          = aws_lambda_function.fn
+  name              = "/aws/lambda/${each.value.function_name}"
+  retention_in_days = 30
+}
+''')
+    groups = {b.address: b for b in stack.resources("aws_cloudwatch_log_group")}
+    assert {a: g.value("name") for a, g in groups.items()} == {
+        'aws_cloudwatch_log_group.fn["a"]': "/aws/lambda/fn-a", 'aws_cloudwatch_log_group.fn["b"]': "/aws/lambda/fn-b"}
+    referenced = groups['aws_cloudwatch_log_group.fn["a"]'].get("name").referenced_blocks("aws_lambda_function")
+    assert {b.address for b in referenced} == {'aws_lambda_function.fn["a"]', 'aws_lambda_function.fn["b"]'}

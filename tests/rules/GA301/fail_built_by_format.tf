@@ -2,9 +2,8 @@ resource "aws_api_gateway_rest_api" "api" {
   name = "items"
 }
 
-# format() around the execution ARN: gateaudit does not see what it appends (here "*", which would widen
-# the API id), so the value is not read as the bare execution_arn.
-# expect: unknown
+# format() glues "*" straight onto the execution ARN, which wildcards the API id itself.
+# expect: failed
 resource "aws_lambda_permission" "glued" {
   action        = "lambda:InvokeFunction"
   function_name = "items-backend"
@@ -12,7 +11,8 @@ resource "aws_lambda_permission" "glued" {
   source_arn    = format("%s*", aws_api_gateway_rest_api.api.execution_arn)
 }
 
-# expect: unknown
+# join() builds "<execution_arn>/*/*": scoped to this API.
+# expect: passed
 resource "aws_lambda_permission" "joined" {
   action        = "lambda:InvokeFunction"
   function_name = "items-backend"
