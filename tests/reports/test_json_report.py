@@ -53,13 +53,16 @@ def test_the_schema_rejects_a_report_that_drifts(schema, run_cli_module):
         jsonschema.validate(report, schema)
 
 
-def test_source_date_epoch_makes_reports_byte_identical(run_cli_module, tmp_path):
+def test_source_date_epoch_makes_every_format_byte_identical(run_cli_module, tmp_path):
+    from gateaudit.reports import FORMATS, file_name
+
+    formats = [arg for name in FORMATS for arg in ("--format", name)]
     outputs = []
     for run in ("a", "b"):
-        done = run_cli_module("scan", "stack/examples/seed", "--format", "json", "--format", "text",
-                              "--output-dir", str(tmp_path / run), env={"SOURCE_DATE_EPOCH": "1790000000"})
+        done = run_cli_module("scan", "stack/examples/seed", *formats, "--output-dir", str(tmp_path / run),
+                              env={"SOURCE_DATE_EPOCH": "1790000000"})
         assert done.returncode == 1
         outputs.append({p.name: p.read_bytes() for p in sorted((tmp_path / run).iterdir())})
     assert outputs[0] == outputs[1]
-    assert set(outputs[0]) == {"gateaudit.json", "gateaudit.txt"}
+    assert set(outputs[0]) == {file_name(name) for name in FORMATS}
     assert json.loads(outputs[0]["gateaudit.json"])["generated_at"] == "2026-09-21T14:13:20Z"
