@@ -37,10 +37,28 @@ def _parser() -> argparse.ArgumentParser:
                       help="a .tfvars file applied after terraform.tfvars and *.auto.tfvars (repeatable)")
     scan.add_argument("--rules-dir", action="append", default=[], metavar="DIR",
                       help="a folder of user rules (repeatable)")
-    scan.add_argument("--fail-on", choices=[s.value for s in Severity], default="low",
-                      help="lowest severity that fails the scan (default: low)")
+    scan.add_argument("--fail-on", choices=[s.value for s in Severity],
+                      help="lowest severity that fails the scan (default: the config's, else low)")
+    scan.add_argument("--unknown", choices=["fail", "warn", "pass"],
+                      help="what an unknown result does to the exit code (default: fail)")
+    scan.add_argument("--baseline", metavar="FILE", help="fail only on failures not recorded in FILE")
+    scan.add_argument("--config", metavar="FILE", help="the config file (default: .gateaudit.toml or "
+                                                       "[tool.gateaudit] in pyproject.toml, from PATH upwards)")
+    scan.add_argument("--no-config", action="store_true", help="ignore any config file")
+    scan.add_argument("--no-inline-suppressions", action="store_true",
+                      help="do not apply '# gateaudit:ignore' comments")
+    scan.add_argument("--fail-on-suppressions", action="store_true",
+                      help="an inline suppression fails the scan by being there")
     scan.add_argument("--verbose", "-v", action="store_true", help="text format: list passed results too")
     scan.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    baseline = commands.add_parser("baseline", help="record today's failures so a scan fails only on new ones")
+    baseline.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    baseline.add_argument("--output", "-o", default=".gateaudit-baseline.json", metavar="FILE",
+                          help="where to write it (default: .gateaudit-baseline.json)")
+    baseline.add_argument("--var-file", action="append", default=[], metavar="FILE")
+    baseline.add_argument("--rules-dir", action="append", default=[], metavar="DIR")
+    baseline.add_argument("--config", metavar="FILE")
+    baseline.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     commands.add_parser("schema", help="print the JSON Schema of the json report")
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--rules-dir", action="append", default=[], metavar="DIR")
@@ -72,6 +90,8 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_PASS
     if args.command == "rules":
         return _list_rules(args)
+    if args.command == "baseline":
+        return _write_baseline(args)
     if args.command == "schema":
         from importlib.resources import files
 
@@ -80,14 +100,20 @@ def _run(args: argparse.Namespace) -> int:
     if args.command != "scan":
         _parser().print_help()
         return EXIT_ERROR
-    from gateaudit.engine import scan
-    from gateaudit.rules import RuleLoadError
+    from gateaudit.engine import ScanOptions, SetupError, scan
 
+    options = ScanOptions(
+        paths=[Path(p) for p in args.paths], display_paths=list(args.paths),
+        var_files=[Path(f) for f in args.var_file], rules_dirs=[Path(d) for d in args.rules_dir],
+        fail_on=Severity(args.fail_on) if args.fail_on else None, unknown=args.unknown,
+        inline_suppressions=False if args.no_inline_suppressions else None,
+        fail_on_suppressions=True if args.fail_on_suppressions else None,
+        baseline=Path(args.baseline) if args.baseline else None,
+        config=Path(args.config) if args.config else None, use_config=not args.no_config)
     try:
-        report = scan([Path(p) for p in args.paths], [Path(f) for f in args.var_file],
-                      [Path(d) for d in args.rules_dir], Severity(args.fail_on), list(args.paths))
-    except RuleLoadError as error:
-        print(f"gateaudit: {error}", file=sys.stderr)
+        report = scan(options)
+    except SetupError as error:
+        print(f"gateaudit: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     formats = list(dict.fromkeys(args.format or ["text"]))
     if args.output and len(formats) > 1:
@@ -125,4 +151,32 @@ def _list_rules(args: argparse.Namespace) -> int:
     for loaded in rules:
         rule = loaded.rule
         print(f"{rule.id}  {rule.control:<{width}}  {rule.severity.value:<8}  {rule.title}")
+    return EXIT_PASS
+
+
+def _write_baseline(args: argparse.Namespace) -> int:
+    from gateaudit.baseline import render
+    from gateaudit.engine import ScanOptions, SetupError, scan
+
+    options = ScanOptions(paths=[Path(p) for p in args.paths], display_paths=list(args.paths),
+                          var_files=[Path(f) for f in args.var_file], rules_dirs=[Path(d) for d in args.rules_dir],
+                          inline_suppressions=True, config=Path(args.config) if args.config else None)
+    try:
+        report = scan(options)
+    except SetupError as error:
+        print(f"gateaudit: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    for error in report.errors:
+        print(f"gateaudit: error: {error}", file=sys.stderr)
+    if report.errors:
+        print("gateaudit: no baseline written: the scan had errors", file=sys.stderr)
+        return EXIT_ERROR
+    text = render(list(report.results))
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        print(f"gateaudit: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_ERROR
+    count = text.count('"rule_id"')
+    print(f"gateaudit: recorded {count} failing result(s) in {args.output}")
     return EXIT_PASS

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import inspect
 import os
 import subprocess
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +17,8 @@ from .expr import Expr, Literal, ObjectExpr, walk
 from .model import Attribute, Block, Stack
 from .result import ControlSummary, Report, Result, RuleInfo, ScanError, ScanMetadata, Severity, Status
 from .schema import aws_schema
+from .suppressions import apply as apply_waivers
+from .suppressions import inline_waivers
 
 # Resource families the rules judge: a type that is almost one of these but not a real AWS type is an
 # error, because the misspelt resource would otherwise be silently out of scope.
@@ -60,60 +64,158 @@ def run_rules(stack: Stack, rules: Iterable) -> tuple[list[Result], list[ScanErr
     return sorted(unique.values(), key=Result.sort_key), errors
 
 
-def gate(results: Iterable[Result], errors: Iterable[ScanError], fail_on: Severity) -> int:
+def gate(results: Iterable[Result], errors: Iterable[ScanError], fail_on: Severity, unknown: str = "fail",
+         fail_on_suppressions: bool = False) -> int:
     """0: nothing failed at or above fail_on; 1: something did; 2: the scan cannot be trusted.
 
-    An unknown result counts as a failure: what cannot be proven secure is not waved through.
+    An unknown result counts as a failure unless `unknown` says otherwise: what cannot be proven secure
+    is not waved through by default. With fail_on_suppressions, an inline suppression fails the gate by
+    being there, so a change cannot silence the gate that judges it.
     """
     if list(errors):
         return 2
-    blocking = (Status.FAILED, Status.UNKNOWN)
-    return 1 if any(r.status in blocking and r.severity.rank >= fail_on.rank for r in results) else 0
+    blocking = (Status.FAILED, Status.UNKNOWN) if unknown == "fail" else (Status.FAILED,)
+    results = list(results)
+    if any(r.status in blocking and r.severity.rank >= fail_on.rank for r in results):
+        return 1
+    if fail_on_suppressions and any(r.suppression and r.suppression.source == "inline" for r in results):
+        return 1
+    return 0
 
 
-def scan(paths: list[Path], var_files: list[Path], rules_dirs: list[Path], fail_on: Severity,
-         display_paths: list[str]) -> Report:
-    from gateaudit.rules import CONTROLS, load_rules
+@dataclass
+class ScanOptions:
+    """What the command line asks for; None means "as the config file says, else the default"."""
 
+    paths: list[Path]
+    display_paths: list[str]
+    var_files: list[Path] = field(default_factory=list)
+    rules_dirs: list[Path] = field(default_factory=list)
+    fail_on: Severity | None = None
+    unknown: str | None = None
+    inline_suppressions: bool | None = None
+    fail_on_suppressions: bool | None = None
+    baseline: Path | None = None
+    config: Path | None = None  # an explicit config file; otherwise found from the first path upwards
+    use_config: bool = True
+
+
+class SetupError(Exception):
+    """A broken config, baseline or rules folder: the scan cannot be trusted (exit 2)."""
+
+
+def scan(options: ScanOptions) -> Report:
+    from gateaudit.rules import CONTROLS, RuleLoadError, load_rules
+
+    from . import config as config_file
+    from .baseline import BaselineError
+    from .baseline import load as load_baseline
     from .modules import load
 
-    rules = load_rules(rules_dirs)
-    stack, errors = load(paths, var_files)
+    try:
+        settings = _config(options, config_file)
+        rules = [r for r in load_rules(options.rules_dirs) if r.rule.id not in settings.skip_rules]
+        waivers = list(settings.exemptions)
+        if options.baseline is not None:
+            waivers += load_baseline(options.baseline)
+    except (config_file.ConfigError, RuleLoadError, BaselineError) as error:
+        raise SetupError(str(error)) from None
+    known = {loaded.rule.id for loaded in rules}
+    _check_config_names(settings, rules, known)
+    fail_on = options.fail_on or settings.fail_on or Severity.LOW
+    unknown_mode = options.unknown or settings.unknown or "fail"
+    use_inline = _first(options.inline_suppressions, settings.inline_suppressions, True)
+    fail_on_suppressions = _first(options.fail_on_suppressions, settings.fail_on_suppressions, False)
+
+    stack, errors = load(options.paths, options.var_files)
+    stack.rule_options = settings.rule_options
     if not stack.files and not errors:
-        shown = ", ".join(display_paths)
+        shown = ", ".join(options.display_paths)
         errors.append(ScanError(None, None, f"no Terraform files (*.tf, *.tf.json) found under {shown}"))
     errors.extend(near_miss_errors(stack))
     results, rule_errors = run_rules(stack, rules)
     errors.extend(rule_errors)
-    controls = []
-    control_ids = list(CONTROLS) + sorted({r.rule.control for r in rules} - set(CONTROLS))
-    for control_id in control_ids:
-        counts = {status.value: 0 for status in Status}
-        for result in results:
-            if result.control == control_id:
-                counts[result.status.value] += 1
-        known = CONTROLS.get(control_id)
-        empty = None
-        if not any(counts.values()):
-            empty = known.nothing_in_scope if known else "nothing in scope"
-        controls.append(ControlSummary(control_id, known.title if known else control_id, counts, empty))
+    results = [dataclasses.replace(r, severity=settings.severity[r.rule_id]) if r.rule_id in settings.severity
+               else r for r in results]
+    inline, inline_errors = inline_waivers(stack, known) if use_inline else ({}, [])
+    errors.extend(inline_errors)
+    metadata = _metadata(options, stack.var_files, fail_on, unknown_mode, use_inline, fail_on_suppressions,
+                         settings.path)
+    today = datetime.strptime(metadata.generated_at, "%Y-%m-%dT%H:%M:%SZ").date()
+    results, used = apply_waivers(results, stack, inline, waivers, today)
+    stale = tuple({"rule_id": w.rule_id, "resource": w.resource, "attribute": w.attribute, "file": w.file,
+                   "line": w.line} for w in waivers if w.source == "baseline" and w not in used)
     errors = sorted(set(errors), key=ScanError.sort_key)
     not_scanned = tuple({"module": n.address, "source": n.source, "file": n.location.file,
                          "line": n.location.line, "reason": n.reason} for n in stack.not_scanned)
     return Report(
-        metadata=_metadata(paths, display_paths, stack.var_files, fail_on),
-        rules=tuple(_rule_info(loaded) for loaded in rules),
-        results=tuple(results), errors=tuple(errors), not_scanned=not_scanned, controls=tuple(controls),
-        exit_code=gate(results, errors, fail_on),
+        metadata=metadata,
+        rules=tuple(_rule_info(loaded, settings.severity) for loaded in rules),
+        results=tuple(results), errors=tuple(errors), not_scanned=not_scanned,
+        controls=tuple(_controls(results, rules, CONTROLS)),
+        exit_code=gate(results, errors, fail_on, unknown_mode, fail_on_suppressions),
         snippets=_snippets(results, stack.sources, secret_literals(stack, results)),
+        stale_baseline=stale,
     )
 
 
-def _rule_info(loaded) -> RuleInfo:
+def _first(*values):
+    return next(value for value in values if value is not None)
+
+
+def _config(options: ScanOptions, config_file):
+    if not options.use_config:
+        return config_file.Config()
+    path = options.config or (config_file.find(options.paths[0]) if options.paths else None)
+    if options.config is not None and not options.config.is_file():
+        raise config_file.ConfigError(f"--config {options.config}: no such file")
+    return config_file.load(path) if path else config_file.Config()
+
+
+def _check_config_names(settings, rules, known: set[str]) -> None:
+    """Rule ids and options the config names must exist: a typo must not quietly do nothing."""
+    where = settings.path or "config"
+    for rule_id in [*settings.skip_rules, *settings.severity, *settings.rule_options,
+                    *(w.rule_id for w in settings.exemptions if w.rule_id)]:
+        if rule_id not in known and rule_id not in settings.skip_rules:
+            raise SetupError(f"{where}: {rule_id} is not a rule")
+    declared = {loaded.rule.id: loaded.rule.options for loaded in rules}
+    for rule_id, values in settings.rule_options.items():
+        for name, value in values.items():
+            if name not in declared[rule_id]:
+                names = ", ".join(sorted(declared[rule_id])) or "none"
+                raise SetupError(f"{where}: rules.{rule_id} has no option {name!r} (options: {names})")
+            default = declared[rule_id][name]
+            if not _same_shape(value, default):
+                raise SetupError(f"{where}: rules.{rule_id}.{name} must be like its default {default!r}")
+
+
+def _same_shape(value, default) -> bool:
+    if isinstance(default, list):  # list options hold strings: methods, header names, policy names
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    return type(value) is type(default)
+
+
+def _controls(results: list[Result], rules, controls) -> list[ControlSummary]:
+    summaries = []
+    for control_id in list(controls) + sorted({r.rule.control for r in rules} - set(controls)):
+        counts = {status.value: 0 for status in Status}
+        for result in results:
+            if result.control == control_id:
+                counts[result.status.value] += 1
+        known = controls.get(control_id)
+        empty = None
+        if not any(counts.values()):
+            empty = known.nothing_in_scope if known else "nothing in scope"
+        summaries.append(ControlSummary(control_id, known.title if known else control_id, counts, empty))
+    return summaries
+
+
+def _rule_info(loaded, severity: dict[str, Severity]) -> RuleInfo:
     rule = loaded.rule
     module = sys.modules.get(loaded.check.__module__)
     help_text = inspect.cleandoc(module.__doc__) if module is not None and module.__doc__ else rule.rationale
-    return RuleInfo(id=rule.id, control=rule.control, severity=rule.severity, title=rule.title,
+    return RuleInfo(id=rule.id, control=rule.control, severity=severity.get(rule.id, rule.severity), title=rule.title,
                     rationale=rule.rationale, remediation=rule.remediation, mappings=dict(rule.mappings),
                     help=help_text, origin=loaded.origin)
 
@@ -188,11 +290,12 @@ def _attribute_at(block: Block, path: str) -> Attribute | None:
     return block.get(name)
 
 
-def _metadata(paths: list[Path], display_paths: list[str], var_files: list[str],
-              fail_on: Severity) -> ScanMetadata:
+def _metadata(options: ScanOptions, var_files: list[str], fail_on: Severity, unknown: str, inline: bool,
+              fail_on_suppressions: bool, config_path: str | None) -> ScanMetadata:
     from gateaudit import __version__
     from gateaudit.rules import RULESET_VERSION
 
+    paths = options.paths
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     when = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
     first = paths[0] if paths else Path(".")
@@ -205,9 +308,18 @@ def _metadata(paths: list[Path], display_paths: list[str], var_files: list[str],
         relative = os.path.relpath(base.resolve(), top or Path.cwd().resolve()).replace(os.sep, "/")
         uri_base = "" if relative == "." else relative + "/"
     return ScanMetadata(tool="gateaudit", version=__version__, ruleset_version=RULESET_VERSION,
-                        generated_at=when.strftime("%Y-%m-%dT%H:%M:%SZ"), paths=tuple(display_paths),
+                        generated_at=when.strftime("%Y-%m-%dT%H:%M:%SZ"), paths=tuple(options.display_paths),
                         var_files=tuple(var_files), fail_on=fail_on, git_commit=commit, git_branch=branch,
-                        uri_base=uri_base)
+                        uri_base=uri_base, unknown=unknown, inline_suppressions=inline,
+                        fail_on_suppressions=fail_on_suppressions, config_file=_shown(config_path),
+                        baseline_file=_shown(options.baseline))
+
+
+def _shown(path: str | Path | None) -> str | None:
+    if path is None:
+        return None
+    relative = os.path.relpath(path)
+    return (str(path) if relative.startswith("..") else relative).replace(os.sep, "/")
 
 
 def _git(directory: Path) -> tuple[str | None, str | None, Path | None]:

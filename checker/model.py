@@ -230,6 +230,9 @@ class Stack:
     not_scanned: list[NotScanned] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # shown path -> text, for report snippets
+    comments: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # shown path -> (line, text)
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # shown path -> top-level block lines
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule id -> option -> value (config)
     var_files: list[str] = field(default_factory=list)  # variable files applied, in order
 
     def blocks(self, kind: str | None = None, type: str | None = None) -> Iterator[Block]:

@@ -73,7 +73,10 @@ class Loader:
                     first = next(iter(syntax.attributes.values()))
                     self.errors.append(ScanError(self.show(path), first.line,
                                                  f'unexpected argument "{first.name}" outside any block'))
-                self.stack.files.append(self.show(path))
+                shown = self.show(path)
+                self.stack.files.append(shown)
+                self.stack.comments[shown] = syntax.comments
+                self.stack.spans[shown] = [(b.line, b.end_line or b.line) for b in syntax.blocks]
         self.parsed[path] = syntax
         return syntax
 

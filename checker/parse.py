@@ -52,6 +52,7 @@ class SyntaxBlock:
     line: int
     attributes: dict[str, SyntaxAttribute] = field(default_factory=dict)
     blocks: list[SyntaxBlock] = field(default_factory=list)
+    end_line: int | None = None  # the closing brace's line, where the source says (HCL)
 
 
 @dataclass
@@ -145,7 +146,7 @@ def _block(node: Any, comments: list[tuple[int, str]]) -> SyntaxBlock:
         elif child.data == "new_line_or_comment":
             _collect_comments(child, comments)
     attributes, blocks = _body(body, comments) if body is not None else ({}, [])
-    return SyntaxBlock(block_type, tuple(labels), node.meta.line, attributes, blocks)
+    return SyntaxBlock(block_type, tuple(labels), node.meta.line, attributes, blocks, node.meta.end_line)
 
 
 def _name(node: Any) -> str:

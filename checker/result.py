@@ -25,6 +25,17 @@ class Severity(StrEnum):
 
 
 @dataclass(frozen=True)
+class Suppression:
+    """Why a result is accepted, and where that was written."""
+
+    source: str  # "inline" (a comment), "config" (an exemption) or "baseline"
+    reason: str
+    file: str | None
+    line: int | None
+    until: str | None = None  # ISO date after which it no longer applies
+
+
+@dataclass(frozen=True)
 class Result:
     rule_id: str
     control: str
@@ -35,6 +46,7 @@ class Result:
     line: int
     message: str
     attribute: str | None = None  # the argument path the verdict is about: `access_log_settings`
+    suppression: Suppression | None = None  # set when status is SUPPRESSED
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.rule_id, self.resource, self.attribute or "")
@@ -95,6 +107,11 @@ class ScanMetadata:
     git_commit: str | None = None
     git_branch: str | None = None
     uri_base: str = ""  # prefix that makes a result's file relative to the repository root
+    unknown: str = "fail"  # what an unknown result does to the gate: fail, warn or pass
+    inline_suppressions: bool = True  # False: `# gateaudit:ignore` comments were not applied
+    fail_on_suppressions: bool = False  # True: an inline suppression fails the gate by being there
+    config_file: str | None = None
+    baseline_file: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +126,7 @@ class Report:
     controls: tuple[ControlSummary, ...]
     exit_code: int
     snippets: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)  # "file:line" -> lines
+    stale_baseline: tuple[dict, ...] = ()  # baseline entries that no longer occur: the file can shrink
 
     def rule(self, rule_id: str) -> RuleInfo | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)

@@ -18,6 +18,9 @@ def render(report: Report) -> str:
         "var_files": list(meta.var_files),
         "git": {"commit": meta.git_commit, "branch": meta.git_branch} if meta.git_commit else None,
         "fail_on": meta.fail_on.value,
+        "settings": {"unknown": meta.unknown, "inline_suppressions": meta.inline_suppressions,
+                     "fail_on_suppressions": meta.fail_on_suppressions, "config_file": meta.config_file,
+                     "baseline_file": meta.baseline_file},
         "exit_code": report.exit_code,
         "summary": report.counts(),
         "controls": [
@@ -36,11 +39,15 @@ def render(report: Report) -> str:
                 "line": r.line,
                 "message": r.message,
                 "remediation": _remediation(report, r.rule_id),
+                "suppression": None if r.suppression is None else {
+                    "source": r.suppression.source, "reason": r.suppression.reason, "file": r.suppression.file,
+                    "line": r.suppression.line, "until": r.suppression.until},
             }
             for r in report.results
         ],
         "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in report.errors],
         "not_scanned": list(report.not_scanned),
+        "stale_baseline": list(report.stale_baseline),
         "rules": [
             {"id": rule.id, "control": rule.control, "severity": rule.severity.value, "title": rule.title,
              "rationale": rule.rationale, "remediation": rule.remediation,

@@ -30,6 +30,11 @@ def render(report: Report, verbose: bool = False) -> str:
             where = f"{result.file}:{result.line}"
             lines.append(f"  {_MARK[result.status]:<7} {result.rule_id} {_clean(result.resource)}  {_clean(where)}")
             lines.append(f"          {_clean(result.message)}")
+            if result.suppression is not None:
+                where = result.suppression
+                place = f" ({_clean(where.file)}:{where.line})" if where.file and where.line else ""
+                until = f" until {where.until}" if where.until else ""
+                lines.append(f"          suppressed by {where.source}{place}{until}: {_clean(where.reason)}")
             if result.status in (Status.FAILED, Status.UNKNOWN) and remediation.get(result.rule_id):
                 lines.append(f"          fix: {remediation[result.rule_id]}")
         passed = control.counts.get("passed", 0)
@@ -39,10 +44,16 @@ def render(report: Report, verbose: bool = False) -> str:
     for item in report.not_scanned:
         lines.append(f"not scanned: {_clean(item['module'])} (source {_clean(item['source'])}) "
                      f"at {_clean(item['file'])}:{item['line']}: {item['reason']}")
+    for entry in report.stale_baseline:
+        lines.append(f"baseline entry no longer occurs (remove it): {entry['rule_id']} {_clean(entry['resource'])}")
     for error in report.errors:
         lines.append(f"ERROR {_clean(str(error))}")
     counts = report.counts()
     verdict = {0: "PASS", 1: "FAIL", 2: "ERROR (scan incomplete, not a pass)"}[report.exit_code]
+    if meta.unknown != "fail" and counts["unknown"]:
+        lines.append(f"note: {counts['unknown']} unknown result(s) do not fail the gate (--unknown={meta.unknown})")
+    if not meta.inline_suppressions:
+        lines.append("note: inline suppressions were not applied (--no-inline-suppressions)")
     lines.append(f"{verdict}: {counts['failed']} failed, {counts['unknown']} unknown, {counts['passed']} passed, "
                  f"{counts['suppressed']} suppressed, {len(report.errors)} errors (fail-on {meta.fail_on.value})")
     return "\n".join(lines) + "\n"

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from gateaudit.model import Attribute, Block, Location, Stack
 from gateaudit.result import Result, Severity, Status
@@ -52,7 +53,12 @@ class Rule:
     rationale: str
     remediation: str
     mappings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # framework -> control ids
+    options: dict[str, Any] = field(default_factory=dict)  # option -> default; set per repo in the config
     deprecated: bool = False
+
+    def option(self, stack: Stack, name: str) -> Any:
+        """This rule's option as the configuration sets it, else its default."""
+        return stack.rule_options.get(self.id, {}).get(name, self.options[name])
 
     def passed(self, block: Block, message: str = "", attribute: str | None = None) -> Result:
         return self._result(Status.PASSED, block, message or self.title, attribute, None)

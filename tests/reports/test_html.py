@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from gateaudit.engine import scan
+from gateaudit.engine import ScanOptions, scan
 from gateaudit.reports import FORMATS, renderer
 from gateaudit.result import Report, Severity, Status
 
@@ -87,7 +87,7 @@ resource "aws_api_gateway_metod" "typo" {
 
 
 def _scan(*paths: Path | str) -> Report:
-    return scan([Path(p) for p in paths], [], [], Severity.LOW, [str(p) for p in paths])
+    return scan(ScanOptions([Path(p) for p in paths], [str(p) for p in paths], fail_on=Severity.LOW))
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
 
-from gateaudit.engine import scan
+from gateaudit.engine import ScanOptions, scan
 from gateaudit.reports import junit
 from gateaudit.result import Severity, Status
 
@@ -109,9 +109,9 @@ def test_a_failure_carries_message_type_location_and_fix(seed):
 
 
 def test_unknown_is_a_failure_and_suppressed_is_skipped_with_its_reason():
-    unknown_report = scan([ROOT / UNKNOWN_FIXTURE], [], [], Severity.LOW, [UNKNOWN_FIXTURE])
+    unknown_report = scan(ScanOptions([ROOT / UNKNOWN_FIXTURE], [UNKNOWN_FIXTURE], fail_on=Severity.LOW))
     [unknown] = [r for r in unknown_report.results if r.status == Status.UNKNOWN]
-    report = scan([ROOT / "stack/examples/seed"], [], [], Severity.LOW, ["stack/examples/seed"])
+    report = scan(ScanOptions([ROOT / "stack/examples/seed"], ["stack/examples/seed"], fail_on=Severity.LOW))
     failed = next(r for r in report.results if r.status == Status.FAILED)
     # the engine has no suppression syntax yet: the renderer must still show a suppressed result with its reason
     suppressed = dataclasses.replace(failed, status=Status.SUPPRESSED, message="accepted risk: public health check")
@@ -181,7 +181,7 @@ def test_hostile_names_and_messages_still_parse(tmp_path):
 
 
 def test_hostile_text_built_by_hand_parses():
-    report = scan([ROOT / "stack/examples/seed"], [], [], Severity.LOW, ["stack/examples/seed"])
+    report = scan(ScanOptions([ROOT / "stack/examples/seed"], ["stack/examples/seed"], fail_on=Severity.LOW))
     nasty = "\x00\x07\x0b\x0c\x1b\ud800\ufffe ]]> <![CDATA[ x ]]> </testcase> &amp; \"'"
     first = report.results[0]
     hostile = dataclasses.replace(first, resource=f"aws_x.y[{nasty!s}]", message=nasty, file=f"{nasty}.tf")

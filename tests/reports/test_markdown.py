@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from gateaudit.engine import scan
+from gateaudit.engine import ScanOptions, scan
 from gateaudit.reports import markdown
 from gateaudit.result import Severity, Status
 
@@ -201,9 +201,9 @@ def test_one_table_per_control_failures_with_fix_and_passes_collapsed(which, req
 
 def test_unknown_and_suppressed_results_are_listed(tmp_path):
     fixture = "tests/rules/GA101/unknown_authorization_from_var.tf"
-    [unknown] = [r for r in scan([ROOT / fixture], [], [], Severity.LOW, [fixture]).results
+    [unknown] = [r for r in scan(ScanOptions([ROOT / fixture], [fixture], fail_on=Severity.LOW)).results
                  if r.status == Status.UNKNOWN]
-    report = scan([ROOT / "stack/examples/seed"], [], [], Severity.LOW, ["stack/examples/seed"])
+    report = scan(ScanOptions([ROOT / "stack/examples/seed"], ["stack/examples/seed"], fail_on=Severity.LOW))
     failed = next(r for r in report.results if r.status == Status.FAILED)
     suppressed = dataclasses.replace(failed, status=Status.SUPPRESSED, message="accepted risk: health check")
     report = dataclasses.replace(report, results=(*(suppressed if r is failed else r for r in report.results),
@@ -254,7 +254,7 @@ def within_limit(text: str) -> None:
 
 def test_thousands_of_failures_are_capped_and_the_comment_says_how_many(tmp_path):
     folder = generated_stack(tmp_path, failing=3000, passing=0)
-    report = scan([folder], [], [], Severity.LOW, [str(folder)])
+    report = scan(ScanOptions([folder], [str(folder)], fail_on=Severity.LOW))
     assert report.counts()["failed"] == 3000
     text = markdown.render(report)
     within_limit(text)
@@ -271,7 +271,7 @@ def test_thousands_of_failures_are_capped_and_the_comment_says_how_many(tmp_path
 
 def test_passes_are_left_out_before_any_failure(tmp_path):
     folder = generated_stack(tmp_path, failing=3, passing=1000)
-    report = scan([folder], [], [], Severity.LOW, [str(folder)])
+    report = scan(ScanOptions([folder], [str(folder)], fail_on=Severity.LOW))
     assert report.counts()["passed"] >= 1000
     text = markdown.render(report)
     within_limit(text)
@@ -324,7 +324,7 @@ def test_reproducible_with_source_date_epoch(tmp_path):
 
 
 def test_when_nothing_else_fits_the_verdict_and_counts_remain(monkeypatch):
-    report = scan([ROOT / "stack/examples/seed"], [], [], Severity.LOW, ["stack/examples/seed"])
+    report = scan(ScanOptions([ROOT / "stack/examples/seed"], ["stack/examples/seed"], fail_on=Severity.LOW))
     monkeypatch.setattr(markdown, "BUDGET", 1_000)  # smaller than any per-control summary
     text = markdown.render(report)
     counts = report.counts()

@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from gateaudit.engine import scan
+from gateaudit.engine import ScanOptions, scan
 from gateaudit.reports import sarif
 from gateaudit.result import Severity, Status
 
@@ -38,7 +38,7 @@ BROKEN_TF = 'resource "aws_api_gateway_rest_api" "api" {\n  name = "fitness"\n'
 
 def report_of(*paths: str | Path, fail_on: Severity = Severity.LOW):
     absolute = [Path(p) if Path(p).is_absolute() else ROOT / p for p in paths]
-    return scan(absolute, [], [], fail_on, [str(p) for p in paths])
+    return scan(ScanOptions(absolute, [str(p) for p in paths], fail_on=fail_on))
 
 
 def sarif_of(*paths: str | Path, fail_on: Severity = Severity.LOW) -> dict:

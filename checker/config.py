@@ -1,0 +1,133 @@
+"""`.gateaudit.toml` or `[tool.gateaudit]` in `pyproject.toml`, found from the scanned path upwards.
+
+Unknown keys are an error, not ignored: a misspelt setting must not quietly leave the gate weaker.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .result import Severity
+from .suppressions import Waiver
+
+UNKNOWN_MODES = ("fail", "warn", "pass")
+_TOP_KEYS = {"fail-on", "unknown", "skip-rules", "inline-suppressions", "fail-on-suppressions", "severity",
+             "rules", "exemptions"}
+_EXEMPTION_KEYS = {"resources", "rules", "reason", "until"}
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass
+class Config:
+    path: str | None = None
+    fail_on: Severity | None = None
+    unknown: str | None = None
+    skip_rules: tuple[str, ...] = ()
+    inline_suppressions: bool | None = None
+    fail_on_suppressions: bool | None = None
+    severity: dict[str, Severity] = field(default_factory=dict)
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    exemptions: list[Waiver] = field(default_factory=list)
+
+
+def find(start: Path) -> Path | None:
+    """The nearest `.gateaudit.toml`, or `pyproject.toml` with a [tool.gateaudit] table, from `start` up."""
+    folder = (start if start.is_dir() else start.parent).resolve()
+    for candidate in (folder, *folder.parents):
+        own = candidate / ".gateaudit.toml"
+        if own.is_file():
+            return own
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and "gateaudit" in _read(pyproject).get("tool", {}):
+            return pyproject
+    return None
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+
+
+def load(path: Path) -> Config:
+    document = _read(path)
+    table = document.get("tool", {}).get("gateaudit", {}) if path.name == "pyproject.toml" else document
+    where = f"{path}" + (" [tool.gateaudit]" if path.name == "pyproject.toml" else "")
+    unknown_keys = sorted(set(table) - _TOP_KEYS)
+    if unknown_keys:
+        raise ConfigError(f"{where}: unknown key {unknown_keys[0]!r} (known: {', '.join(sorted(_TOP_KEYS))})")
+    config = Config(path=str(path))
+    if "fail-on" in table:
+        config.fail_on = _severity(table["fail-on"], f"{where}: fail-on")
+    if "unknown" in table:
+        if table["unknown"] not in UNKNOWN_MODES:
+            raise ConfigError(f"{where}: unknown must be one of {', '.join(UNKNOWN_MODES)}")
+        config.unknown = table["unknown"]
+    config.skip_rules = tuple(_strings(table.get("skip-rules", []), f"{where}: skip-rules"))
+    for key in ("inline-suppressions", "fail-on-suppressions"):
+        if key in table and not isinstance(table[key], bool):
+            raise ConfigError(f"{where}: {key} must be true or false")
+    config.inline_suppressions = table.get("inline-suppressions")
+    config.fail_on_suppressions = table.get("fail-on-suppressions")
+    severities = _table(table.get("severity", {}), f"{where}: severity")
+    config.severity = {rule: _severity(value, f"{where}: severity.{rule}") for rule, value in severities.items()}
+    options = _table(table.get("rules", {}), f"{where}: rules")
+    config.rule_options = {rule: _table(value, f"{where}: rules.{rule}") for rule, value in options.items()}
+    exemptions = table.get("exemptions", [])
+    if not isinstance(exemptions, list):
+        raise ConfigError(f"{where}: exemptions must be an array of tables ([[exemptions]])")
+    for number, exemption in enumerate(exemptions, start=1):
+        config.exemptions.extend(_exemption(exemption, f"{where}: exemptions #{number}", str(path)))
+    return config
+
+
+def _exemption(entry: Any, where: str, file: str) -> list[Waiver]:
+    entry = _table(entry, where)
+    unknown_keys = sorted(set(entry) - _EXEMPTION_KEYS)
+    if unknown_keys:
+        raise ConfigError(f"{where}: unknown key {unknown_keys[0]!r} (known: {', '.join(sorted(_EXEMPTION_KEYS))})")
+    reason = entry.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise ConfigError(f"{where}: an exemption needs a reason")
+    pattern = entry.get("resources")
+    if not isinstance(pattern, str) or not pattern:
+        raise ConfigError(f'{where}: an exemption needs resources = "<address pattern>"')
+    until = entry.get("until")
+    if isinstance(until, str):
+        try:
+            until = date.fromisoformat(until)
+        except ValueError:
+            raise ConfigError(f"{where}: until must be a date (YYYY-MM-DD)") from None
+    if until is not None and not isinstance(until, date):
+        raise ConfigError(f"{where}: until must be a date (YYYY-MM-DD)")
+    rules = _strings(entry.get("rules", []), f"{where}: rules") or [None]
+    return [Waiver(rule, reason.strip(), until, "config", file, None, resource=pattern) for rule in rules]
+
+
+def _severity(value: Any, where: str) -> Severity:
+    try:
+        return Severity(value)
+    except ValueError:
+        raise ConfigError(f"{where} must be one of {', '.join(s.value for s in Severity)}") from None
+
+
+def _strings(value: Any, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{where} must be a list of strings")
+    return value
+
+
+def _table(value: Any, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a table")
+    return value
