@@ -62,7 +62,7 @@ def test_a_suppression_inside_the_block_applies_too(run_cli, tmp_path):
 
 
 def test_a_suppression_without_a_reason_is_not_applied_and_is_reported(run_cli, tmp_path):
-    code, report, stderr = scan(run_cli, stack(tmp_path, "# gateaudit:ignore GA101"))
+    code, report, _ = scan(run_cli, stack(tmp_path, "# gateaudit:ignore GA101"))
     assert code == 2
     assert report["errors"][0]["file"] == "main.tf" and report["errors"][0]["line"] == 5
     assert "has no reason" in report["errors"][0]["message"]
