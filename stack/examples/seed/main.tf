@@ -13,7 +13,7 @@
 #   5. aws_secretsmanager_secret_version.api_key stores the key as a literal in
 #      secret_string: it sits in the repository, the plan and the state.
 #   6. aws_iam_role_policy.authorizer allows "secretsmanager:*" on "*".
-# The fixed version is ../../terraform.
+# The fixed version is ../../terraform/rest (and ../../terraform/http for an HTTP API).
 
 terraform {
   required_version = ">= 1.5"

@@ -10,10 +10,20 @@ output "items_url" {
 
 output "api_key_secret_arn" {
   description = "ARN of the Secrets Manager secret holding the API key (read the value with the AWS CLI, never from Terraform)."
-  value       = aws_secretsmanager_secret.api_key.arn
+  value       = module.authorizer.secret_arn
 }
 
 output "authorizer_function_name" {
   description = "Name of the Lambda authorizer function."
-  value       = aws_lambda_function.authorizer.function_name
+  value       = module.authorizer.function_name
+}
+
+output "authorizer_log_group_name" {
+  description = "CloudWatch Logs group of the authorizer's decisions."
+  value       = module.authorizer.log_group_name
+}
+
+output "access_log_group_name" {
+  description = "CloudWatch Logs group of the stage's access logs."
+  value       = aws_cloudwatch_log_group.access.name
 }

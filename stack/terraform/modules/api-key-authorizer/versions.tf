@@ -1,0 +1,12 @@
+terraform {
+  # 1.11 is the first release with write-only attributes (secret_string_wo);
+  # ephemeral resources arrived in 1.10.
+  required_version = ">= 1.11"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.100"
+    }
+  }
+}
