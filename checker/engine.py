@@ -98,6 +98,7 @@ class ScanOptions:
     baseline: Path | None = None
     config: Path | None = None  # an explicit config file; otherwise found from the first path upwards
     use_config: bool = True
+    use_cache: bool = True  # the parse cache in the user's cache folder
 
 
 class SetupError(Exception):
@@ -127,7 +128,7 @@ def scan(options: ScanOptions) -> Report:
     use_inline = _first(options.inline_suppressions, settings.inline_suppressions, True)
     fail_on_suppressions = _first(options.fail_on_suppressions, settings.fail_on_suppressions, False)
 
-    stack, errors = load(options.paths, options.var_files)
+    stack, errors = load(options.paths, options.var_files, use_cache=options.use_cache)
     stack.rule_options = settings.rule_options
     if not stack.files and not errors:
         shown = ", ".join(options.display_paths)

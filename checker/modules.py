@@ -15,7 +15,8 @@ from . import discover
 from .evaluate import instance_keys
 from .expr import Literal
 from .model import Attribute, Block, Location, Module, NotScanned, Scope, Stack, VariableValue
-from .parse import ParseError, SyntaxAttribute, SyntaxBlock, SyntaxFile, parse_hcl, parse_json
+from .parse import ParseError, SyntaxAttribute, SyntaxBlock, SyntaxFile, parse_hcl
+from .parse_many import parse_all, parse_text
 from .result import ScanError
 
 _TOP_LEVEL_KINDS = {"resource", "data", "ephemeral", "module", "variable", "locals", "output", "provider",
@@ -31,12 +32,21 @@ class Loader:
     parsed: dict[Path, SyntaxFile | None] = field(default_factory=dict)
     base: Path = Path(".")  # the scanned path files are shown relative to
     prefix: str = ""  # prepended to shown paths when several paths are scanned
+    use_cache: bool = True
+    texts: dict[Path, str | None] = field(default_factory=dict)
+    outcomes: dict[Path, tuple] = field(default_factory=dict)  # parsed ahead, in parallel or from the cache
 
     def show(self, path: Path) -> str:
         relative = os.path.relpath(path, self.base)
         return (self.prefix + relative).replace(os.sep, "/")
 
     def read(self, path: Path) -> str | None:
+        if path in self.texts:
+            return self.texts[path]
+        self.texts[path] = text = self._read(path)
+        return text
+
+    def _read(self, path: Path) -> str | None:
         shown = self.show(path)
         try:
             data = path.read_bytes()
@@ -58,16 +68,15 @@ class Loader:
         return text
 
     def parse(self, path: Path) -> SyntaxFile | None:
-        path = path.resolve()
+        path = Path(os.path.abspath(path))
         if path in self.parsed:
             return self.parsed[path]
         text = self.read(path)
         syntax = None
         if text is not None:
-            try:
-                syntax = parse_json(text) if path.name.endswith(".json") else parse_hcl(text)
-            except ParseError as error:
-                self.errors.append(ScanError(self.show(path), error.line, error.message))
+            status, syntax, message, line = self.outcomes.pop(path, None) or parse_text(path.name, text)
+            if status == "error":
+                self.errors.append(ScanError(self.show(path), line, message))
             else:
                 if not path.name.endswith(".tfvars") and syntax.attributes and not path.name.endswith(".json"):
                     first = next(iter(syntax.attributes.values()))
@@ -80,10 +89,19 @@ class Loader:
         self.parsed[path] = syntax
         return syntax
 
+    def parse_ahead(self, paths: list[Path]) -> None:
+        """Parse many files at once (cache, then a process pool); `parse` then takes the outcomes."""
+        todo = [a for a in (Path(os.path.abspath(p)) for p in paths) if a not in self.parsed]
+        items = [(p, self.read(p)) for p in todo]
+        items = [(p, text) for p, text in items if text is not None]
+        outcomes = parse_all([(p.name, text) for p, text in items], use_cache=self.use_cache)
+        self.outcomes.update((p, outcome) for (p, _), outcome in zip(items, outcomes, strict=True))
 
-def load(paths: list[Path], var_files: list[Path] | None = None) -> tuple[Stack, list[ScanError]]:
+
+def load(paths: list[Path], var_files: list[Path] | None = None,
+         use_cache: bool = True) -> tuple[Stack, list[ScanError]]:
     """Load every scanned path. Returns the stack and the errors that make the scan untrustworthy."""
-    loader = Loader(var_files=list(var_files or []))
+    loader = Loader(var_files=list(var_files or []), use_cache=use_cache)
     for path in paths:
         loader.base = path if path.is_dir() else path.parent
         loader.prefix = "" if len(paths) == 1 else str(path if path.is_dir() else path.parent).rstrip("/") + "/"
@@ -104,11 +122,12 @@ def _load_path(loader: Loader, path: Path) -> None:
     by_directory: dict[Path, list[Path]] = {}
     for file in files:
         by_directory.setdefault(file.parent.resolve(), []).append(file)
+    loader.parse_ahead(files)
     for file in files:
         loader.parse(file)
     called = set()
     for directory, directory_files in by_directory.items():
-        for syntax in (loader.parsed.get(f.resolve()) for f in directory_files):
+        for syntax in (loader.parsed.get(Path(os.path.abspath(f))) for f in directory_files):
             for block in syntax.blocks if syntax else ():
                 source = _local_source(block)
                 if source is not None and (directory / source).resolve() != directory:
@@ -194,13 +213,14 @@ def _json_literal(node) -> Literal:
 
 def _build(loader: Loader, module: Module, files: list[Path], ancestors: tuple[Path, ...]) -> None:
     loader.stack.modules.append(module)
+    loader.parse_ahead(files)
     syntax_blocks: list[tuple[str, SyntaxBlock]] = []
     for file in files:
         syntax = loader.parse(file)
         if syntax is None:
             continue
         shown = loader.show(file)
-        syntax_blocks.extend((shown, block) for block in syntax.blocks)
+        syntax_blocks += [(shown, block) for block in syntax.blocks]
     expandable: list[tuple[str, SyntaxBlock, Block]] = []
     for shown, syntax in syntax_blocks:
         if syntax.type not in _TOP_LEVEL_KINDS:

@@ -1,11 +1,14 @@
 import os
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Scans in tests use their own parse cache, never the user's.
+os.environ.setdefault("GATEAUDIT_CACHE_DIR", tempfile.mkdtemp(prefix="gateaudit-test-cache-"))
 
 
 @pytest.fixture

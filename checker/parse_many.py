@@ -1,0 +1,119 @@
+"""Parse many files fast: a content-hash cache on disk, and a process pool for what is not cached.
+
+Parsing is most of a scan's time (python-hcl2's pure-Python LALR parser). An unchanged file is read back
+from the cache instead of parsed again; the rest is spread over the machine's cores.
+
+The cache lives in the user's cache folder (`$GATEAUDIT_CACHE_DIR`, else `$XDG_CACHE_HOME/gateaudit`,
+else `~/.cache/gateaudit`), in a folder named after the gateaudit and python-hcl2 versions, one file per
+content hash. Entries are written to a temporary file and renamed into place, so concurrent runs never
+see half an entry; an entry that cannot be read is parsed again and replaced. Entries are pickles, so
+the folder must be the user's own: it is created 0700, and a folder that someone else owns or can write
+to is not used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .parse import ParseError, SyntaxFile, parse_hcl, parse_json
+
+Outcome = tuple[str, SyntaxFile | None, str | None, int | None]  # ("ok"|"error", syntax, message, line)
+POOL_MIN_BYTES = 256 * 1024  # below this, starting worker processes costs more than it saves
+
+
+def parse_text(name: str, text: str) -> Outcome:
+    try:
+        syntax = parse_json(text) if name.endswith(".json") else parse_hcl(text)
+    except ParseError as error:
+        return ("error", None, error.message, error.line)
+    return ("ok", syntax, None, None)
+
+
+def _parse_item(item: tuple[str, str]) -> Outcome:
+    return parse_text(*item)
+
+
+def parse_all(items: list[tuple[str, str]], use_cache: bool = True, workers: int | None = None) -> list[Outcome]:
+    """Outcomes for (file name, text) pairs, in order."""
+    cache = cache_folder() if use_cache else None
+    outcomes: list[Outcome | None] = [None] * len(items)
+    keys = [_key(name, text) for name, text in items]
+    if cache is not None:
+        for index, key in enumerate(keys):
+            outcomes[index] = _load(cache / key[:2] / key)
+    missing = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    size = sum(len(items[index][1]) for index in missing)
+    workers = workers or min(len(missing), os.cpu_count() or 1)
+    if workers > 1 and size >= POOL_MIN_BYTES:
+        from hcl2.parser import parser
+
+        parser()  # build the grammar once, before the workers fork, so none of them builds it again
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            chunk = max(1, len(missing) // (workers * 4))
+            parsed = list(pool.map(_parse_item, [items[i] for i in missing], chunksize=chunk))
+    else:
+        parsed = [_parse_item(items[i]) for i in missing]
+    for index, outcome in zip(missing, parsed, strict=True):
+        outcomes[index] = outcome
+        if cache is not None and outcome[0] == "ok":
+            _store(cache / keys[index][:2] / keys[index], outcome)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _key(name: str, text: str) -> str:
+    kind = "json" if name.endswith(".json") else "hcl"
+    return hashlib.sha256(kind.encode() + b"\0" + text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def cache_folder() -> Path | None:
+    """This version's cache folder, created if needed; None when no safe folder can be had."""
+    from gateaudit import __version__
+
+    try:
+        from importlib.metadata import version
+
+        parser_version = version("python-hcl2")
+    except Exception:  # an unusual install: better no cache than a cache shared across parser versions
+        return None
+    base = os.environ.get("GATEAUDIT_CACHE_DIR")
+    if not base:
+        base = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "gateaudit")
+    folder = Path(base) / f"parse-{__version__}-hcl2-{parser_version}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = folder.stat()
+    except OSError:
+        return None
+    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
+        return None
+    return folder
+
+
+def _load(path: Path) -> Outcome | None:
+    try:
+        with path.open("rb") as handle:
+            outcome = pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a corrupt or truncated entry, whatever unpickling raised: parse the file again
+        return None
+    if not (isinstance(outcome, tuple) and len(outcome) == 4 and isinstance(outcome[1], SyntaxFile)):
+        return None
+    return outcome
+
+
+def _store(path: Path, outcome: Outcome) -> None:
+    try:
+        path.parent.mkdir(exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except (OSError, pickle.PicklingError, RecursionError):
+        return  # the cache only speeds things up; a scan never fails because of it

@@ -1,0 +1,69 @@
+"""The parse cache and the process pool change how fast a scan is, never what it finds."""
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from gateaudit import parse_many
+from gateaudit.modules import load
+
+FILE = 'resource "aws_api_gateway_method" "m%d" {\n  rest_api_id = "a"\n  resource_id = "r"\n' \
+       '  http_method = "GET"\n  authorization = "NONE"\n}\n'
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("GATEAUDIT_CACHE_DIR", str(folder))
+    return folder
+
+
+def addresses_and_lines(folder: Path, **options) -> list[tuple[str, str]]:
+    stack, errors = load([folder], **options)
+    assert errors == []
+    return sorted((b.address, str(b.location)) for b in stack.blocks())
+
+
+def test_cached_uncached_and_pooled_parses_agree(tmp_path, cache, monkeypatch):
+    tf = tmp_path / "tf"
+    tf.mkdir()
+    for n in range(40):
+        (tf / f"f{n}.tf").write_text("\n" * n + FILE % n)
+    uncached = addresses_and_lines(tf, use_cache=False)
+    cold = addresses_and_lines(tf)
+    assert any(cache.rglob("*")), "a cold run fills the cache"
+    warm = addresses_and_lines(tf)
+    monkeypatch.setattr(parse_many, "POOL_MIN_BYTES", 0)  # force the process pool
+    pooled = addresses_and_lines(tf, use_cache=False)
+    assert uncached == cold == warm == pooled
+    assert ("aws_api_gateway_method.m39", "f39.tf:40") in uncached
+
+
+def test_a_corrupt_entry_is_parsed_again(tmp_path, cache):
+    tf = tmp_path / "tf"
+    tf.mkdir()
+    (tf / "main.tf").write_text(FILE % 1)
+    first = addresses_and_lines(tf)
+    for entry in (p for p in cache.rglob("*") if p.is_file()):
+        entry.write_bytes(b"\x80\x04not a pickle")
+    assert addresses_and_lines(tf) == first
+
+
+def test_a_changed_file_is_never_served_from_the_cache(tmp_path, cache):
+    tf = tmp_path / "tf"
+    tf.mkdir()
+    (tf / "main.tf").write_text(FILE % 1)
+    addresses_and_lines(tf)
+    (tf / "main.tf").write_text(FILE % 2)
+    assert addresses_and_lines(tf)[0][0] == "aws_api_gateway_method.m2"
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions only")
+def test_a_folder_others_can_write_is_not_used(tmp_path, cache):
+    assert parse_many.cache_folder() is not None
+    os.chmod(parse_many.cache_folder(), 0o777)
+    assert parse_many.cache_folder() is None
+    os.chmod(next(cache.iterdir()), stat.S_IRWXU)
+    assert parse_many.cache_folder() is not None
