@@ -234,6 +234,7 @@ class Stack:
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # shown path -> top-level block lines
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule id -> option -> value (config)
     var_files: list[str] = field(default_factory=list)  # variable files applied, in order
+    _index: dict[tuple[str, str], list[Block]] | None = field(default=None, repr=False)
 
     def blocks(self, kind: str | None = None, type: str | None = None) -> Iterator[Block]:
         for module in self.modules:
@@ -243,9 +244,17 @@ class Stack:
 
     def resources(self, *types: str) -> list[Block]:
         """Every instance of the given resource types, in file and line order."""
-        found = [b for m in self.modules for b in m.blocks if b.kind == "resource" and b.type in types]
-        return sorted(found, key=lambda b: (b.location.file, b.location.line, b.address))
+        return self._of_kind("resource", types)
 
     def data(self, *types: str) -> list[Block]:
-        found = [b for m in self.modules for b in m.blocks if b.kind == "data" and b.type in types]
+        return self._of_kind("data", types)
+
+    def _of_kind(self, kind: str, types: tuple[str, ...]) -> list[Block]:
+        # Rules ask by type many times over a stack that no longer changes: index it once.
+        if self._index is None:
+            self._index = {}
+            for module in self.modules:
+                for block in module.blocks:
+                    self._index.setdefault((block.kind, block.type), []).append(block)
+        found = [block for type_ in dict.fromkeys(types) for block in self._index.get((kind, type_), [])]
         return sorted(found, key=lambda b: (b.location.file, b.location.line, b.address))

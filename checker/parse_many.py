@@ -13,6 +13,7 @@ to is not used.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -75,11 +76,8 @@ def cache_folder() -> Path | None:
     """This version's cache folder, created if needed; None when no safe folder can be had."""
     from gateaudit import __version__
 
-    try:
-        from importlib.metadata import version
-
-        parser_version = version("python-hcl2")
-    except Exception:  # an unusual install: better no cache than a cache shared across parser versions
+    parser_version = _parser_version()
+    if parser_version is None:  # an unusual install: better no cache than one shared across parser versions
         return None
     base = os.environ.get("GATEAUDIT_CACHE_DIR")
     if not base:
@@ -93,6 +91,16 @@ def cache_folder() -> Path | None:
     if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
         return None
     return folder
+
+
+@functools.cache
+def _parser_version() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("python-hcl2")
+    except PackageNotFoundError:
+        return None
 
 
 def _load(path: Path) -> Outcome | None:
