@@ -5,6 +5,7 @@ Unknown keys are an error, not ignored: a misspelt setting must not quietly leav
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -87,7 +88,7 @@ def load(path: Path) -> Config:
     if not isinstance(exemptions, list):
         raise ConfigError(f"{where}: exemptions must be an array of tables ([[exemptions]])")
     for number, exemption in enumerate(exemptions, start=1):
-        config.exemptions.extend(_exemption(exemption, f"{where}: exemptions #{number}", str(path)))
+        config.exemptions.extend(_exemption(exemption, f"{where}: exemptions #{number}", _shown(path)))
     return config
 
 
@@ -112,6 +113,11 @@ def _exemption(entry: Any, where: str, file: str) -> list[Waiver]:
         raise ConfigError(f"{where}: until must be a date (YYYY-MM-DD)")
     rules = _strings(entry.get("rules", []), f"{where}: rules") or [None]
     return [Waiver(rule, reason.strip(), until, "config", file, None, resource=pattern) for rule in rules]
+
+
+def _shown(path: Path) -> str:
+    relative = os.path.relpath(path)
+    return (str(path) if relative.startswith("..") else relative).replace(os.sep, "/")
 
 
 def _severity(value: Any, where: str) -> Severity:

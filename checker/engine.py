@@ -115,14 +115,15 @@ def scan(options: ScanOptions) -> Report:
 
     try:
         settings = _config(options, config_file)
-        rules = [r for r in load_rules(options.rules_dirs) if r.rule.id not in settings.skip_rules]
+        every_rule = load_rules(options.rules_dirs)
+        rules = [r for r in every_rule if r.rule.id not in settings.skip_rules]
         waivers = list(settings.exemptions)
         if options.baseline is not None:
             waivers += load_baseline(options.baseline)
     except (config_file.ConfigError, RuleLoadError, BaselineError) as error:
         raise SetupError(str(error)) from None
-    known = {loaded.rule.id for loaded in rules}
-    _check_config_names(settings, rules, known)
+    known = {loaded.rule.id for loaded in every_rule}  # a skipped rule is still a rule a comment may name
+    _check_config_names(settings, every_rule, known)
     fail_on = options.fail_on or settings.fail_on or Severity.LOW
     unknown_mode = options.unknown or settings.unknown or "fail"
     use_inline = _first(options.inline_suppressions, settings.inline_suppressions, True)
@@ -178,7 +179,7 @@ def _check_config_names(settings, rules, known: set[str]) -> None:
     where = settings.path or "config"
     for rule_id in [*settings.skip_rules, *settings.severity, *settings.rule_options,
                     *(w.rule_id for w in settings.exemptions if w.rule_id)]:
-        if rule_id not in known and rule_id not in settings.skip_rules:
+        if rule_id not in known:
             raise SetupError(f"{where}: {rule_id} is not a rule")
     declared = {loaded.rule.id: loaded.rule.options for loaded in rules}
     for rule_id, values in settings.rule_options.items():

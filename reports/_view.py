@@ -3,9 +3,10 @@ reading order, and counts. Renderers format these; they never recount or regroup
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from gateaudit.result import ControlSummary, Report, Result, RuleInfo, Severity, Status
+from gateaudit.result import ControlSummary, Report, Result, RuleInfo, ScanMetadata, Severity, Status
 
 # Frameworks in the order every report shows them; a rule's other frameworks follow, sorted by name.
 FRAMEWORKS = ("AWS Security Hub FSBP", "NIST SP 800-53 rev 5", "OWASP API Top 10 2023")
@@ -14,6 +15,8 @@ FRAMEWORKS = ("AWS Security Hub FSBP", "NIST SP 800-53 rev 5", "OWASP API Top 10
 STATUS_ORDER = (Status.FAILED, Status.UNKNOWN, Status.SUPPRESSED, Status.PASSED)
 # Severities from the worst down.
 SEVERITY_ORDER = tuple(sorted(Severity, key=lambda s: s.rank, reverse=True))
+# Where a suppression was written, as a reader names it.
+SOURCE_LABEL = {"inline": "inline comment", "config": "config exemption", "baseline": "baseline"}
 
 
 @dataclass(frozen=True)
@@ -43,30 +46,148 @@ class ControlView:
     passed: tuple[Result, ...]
 
 
+@dataclass(frozen=True)
+class Waived:
+    """Who accepted a suppressed result's risk and why: what every report shows beside the result."""
+
+    source: str  # "inline", "config" or "baseline" ("" when the result carries no suppression record)
+    label: str  # SOURCE_LABEL's name for it
+    reason: str
+    where: str | None  # where it was written: the comment's file:line, the config file, the baseline file
+    until: str | None  # ISO date after which it no longer applies
+
+    def summary(self) -> str:
+        """`inline, main.tf:12, until 2027-03-31`: the parenthesis of `suppressed (...): reason`."""
+        return ", ".join(part for part in (self.source or "not recorded", self.where,
+                                           f"until {self.until}" if self.until else None) if part)
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    value: str
+    changed: bool  # not the default: it changes what the gate decides, or what it was compared with
+
+
+@dataclass(frozen=True)
+class StaleEntry:
+    rule_id: str
+    resource: str
+    attribute: str | None
+    recorded_at: str | None  # file:line where the failure was when the baseline was written
+
+
 def verdict(report: Report) -> Verdict:
     counts = report.counts()
-    fail_on = report.metadata.fail_on.value
+    meta = report.metadata
+    fail_on = meta.fail_on.value
+    undecided_pass = meta.unknown != "fail" and counts["unknown"]
+    inline = inline_suppressions_failing(report)
     if report.exit_code == 0:
-        below = counts["failed"] + counts["unknown"]
-        summary = (f"No failed or undecided result at or above severity {fail_on}; "
-                   f"{_plural(counts['passed'], 'result')} passed.")
+        what = "failed or undecided result" if meta.unknown == "fail" else "failed result"
+        summary = f"No {what} at or above severity {fail_on}; {_plural(counts['passed'], 'result')} passed."
+        below = sum(1 for r in report.results if r.status in _gated(meta) and r.severity.rank < meta.fail_on.rank)
         if below:
             summary += f" {_plural(below, 'result')} failed or undecided below severity {fail_on} (not blocking)."
-        return Verdict("pass", "PASS", summary)
-    if report.exit_code == 1:
-        blocked = sum(1 for r in report.results if blocking(r, report.metadata.fail_on))
-        return Verdict("fail", "FAIL", f"{_plural(counts['failed'], 'result')} failed and {counts['unknown']} "
-                                       f"could not be decided; {blocked} of them at or above severity {fail_on} "
-                                       f"{'blocks' if blocked == 1 else 'block'} the gate.")
-    problems = len(report.errors) or 1
-    return Verdict("error", "ERROR (scan incomplete, not a pass)",
-                   f"The scan hit {_plural(problems, 'error')}: part of the configuration was not judged, "
-                   "so these results cannot be trusted as complete.")
+    elif report.exit_code == 1:
+        blocked = sum(1 for r in report.results if blocking(r, meta))
+        undecided = f" and {counts['unknown']} could not be decided" if meta.unknown == "fail" else ""
+        sentences = []
+        if blocked or not inline:
+            sentences.append(f"{_plural(counts['failed'], 'result')} failed{undecided}; {blocked} of them at or above "
+                             f"severity {fail_on} {'blocks' if blocked == 1 else 'block'} the gate.")
+        if inline:
+            sentences.append(f"{_plural(inline, 'inline suppression')} {'fails' if inline == 1 else 'fail'} the gate "
+                             "by being there (fail-on-suppressions).")
+        summary = " ".join(sentences)
+    else:
+        problems = len(report.errors) or 1
+        return Verdict("error", "ERROR (scan incomplete, not a pass)",
+                       f"The scan hit {_plural(problems, 'error')}: part of the configuration was not judged, "
+                       "so these results cannot be trusted as complete.")
+    if undecided_pass:
+        summary += (f" {_plural(counts['unknown'], 'undecided result')} {'does' if counts['unknown'] == 1 else 'do'} "
+                    f"not fail the gate (unknown = {meta.unknown}).")
+    if counts["suppressed"]:
+        summary += f" {_plural(counts['suppressed'], 'result')} suppressed, each with its reason."
+    return Verdict("pass" if report.exit_code == 0 else "fail", "PASS" if report.exit_code == 0 else "FAIL", summary)
 
 
-def blocking(result: Result, fail_on: Severity) -> bool:
-    """A failed or unknown result at or above fail-on: the gate blocks on it."""
-    return result.status in (Status.FAILED, Status.UNKNOWN) and result.severity.rank >= fail_on.rank
+def blocking(result: Result, meta: ScanMetadata) -> bool:
+    """A failed result at or above fail-on, or an unknown one unless the gate lets unknowns through: the gate
+    blocks on it (as gateaudit.engine.gate decides)."""
+    return result.status in _gated(meta) and result.severity.rank >= meta.fail_on.rank
+
+
+def _gated(meta: ScanMetadata) -> tuple[Status, ...]:
+    return (Status.FAILED, Status.UNKNOWN) if meta.unknown == "fail" else (Status.FAILED,)
+
+
+def not_blocking(result: Result, meta: ScanMetadata) -> str | None:
+    """Why a failed or unknown result does not block the gate; None when it blocks (or is not a finding)."""
+    if result.status not in (Status.FAILED, Status.UNKNOWN) or blocking(result, meta):
+        return None
+    if result.status == Status.UNKNOWN and meta.unknown != "fail":
+        return f"unknown results do not fail the gate (unknown = {meta.unknown})"
+    return f"severity {result.severity.value} is below fail-on {meta.fail_on.value}"
+
+
+def inline_suppressions_failing(report: Report) -> int:
+    """Inline suppressions that fail the gate by being there (fail-on-suppressions); 0 when it is off."""
+    if not report.metadata.fail_on_suppressions:
+        return 0
+    return sum(1 for r in report.results if r.suppression is not None and r.suppression.source == "inline")
+
+
+def waived(report: Report, result: Result, path: Callable[[str], str] = str) -> Waived:
+    """The suppression of a suppressed result, with where it was written. `path` shows a scanned file's name
+    the way the renderer shows result files (the config and baseline files are shown as the scan named them)."""
+    record = result.suppression
+    if record is None:  # a rule may report a result as suppressed itself: there is then no record to show
+        return Waived("", "not recorded", "no reason recorded", None, None)
+    meta = report.metadata
+    if record.source == "inline":
+        where = (f"{path(record.file)}:{record.line}" if record.line else path(record.file)) if record.file else None
+    elif record.source == "config":
+        where = meta.config_file or record.file
+    elif record.source == "baseline":
+        where = meta.baseline_file  # the entry's file and line are where the failure was, not the waiver
+    else:
+        where = record.file
+    return Waived(record.source, SOURCE_LABEL.get(record.source, record.source), record.reason, where, record.until)
+
+
+def suppressed(report: Report) -> tuple[Result, ...]:
+    """Every suppressed result, in file and line order."""
+    return tuple(sorted((r for r in report.results if r.status == Status.SUPPRESSED), key=Result.sort_key))
+
+
+def gate_settings(meta: ScanMetadata) -> tuple[Setting, ...]:
+    """How the gate was set for this scan; `changed` marks what is not the default."""
+    unknown = {"fail": "fail the gate, like failures",
+               "warn": "do not fail the gate; reported as warnings (unknown = warn)",
+               "pass": "do not fail the gate; reported as notes (unknown = pass)"}
+    return (
+        Setting("Unknown results", unknown.get(meta.unknown, f"unknown = {meta.unknown}"), meta.unknown != "fail"),
+        Setting("Inline suppressions", "applied" if meta.inline_suppressions else
+                "not applied: gateaudit:ignore comments were ignored (inline suppressions off)",
+                not meta.inline_suppressions),
+        Setting("Inline suppressions fail the gate",
+                "yes: an inline suppression fails the gate by being there (fail-on-suppressions)"
+                if meta.fail_on_suppressions else "no", meta.fail_on_suppressions),
+        Setting("Config file", meta.config_file or "none", meta.config_file is not None),
+        Setting("Baseline", meta.baseline_file or "none", meta.baseline_file is not None),
+    )
+
+
+def stale_baseline(report: Report, path: Callable[[str], str] = str) -> tuple[StaleEntry, ...]:
+    """Baseline entries that no longer occur: the baseline file can shrink by these."""
+    entries = []
+    for entry in report.stale_baseline:
+        file, line = entry.get("file"), entry.get("line")
+        where = (f"{path(file)}:{line}" if line else path(file)) if file else None
+        entries.append(StaleEntry(entry["rule_id"], entry["resource"], entry.get("attribute"), where))
+    return tuple(entries)
 
 
 def controls(report: Report) -> tuple[ControlView, ...]:

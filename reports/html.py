@@ -1,7 +1,12 @@
 """The HTML report: one self-contained page for a reviewer to read on screen or print to PDF.
 
 No network: CSS and the SVG charts are inline, there is no script, and a Content-Security-Policy forbids
-loading anything. Everything from the scanned files goes through Jinja2's autoescape.
+loading anything. Everything from the scanned files goes through Jinja2's autoescape; that includes the
+reasons of suppressions, which are written in comments of the scanned files.
+
+A suppressed result keeps its place under its control, with a SUPPRESSED badge, the reason, and where the
+suppression was written (the comment's file and line, the config file, or the baseline file). Baseline
+entries that no longer occur, and gate settings that are not the default, are shown too.
 """
 
 from __future__ import annotations
@@ -60,8 +65,14 @@ class Finding:
     anchor: str
     result: Result
     rule: RuleInfo | None
-    blocking: bool
+    not_blocking: str | None  # why it does not block the gate; None when it does
     snippet: tuple[tuple[int, str, bool], ...]  # (line number, text, is the result's line)
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    result: Result
+    waived: _view.Waived
 
 
 def render(report: Report) -> str:
@@ -74,6 +85,8 @@ def render(report: Report) -> str:
             number += 1
             numbered.append(_finding(report, result, f"finding-{number}"))
         findings[control.id] = tuple(numbered)
+    suppressed = {control.id: tuple(Suppressed(r, _view.waived(report, r)) for r in control.suppressed)
+                  for control in controls}
     control_bars = [(c.id, c.counts, "not applicable" if c.state == "not_applicable" else "") for c in controls]
     severity_bars = [(severity.value, counts, "") for severity, counts in _view.severity_counts(report)]
     meta = report.metadata
@@ -84,6 +97,9 @@ def render(report: Report) -> str:
         counts=report.counts(),
         controls=controls,
         findings=findings,
+        suppressed=suppressed,
+        settings=_view.gate_settings(meta),
+        stale=_view.stale_baseline(report),
         not_applicable=sum(1 for c in controls if c.state == "not_applicable"),
         charts=(_chart("Results per control", control_bars), _chart("Results per severity", severity_bars)),
         chart_statuses=[s.value for s in _view.STATUS_ORDER],
@@ -95,8 +111,7 @@ def render(report: Report) -> str:
 
 def _finding(report: Report, result: Result, anchor: str) -> Finding:
     lines = tuple((number, text, number == result.line) for number, text in report.snippet(result))
-    return Finding(anchor, result, report.rule(result.rule_id), _view.blocking(result, report.metadata.fail_on),
-                   lines)
+    return Finding(anchor, result, report.rule(result.rule_id), _view.not_blocking(result, report.metadata), lines)
 
 
 def _chart(title: str, rows: list[tuple[str, dict[str, int], str]]) -> Chart:

@@ -1,9 +1,14 @@
 """The JUnit XML report for GitLab and Jenkins: one suite per control, one test case per rule and resource.
 
 failed -> <failure type="GA101">; unknown -> <failure type="unknown"> (it blocks the gate like a failure; <error>
-is kept for a broken scan); suppressed -> <skipped message="suppressed: ...">; passed -> a plain test case.
-A control with nothing in scope is a suite with one skipped case, so the gap shows. Scan errors are a suite of
-<error> cases and modules not scanned a suite of skipped cases: a broken scan never shows green.
+is kept for a broken scan; when `--unknown` lets it through, the failure says so, like one below fail-on);
+suppressed -> <skipped message="suppressed (inline, main.tf:12, until 2027-03-31): reason"> with who accepted the
+risk and where that was written (the comment's file and line, the config file, the baseline file); with
+--fail-on-suppressions an inline suppression is a <failure type="suppression">, as it fails the gate; passed -> a
+plain test case. A control with nothing in scope is a suite with one skipped case, so the gap shows. Scan errors
+are a suite of <error> cases and modules not scanned a suite of skipped cases: a broken scan never shows green.
+Baseline entries that no longer occur are a suite of skipped cases ("remove it"). Each suite's properties name the
+gate settings (fail-on, unknown, inline suppressions, config and baseline files).
 No source snippet: the lines around a hard-coded secret are the secret, and a CI test report travels further
 than the repository.
 """
@@ -14,7 +19,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 
-from gateaudit.reports._view import ControlView, blocking, controls
+from gateaudit.reports._view import ControlView, controls, not_blocking, stale_baseline, waived
 from gateaudit.result import Report, Result, Status
 
 # Characters XML 1.0 forbids (C0 controls but tab, newline and carriage return; surrogates; U+FFFE/U+FFFF):
@@ -80,11 +85,26 @@ def _body(report: Report, result: Result) -> str:
              f"{result.status.value}: {result.resource} at {where}"
              + (f" (attribute {result.attribute})" if result.attribute else ""),
              result.message]
+    if result.status == Status.SUPPRESSED:
+        lines.append(_accepted(report, result))
     if rule and rule.remediation:
         lines.append(f"fix: {rule.remediation}")
-    if not blocking(result, report.metadata.fail_on):
-        lines.append(f"below fail-on {report.metadata.fail_on.value}: reported, but it does not block the gate")
+    why = not_blocking(result, report.metadata)
+    if why:
+        lines.append(f"{why}: reported, but it does not block the gate")
     return "\n".join(lines) + "\n"
+
+
+def _accepted(report: Report, result: Result) -> str:
+    """`suppressed (inline, main.tf:12, until 2027-03-31): reason`."""
+    accepted = waived(report, result, lambda file: _path(report, file))
+    return f"suppressed ({accepted.summary()}): {accepted.reason}"
+
+
+def _rejected(report: Report, result: Result) -> bool:
+    """An inline suppression under --fail-on-suppressions: it fails the gate by being there."""
+    return (report.metadata.fail_on_suppressions and result.suppression is not None
+            and result.suppression.source == "inline")
 
 
 def _suite(root: ET.Element, report: Report, name: str, counts: dict[str, int]) -> ET.Element:
@@ -97,7 +117,13 @@ def _properties(suite: ET.Element, report: Report, extra: dict[str, str]) -> Non
     meta = report.metadata
     values = {**extra, "gateaudit.version": meta.version, "gateaudit.ruleset_version": meta.ruleset_version,
               "gateaudit.fail_on": meta.fail_on.value, "gateaudit.paths": " ".join(meta.paths),
-              "gateaudit.exit_code": str(report.exit_code)}
+              "gateaudit.exit_code": str(report.exit_code), "gateaudit.unknown": meta.unknown,
+              "gateaudit.inline_suppressions": str(meta.inline_suppressions).lower(),
+              "gateaudit.fail_on_suppressions": str(meta.fail_on_suppressions).lower()}
+    if meta.config_file:
+        values["gateaudit.config_file"] = meta.config_file
+    if meta.baseline_file:
+        values["gateaudit.baseline_file"] = meta.baseline_file
     if meta.git_commit:
         values["git.commit"] = meta.git_commit
     if meta.git_branch:
@@ -118,9 +144,10 @@ def _control_suite(root: ET.Element, report: Report, control: ControlView) -> No
                  message=f"not applicable: {control.nothing_in_scope or 'nothing in scope'}")
         return
     counts = Counter(result.status for result in results)
+    rejected = sum(1 for result in control.suppressed if _rejected(report, result))
     suite = _suite(root, report, control.id, {
-        "tests": len(results), "failures": counts[Status.FAILED] + counts[Status.UNKNOWN], "errors": 0,
-        "skipped": counts[Status.SUPPRESSED]})
+        "tests": len(results), "failures": counts[Status.FAILED] + counts[Status.UNKNOWN] + rejected, "errors": 0,
+        "skipped": counts[Status.SUPPRESSED] - rejected})
     _properties(suite, report, {"control.title": control.title})
     details = [[*([r.attribute] if r.attribute else []), _path(report, r.file), f"line {r.line}"] for r in results]
     names = _unique([f"{r.rule_id} {r.resource}" for r in results], details)
@@ -131,8 +158,11 @@ def _control_suite(root: ET.Element, report: Report, control: ControlView) -> No
             _element(case, "failure", _body(report, result), message=result.message, type=result.rule_id)
         elif result.status == Status.UNKNOWN:
             _element(case, "failure", _body(report, result), message=f"unknown: {result.message}", type="unknown")
+        elif result.status == Status.SUPPRESSED and _rejected(report, result):
+            _element(case, "failure", _body(report, result), type="suppression",
+                     message=f"fail-on-suppressions: an inline suppression fails the gate: {_accepted(report, result)}")
         elif result.status == Status.SUPPRESSED:
-            _element(case, "skipped", message=f"suppressed: {result.message}")
+            _element(case, "skipped", _body(report, result), message=_accepted(report, result))
 
 
 def _error_suite(root: ET.Element, report: Report) -> None:
@@ -160,6 +190,24 @@ def _not_scanned_suite(root: ET.Element, report: Report) -> None:
                  message=f"not scanned: {module['reason']} (source {module['source']})")
 
 
+def _stale_suite(root: ET.Element, report: Report) -> None:
+    entries = stale_baseline(report, lambda file: _path(report, file))
+    suite = _suite(root, report, "gateaudit.stale-baseline",
+                   {"tests": len(entries), "failures": 0, "errors": 0, "skipped": len(entries)})
+    _properties(suite, report, {})
+    names = _unique([f"{e.rule_id} {e.resource}" for e in entries],
+                    [[*([e.attribute] if e.attribute else []), *([e.recorded_at] if e.recorded_at else [])]
+                     for e in entries])
+    baseline = report.metadata.baseline_file or "the baseline"
+    for entry, name in zip(entries, names, strict=True):
+        case = _element(suite, "testcase", classname="gateaudit.stale-baseline", name=name, time="0")
+        _element(case, "skipped", f"{entry.rule_id} {entry.resource}"
+                                  + (f" (attribute {entry.attribute})" if entry.attribute else "")
+                                  + (f", recorded at {entry.recorded_at}" if entry.recorded_at else "")
+                                  + f": no longer occurs; remove it from {baseline}\n",
+                 message=f"baseline entry no longer occurs: remove it from {baseline}")
+
+
 def render(report: Report) -> str:
     root = _element(None, "testsuites", name="gateaudit")
     if report.errors:
@@ -168,6 +216,8 @@ def render(report: Report) -> str:
         _control_suite(root, report, control)
     if report.not_scanned:
         _not_scanned_suite(root, report)
+    if report.stale_baseline:
+        _stale_suite(root, report)
     totals = Counter()
     for suite in root.iter("testsuite"):
         for key in ("tests", "failures", "errors", "skipped"):

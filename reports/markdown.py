@@ -4,7 +4,12 @@ scanned in plain sight; it fits GitHub's comment limit by summarising, and says 
 Python decides what is shown (reports/_view.py for verdict and grouping, this module for the size budget); the
 template reports/templates/report.md.j2 only formats. Autoescape is off (it is HTML's), so every value from the
 report goes through the `md` or `code` filter: nothing from a scanned file can open a link, an image, an HTML
-tag, emphasis, a table cell or a mention.
+tag, emphasis, a table cell or a mention. That holds for the reasons of suppressions too: they are written in
+comments of the scanned files.
+
+Suppressed results have a part of their own ("Suppressed"), each with its reason, where it was written (the
+comment's file and line, the config file or the baseline file) and its `until`; baseline entries that no longer
+occur have another; gate settings that are not the default are named under the summary.
 """
 
 from __future__ import annotations
@@ -15,7 +20,16 @@ from functools import cache
 
 import jinja2
 
-from gateaudit.reports._view import ControlView, blocking, controls, verdict
+from gateaudit.reports._view import (
+    ControlView,
+    controls,
+    gate_settings,
+    not_blocking,
+    stale_baseline,
+    suppressed,
+    verdict,
+    waived,
+)
 from gateaudit.result import Report, Result, Status
 
 COMMENT_LIMIT = 65_536  # GitHub's limit for a comment body, in characters
@@ -27,6 +41,7 @@ CELL_LIMIT = 1_000  # characters of one message or fix before it is cut
 _ICON = {"failed": "❌", "unknown": "❓", "passed": "✅", "not_applicable": "➖"}
 _STATUS = {Status.FAILED: "❌ failed", Status.UNKNOWN: "❓ unknown (blocks)", Status.SUPPRESSED: "🔕 suppressed",
            Status.PASSED: "✅ passed"}
+_SOURCE_ICON = {"inline": "💬", "config": "⚙️", "baseline": "📋"}
 _VERDICT = {"pass": "✅ gateaudit: pass", "fail": "❌ gateaudit: fail",
             "error": "⚠️ gateaudit: error — scan incomplete, not a pass"}
 
@@ -83,6 +98,18 @@ class Row:
 
 
 @dataclass(frozen=True)
+class SuppressedRow:
+    rule: str
+    resource: str
+    location: str
+    message: str  # what the rule found
+    source: str  # "💬 inline comment"
+    where: str | None  # where the suppression was written
+    until: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
 class Table:
     rows: tuple
     hidden: int  # rows left out to fit the limit
@@ -97,7 +124,7 @@ class Section:
     state: str
     counts: dict[str, int]
     not_applicable: str | None
-    findings: Table  # failed, unknown, then suppressed (with its reason)
+    findings: Table  # failed, then unknown
     passed: Table | None  # None: left out to fit, only the count is shown
 
 
@@ -112,17 +139,22 @@ def render(report: Report) -> str:
     """The comment, as detailed as fits BUDGET: every row; then without the list of passed results; then the
     largest number of rows per table that fits; then the verdict and counts alone."""
     sections = [_section(report, view) for view in controls(report)]
-    errors = _table([_error_row(report, e) for e in report.errors], "scan errors")
-    not_scanned = _table([_module_row(report, m) for m in report.not_scanned], "modules not scanned")
+    tables = {
+        "errors": _table([_error_row(report, e) for e in report.errors], "scan errors"),
+        "not_scanned": _table([_module_row(report, m) for m in report.not_scanned], "modules not scanned"),
+        "suppressed": _table([_suppressed_row(report, r) for r in suppressed(report)], "suppressed results"),
+        "stale": _table([(e.rule_id, e.resource, e.attribute, e.recorded_at)
+                         for e in stale_baseline(report, lambda file: _path(report, file))], "stale baseline entries"),
+    }
 
     def attempt(plan: _Plan) -> str:
-        return _render(report, plan, sections, errors, not_scanned)
+        return _render(report, plan, sections, tables)
 
     for plan in (_Plan(passes=True, cap=None), _Plan(passes=False, cap=None)):
         text = attempt(plan)
         if _size(text) <= BUDGET:
             return text
-    low, high = 0, max(len(table.rows) for table in (errors, not_scanned, *(s.findings for s in sections)))
+    low, high = 0, max(len(table.rows) for table in (*tables.values(), *(s.findings for s in sections)))
     best = None
     while low <= high:  # cap 0 still shows every control with its counts, and every "… and N more" line
         middle = (low + high) // 2
@@ -138,26 +170,26 @@ def _size(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def _render(report: Report, plan: _Plan, sections: list[Section], errors: Table, not_scanned: Table) -> str:
+def _render(report: Report, plan: _Plan, sections: list[Section], tables: dict[str, Table]) -> str:
     outcome = verdict(report)
     counts = report.counts()
     shown = [replace(section, findings=_cap(section.findings, plan.cap),
                      passed=section.passed if plan.passes else None)
              for section in sections] if plan.sections else []
-    errors, not_scanned = _cap(errors, plan.cap), _cap(not_scanned, plan.cap)
+    tables = {name: _cap(table, plan.cap) for name, table in tables.items()}
     left_out = []
     if not plan.sections:
         left_out.append("the per-control tables (the report is too large to summarise here)")
     elif not plan.passes and counts["passed"]:
         left_out.append(f"the list of {counts['passed']} passed results (each control shows how many)")
     hidden = sum(section.findings.hidden for section in shown)
-    for number, noun in ((hidden, "failed, unknown or suppressed results"), (errors.hidden, "scan errors"),
-                         (not_scanned.hidden, "modules not scanned")):
-        if number:
-            left_out.append(f"{number} {noun}")
+    left_out += [f"{number} {noun}" for number, noun in (
+        (hidden, "failed or unknown results"), *((table.hidden, table.noun) for table in tables.values())) if number]
     return _template().render(
         verdict_line=_verdict_line(outcome.key, counts, len(report.errors), len(report.not_scanned)),
-        summary=outcome.summary, meta=report.metadata, sections=shown, errors=errors, not_scanned=not_scanned,
+        summary=outcome.summary, meta=report.metadata, sections=shown, errors=tables["errors"],
+        not_scanned=tables["not_scanned"], suppressed=tables["suppressed"], stale=tables["stale"],
+        settings=[setting for setting in gate_settings(report.metadata) if setting.changed],
         left_out=left_out, limit=f"{COMMENT_LIMIT:,}")
 
 
@@ -172,12 +204,10 @@ def _verdict_line(key: str, counts: dict[str, int], errors: int, not_scanned: in
 
 
 def _section(report: Report, view: ControlView) -> Section:
-    noun = "failed, unknown or suppressed results"
-    if view.findings and not view.suppressed:
-        noun = "failures" if all(r.status == Status.FAILED for r in view.findings) else "failed or unknown results"
+    noun = "failures" if all(r.status == Status.FAILED for r in view.findings) else "failed or unknown results"
     return Section(icon=_ICON[view.state], id=view.id, title=view.title, state=view.state, counts=view.counts,
                    not_applicable=view.nothing_in_scope if view.state == "not_applicable" else None,
-                   findings=_table([_row(report, r) for r in (*view.findings, *view.suppressed)], noun),
+                   findings=_table([_row(report, r) for r in view.findings], noun),
                    passed=_table([_row(report, r) for r in view.passed], "passed results"))
 
 
@@ -203,10 +233,21 @@ def _row(report: Report, result: Result) -> Row:
     if result.status == Status.SUPPRESSED:
         message = f"suppressed: {message}"
     status = _STATUS[result.status]
-    if result.status in (Status.FAILED, Status.UNKNOWN) and not blocking(result, report.metadata.fail_on):
+    why = not_blocking(result, report.metadata)
+    if why and result.status == Status.UNKNOWN and report.metadata.unknown != "fail":
+        status = f"❓ unknown (not blocking: unknown = {report.metadata.unknown})"
+    elif why:
         status = f"{status} (below fail-on: not blocking)"
     return Row(rule=result.rule_id, resource=result.resource, location=f"{_path(report, result.file)}:{result.line}",
                status=status, message=message, fix=fix)
+
+
+def _suppressed_row(report: Report, result: Result) -> SuppressedRow:
+    accepted = waived(report, result, lambda file: _path(report, file))
+    return SuppressedRow(rule=result.rule_id, resource=result.resource,
+                         location=f"{_path(report, result.file)}:{result.line}", message=result.message,
+                         source=f"{_SOURCE_ICON.get(accepted.source, '🔕')} {accepted.label}", where=accepted.where,
+                         until=accepted.until, reason=accepted.reason)
 
 
 def _error_row(report: Report, error) -> tuple[str, str]:

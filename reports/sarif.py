@@ -5,8 +5,9 @@ anything, so code scanning can tell "checked, nothing wrong" from "never checked
 
 Choices this format makes, and why:
 
-- **Which results.** Failed and unknown results, and suppressed ones (with a `suppressions` entry, so code
-  scanning shows them as dismissed rather than dropping them). Passed results are left out. SARIF can
+- **Which results.** Failed and unknown results, and suppressed ones (with a `suppressions` entry, so a
+  SARIF reader shows them as suppressed, with who accepted the risk and why, rather than losing them).
+  Passed results are left out. SARIF can
   say `kind: "pass"`, but GitHub does not list `kind` among the result properties code scanning reads,
   and tools that emitted passes saw every pass raised as an alert (microsoft/PSRule#955,
   complytime/complyctl#868); passes would also count against the 25,000-results-per-run upload limit
@@ -15,10 +16,23 @@ Choices this format makes, and why:
 - **Levels follow the gate.** A failed or unknown result at or above `--fail-on` blocks the gate, so it
   is `error`; one below `--fail-on` is reported as `warning`. Unknown is an error like a failure
   (gateaudit does not wave through what it cannot prove secure), and its message starts with
-  "Could not be decided" so it is not read as a proven defect. Severity for code scanning comes
+  "Could not be decided" so it is not read as a proven defect. When the gate lets unknown results
+  through, their level says how far: `--unknown=warn` makes them `warning` (a problem to look at, that
+  does not block, like a failure below `--fail-on`), `--unknown=pass` makes them `note` (the team chose
+  not to act on them; they stay listed, at the lowest level that is still a finding). The two modes
+  gate alike; the level is where they differ, and the message says the result does not fail the gate.
+  Severity for code scanning comes
   from the rule's `security-severity` (critical 9.5, high 8.0, medium 5.5, low 3.0, inside GitHub's
   bands >= 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low); `defaultConfiguration.level` is
   `error`, as every rule blocks at the default `--fail-on low`.
+- **Suppressions.** `kind` is `inSource` for a `# gateaudit:ignore` comment, with the comment's file and
+  line as its `location`, and `external` for a config exemption or a baseline entry (no `location`: the
+  config and baseline files are named relative to where gateaudit ran, not to the repository root; they
+  are in the suppression's `properties.where`). `justification` is the stated reason; `properties` add
+  the source and `until`. `status` is `accepted`, except that with `--fail-on-suppressions` an inline
+  suppression is `rejected`, with level `error`: the gate fails on it, so a reader must not hide it
+  (SARIF: a result whose suppressions are all rejected is not suppressed). GitHub code scanning does not
+  dismiss alerts from `suppressions` by itself; the advanced-security/dismiss-alerts action reads them.
 - **Where.** `artifactLocation.uri` is the file relative to the repository root (the report's
   `uri_base` joined with the result's file, normalised, percent-encoded) with `uriBaseId` `%SRCROOT%`;
   the region is the block's start line. The resource address is the `logicalLocation`.
@@ -38,7 +52,10 @@ Choices this format makes, and why:
   `executionSuccessful: false`: a SARIF reader (SARIF spec, appendix on incomplete result sets) must
   not take the results as complete. Code scanning may then refuse the upload as an "unsuccessful
   execution", which keeps the earlier alerts open rather than closing them on a partial scan.
-  Modules not scanned are notifications of level `warning`.
+  Modules not scanned are notifications of level `warning`; baseline entries that no longer occur are
+  notifications of level `note` ("remove it"), and are listed in `run.properties.staleBaseline`.
+- **Gate settings.** `run.properties` records `unknown`, `inlineSuppressions`, `failOnSuppressions`,
+  `configFile` and `baselineFile` beside `failOn`: the settings that decided the verdict.
 - **Category.** `automationDetails.id` is `gateaudit/` plus the scanned folder relative to the repository
   root (`gateaudit/stack/terraform/`), so scans of different folders uploaded from one repository do
   not close each other's alerts.
@@ -55,7 +72,7 @@ import posixpath
 import re
 from urllib.parse import quote
 
-from gateaudit.reports._view import ordered_mappings
+from gateaudit.reports._view import ordered_mappings, waived
 from gateaudit.result import Report, Result, RuleInfo, ScanError, Severity, Status
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -63,6 +80,7 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "gateaudit/v1"
 MAX_TAGS = 20  # code scanning rejects a rule with more
 
+UNKNOWN_LEVEL = {"warn": "warning", "pass": "note"}  # an unknown result's level when the gate lets it through
 SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0"}
 FRAMEWORK_TAG = {"AWS Security Hub FSBP": "FSBP", "NIST SP 800-53 rev 5": "NIST-800-53",
                  "OWASP API Top 10 2023": "OWASP"}
@@ -142,11 +160,19 @@ def _rule(rule: RuleInfo) -> dict:
 
 
 def _result(report: Report, result: Result, rule_index: dict[str, int], fingerprint_value: str) -> dict:
-    level = "error" if result.severity.rank >= report.metadata.fail_on.rank else "warning"  # as the gate decides
-    if result.status == Status.UNKNOWN:
+    meta = report.metadata
+    level = "error" if result.severity.rank >= meta.fail_on.rank else "warning"  # as the gate decides
+    if result.status == Status.UNKNOWN and meta.unknown != "fail":
+        level = UNKNOWN_LEVEL.get(meta.unknown, "warning")
+        text = (f"Could not be decided, and unknown results do not fail the gate (unknown = {meta.unknown}): "
+                f"{result.resource}: {result.message}")
+    elif result.status == Status.UNKNOWN:
         text = f"Could not be decided, treated as a failure: {result.resource}: {result.message}"
     else:
         text = f"{result.resource}: {result.message}"
+    suppression = _suppression(report, result) if result.status == Status.SUPPRESSED else None
+    if suppression is not None and suppression["status"] == "rejected":
+        level = "error"  # fail-on-suppressions: the gate fails on this inline suppression
     location = _location(report.metadata.uri_base, result.file, result.line)
     location["logicalLocations"] = [{"fullyQualifiedName": result.resource}]
     entry: dict = {"ruleId": result.rule_id}
@@ -160,10 +186,28 @@ def _result(report: Report, result: Result, rule_index: dict[str, int], fingerpr
         "properties": {"status": result.status.value, "severity": result.severity.value,
                        "control": result.control, "resource": result.resource, "attribute": result.attribute},
     })
-    if result.status == Status.SUPPRESSED:
-        # Suppressions are written in the scanned source; the result's message carries the stated reason.
-        entry["suppressions"] = [{"kind": "inSource", "status": "accepted", "justification": result.message}]
+    if suppression is not None:
+        entry["suppressions"] = [suppression]
     return entry
+
+
+def _suppression(report: Report, result: Result) -> dict:
+    """Who accepted the risk, why, and where it was written (the comment's location, for an inline one)."""
+    accepted = waived(report, result)
+    inline = accepted.source == "inline"
+    rejected = inline and report.metadata.fail_on_suppressions
+    suppression: dict = {"kind": "inSource" if inline else "external", "status": "rejected" if rejected else "accepted",
+                         "justification": accepted.reason}
+    record = result.suppression
+    if inline and record is not None and record.file:
+        suppression["location"] = _location(report.metadata.uri_base, record.file, record.line)
+    properties = {"source": accepted.source or None, "where": accepted.where, "until": accepted.until}
+    if rejected:
+        properties["rejectedBecause"] = "fail-on-suppressions: an inline suppression fails the gate by being there"
+    properties = {key: value for key, value in properties.items() if value is not None}
+    if properties:
+        suppression["properties"] = properties
+    return suppression
 
 
 def _fingerprints(results: list[Result]) -> list[str]:
@@ -197,6 +241,12 @@ def _invocation(report: Report) -> dict:
         reason = f"module {item['module']} (source {item['source']}) was not scanned: {item['reason']}"
         notifications.append(_notification(report.metadata.uri_base,
                                            ScanError(item["file"], item["line"], reason), "warning"))
+    for entry in report.stale_baseline:
+        recorded = f", recorded at {entry['file']}:{entry['line']}" if entry.get("file") and entry.get("line") else ""
+        attribute = f" ({entry['attribute']})" if entry.get("attribute") else ""
+        notifications.append({"level": "note", "message": {"text": (
+            f"baseline entry no longer occurs, remove it from {report.metadata.baseline_file or 'the baseline'}: "
+            f"{entry['rule_id']} {entry['resource']}{attribute}{recorded}")}})
     invocation = {
         "executionSuccessful": not report.errors,
         "exitCode": report.exit_code,
@@ -222,6 +272,12 @@ def _run_properties(report: Report) -> dict:
         "paths": list(meta.paths),
         "varFiles": list(meta.var_files),
         "failOn": meta.fail_on.value,
+        "unknown": meta.unknown,
+        "inlineSuppressions": meta.inline_suppressions,
+        "failOnSuppressions": meta.fail_on_suppressions,
+        "configFile": meta.config_file,
+        "baselineFile": meta.baseline_file,
+        "staleBaseline": [dict(entry) for entry in report.stale_baseline],
         "gitCommit": meta.git_commit,
         "gitBranch": meta.git_branch,
         "summary": report.counts(),

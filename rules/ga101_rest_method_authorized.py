@@ -3,7 +3,8 @@
 **What it checks**
 Each `aws_api_gateway_method`: `authorization` must not be `"NONE"`. `CUSTOM` and `COGNITO_USER_POOLS`
 need an `authorizer_id` that resolves to an `aws_api_gateway_authorizer` of the same REST API. An
-`OPTIONS` method may stay open as a CORS preflight only while its integration is `MOCK`.
+`OPTIONS` method (or another verb the `cors-preflight-methods` option names) may stay open as a CORS
+preflight only while its integration is `MOCK`.
 
 **Why it matters**
 A method with no authorizer answers anyone who finds the URL; an authorizer attached to another API
@@ -32,6 +33,13 @@ Set `authorization = "CUSTOM"` and `authorizer_id` to an authorizer of the same 
 **Limits**
 `api_key_required = true` does not count as authentication: API keys identify clients for usage plans
 and are not a security control. `AWS_IAM` passes: it is authentication, though not an authorizer.
+
+**Options**
+`cors-preflight-methods` (default `["OPTIONS"]`): the verbs that count as a CORS preflight, compared
+upper-case. Each may stay open with a `MOCK` integration; `[]` leaves no verb open.
+
+    [rules.GA101]
+    cors-preflight-methods = ["OPTIONS", "HEAD"]
 """
 
 from __future__ import annotations
@@ -56,6 +64,7 @@ RULE = Rule(
         "NIST SP 800-53 rev 5": ("AC-3", "IA-2"),
         "OWASP API Top 10 2023": ("API2:2023", "API5:2023"),
     },
+    options={"cors-preflight-methods": ["OPTIONS"]},
 )
 
 _NEEDS_AUTHORIZER = ("CUSTOM", "COGNITO_USER_POOLS")
@@ -64,11 +73,12 @@ _VALID = ("NONE", "AWS_IAM", *_NEEDS_AUTHORIZER)
 
 def check(stack: Stack) -> Iterator[Result]:
     integrations = stack.resources("aws_api_gateway_integration")
+    preflight = {verb.upper() for verb in RULE.option(stack, "cors-preflight-methods")}
     for method in stack.resources("aws_api_gateway_method"):
-        yield _judge(method, integrations)
+        yield _judge(method, integrations, preflight)
 
 
-def _judge(method: Block, integrations: list[Block]) -> Result:
+def _judge(method: Block, integrations: list[Block], preflight: set[str]) -> Result:
     authorization = method.value("authorization")
     if authorization is None:
         return RULE.failed(method, 'authorization is not set; set "CUSTOM" with an authorizer_id of this REST API',
@@ -80,35 +90,37 @@ def _judge(method: Block, integrations: list[Block]) -> Result:
         return RULE.failed(method, f'authorization is "{authorization}", which API Gateway does not accept; '
                                    'use "CUSTOM" with an authorizer_id of this REST API', "authorization")
     if authorization == "NONE":
-        return _judge_open(method, integrations)
+        return _judge_open(method, integrations, preflight)
     if authorization == "AWS_IAM":
         return RULE.passed(method, "authorization is AWS_IAM (SigV4-signed callers only)", "authorization")
     return _judge_authorizer(method, authorization)
 
 
-def _judge_open(method: Block, integrations: list[Block]) -> Result:
+def _judge_open(method: Block, integrations: list[Block], preflight: set[str]) -> Result:
     verb = method.value("http_method")
     if isinstance(verb, Unknown):
         return RULE.unknown(method, f'authorization is "NONE" and http_method cannot be resolved: {verb.reason}',
                             "authorization")
-    if str(verb).upper() != "OPTIONS":
+    verb = str(verb).upper()
+    if verb not in preflight:
         return RULE.failed(method, f'authorization is "NONE" on {verb}: anyone can call it; use "CUSTOM" with an '
                                    "authorizer_id of this REST API", "authorization")
     mine = [i for i in integrations if _integrates(i, method)]
     if not mine:
-        return RULE.failed(method, 'OPTIONS method with authorization "NONE" has no integration in the stack; a '
+        return RULE.failed(method, f'{verb} method with authorization "NONE" has no integration in the stack; a '
                                    'preflight is exempt only with a MOCK integration', "authorization")
     types = [i.value("type") for i in mine]
     unknown = next((t for t in types if isinstance(t, Unknown)), None)
     if unknown is not None:
-        return RULE.unknown(method, f"OPTIONS method is open and its integration type cannot be resolved: "
+        return RULE.unknown(method, f"{verb} method is open and its integration type cannot be resolved: "
                                     f"{unknown.reason}", "authorization")
     backends = [t for t in types if str(t).upper() != "MOCK"]
     if backends:
-        return RULE.failed(method, f'OPTIONS method with authorization "NONE" reaches a {backends[0]} backend; only '
+        return RULE.failed(method, f'{verb} method with authorization "NONE" reaches a {backends[0]} backend; only '
                                    'a MOCK preflight may stay open: use "CUSTOM" or a MOCK integration',
                            "authorization")
-    return RULE.passed(method, "OPTIONS preflight with a MOCK integration (exempt)", "authorization")
+    why = "exempt" if verb in RULE.options["cors-preflight-methods"] else "exempt: configured in cors-preflight-methods"
+    return RULE.passed(method, f"{verb} preflight with a MOCK integration ({why})", "authorization")
 
 
 def _integrates(integration: Block, method: Block) -> bool:

@@ -36,9 +36,16 @@ Name the key header among the identity sources: `identity_source = "method.reque
 (REST) or `identity_sources = ["$request.header.x-api-key"]` (HTTP API).
 
 **Limits**
-The header is `API_KEY_HEADER` below. A TOKEN authorizer reading `Authorization` fails even if clients
-send the key there: the stack's contract (and the logging rules) assume the key travels in x-api-key.
+A TOKEN authorizer reading `Authorization` fails even if clients send the key there: the stack's contract
+(and the logging rules) assume the key travels in x-api-key, or the header the `header` option names.
 `COGNITO_USER_POOLS` and `JWT` authorizers are not judged.
+
+**Options**
+`header` (default `"x-api-key"`, `API_KEY_HEADER` below): the header clients send the key in, compared
+case-insensitively. Messages name the configured header; the title and fix name the default.
+
+    [rules.GA104]
+    header = "x-fitness-key"
 """
 
 from __future__ import annotations
@@ -65,6 +72,7 @@ RULE = Rule(
         "NIST SP 800-53 rev 5": ("AC-3", "IA-2"),
         "OWASP API Top 10 2023": ("API2:2023",),
     },
+    options={"header": API_KEY_HEADER},
 )
 
 # resource type -> (type argument, provider default, judged types, sources argument, header prefixes)
@@ -78,6 +86,7 @@ _REST_DEFAULT = "method.request.header.Authorization"  # the provider's default 
 
 
 def check(stack: Stack) -> Iterator[Result]:
+    header = RULE.option(stack, "header").strip()
     for authorizer in stack.resources(*_AUTHORIZERS):
         argument, default, judged, _, _ = _AUTHORIZERS[authorizer.type]
         authorizer_type = kind(authorizer, argument, default)
@@ -85,10 +94,10 @@ def check(stack: Stack) -> Iterator[Result]:
             yield RULE.unknown(authorizer, f"{argument} cannot be resolved: {authorizer_type.reason}",
                                argument)
         elif authorizer_type in judged:
-            yield _judge(authorizer, authorizer_type)
+            yield _judge(authorizer, authorizer_type, header)
 
 
-def _judge(authorizer: Block, authorizer_type: str) -> Result:
+def _judge(authorizer: Block, authorizer_type: str, key_header: str) -> Result:
     _, _, _, argument, prefixes = _AUTHORIZERS[authorizer.type]
     rest = authorizer.type == "aws_api_gateway_authorizer"
     value = authorizer.value(argument, _REST_DEFAULT if rest else None)
@@ -98,17 +107,17 @@ def _judge(authorizer: Block, authorizer_type: str) -> Result:
     items = value.split(",") if isinstance(value, str) else value or []
     sources = [str(item).strip() for item in items if str(item).strip()]
     headers = [s[len(p):] for s in sources for p in prefixes if s.lower().startswith(p.lower())]
-    if any(header.lower() == API_KEY_HEADER for header in headers):
-        return RULE.passed(authorizer, f"{argument} names the {API_KEY_HEADER} header", argument)
+    if any(header.lower() == key_header.lower() for header in headers):
+        return RULE.passed(authorizer, f"{argument} names the {key_header} header", argument)
     if authorizer.has(argument):
         has = f"is {', '.join(sources)}, which does not name" if sources else "is empty, so it does not name"
     elif rest:
         has = f"is not set, so the provider sends {_REST_DEFAULT}, which does not name"
     else:
         has = "is not set, so it does not name"
-    why = _consequence(authorizer, authorizer_type, sources)
-    return RULE.failed(authorizer, f"{argument} {has} the {API_KEY_HEADER} header: {why}; add "
-                                   f"{prefixes[0]}{API_KEY_HEADER}", argument)
+    why = _consequence(authorizer, authorizer_type, sources, key_header)
+    return RULE.failed(authorizer, f"{argument} {has} the {key_header} header: {why}; add "
+                                   f"{prefixes[0]}{key_header}", argument)
 
 
 def _unknowns(value: object) -> Iterator[Unknown]:
@@ -118,11 +127,11 @@ def _unknowns(value: object) -> Iterator[Unknown]:
         yield from (item for item in value if isinstance(item, Unknown))
 
 
-def _consequence(authorizer: Block, authorizer_type: str, sources: list[str]) -> str:
+def _consequence(authorizer: Block, authorizer_type: str, sources: list[str], key_header: str) -> str:
     if authorizer_type == "TOKEN":
         return "a TOKEN authorizer receives only that value and never sees the key"
     if not sources:
-        return f"API Gateway calls the authorizer whether or not a request carries {API_KEY_HEADER}"
+        return f"API Gateway calls the authorizer whether or not a request carries {key_header}"
     query = next((s for s in sources if ".querystring." in s.lower()), None)
     if query is not None:
         return f"a key sent as {query} travels in the URL, which access logs and proxies keep"
@@ -133,4 +142,4 @@ def _consequence(authorizer: Block, authorizer_type: str, sources: list[str]) ->
     if isinstance(ttl, Unknown) or (isinstance(ttl, int | float) and ttl > 0):
         return ("its answer is cached by those values, so a request with a wrong key is allowed after "
                 "one with the same values was")
-    return f"API Gateway requires those values, not {API_KEY_HEADER}, before it calls the authorizer"
+    return f"API Gateway requires those values, not {key_header}, before it calls the authorizer"

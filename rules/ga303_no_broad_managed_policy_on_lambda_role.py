@@ -32,6 +32,14 @@ function needs (GA302 judges customer-managed policies).
 **Limits**
 Only the four policies above are broad here; other `*FullAccess` policies are not judged. An attachment
 whose role cannot be resolved is reported (unknown) only when its policy is one of them.
+
+**Options**
+`allowed-managed-policies` (default `[]`): broad policies the team accepts on Lambda roles, by name
+(`"PowerUserAccess"`, any partition, compared case-insensitively) or by full ARN (that ARN as written or
+resolved). An allowed policy passes, and the message says it is allowed by configuration.
+
+    [rules.GA303]
+    allowed-managed-policies = ["PowerUserAccess"]
 """
 
 from __future__ import annotations
@@ -60,6 +68,7 @@ RULE = Rule(
         "NIST SP 800-53 rev 5": ("AC-6",),
         "OWASP API Top 10 2023": ("API8:2023",),
     },
+    options={"allowed-managed-policies": []},
 )
 
 _BROAD = {name.lower(): name for name in
@@ -68,19 +77,22 @@ _AWS_MANAGED = re.compile(r"arn:[^:]*:iam::aws:policy/(?:.*/)?([^/]+)")
 
 
 def check(stack: Stack) -> Iterator[Result]:
+    allowed = {entry.strip().lower() for entry in RULE.option(stack, "allowed-managed-policies")}
     roles = lambda_roles(stack)
     for attachment in stack.resources(*ATTACHMENTS):
         targets, arns = ATTACHMENTS[attachment.type]
-        yield from _judge(attachment, attachment.get(arns), *role_targets(attachment.get(targets), roles, stack))
+        yield from _judge(attachment, attachment.get(arns), *role_targets(attachment.get(targets), roles, stack),
+                          allowed)
     for role in roles:
         if role.has("managed_policy_arns"):
-            yield from _judge(role, role.get("managed_policy_arns"), [role], False)
+            yield from _judge(role, role.get("managed_policy_arns"), [role], False, allowed)
 
 
-def _judge(block: Block, arns: Attribute | None, roles: list[Block], unresolved: bool) -> Iterator[Result]:
+def _judge(block: Block, arns: Attribute | None, roles: list[Block], unresolved: bool,
+           allowed: set[str]) -> Iterator[Result]:
     if arns is None or (not roles and not unresolved):
         return  # not attached to a Lambda role
-    status, message = _assess(arns)
+    status, message = _assess(arns, allowed)
     if roles:
         whose = ", ".join(dict.fromkeys(r.address for r in roles))
         yield getattr(RULE, status)(block, f"{message} (Lambda role {whose})", arns)
@@ -89,42 +101,49 @@ def _judge(block: Block, arns: Attribute | None, roles: list[Block], unresolved:
                                   f"unknown; if one does: {message}", arns)
 
 
-def _assess(arns: Attribute) -> tuple[str, str]:
+def _assess(arns: Attribute, allowed: set[str]) -> tuple[str, str]:
     value = arns.value
     policies = {b.address: b for b in arns.referenced_blocks("aws_iam_policy")}
-    names, doubts = [], []
+    names, doubts, accepted = [], [], []
     for item in value if isinstance(value, list) else [value]:
         built = built_by(arns, item)
-        name, doubt = (None, f"{arns.path} is built by {built} around a value known only after apply: "
-                                          "which policies it attaches cannot be told") if built \
+        name, doubt, arn = (None, f"{arns.path} is built by {built} around a value known only after apply: "
+                                                "which policies it attaches cannot be told", None) if built \
             else _policy_name(item, policies)
         if name is not None and name.lower() in _BROAD:
-            return "failed", (f"{arns.path} attaches the AWS-managed {_BROAD[name.lower()]}, far more than a "
-                              "function needs; attach AWSLambdaBasicExecutionRole and a policy of its own")
+            if name.lower() in allowed or (arn is not None and arn.lower() in allowed):
+                accepted.append(_BROAD[name.lower()])
+            else:
+                return "failed", (f"{arns.path} attaches the AWS-managed {_BROAD[name.lower()]}, far more than a "
+                                  "function needs; attach AWSLambdaBasicExecutionRole and a policy of its own")
         names += [name] if name else []
         doubts += [doubt] if doubt else []
     if doubts:
         return "unknown", doubts[0]
     attached = ", ".join(names) or "only customer-managed policies"
+    if accepted:
+        return "passed", (f"attaches {attached}; {', '.join(dict.fromkeys(accepted))} is broad but allowed by "
+                          f"configuration (rules.{RULE.id}.allowed-managed-policies)")
     return "passed", f"attaches {attached}, no broad AWS-managed policy"
 
 
-def _policy_name(item: object, policies: dict[str, Block]) -> tuple[str | None, str | None]:
-    """The AWS-managed policy an ARN names (None for a customer-managed one), or why it is unknown."""
+def _policy_name(item: object, policies: dict[str, Block]) -> tuple[str | None, str | None, str | None]:
+    """The AWS-managed policy an ARN names (None for a customer-managed one), or why it is unknown; and the
+    ARN as written or resolved, where there is one."""
     if isinstance(item, Unknown) and item.refs and item.refs[0].removesuffix(".arn") in policies:
         policy = policies[item.refs[0].removesuffix(".arn")]
         if policy.kind == "resource":
-            return None, None  # a customer-managed policy of this stack: GA302 reads its statements
+            return None, None, None  # a customer-managed policy of this stack: GA302 reads its statements
         name, arn = policy.value("name"), policy.value("arn")
         if isinstance(arn, str) or isinstance(name, str):
-            return _policy_name(arn, policies) if isinstance(arn, str) else (name, None)
-        return None, f"{policy.address} names its policy by values that cannot be resolved"
+            return _policy_name(arn, policies) if isinstance(arn, str) else (name, None, None)
+        return None, f"{policy.address} names its policy by values that cannot be resolved", None
     text = as_text(item)
     if text is None:
-        return None, "a policy ARN is not a string"
+        return None, "a policy ARN is not a string", None
     managed = _AWS_MANAGED.fullmatch(HOLE.sub("\0", text))
     if managed and "\0" not in managed.group(1):
-        return managed.group(1), None
+        return managed.group(1), None, text
     if managed or text.startswith("${"):
-        return None, f'the policy ARN "{text}" cannot be resolved'
-    return None, None  # a customer-managed policy outside this stack: its statements are not here to read
+        return None, f'the policy ARN "{text}" cannot be resolved', None
+    return None, None, None  # a customer-managed policy outside this stack: its statements are not here to read

@@ -176,3 +176,12 @@ def test_an_unreadable_baseline_is_exit_2(run_cli, tmp_path):
         code, _, stderr = scan(run_cli, folder, "--baseline", str(tmp_path / "b.json"))
         assert code == 2 and "baseline" in stderr
     assert scan(run_cli, folder, "--baseline", str(tmp_path / "missing.json"))[0] == 2
+
+
+def test_skipped_rules_are_still_rules_and_typos_are_errors(run_cli, tmp_path):
+    config = 'skip-rules = ["GA101"]\n[rules.GA101]\ncors-preflight-methods = ["OPTIONS"]\n'
+    folder = stack(tmp_path, '# gateaudit:ignore GA101 reason="kept for when the rule is back"', config=config)
+    code, report, _ = scan(run_cli, folder)
+    assert code == 0 and all(r["rule_id"] != "GA101" for r in report["results"])
+    code, _, stderr = scan(run_cli, stack(tmp_path, config='skip-rules = ["GA10l"]\n'))
+    assert code == 2 and "GA10l is not a rule" in stderr

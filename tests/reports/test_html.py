@@ -3,6 +3,7 @@ browser (Debian's headless Chromium) when it is installed (`make test` installs 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -10,7 +11,6 @@ import struct
 import subprocess
 import sys
 from collections import Counter
-from dataclasses import replace
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -364,14 +364,173 @@ def test_the_report_in_chromium(chromium, pages, reports, tmp_path, name):
     _screenshot(chromium, tmp_path, page, SCREENSHOTS / f"gateaudit-{name}.png")
 
 
-def test_suppressed_results_stay_visible_with_their_reason(reports):
-    # The engine has no suppression syntax yet: the model's status is enough to show how one is reported.
-    seed = reports["seed"]
-    target = next(r for r in seed.results if r.status == Status.FAILED)
-    reason = "accepted risk <b>until</b> 2027-01-01 (ticket SEC-12)"
-    results = tuple(replace(r, status=Status.SUPPRESSED, message=reason) if r is target else r for r in seed.results)
-    html = renderer("html").render(replace(seed, results=results))
+# ---------------------------------------------------------------- suppressions, baselines and gate settings
+
+# A stack with one suppression of each kind, built as a user would: an inline comment, a config exemption, and a
+# baseline written by `gateaudit baseline` before the stack changed (so one of its entries no longer occurs).
+# The reasons come from the scanned files: hostile input like any other.
+INLINE_REASON = f"public health check {MARKING_SCRIPT} [x]({JS_URL}) &amp; done"
+CONFIG_REASON = f"status page {MARKING_IMG} {SCRIPT}"
+METHOD = '''
+resource "aws_api_gateway_method" "{name}" {{
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
+  http_method   = "{verb}"
+  authorization = {authorization}
+}}
+'''
+INLINE_TF = f'''resource "aws_api_gateway_rest_api" "api" {{
+  name = "fitness"
+}}
+
+variable "authorization" {{
+  type = string
+}}
+
+# gateaudit:ignore GA101 reason="{_hcl(INLINE_REASON)}" until=2099-01-01
+resource "aws_api_gateway_method" "health" {{
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
+  http_method   = "GET"
+  authorization = "NONE"
+}}
+'''
+INLINE_LINE = 9
+SUPPRESSED_TF = INLINE_TF + METHOD.format(name="legacy", verb="POST", authorization='"NONE"')
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gateaudit", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+
+
+def suppressed_stack(folder: Path) -> tuple[Path, Path]:
+    """The stack and its baseline: legacy is baselined, status exempted by the config, health by a comment; open
+    fails and maybe is unknown."""
+    folder.mkdir()
+    (folder / "main.tf").write_text(SUPPRESSED_TF + METHOD.format(name="gone", verb="PATCH", authorization='"NONE"'))
+    baseline = folder / "gateaudit-baseline.json"
+    done = cli("baseline", str(folder), "--output", str(baseline))
+    assert done.returncode == 0, done.stderr
+    (folder / "main.tf").write_text(SUPPRESSED_TF + METHOD.format(name="status", verb="PUT", authorization='"NONE"')
+                                    + METHOD.format(name="open", verb="DELETE", authorization='"NONE"')
+                                    + METHOD.format(name="maybe", verb="HEAD", authorization="var.authorization"))
+    (folder / ".gateaudit.toml").write_text(f'[[exemptions]]\nresources = "aws_api_gateway_method.status"\n'
+                                            f'rules = ["GA101"]\nreason = {json.dumps(CONFIG_REASON)}\n'
+                                            "until = 2099-12-31\n")
+    return folder, baseline
+
+
+def scan_page(out: Path, *args: str) -> tuple[str, dict]:
+    """The real CLI: the HTML and the JSON report of one scan."""
+    done = cli("scan", *args, "--format", "html", "--format", "json", "--output-dir", str(out))
+    assert done.returncode in (0, 1), done.stderr
+    return (out / "gateaudit.html").read_text(encoding="utf-8"), json.loads((out / "gateaudit.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def suppressed(tmp_path_factory) -> tuple[str, dict]:
+    folder, baseline = suppressed_stack(tmp_path_factory.mktemp("suppressed") / "stack")
+    return scan_page(folder.parent / "out", str(folder), "--baseline", str(baseline))
+
+
+def _rows(html: str) -> dict[str, str]:
+    """resource -> the text of its row in the suppressed tables."""
+    rows = re.findall(r'<tr class="suppressed-result">.*?</tr>', html, re.DOTALL)
+    return {re.search(r'<code class="wrap-any">(.*?)</code>', row).group(1): _Page(row).text for row in rows}
+
+
+def test_suppressed_results_show_a_badge_the_reason_and_where_it_was_written(suppressed):
+    html, report = suppressed
+    assert report["exit_code"] == 1 and report["summary"]["suppressed"] == 3
     block = re.search(r'<div class="suppressed">.*?</div>', html, re.DOTALL)
-    assert block and "Suppressed (1)" in block.group(0)
-    text = _Page(block.group(0)).text
-    assert reason in text and target.resource in text and f"{target.file}:{target.line}" in text
+    assert block and "Suppressed (3)" in block.group(0)
+    assert block.group(0).count('<span class="badge badge-suppressed">SUPPRESSED</span>') == 3
+    rows = _rows(html)
+    results = {r["resource"]: r for r in report["results"]}
+    config, baseline = report["settings"]["config_file"], report["settings"]["baseline_file"]
+    expected = {
+        "aws_api_gateway_method.health": (f"inline comment at main.tf:{INLINE_LINE} until 2099-01-01", INLINE_REASON),
+        "aws_api_gateway_method.status": (f"config exemption at {config} until 2099-12-31", CONFIG_REASON),
+        "aws_api_gateway_method.legacy": (f"baseline at {baseline}", f"recorded in the baseline {Path(baseline).name}"),
+    }
+    assert set(rows) == set(expected)
+    for resource, (source, reason) in expected.items():
+        result = results[resource]
+        assert rows[resource].strip() == (f"GA101 {resource} {result['file']}:{result['line']} {result['message']} "
+                                          f"SUPPRESSED {source} {reason}"), resource
+    assert results["aws_api_gateway_method.open"]["status"] == "failed"  # still a finding, as an article
+    assert re.search(r'<article id="finding-\d+" class="finding finding-failed">', html)
+
+
+def test_reasons_from_scanned_files_render_as_text(suppressed):
+    html, _ = suppressed
+    page = _Page(html)
+    assert {tag for tag, _ in page.elements} <= {
+        "html", "head", "meta", "title", "style", "body", "header", "main", "nav", "section", "footer", "div", "p",
+        "a", "h1", "h2", "h3", "ul", "ol", "li", "span", "code", "strong", "table", "thead", "tbody", "tr", "th",
+        "td", "article", "dl", "dt", "dd", "details", "summary", "figure", "figcaption", "svg", "rect", "text",
+        "br", "time"}
+    assert not [e for e in page.elements if e[0] in ("script", "img")]
+    for payload in (MARKING_SCRIPT, MARKING_IMG, SCRIPT, f"[x]({JS_URL})", "&amp; done"):
+        assert payload in page.text, payload
+    assert "&lt;script&gt;document.documentElement" in html and "&amp;amp; done" in html
+    for _tag, attrs in page.elements:
+        assert not any(name.startswith("on") for name in attrs)
+        assert attrs.get("href", "#").startswith("#")
+
+
+def test_stale_baseline_entries_say_remove_them(suppressed):
+    html, report = suppressed
+    [stale] = report["stale_baseline"]
+    section = re.search(r'<section id="stale-baseline".*?</section>', html, re.DOTALL)
+    assert section, "no stale baseline section"
+    text = _Page(section.group(0)).text
+    assert "Baseline entries that no longer occur — remove them" in text
+    assert f"GA101 aws_api_gateway_method.gone authorization main.tf:{stale['line']}" in text
+    assert report["settings"]["baseline_file"] in text
+    assert '<a href="#stale-baseline">' in html
+
+
+def test_evidence_names_the_gate_settings(suppressed, pages):
+    html, report = suppressed
+    text = _Page(re.search(r'<section id="evidence".*?</section>', html, re.DOTALL).group(0)).text
+    for expected in ("Unknown results fail the gate, like failures", "Inline suppressions applied",
+                     "Inline suppressions fail the gate no", f"Config file {report['settings']['config_file']}",
+                     f"Baseline {report['settings']['baseline_file']}", "Stale baseline entries 1"):
+        assert expected in text, expected
+    seed = _Page(pages["seed"]).text
+    assert "Config file none" in seed and "Baseline none" in seed and "Stale baseline entries 0" in seed
+
+
+def test_settings_that_change_the_verdict_are_named_beside_it(suppressed, tmp_path):
+    html, report = suppressed
+    stack = Path(report["paths"][0])
+    html, report = scan_page(tmp_path / "warn", str(stack), "--unknown", "warn", "--no-inline-suppressions")
+    verdict = _Page(re.search(r'<div class="verdict.*?</div>', html, re.DOTALL).group(0)).text
+    assert "unknown results: do not fail the gate; reported as warnings (unknown = warn)" in verdict
+    assert "inline suppressions: not applied" in verdict
+    assert "1 undecided result does not fail the gate (unknown = warn)." in verdict
+    maybe = next(a for a in re.findall(r"<article.*?</article>", html, re.DOTALL) if "method.maybe" in a)
+    assert ("Unknown results do not fail the gate (unknown = warn): reported, but it does not block the gate."
+            in _Page(maybe).text)
+    assert "aws_api_gateway_method.health" not in _rows(html)  # the comment was not applied: a finding again
+
+    (tmp_path / "inline").mkdir()
+    (tmp_path / "inline" / "main.tf").write_text(INLINE_TF)
+    html, report = scan_page(tmp_path / "strict", str(tmp_path / "inline"), "--fail-on-suppressions")
+    assert report["exit_code"] == 1 and report["summary"]["failed"] == 0
+    assert _verdict_text(html) == "FAIL"
+    verdict = _Page(re.search(r'<div class="verdict.*?</div>', html, re.DOTALL).group(0)).text
+    assert "1 inline suppression fails the gate by being there (fail-on-suppressions)." in verdict
+
+
+def test_suppressed_page_in_chromium(chromium, suppressed, tmp_path):
+    html, _ = suppressed
+    page = tmp_path / "gateaudit-suppressed.html"
+    page.write_text(html, encoding="utf-8")
+    dom, console = _load(chromium, tmp_path, page)
+    assert console == []
+    assert dom.tags() == _Page(html).tags()
+    assert not any(tag == "script" or "data-pwned" in attrs for tag, attrs in dom.elements)
+    assert INLINE_REASON in dom.text and CONFIG_REASON in dom.text

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -108,23 +109,144 @@ def test_a_failure_carries_message_type_location_and_fix(seed):
     assert case._elem.get("file") == "stack/examples/seed/main.tf"  # relative to the repository root, for GitLab
 
 
-def test_unknown_is_a_failure_and_suppressed_is_skipped_with_its_reason():
+def test_unknown_is_a_failure():
     unknown_report = scan(ScanOptions([ROOT / UNKNOWN_FIXTURE], [UNKNOWN_FIXTURE], fail_on=Severity.LOW))
     [unknown] = [r for r in unknown_report.results if r.status == Status.UNKNOWN]
-    report = scan(ScanOptions([ROOT / "stack/examples/seed"], ["stack/examples/seed"], fail_on=Severity.LOW))
-    failed = next(r for r in report.results if r.status == Status.FAILED)
-    # the engine has no suppression syntax yet: the renderer must still show a suppressed result with its reason
-    suppressed = dataclasses.replace(failed, status=Status.SUPPRESSED, message="accepted risk: public health check")
-    report = dataclasses.replace(report, results=(
-        *(suppressed if r is failed else r for r in report.results), unknown))
-    xml = JUnitXml.fromstring(junit.render(report).encode())
+    xml = JUnitXml.fromstring(junit.render(unknown_report).encode())
     cases = {case.name: case for suite in xml for case in suite}
     [result] = cases[f"GA101 {unknown.resource}"].result
     assert isinstance(result, Failure) and result.type == "unknown"
     assert result.message == f"unknown: {unknown.message}"
-    suppressed_cases = [c for c in cases.values() if c.is_skipped]
-    assert [c.result[0].message for c in suppressed_cases] == ["suppressed: accepted risk: public health check"]
-    assert suites(xml)["authorizer-attached"].skipped == 1
+    assert "does not block the gate" not in result.text
+
+
+# A stack with one suppression of each kind, built as a user would: an inline comment, a config exemption, and a
+# baseline written by `gateaudit baseline` before the stack changed (so one of its entries no longer occurs).
+INLINE_REASON = "public health check <script>alert(1)</script> ]]> & [x](http://evil.example.com) | done"
+CONFIG_REASON = "status page <img src=x onerror=alert(1)> \" ]]>"
+METHOD = '''
+resource "aws_api_gateway_method" "{name}" {{
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
+  http_method   = "{verb}"
+  authorization = "NONE"
+}}
+'''
+INLINE_TF = f'''resource "aws_api_gateway_rest_api" "api" {{
+  name = "fitness"
+}}
+
+# gateaudit:ignore GA101 reason="{INLINE_REASON}" until=2099-01-01
+resource "aws_api_gateway_method" "health" {{
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
+  http_method   = "GET"
+  authorization = "NONE"
+}}
+'''
+SUPPRESSED_TF = INLINE_TF + METHOD.format(name="legacy", verb="POST")
+
+
+def suppressed_stack(folder: Path) -> tuple[Path, Path]:
+    """The stack and its baseline: legacy is baselined, status exempted by the config, health by a comment."""
+    folder.mkdir()
+    (folder / "main.tf").write_text(SUPPRESSED_TF + METHOD.format(name="gone", verb="PATCH"))
+    baseline = folder / "gateaudit-baseline.json"
+    done = cli("baseline", str(folder), "--output", str(baseline))
+    assert done.returncode == 0, done.stderr
+    (folder / "main.tf").write_text(SUPPRESSED_TF + METHOD.format(name="status", verb="PUT")
+                                    + METHOD.format(name="open", verb="DELETE"))
+    reason = CONFIG_REASON.replace("\\", "\\\\").replace('"', '\\"')
+    (folder / ".gateaudit.toml").write_text(f'[[exemptions]]\nresources = "aws_api_gateway_method.status"\n'
+                                            f'rules = ["GA101"]\nreason = "{reason}"\nuntil = 2099-12-31\n')
+    return folder, baseline
+
+
+@pytest.fixture(scope="module")
+def suppressed_scan(tmp_path_factory):
+    folder, baseline = suppressed_stack(tmp_path_factory.mktemp("suppressed") / "stack")
+    return (*scan_both([str(folder), "--baseline", str(baseline)], folder.parent / "out"), folder)
+
+
+def test_suppressed_results_are_skipped_with_who_accepted_them_and_why(suppressed_scan):
+    xml, report, code, _ = suppressed_scan
+    assert code == 1  # the open method still fails
+    cases = {case.name: case for case in suites(xml)["authorizer-attached"]}
+    skipped = {name: case.result[0] for name, case in cases.items() if case.is_skipped}
+    config = report["settings"]["config_file"]
+    assert config.endswith(".gateaudit.toml")
+    assert {name: s.message for name, s in skipped.items()} == {
+        "GA101 aws_api_gateway_method.health": f"suppressed (inline, main.tf:5, until 2099-01-01): {INLINE_REASON}",
+        "GA101 aws_api_gateway_method.status": f"suppressed (config, {config}, until 2099-12-31): {CONFIG_REASON}",
+        "GA101 aws_api_gateway_method.legacy": f"suppressed (baseline, {report['settings']['baseline_file']}): "
+                                               "recorded in the baseline gateaudit-baseline.json",
+    }
+    health = skipped["GA101 aws_api_gateway_method.health"]
+    assert "aws_api_gateway_method.health at main.tf:6" in health.text  # the finding it accepts, and where
+    assert 'authorization is "NONE" on GET' in health.text
+    [failure] = cases["GA101 aws_api_gateway_method.open"].result
+    assert isinstance(failure, Failure)
+    suite = suites(xml)["authorizer-attached"]
+    assert (suite.skipped, suite.failures) == (3, 1)
+
+
+def test_reasons_from_scanned_files_are_escaped(suppressed_scan):
+    _, _, _, folder = suppressed_scan
+    raw = (folder.parent / "out" / "gateaudit.xml").read_text()
+    assert "<script>" not in raw and "<img" not in raw
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; &amp; [x]" in raw
+    ET.fromstring(raw.encode())  # well-formed
+
+
+def test_stale_baseline_entries_are_a_suite_saying_remove_them(suppressed_scan):
+    xml, report, _, _ = suppressed_scan
+    [stale] = report["stale_baseline"]
+    [case] = list(suites(xml)["gateaudit.stale-baseline"])
+    assert case.name == f"GA101 {stale['resource']}" == "GA101 aws_api_gateway_method.gone"
+    [skipped] = case.result
+    baseline = report["settings"]["baseline_file"]
+    assert skipped.message == f"baseline entry no longer occurs: remove it from {baseline}"
+    assert "recorded at main.tf:" in skipped.text and "(attribute authorization)" in skipped.text
+
+
+def test_gate_settings_are_suite_properties(suppressed_scan, tmp_path):
+    xml, report, _, folder = suppressed_scan
+    properties = {p.name: p.value for p in suites(xml)["authorizer-attached"].properties()}
+    assert properties["gateaudit.unknown"] == "fail"
+    assert properties["gateaudit.inline_suppressions"] == "true"
+    assert properties["gateaudit.fail_on_suppressions"] == "false"
+    assert properties["gateaudit.config_file"] == report["settings"]["config_file"]
+    assert properties["gateaudit.baseline_file"] == report["settings"]["baseline_file"]
+
+    xml, _, _ = scan_both([str(folder), "--unknown", "warn", "--no-inline-suppressions"], tmp_path / "out")
+    properties = {p.name: p.value for p in suites(xml)["authorizer-attached"].properties()}
+    assert (properties["gateaudit.unknown"], properties["gateaudit.inline_suppressions"]) == ("warn", "false")
+    assert "gateaudit.baseline_file" not in properties
+    [health] = [c for c in suites(xml)["authorizer-attached"] if c.name == "GA101 aws_api_gateway_method.health"]
+    assert isinstance(health.result[0], Failure)  # the comment was not applied
+
+
+def test_fail_on_suppressions_makes_an_inline_suppression_a_failure(tmp_path):
+    (tmp_path / "stack").mkdir()
+    (tmp_path / "stack" / "main.tf").write_text(INLINE_TF)
+    xml, report, code = scan_both([str(tmp_path / "stack"), "--fail-on-suppressions"], tmp_path / "out")
+    assert code == 1 and report["summary"]["failed"] == 0  # nothing failed: the suppression itself fails the gate
+    suite = suites(xml)["authorizer-attached"]
+    [case] = [c for c in suite if c.name == "GA101 aws_api_gateway_method.health"]
+    [failure] = case.result
+    assert isinstance(failure, Failure) and failure.type == "suppression"
+    assert failure.message == ("fail-on-suppressions: an inline suppression fails the gate: suppressed (inline, "
+                               f"main.tf:5, until 2099-01-01): {INLINE_REASON}")
+    assert (suite.failures, suite.skipped) == (1, 0) and xml.failures == 1
+
+
+def test_unknown_results_let_through_say_so(tmp_path):
+    xml, report, code = scan_both([UNKNOWN_FIXTURE, "--unknown", "pass"], tmp_path / "out")
+    assert code == 0 and report["summary"]["unknown"] == 1
+    [failure] = [c.result[0] for suite in xml for c in suite if c.result and isinstance(c.result[0], Failure)]
+    assert failure.type == "unknown"
+    assert "unknown results do not fail the gate (unknown = pass): reported, but it does not block the gate" in \
+        failure.text
 
 
 def test_a_control_with_nothing_in_scope_is_a_visible_skipped_suite(tmp_path):

@@ -1,7 +1,6 @@
 """The Markdown report as a pull-request comment: rendered with markdown-it-py (GFM tables, raw HTML and
 linkify on, which links more than GitHub does) and read back as HTML, the way a reviewer sees it."""
 
-import dataclasses
 import json
 import os
 import re
@@ -183,7 +182,7 @@ def test_one_table_per_control_failures_with_fix_and_passes_collapsed(which, req
         counts = control["counts"]
         state = "failed" if counts["failed"] else "unknown" if counts["unknown"] else "passed"
         section = found[control_heading(control, state)]
-        findings = counts["failed"] + counts["unknown"] + counts["suppressed"]
+        findings = counts["failed"] + counts["unknown"]  # suppressed results have a part of their own
         assert section["tables"] == ([findings] if findings else [])
         assert section["details"] == ([counts["passed"]] if counts["passed"] else [])
     page = Page(html_of(text))
@@ -199,21 +198,144 @@ def test_one_table_per_control_failures_with_fix_and_passes_collapsed(which, req
             assert row[3] == "✅ passed" and row[4] == result["message"]
 
 
-def test_unknown_and_suppressed_results_are_listed(tmp_path):
+def test_unknown_results_are_listed_as_blocking():
     fixture = "tests/rules/GA101/unknown_authorization_from_var.tf"
-    [unknown] = [r for r in scan(ScanOptions([ROOT / fixture], [fixture], fail_on=Severity.LOW)).results
-                 if r.status == Status.UNKNOWN]
-    report = scan(ScanOptions([ROOT / "stack/examples/seed"], ["stack/examples/seed"], fail_on=Severity.LOW))
-    failed = next(r for r in report.results if r.status == Status.FAILED)
-    suppressed = dataclasses.replace(failed, status=Status.SUPPRESSED, message="accepted risk: health check")
-    report = dataclasses.replace(report, results=(*(suppressed if r is failed else r for r in report.results),
-                                                  unknown))
+    report = scan(ScanOptions([ROOT / fixture], [fixture], fail_on=Severity.LOW))
+    [unknown] = [r for r in report.results if r.status == Status.UNKNOWN]
     page = Page(html_of(markdown.render(report)))
     rows = {row[1]: row for table in page.tables if table[0] == HEADER for row in table[1:]}
     assert rows[unknown.resource][3] == "❓ unknown (blocks)"
     assert rows[unknown.resource][4].startswith(f"{unknown.message}\nFix: ")
-    assert rows[suppressed.resource][3] == "🔕 suppressed"
-    assert rows[suppressed.resource][4] == "suppressed: accepted risk: health check"
+
+
+def test_unknown_results_the_gate_lets_through_say_so(tmp_path):
+    fixture = "tests/rules/GA101/unknown_authorization_from_var.tf"
+    text, report = scan_both([fixture, "--unknown", "warn"], tmp_path)
+    assert report["exit_code"] == 0
+    page = Page(html_of(text))
+    [row] = [row for table in page.tables if table[0] == HEADER for row in table[1:]]
+    assert row[3] == "❓ unknown (not blocking: unknown = warn)"
+    html = html_of(text)
+    assert "1 undecided result does not fail the gate (unknown = warn)." in html
+    assert ("<strong>Gate settings:</strong> Unknown results: do not fail the gate; reported as warnings "
+            "(unknown = warn)") in html
+
+
+# A stack with one suppression of each kind, built as a user would: an inline comment, a config exemption, and a
+# baseline written by `gateaudit baseline` before the stack changed (so one of its entries no longer occurs).
+# The reasons are Markdown and HTML that must render as the text they are.
+INLINE_REASON = ("public health check <script>alert(1)</script> [click](http://evil.example.com) ![i](http://evil."
+                 "example.com/i.png) **bold** | pipe @octocat #12 `tick`")
+CONFIG_REASON = "status page <img src=x onerror=alert(1)> _em_ www.evil.example.com </td></tr></table>"
+METHOD = '''
+resource "aws_api_gateway_method" "{name}" {{
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
+  http_method   = "{verb}"
+  authorization = "NONE"
+}}
+'''
+INLINE_TF = f'''resource "aws_api_gateway_rest_api" "api" {{
+  name = "fitness"
+}}
+
+# gateaudit:ignore GA101 reason="{INLINE_REASON}" until=2099-01-01
+resource "aws_api_gateway_method" "health" {{
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
+  http_method   = "GET"
+  authorization = "NONE"
+}}
+'''
+SUPPRESSED_TF = INLINE_TF + METHOD.format(name="legacy", verb="POST")
+SUPPRESSED_HEADER = ["Rule", "Resource", "Location", "Finding", "Suppressed by", "Reason"]
+
+
+def suppressed_stack(folder: Path) -> tuple[Path, Path]:
+    """The stack and its baseline: legacy is baselined, status exempted by the config, health by a comment."""
+    folder.mkdir()
+    (folder / "main.tf").write_text(SUPPRESSED_TF + METHOD.format(name="gone", verb="PATCH"))
+    baseline = folder / "gateaudit-baseline.json"
+    done = cli("baseline", str(folder), "--output", str(baseline))
+    assert done.returncode == 0, done.stderr
+    (folder / "main.tf").write_text(SUPPRESSED_TF + METHOD.format(name="status", verb="PUT")
+                                    + METHOD.format(name="open", verb="DELETE"))
+    (folder / ".gateaudit.toml").write_text(f'[[exemptions]]\nresources = "aws_api_gateway_method.status"\n'
+                                            f'rules = ["GA101"]\nreason = {json.dumps(CONFIG_REASON)}\n'
+                                            "until = 2099-12-31\n")
+    return folder, baseline
+
+
+@pytest.fixture(scope="module")
+def suppressed_scan(tmp_path_factory):
+    folder, baseline = suppressed_stack(tmp_path_factory.mktemp("suppressed") / "stack")
+    return scan_both([str(folder), "--baseline", str(baseline)], folder.parent / "out")
+
+
+def test_suppressed_results_have_a_part_with_who_accepted_them_and_why(suppressed_scan):
+    text, report = suppressed_scan
+    assert report["exit_code"] == 1 and report["summary"]["suppressed"] == 3
+    page = Page(html_of(text))
+    [table] = [t for t in page.tables if t[0] == SUPPRESSED_HEADER]
+    rows = {row[1]: row for row in table[1:]}
+    config, baseline = report["settings"]["config_file"], report["settings"]["baseline_file"]
+    by_resource = {r["resource"]: r for r in report["results"]}
+    expected = {
+        "aws_api_gateway_method.health": ("💬 inline comment main.tf:5\nuntil 2099-01-01", INLINE_REASON),
+        "aws_api_gateway_method.status": (f"⚙️ config exemption {config}\nuntil 2099-12-31", CONFIG_REASON),
+        "aws_api_gateway_method.legacy": (f"📋 baseline {baseline}", f"recorded in the baseline {Path(baseline).name}"),
+    }
+    assert set(rows) == set(expected)
+    for resource, (source, reason) in expected.items():
+        result = by_resource[resource]
+        row = [cell.replace("\u2060", "") for cell in rows[resource]]  # word joiners keep @ and # from linking
+        assert row == ["GA101", resource, f"{result['file']}:{result['line']}", result["message"], source, reason]
+    assert "### 🔕 Suppressed: 3" in text
+    # the control's own table lists what blocks; its counts still say how many were suppressed
+    [control] = [t for t in page.tables if t[0] == HEADER]
+    assert [row[1] for row in control[1:]] == ["aws_api_gateway_method.open"]
+    assert "0 unknown · 3 suppressed · 0 passed" in text
+
+
+def test_reasons_from_scanned_files_never_become_markup(suppressed_scan):
+    text, _ = suppressed_scan
+    html = html_of(text)
+    page = Page(html)
+    assert not {"a", "img", "script", "em", "del", "s", "h1", "h4", "li", "input", "iframe"} & set(page.tags)
+    assert set(page.strong) <= {"Fix:", "Gate settings:", "Not applicable:"}
+    for table in page.tables:
+        assert len({len(row) for row in table}) == 1  # no pipe from a reason opened a cell
+    assert re.search(r"@\u2060octocat", html) and "#\u206012" in html
+
+
+def test_stale_baseline_entries_are_listed_to_remove(suppressed_scan):
+    text, report = suppressed_scan
+    [stale] = report["stale_baseline"]
+    assert "### 🧹 Baseline entries that no longer occur — remove them: 1" in text
+    page = Page(html_of(text))
+    [table] = [t for t in page.tables if t[0] == ["Rule", "Resource", "Attribute", "Recorded at"]]
+    assert table[1:] == [["GA101", "aws_api_gateway_method.gone", "authorization", f"main.tf:{stale['line']}"]]
+
+
+def test_gate_settings_that_change_the_verdict_are_named(suppressed_scan, tmp_path):
+    text, report = suppressed_scan
+    html = html_of(text)
+    config, baseline = report["settings"]["config_file"], report["settings"]["baseline_file"]
+    assert (f"<strong>Gate settings:</strong> Config file: {escape(config)} · Baseline: {escape(baseline)}"
+            in html.replace("\\", ""))
+    seed_text, _ = scan_both(["stack/examples/seed"], tmp_path / "seed")
+    assert "Gate settings" not in seed_text  # defaults: nothing to point out
+
+    folder = tmp_path / "inline"
+    folder.mkdir()
+    (folder / "main.tf").write_text(INLINE_TF)
+    text, report = scan_both([str(folder), "--fail-on-suppressions"], tmp_path / "out")
+    assert report["exit_code"] == 1 and report["summary"]["failed"] == 0
+    html = html_of(text)
+    assert "1 inline suppression fails the gate by being there (fail-on-suppressions)." in html
+    assert "Inline suppressions fail the gate: yes" in html
+    text, _ = scan_both([str(folder), "--no-inline-suppressions"], tmp_path / "off")
+    assert "Inline suppressions: not applied" in html_of(text)
 
 
 def test_controls_with_nothing_in_scope_are_not_applicable(tmp_path):
@@ -265,7 +387,7 @@ def test_thousands_of_failures_are_capped_and_the_comment_says_how_many(tmp_path
     assert 100 < shown < 3000  # it uses the room it has
     html = html_of(text)
     assert f"… and {3000 - shown} more failures not shown; see the full report." in html
-    assert f"Left out: {3000 - shown} failed, unknown or suppressed results." in html
+    assert f"Left out: {3000 - shown} failed or unknown results." in html
     assert all(len(row) == len(HEADER) for row in table)
 
 

@@ -35,6 +35,55 @@ SCANS = {
 }
 BROKEN_TF = 'resource "aws_api_gateway_rest_api" "api" {\n  name = "fitness"\n'
 
+# A stack with one suppression of each kind, built as a user would: an inline comment, a config exemption, and a
+# baseline written by `gateaudit baseline` before the stack changed (so one of its entries no longer occurs); and a
+# method whose authorization is a variable without a value (unknown), for the --unknown modes.
+INLINE_REASON = "public health check <script>alert(1)</script> {{x}} [x](http://evil.example.com) \u202e"
+CONFIG_REASON = 'status page <img src=x onerror=alert(1)> " \\'
+METHOD = '''
+resource "aws_api_gateway_method" "{name}" {{
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
+  http_method   = "{verb}"
+  authorization = {authorization}
+}}
+'''
+SUPPRESSED_TF = f'''resource "aws_api_gateway_rest_api" "api" {{
+  name = "fitness"
+}}
+
+# gateaudit:ignore GA101 reason="{INLINE_REASON}" until=2099-01-01
+resource "aws_api_gateway_method" "health" {{
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
+  http_method   = "GET"
+  authorization = "NONE"
+}}
+
+variable "authorization" {{
+  type = string
+}}
+''' + METHOD.format(name="legacy", verb="POST", authorization='"NONE"')
+CLI_SCANS = [*SCANS, "parse error", "suppressions", "suppressions rejected, unknown passes"]
+
+
+def suppressed_stack(folder: Path) -> tuple[Path, Path]:
+    """The stack and its baseline: legacy is baselined, status exempted by the config, health by a comment; open
+    fails and maybe is unknown (both added after the baseline was written)."""
+    folder.mkdir(parents=True)
+    (folder / "main.tf").write_text(SUPPRESSED_TF + METHOD.format(name="gone", verb="DELETE", authorization='"NONE"'))
+    baseline = folder / "gateaudit-baseline.json"
+    done = subprocess.run([sys.executable, "-m", "gateaudit", "baseline", str(folder), "--output", str(baseline)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    (folder / "main.tf").write_text(SUPPRESSED_TF + METHOD.format(name="status", verb="PUT", authorization='"NONE"')
+                                    + METHOD.format(name="open", verb="HEAD", authorization='"NONE"')
+                                    + METHOD.format(name="maybe", verb="PATCH", authorization="var.authorization"))
+    (folder / ".gateaudit.toml").write_text(f'[[exemptions]]\nresources = "aws_api_gateway_method.status"\n'
+                                            f'rules = ["GA101"]\nreason = {json.dumps(CONFIG_REASON)}\n'
+                                            "until = 2099-12-31\n")
+    return folder, baseline
+
 
 def report_of(*paths: str | Path, fail_on: Severity = Severity.LOW):
     absolute = [Path(p) if Path(p).is_absolute() else ROOT / p for p in paths]
@@ -52,8 +101,13 @@ def sarif_files(tmp_path_factory) -> dict[str, Path]:
     broken = out / "broken"
     broken.mkdir()
     (broken / "main.tf").write_text(BROKEN_TF)
+    stack, baseline = suppressed_stack(out / "suppressed")
     files = {}
-    for name, paths in {**SCANS, "parse error": [str(broken)]}.items():
+    for name, paths in {**SCANS, "parse error": [str(broken)],
+                        "suppressions": [str(stack), "--baseline", str(baseline), "--unknown", "warn"],
+                        "suppressions rejected, unknown passes": [str(stack), "--baseline", str(baseline),
+                                                                  "--fail-on-suppressions", "--unknown", "pass"],
+                        }.items():
         target = out / (re.sub(r"\W+", "-", name).strip("-") + ".sarif")
         done = subprocess.run([sys.executable, "-m", "gateaudit", "scan", *paths, "--format", "sarif",
                                "--output", str(target)], cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -81,7 +135,7 @@ def test_the_schema_is_the_oasis_one():
     assert schema["properties"]["version"]["enum"] == ["2.1.0"]
 
 
-@pytest.mark.parametrize("name", [*SCANS, "parse error"])
+@pytest.mark.parametrize("name", CLI_SCANS)
 def test_reports_validate_against_the_oasis_sarif_schema(sarif_files, name):
     document = json.loads(sarif_files[name].read_text())
     errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
@@ -126,7 +180,7 @@ def ingestion_problems(sarif_files, tmp_path_factory) -> dict[str, list[str]]:
     return _multitool(list(sarif_files.values()), tmp_path_factory.mktemp("multitool") / "validation.sarif")
 
 
-@pytest.mark.parametrize("name", [*SCANS, "parse error"])
+@pytest.mark.parametrize("name", CLI_SCANS)
 def test_github_ingestion_rules_find_no_error_or_warning(sarif_files, ingestion_problems, name):
     assert ingestion_problems[sarif_files[name].name] == []
 
@@ -223,16 +277,88 @@ def test_unknown_is_an_error_that_says_it_could_not_be_decided():
     assert "aws_api_gateway_method.get" in result["message"]["text"]
 
 
-def test_suppressed_results_stay_visible_with_their_reason():
+def _by_resource(document: dict) -> dict[str, dict]:
+    return {r["properties"]["resource"]: r for r in document["runs"][0]["results"]}
+
+
+def test_suppressions_say_who_accepted_the_risk_why_and_where(sarif_files):
+    document = json.loads(sarif_files["suppressions"].read_text())
+    results = _by_resource(document)
+    health, legacy, status = (results[f"aws_api_gateway_method.{name}"] for name in ("health", "legacy", "status"))
+    assert {r["properties"]["status"] for r in (health, legacy, status)} == {"suppressed"}
+    assert results["aws_api_gateway_method.open"]["properties"]["status"] == "failed"
+    assert "suppressions" not in results["aws_api_gateway_method.open"]
+
+    [inline] = health["suppressions"]
+    comment = dict(health["locations"][0]["physicalLocation"], region={"startLine": 5})  # the line of the comment
+    assert inline == {"kind": "inSource", "status": "accepted", "justification": INLINE_REASON,
+                      "location": {"physicalLocation": comment},
+                      "properties": {"source": "inline", "where": "main.tf:5", "until": "2099-01-01"}}
+    config = document["runs"][0]["properties"]["configFile"]
+    assert config.endswith(".gateaudit.toml")
+    assert status["suppressions"] == [{"kind": "external", "status": "accepted", "justification": CONFIG_REASON,
+                                       "properties": {"source": "config", "where": config, "until": "2099-12-31"}}]
+    baseline = document["runs"][0]["properties"]["baselineFile"]
+    assert legacy["suppressions"] == [{"kind": "external", "status": "accepted",
+                                       "justification": "recorded in the baseline gateaudit-baseline.json",
+                                       "properties": {"source": "baseline", "where": baseline}}]
+
+
+def test_with_fail_on_suppressions_an_inline_suppression_is_rejected_and_an_error(sarif_files):
+    document = json.loads(sarif_files["suppressions rejected, unknown passes"].read_text())
+    results = _by_resource(document)
+    [inline] = results["aws_api_gateway_method.health"]["suppressions"]
+    assert inline["status"] == "rejected" and inline["kind"] == "inSource"
+    assert inline["justification"] == INLINE_REASON
+    assert results["aws_api_gateway_method.health"]["level"] == "error"
+    for name in ("legacy", "status"):  # config and baseline stay accepted: the flag is about inline comments
+        assert results[f"aws_api_gateway_method.{name}"]["suppressions"][0]["status"] == "accepted"
+    assert document["runs"][0]["properties"]["failOnSuppressions"] is True
+
+
+@pytest.mark.parametrize(("name", "level"), [("suppressions", "warning"),
+                                             ("suppressions rejected, unknown passes", "note")])
+def test_unknown_results_the_gate_lets_through_are_warnings_or_notes(sarif_files, name, level):
+    document = json.loads(sarif_files[name].read_text())
+    maybe = _by_resource(document)["aws_api_gateway_method.maybe"]
+    assert maybe["properties"]["status"] == "unknown" and maybe["level"] == level
+    mode = document["runs"][0]["properties"]["unknown"]
+    assert maybe["message"]["text"].startswith(
+        f"Could not be decided, and unknown results do not fail the gate (unknown = {mode}): "
+        "aws_api_gateway_method.maybe: ")
+
+
+def test_stale_baseline_entries_are_notes_saying_remove_them(sarif_files):
+    run = json.loads(sarif_files["suppressions"].read_text())["runs"][0]
+    baseline = run["properties"]["baselineFile"]
+    [stale] = run["properties"]["staleBaseline"]
+    assert (stale["rule_id"], stale["resource"], stale["attribute"]) == \
+        ("GA101", "aws_api_gateway_method.gone", "authorization")
+    [note] = run["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "note"
+    assert note["message"]["text"] == (f"baseline entry no longer occurs, remove it from {baseline}: GA101 aws_api_"
+                                       f"gateway_method.gone (authorization), recorded at main.tf:{stale['line']}")
+    assert run["invocations"][0]["executionSuccessful"] is True  # a stale entry is no scan error
+
+
+def test_gate_settings_are_run_properties(sarif_files):
+    properties = json.loads(sarif_files["suppressions"].read_text())["runs"][0]["properties"]
+    assert (properties["unknown"], properties["inlineSuppressions"], properties["failOnSuppressions"]) == \
+        ("warn", True, False)
+    assert properties["baselineFile"].endswith("gateaudit-baseline.json")
+    defaults = json.loads(sarif_files["seed (fails)"].read_text())["runs"][0]["properties"]
+    assert (defaults["unknown"], defaults["inlineSuppressions"], defaults["failOnSuppressions"],
+            defaults["baselineFile"], defaults["staleBaseline"]) == ("fail", True, False, None, [])
+
+
+def test_a_suppressed_result_without_a_record_still_says_so():
     report = report_of("stack/examples/seed")
     index = next(i for i, r in enumerate(report.results) if r.status == Status.FAILED)
-    suppressed = dataclasses.replace(report.results[index], status=Status.SUPPRESSED,
-                                     message="accepted until 2027-01: the endpoint is a public health check")
+    suppressed = dataclasses.replace(report.results[index], status=Status.SUPPRESSED)  # as a user rule may yield
     results = (*report.results[:index], suppressed, *report.results[index + 1:])
     document = json.loads(sarif.render(dataclasses.replace(report, results=results)))
     (entry,) = [r for r in document["runs"][0]["results"] if r["properties"]["status"] == "suppressed"]
-    assert entry["suppressions"] == [{"kind": "inSource", "status": "accepted",
-                                      "justification": "accepted until 2027-01: the endpoint is a public health check"}]
+    assert entry["suppressions"] == [{"kind": "external", "status": "accepted", "justification": "no reason recorded"}]
     _validator(_schema(OASIS_SCHEMA)).validate(document)
 
 
