@@ -33,6 +33,10 @@ def render(report: Report, verbose: bool = False) -> str:
             if result.suppression is not None:
                 where = result.suppression
                 place = f" ({_clean(where.file)}:{where.line})" if where.file and where.line else ""
+                if where.source == "baseline":  # the entry's file:line is where the finding was, not the waiver
+                    place = f" ({_clean(meta.baseline_file or 'baseline')})"
+                elif where.source == "config":
+                    place = f" ({_clean(meta.config_file or 'config')})"
                 until = f" until {where.until}" if where.until else ""
                 lines.append(f"          suppressed by {where.source}{place}{until}: {_clean(where.reason)}")
             if result.status in (Status.FAILED, Status.UNKNOWN) and remediation.get(result.rule_id):
