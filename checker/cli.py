@@ -51,8 +51,19 @@ def _parser() -> argparse.ArgumentParser:
                       help="do not apply '# gateaudit:ignore' comments")
     scan.add_argument("--fail-on-suppressions", action="store_true",
                       help="an inline suppression fails the scan by being there")
+    scan.add_argument("--with-checkov", action="store_true",
+                      help="run Checkov too (in its own environment: `make checkov`) and merge its results")
+    scan.add_argument("--checkov", metavar="PATH", help="the checkov program (implies --with-checkov; default: "
+                                                        "$GATEAUDIT_CHECKOV, else .venv-checkov/bin/checkov, "
+                                                        "else checkov on PATH)")
+    scan.add_argument("--checkov-timeout", type=_seconds, metavar="SECONDS",
+                      help="stop Checkov after SECONDS per scanned path: a scan error (default: 600)")
     scan.add_argument("--verbose", "-v", action="store_true", help="text format: list passed results too")
-    scan.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    scan.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    from gateaudit import limits  # the option sets the limit itself: ScanOptions is being changed meanwhile
+
+    scan.add_argument("--max-file-size", type=limits.parse_size, action=limits.FileSizeOption, metavar="SIZE",
+                      help="skip no file: a file larger than SIZE is a scan error (default: 10M; e.g. 512k, 20M)")
     baseline = commands.add_parser("baseline", help="record today's failures so a scan fails only on new ones")
     baseline.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     baseline.add_argument("--output", "-o", default=".gateaudit-baseline.json", metavar="FILE",
@@ -60,12 +71,22 @@ def _parser() -> argparse.ArgumentParser:
     baseline.add_argument("--var-file", action="append", default=[], metavar="FILE")
     baseline.add_argument("--rules-dir", action="append", default=[], metavar="DIR")
     baseline.add_argument("--config", metavar="FILE")
-    baseline.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    baseline.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     commands.add_parser("schema", help="print the JSON Schema of the json report")
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--rules-dir", action="append", default=[], metavar="DIR")
-    rules.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    rules.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds: {text!r}")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,6 +130,11 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     from gateaudit.engine import ScanOptions, SetupError, scan
 
+    checkov = None
+    if args.with_checkov or args.checkov:
+        from gateaudit.checkov import DEFAULT_TIMEOUT, CheckovOptions
+
+        checkov = CheckovOptions(executable=args.checkov, timeout=args.checkov_timeout or DEFAULT_TIMEOUT)
     options = ScanOptions(
         paths=[Path(p) for p in args.paths], display_paths=list(args.paths),
         var_files=[Path(f) for f in args.var_file], rules_dirs=[Path(d) for d in args.rules_dir],
@@ -117,7 +143,7 @@ def _run(args: argparse.Namespace) -> int:
         fail_on_suppressions=True if args.fail_on_suppressions else None,
         baseline=Path(args.baseline) if args.baseline else None,
         config=Path(args.config) if args.config else None, use_config=not args.no_config,
-        use_cache=not args.no_cache)
+        use_cache=not args.no_cache, checkov=checkov)
     try:
         report = scan(options)
     except SetupError as error:

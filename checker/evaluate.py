@@ -11,8 +11,10 @@ import base64
 import json
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from . import limits
 from .expr import (
     BinaryOp,
     Call,
@@ -42,13 +44,63 @@ class EvalError(Exception):
     """A definite error in an expression: Terraform itself would reject it."""
 
 
-def evaluate(expr: Expr, scope: Scope) -> Any:
+class TooLarge(EvalError):
+    """An evaluation over the step or size limit (checker.limits): an unknown, never a hang."""
+
+
+_budget = {"depth": 0, "steps": 0}  # steps taken by the outermost evaluate() under way
+
+
+@contextmanager
+def _budgeted() -> Iterator[None]:
+    """Entry points from outside this module count their steps afresh; nested ones share the outer count."""
+    if _budget["depth"] == 0:
+        _budget["steps"] = 0
+    _budget["depth"] += 1
     try:
-        return _eval(expr, scope)
-    except EvalError as error:
-        return Unknown(f"cannot evaluate: {error}")
+        yield
+    finally:
+        _budget["depth"] -= 1
+
+
+def evaluate(expr: Expr, scope: Scope) -> Any:
+    with _budgeted():
+        try:
+            return _eval(expr, scope)
+        except TooLarge as error:
+            return Unknown(str(error))
+        except EvalError as error:
+            return Unknown(f"cannot evaluate: {error}")
+        except RecursionError:
+            return Unknown("expression nested too deeply to evaluate")
+
+
+def _too_large(value: Any) -> bool:
+    """Whether a value is over MAX_VALUE_SIZE: string characters, or elements through every level of lists
+    and maps; values shared by several parents count once per parent, as they would once rendered."""
+    limit = limits.MAX_VALUE_SIZE
+    sizes: dict[int, int] = {}
+
+    def size(item: Any) -> int:
+        if isinstance(item, str):
+            return len(item)
+        if not isinstance(item, list | dict):
+            return 1
+        known = sizes.get(id(item))
+        if known is not None:
+            return known
+        total = len(item)
+        for child in (item.values() if isinstance(item, dict) else item):
+            total += size(child)
+            if total > limit:
+                break
+        sizes[id(item)] = total
+        return total
+
+    try:
+        return size(value) > limit
     except RecursionError:
-        return Unknown("expression nested too deeply to evaluate")
+        return True
 
 
 def _unknown_in(*values: Any) -> Unknown | None:
@@ -72,6 +124,18 @@ def _unknowns(value: Any) -> Iterator[Unknown]:
 
 
 def _eval(expr: Expr, scope: Scope) -> Any:
+    _budget["steps"] += 1
+    if _budget["steps"] > limits.MAX_EVALUATION_STEPS:
+        raise TooLarge(f"evaluation takes more than {limits.MAX_EVALUATION_STEPS} steps: not evaluated")
+    value = _eval_expr(expr, scope)
+    if isinstance(value, str) and len(value) > limits.MAX_VALUE_SIZE and not isinstance(expr, Literal):
+        raise TooLarge(f"a string of more than {limits.MAX_VALUE_SIZE} characters: not evaluated")
+    if isinstance(value, list | dict) and len(value) > limits.MAX_VALUE_SIZE:
+        raise TooLarge(f"a collection of more than {limits.MAX_VALUE_SIZE} elements: not evaluated")
+    return value
+
+
+def _eval_expr(expr: Expr, scope: Scope) -> Any:
     match expr:
         case Literal(value=value):
             return value
@@ -176,6 +240,8 @@ def _template(parts: tuple, scope: Scope) -> Any:
             raise EvalError("a template cannot include null")
         else:
             text.append(_to_string(value))
+    if sum(map(len, text)) > limits.MAX_VALUE_SIZE:  # the known part of an unknown too: it doubles as well
+        raise TooLarge(f"a string of more than {limits.MAX_VALUE_SIZE} characters: not evaluated")
     if unknowns:
         refs = tuple(dict.fromkeys(r for u in unknowns for r in u.refs))
         return Unknown(unknowns[0].reason, refs, partial="".join(text))
@@ -229,7 +295,10 @@ def variable_value(module: Module, name: str) -> Any:
         return module.cache[key]
     module.cache[key] = Unknown(f"var.{name} refers to itself")
     try:
-        module.cache[key] = value = _variable_value(module, name)
+        with _budgeted():
+            module.cache[key] = value = _variable_value(module, name)
+    except TooLarge as error:
+        module.cache[key] = value = Unknown(f"var.{name}: {error}", (f"var.{name}",))
     except EvalError:
         del module.cache[key]
         raise
@@ -271,9 +340,14 @@ def local_value(module: Module, name: str) -> Any:
     module.cache[key] = Unknown(f"local.{name} refers to itself")
     try:
         module.cache[key] = value = _eval(attribute.expr, Scope(module, {}))
+    except TooLarge as error:  # kept: evaluating it again would only take as long again
+        module.cache[key] = value = Unknown(f"local.{name}: {error}", (f"local.{name}",))
     except EvalError:
         del module.cache[key]
         raise
+    if _too_large(value):
+        module.cache[key] = value = Unknown(f"local.{name} is larger than {limits.MAX_VALUE_SIZE} elements or "
+                                            "characters: not evaluated", (f"local.{name}",))
     return value
 
 
@@ -830,7 +904,8 @@ def instance_keys(syntax: SyntaxBlock, scope: Scope) -> tuple[list[tuple[Any, di
         if isinstance(count, Unknown):
             reason = Unknown(f"count is unknown ({count.reason})", count.refs)
             return [(None, {"count": {"index": reason}})], reason
-        if isinstance(count, bool) or not isinstance(count, int | float) or count < 0:
+        if (isinstance(count, bool) or not isinstance(count, int | float) or count < 0
+                or (isinstance(count, float) and not count.is_integer())):
             reason = Unknown(f"count must be a whole number, not {_show(count)}")
             return [(None, {"count": {"index": reason}})], reason
         if count > MAX_INSTANCES:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from json.decoder import scanstring
 from typing import Any
 
+from . import limits
+
 
 class JSONError(Exception):
     def __init__(self, message: str, line: int):
@@ -31,7 +33,7 @@ class Node:
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
 _CONSTANTS = {"true": True, "false": False, "null": None}
-MAX_DEPTH = 500
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def loads(text: str) -> Node:
@@ -62,13 +64,15 @@ class _Reader:
             value, end = scanstring(self.text, self.position + 1, True)
         except json.JSONDecodeError as error:
             raise JSONError(error.msg.lower(), self.line + self.text.count("\n", self.position, error.pos)) from None
+        if _SURROGATE.search(value):
+            self.fail("a \\u escape in a string is half a surrogate pair: not a Unicode character")
         self.line += self.text.count("\n", self.position, end)
         self.position = end
         return value
 
     def value(self, depth: int) -> Node:
-        if depth > MAX_DEPTH:
-            self.fail(f"nested deeper than {MAX_DEPTH} levels")
+        if depth > limits.MAX_NESTING_DEPTH:
+            self.fail(f"nested more than {limits.MAX_NESTING_DEPTH} levels deep (arrays and objects inside each other)")
         self.skip()
         line = self.line
         if self.position >= len(self.text):

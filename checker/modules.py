@@ -8,10 +8,11 @@ folder is a root. Registry and git sources are listed as not scanned.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import discover
+from . import discover, limits
 from .evaluate import instance_keys
 from .expr import Literal
 from .model import Attribute, Block, Location, Module, NotScanned, Scope, Stack, VariableValue
@@ -48,10 +49,19 @@ class Loader:
 
     def _read(self, path: Path) -> str | None:
         shown = self.show(path)
+        limit = limits.MAX_FILE_SIZE
         try:
-            data = path.read_bytes()
+            if not stat.S_ISREG(path.stat().st_mode):  # a named pipe or a device would block or never end
+                self.errors.append(ScanError(shown, None, "not a regular file: not read"))
+                return None
+            with path.open("rb") as handle:
+                data = handle.read(limit + 1)  # never more than the limit, even if the file grows meanwhile
         except OSError as error:
             self.errors.append(ScanError(shown, None, f"cannot read: {error.strerror or error}"))
+            return None
+        if len(data) > limit:
+            self.errors.append(ScanError(shown, None, f"larger than the file size limit of {limits.show_size(limit)}: "
+                                                      "not read (raise the limit with --max-file-size)"))
             return None
         if b"\0" in data:
             line = data.count(b"\n", 0, data.index(b"\0")) + 1
@@ -115,7 +125,10 @@ def _load_path(loader: Loader, path: Path) -> None:
     if not path.exists():
         loader.errors.append(ScanError(str(path), None, "no such file or folder"))
         return
-    files = discover.find_config_files(path)
+    problems: list[tuple[Path, str]] = []
+    files = discover.find_config_files(path, problems)
+    for problem_path, reason in problems:
+        loader.errors.append(ScanError(loader.show(problem_path), None, reason))
     if path.is_file() and not discover.is_config_file(path.name):
         loader.errors.append(ScanError(str(path), None, "not a Terraform file (*.tf or *.tf.json)"))
         return

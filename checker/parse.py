@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import jsonpos
+from . import jsonpos, limits
 from .expr import (
     BinaryOp,
     Call,
@@ -77,17 +77,53 @@ def parse_hcl(text: str) -> SyntaxFile:
     except LarkError as error:
         raise ParseError(f"cannot parse: {error}".splitlines()[0]) from None
     except RecursionError:
-        raise ParseError("expressions nested too deeply to parse") from None
+        raise ParseError(_too_deep()) from None
+    check_nesting(tree)
     comments: list[tuple[int, str]] = []
     body = tree.children[0]
-    attributes, blocks = _body(body, comments)
+    try:
+        attributes, blocks = _body(body, comments)
+    except RecursionError:  # a backstop: check_nesting should have stopped this first
+        raise ParseError(_too_deep()) from None
     return SyntaxFile(blocks=blocks, attributes=attributes, comments=comments)
+
+
+# Nodes of python-hcl2's tree that nest one level deeper; `( ... )` is an expr_term with a "(" token.
+_NESTING_KINDS = {"block", "tuple", "object", "function_call", "binary_op", "conditional", "unary_op",
+                  "interpolation", "for_tuple_expr", "for_object_expr", "get_attr_expr_term", "index_expr_term",
+                  "attr_splat_expr_term", "full_splat_expr_term"}
+
+
+def _too_deep() -> str:
+    return (f"nested more than {limits.MAX_NESTING_DEPTH} levels deep (brackets, braces, blocks, calls or "
+            "operators inside each other)")
+
+
+def check_nesting(tree: Any, line_offset: int = 0) -> None:
+    """Raise ParseError at the first node nested deeper than the limit; iterative, so any depth is safe."""
+    limit = limits.MAX_NESTING_DEPTH
+    raw_limit = 6 * limit + 20  # a backstop for nesting through node kinds not counted above
+    stack = [(tree, 0, 1)]
+    while stack:
+        node, level, raw = stack.pop()
+        kind = node.data
+        if kind in _NESTING_KINDS or (kind == "expr_term" and any(str(c) == "(" for c in node.children
+                                                                  if not _is_tree(c))):
+            level += 1
+        if level > limit or raw > raw_limit:
+            meta = getattr(node, "meta", None)
+            line = getattr(meta, "line", None) if meta is not None and not meta.empty else None
+            raise ParseError(_too_deep(), line + line_offset if line is not None else None)
+        stack.extend((child, level, raw + 1) for child in node.children if _is_tree(child))
 
 
 def _describe_unexpected(error: Exception) -> str:
     token = getattr(error, "token", None)
     if token is not None and getattr(token, "type", "") == "$END":
         return "unexpected end of file (an unclosed block, bracket or string?)"
+    if token is not None and str(token).startswith("<<"):
+        opener = str(token).strip().splitlines()[0][:40]
+        return f"a heredoc {opener} that is never closed (no line holding only {opener.lstrip('<-')})"
     if token is not None:
         shown = str(token).strip().splitlines()[0][:40] if str(token).strip() else repr(str(token))
         return f"unexpected {shown!r}"
@@ -168,7 +204,10 @@ def unescape(text: str, line: int | None = None) -> str:
     def replace(match: re.Match[str]) -> str:
         code = match.group(1)
         if code[0] in "uU" and len(code) > 1:
-            return chr(int(code[1:], 16))
+            point = int(code[1:], 16)
+            if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
+                raise ParseError(f"invalid escape sequence \\{code} in a string: not a Unicode character", line)
+            return chr(point)
         if code in _ESCAPES:
             return _ESCAPES[code]
         raise ParseError(f"invalid escape sequence \\{code} in a string", line)
@@ -301,8 +340,12 @@ def parse_expression(text: str, line: int) -> Expr:
         tree = parses_to_tree(f"x = {text}\n")
     except (LarkError, RecursionError):
         raise ParseError(f"cannot parse the expression {text[:60]!r}", line) from None
+    check_nesting(tree, line - 1)
     attribute = tree.children[0].children[0]
-    return _shift(_expr(attribute.children[2]), line - 1)
+    try:
+        return _shift(_expr(attribute.children[2]), line - 1)
+    except RecursionError:
+        raise ParseError(_too_deep(), line) from None
 
 
 def _shift(expr: Expr, offset: int) -> Expr:
@@ -373,7 +416,10 @@ def _expr(node: Any) -> Expr:
         if arguments is not None:
             args = tuple(_expr(c) for c in arguments.children if _is_tree(c) and c.data != "new_line_or_comment")
             expand = any(not _is_tree(c) and c.type == "ELLIPSIS" for c in arguments.children)
-        return Call(line, "::".join(names) if len(names) == 1 else "provider::" + "::".join(names), args, expand)
+        name = "::".join(names)
+        if len(names) > 1 and names[0] != "provider":  # python-hcl2 keeps `provider` as the first name
+            name = "provider::" + name
+        return Call(line, name, args, expand)
     if kind in ("get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term"):
         base = _expr(children[0])
         steps = _steps(children[1])

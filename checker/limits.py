@@ -1,0 +1,52 @@
+"""Limits that keep a scan's time and memory bounded whatever the scanned files hold.
+
+Each is a module-level default; `--max-file-size` overrides the file size for one run. Input over a
+limit is never skipped quietly: it is a scan error (exit 2) naming the file, the limit and how to raise it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+MAX_FILE_SIZE = 10 * 1024 * 1024  # bytes per .tf/.tf.json/.tfvars file: python-hcl2 parses ~0.1 MB/s
+# Brackets, braces, blocks, calls, operators and traversal steps inside each other, per file. Python's
+# recursion limit bounds what can be parsed and evaluated; 100 is far beyond real Terraform and well
+# inside that bound, so it is fixed rather than overridable.
+MAX_NESTING_DEPTH = 100
+# Evaluating one expression: steps (sub-expressions evaluated, locals included) and the size of a value
+# (string characters, or list and map elements counted through every level). Terraform input can double a
+# value with each local (`a1 = "${local.a0}${local.a0}"`): without these, 60 locals take forever.
+MAX_EVALUATION_STEPS = 200_000
+MAX_VALUE_SIZE = 1_000_000
+
+_SIZE = re.compile(r"(\d+)\s*([kmg]i?b?|b)?", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def parse_size(text: str) -> int:
+    """`10485760`, `512k`, `10M`, `10MB`, `1GiB` → bytes (binary units)."""
+    match = _SIZE.fullmatch(text.strip())
+    if match is None:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (examples: 10485760, 512k, 20M)")
+    value = int(match.group(1)) * _UNITS[(match.group(2) or "")[:1].lower()]
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 bytes: {text!r}")
+    return value
+
+
+def show_size(size: int) -> str:
+    for unit, factor in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if size >= factor:
+            shown = f"{size / factor:.1f}".removesuffix(".0")
+            return f"{shown} {unit}"
+    return f"{size} bytes"
+
+
+class FileSizeOption(argparse.Action):
+    """`--max-file-size SIZE`: sets MAX_FILE_SIZE for this run (a command line runs one scan)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        global MAX_FILE_SIZE
+        MAX_FILE_SIZE = values
+        setattr(namespace, self.dest, values)

@@ -1,0 +1,1 @@
+resourse "aws_s3_bucket" "b" {}
