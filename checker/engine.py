@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .expr import Expr, Literal, ObjectExpr, walk
 from .model import Attribute, Block, Stack
@@ -19,6 +20,9 @@ from .result import ControlSummary, Report, Result, RuleInfo, ScanError, ScanMet
 from .schema import aws_schema
 from .suppressions import apply as apply_waivers
 from .suppressions import inline_waivers
+
+if TYPE_CHECKING:
+    from .checkov import CheckovOptions
 
 # Resource families the rules judge: a type that is almost one of these but not a real AWS type is an
 # error, because the misspelt resource would otherwise be silently out of scope.
@@ -99,6 +103,7 @@ class ScanOptions:
     config: Path | None = None  # an explicit config file; otherwise found from the first path upwards
     use_config: bool = True
     use_cache: bool = True  # the parse cache in the user's cache folder
+    checkov: CheckovOptions | None = None  # set: run Checkov too and merge its results (`--with-checkov`)
 
 
 class SetupError(Exception):
@@ -106,7 +111,7 @@ class SetupError(Exception):
 
 
 def scan(options: ScanOptions) -> Report:
-    from gateaudit.rules import CONTROLS, RuleLoadError, load_rules
+    from gateaudit.rules import CONTROLS, Control, RuleLoadError, load_rules
 
     from . import config as config_file
     from .baseline import BaselineError
@@ -137,6 +142,17 @@ def scan(options: ScanOptions) -> Report:
     errors.extend(near_miss_errors(stack))
     results, rule_errors = run_rules(stack, rules)
     errors.extend(rule_errors)
+    controls, peer_rules = dict(CONTROLS), []
+    if options.checkov is not None:
+        from . import checkov
+
+        peer = checkov.run(options.paths, options.var_files, options.checkov)
+        results = sorted([*results, *peer.results], key=Result.sort_key)
+        errors.extend(peer.errors)
+        peer_rules = peer.rules
+        known = known | {info.id for info in peer.rules}  # `# gateaudit:ignore CKV_AWS_59 reason=...` works too
+        controls[checkov.OTHER] = Control(checkov.OTHER, "Checkov checks outside gateaudit's four controls",
+                                          "no Checkov check outside the four controls judged anything")
     results = [dataclasses.replace(r, severity=settings.severity[r.rule_id]) if r.rule_id in settings.severity
                else r for r in results]
     inline, inline_errors = inline_waivers(stack, known) if use_inline else ({}, [])
@@ -152,9 +168,9 @@ def scan(options: ScanOptions) -> Report:
                          "line": n.location.line, "reason": n.reason} for n in stack.not_scanned)
     return Report(
         metadata=metadata,
-        rules=tuple(_rule_info(loaded, settings.severity) for loaded in rules),
+        rules=(*(_rule_info(loaded, settings.severity) for loaded in rules), *peer_rules),
         results=tuple(results), errors=tuple(errors), not_scanned=not_scanned,
-        controls=tuple(_controls(results, rules, CONTROLS)),
+        controls=tuple(_controls(results, rules, controls)),
         exit_code=gate(results, errors, fail_on, unknown_mode, fail_on_suppressions),
         snippets=_snippets(results, stack.sources, secret_literals(stack, results)),
         stale_baseline=stale,

@@ -47,6 +47,7 @@ class Result:
     message: str
     attribute: str | None = None  # the argument path the verdict is about: `access_log_settings`
     suppression: Suppression | None = None  # set when status is SUPPRESSED
+    source: str = "gateaudit"  # the tool that judged: "gateaudit", or "checkov" (`scan --with-checkov`)
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.rule_id, self.resource, self.attribute or "")

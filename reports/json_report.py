@@ -30,6 +30,7 @@ def render(report: Report) -> str:
         "results": [
             {
                 "rule_id": r.rule_id,
+                "source": r.source,
                 "control": r.control,
                 "status": r.status.value,
                 "severity": r.severity.value,

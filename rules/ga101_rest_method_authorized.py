@@ -103,7 +103,10 @@ def _judge_open(method: Block, integrations: list[Block], preflight: set[str]) -
                             "authorization")
     verb = str(verb).upper()
     if verb not in preflight:
-        return RULE.failed(method, f'authorization is "NONE" on {verb}: anyone can call it; use "CUSTOM" with an '
+        who = "anyone can call it"
+        if method.value("api_key_required") is True:  # a usage-plan key identifies a client; it authenticates no one
+            who = "any holder of a usage-plan API key can call it, and an API key is not authentication"
+        return RULE.failed(method, f'authorization is "NONE" on {verb}: {who}; use "CUSTOM" with an '
                                    "authorizer_id of this REST API", "authorization")
     mine = [i for i in integrations if _integrates(i, method)]
     if not mine:

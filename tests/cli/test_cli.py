@@ -43,7 +43,7 @@ def test_json_report_shape(run_cli, tmp_path):
     report = json.loads(done.stdout)
     assert report["tool"] == "gateaudit" and report["version"]
     failed = [r for r in report["results"] if r["status"] == "failed"]
-    assert failed[0] | {"message": None, "remediation": None} == {"suppression": None,
+    assert failed[0] | {"message": None, "remediation": None} == {"suppression": None, "source": "gateaudit",
         "rule_id": "GA101", "control": "authorizer-attached", "status": "failed", "severity": "high",
         "resource": "aws_api_gateway_method.get", "attribute": "authorization", "file": "api.tf", "line": 6,
         "message": None, "remediation": None}
