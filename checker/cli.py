@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
+import os
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 
@@ -161,8 +164,7 @@ def _run(args: argparse.Namespace) -> int:
             sys.stdout.write(rendered)
             continue
         try:
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-            Path(target).write_text(rendered, encoding="utf-8")
+            _write_report(Path(target), rendered)
         except OSError as error:
             print(f"gateaudit: cannot write {target}: {error.strerror or error}", file=sys.stderr)
             return EXIT_ERROR
@@ -171,6 +173,25 @@ def _run(args: argparse.Namespace) -> int:
     for error in report.errors:
         print(f"gateaudit: error: {error}", file=sys.stderr)
     return report.exit_code
+
+
+def _write_report(target: Path, text: str) -> None:
+    """Write a report exactly where asked: never through a symlink someone left at that path.
+
+    The text goes to a temporary file beside the target, then replaces it; a symlink at the target is
+    refused rather than followed, so a scanned repository cannot aim a report at another file.
+    """
+    if target.is_symlink():
+        raise OSError(errno.EEXIST, "it is a symlink; gateaudit does not write through links")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _list_rules(args: argparse.Namespace) -> int:

@@ -187,3 +187,17 @@ def test_rules_command_lists_the_four_controls(run_cli):
     listed = run_cli("rules").stdout
     for control in ("authorizer-attached",):
         assert control in listed
+
+
+def test_reports_are_never_written_through_a_symlink(run_cli, tmp_path):
+    write(tmp_path / "tf", {"api.tf": OPEN_METHOD})
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "gateaudit.json").symlink_to(victim)
+    done = run_cli("scan", str(tmp_path / "tf"), "--format", "json", "--output-dir", str(tmp_path / "out"))
+    assert done.returncode == 2 and "symlink" in done.stderr
+    assert victim.read_text() == "precious"
+    (tmp_path / "report.json").symlink_to(victim)
+    done = run_cli("scan", str(tmp_path / "tf"), "--format", "json", "--output", str(tmp_path / "report.json"))
+    assert done.returncode == 2 and victim.read_text() == "precious"
