@@ -9,12 +9,14 @@ so the run is well over 10,000.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from xml.etree import ElementTree
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -46,6 +48,10 @@ def scan_and_render(folder: Path, use_cache: bool = False) -> None:
         rendered = module.render(report, verbose=True) if name == "text" else module.render(report)
         assert isinstance(rendered, str)
         rendered.encode("utf-8")  # what gets written: must encode whatever the input held
+        if name in ("json", "sarif"):
+            json.loads(rendered)  # valid JSON whatever bytes the input held
+        elif name == "junit":
+            ElementTree.fromstring(rendered)  # valid XML: control characters from the input are handled
 
 
 def scan_files(files: dict[str, bytes], use_cache: bool = False) -> None:
