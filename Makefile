@@ -105,4 +105,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/scan.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(CHECKOV_VENV) build stack/build *.egg-info
