@@ -15,8 +15,6 @@ from typing import Any
 from .expr import Expr
 from .parse import SyntaxAttribute, SyntaxBlock
 
-MISSING = object()
-
 
 @dataclass(frozen=True)
 class Location:
@@ -52,10 +50,6 @@ class Unknown:
 
     def __hash__(self) -> int:
         return hash((self.reason, self.refs))
-
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown)
 
 
 def contains_unknown(value: Any) -> bool:
