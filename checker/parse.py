@@ -1,7 +1,8 @@
 """Terraform source in, syntax blocks with lines out.
 
-HCL goes through python-hcl2's lark tree (`hcl2.parses_to_tree`): it carries the line of every node and
-the structure of every expression, and skips the dict conversion that would lose both. `.tf.json`
+HCL goes through python-hcl2's grammar as a lark tree (`checker.grammar` runs it): the tree keeps the
+structure of every expression and the line of every token, and skips the dict conversion that would lose
+both. `.tf.json`
 goes through `checker.jsonpos`, which keeps the line of every key.
 """
 
@@ -11,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import jsonpos, limits
+from . import grammar, jsonpos, limits
 from .expr import (
     BinaryOp,
     Call,
@@ -67,11 +68,10 @@ class SyntaxFile:
 
 def parse_hcl(text: str) -> SyntaxFile:
     """Parse HCL native syntax. Raises ParseError with the line of the fault."""
-    from hcl2.api import parses_to_tree  # deferred: importing hcl2 costs ~0.1 s
     from lark.exceptions import LarkError, UnexpectedInput
 
     try:
-        tree = parses_to_tree(text)
+        tree = grammar.parse(text)
     except UnexpectedInput as error:
         raise ParseError(_describe_unexpected(error), getattr(error, "line", None)) from None
     except LarkError as error:
@@ -111,8 +111,7 @@ def check_nesting(tree: Any, line_offset: int = 0) -> None:
                                                                   if not _is_tree(c))):
             level += 1
         if level > limit or raw > raw_limit:
-            meta = getattr(node, "meta", None)
-            line = getattr(meta, "line", None) if meta is not None and not meta.empty else None
+            line = _line(node)
             raise ParseError(_too_deep(), line + line_offset if line is not None else None)
         stack.extend((child, level, raw + 1) for child in node.children if _is_tree(child))
 
@@ -137,6 +136,32 @@ def _is_tree(node: Any) -> bool:
     return hasattr(node, "data")
 
 
+# Lines come from tokens: the parser does not give tree nodes positions (see checker.grammar). A node's
+# line is its first token's, its end line its last token's, as lark's propagate_positions would say.
+
+
+def _line(node: Any) -> int | None:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if _is_tree(item):
+            stack.extend(reversed(item.children))
+        elif item is not None:
+            return item.line
+    return None
+
+
+def _end_line(node: Any) -> int | None:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if _is_tree(item):
+            stack.extend(item.children)
+        elif item is not None:
+            return item.end_line
+    return None
+
+
 def _collect_comments(node: Any, comments: list[tuple[int, str]]) -> None:
     for token in node.children:
         value = str(token)
@@ -156,7 +181,7 @@ def _body(body: Any, comments: list[tuple[int, str]]) -> tuple[dict[str, SyntaxA
             _collect_comments(child, comments)
         elif kind == "attribute":
             name = _name(child.children[0])
-            line = child.meta.line
+            line = _line(child)
             if name in attributes:
                 raise ParseError(f'attribute "{name}" is set twice (first on line {attributes[name].line})', line)
             attributes[name] = SyntaxAttribute(name, _expr(child.children[2]), line)
@@ -182,7 +207,7 @@ def _block(node: Any, comments: list[tuple[int, str]]) -> SyntaxBlock:
         elif child.data == "new_line_or_comment":
             _collect_comments(child, comments)
     attributes, blocks = _body(body, comments) if body is not None else ({}, [])
-    return SyntaxBlock(block_type, tuple(labels), node.meta.line, attributes, blocks, node.meta.end_line)
+    return SyntaxBlock(block_type, tuple(labels), _line(node), attributes, blocks, _end_line(node))
 
 
 def _name(node: Any) -> str:
@@ -190,10 +215,11 @@ def _name(node: Any) -> str:
 
 
 def _plain_string(node: Any) -> str:
-    value = _string(node, node.meta.line)
+    line = _line(node)
+    value = _string(node, line)
     if isinstance(value, Literal) and isinstance(value.value, str):
         return value.value
-    raise ParseError("a block label must be a plain string, without interpolation", node.meta.line)
+    raise ParseError("a block label must be a plain string, without interpolation", line)
 
 
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
@@ -333,11 +359,10 @@ def _closing_brace(text: str, start: int) -> int:
 
 def parse_expression(text: str, line: int) -> Expr:
     """One expression's source text, parsed alone; its lines are counted from `line`."""
-    from hcl2.api import parses_to_tree
     from lark.exceptions import LarkError
 
     try:
-        tree = parses_to_tree(f"x = {text}\n")
+        tree = grammar.parse(f"x = {text}\n")
     except (LarkError, RecursionError):
         raise ParseError(f"cannot parse the expression {text[:60]!r}", line) from None
     check_nesting(tree, line - 1)
@@ -373,7 +398,7 @@ def _operator(token: Any) -> str:
 
 
 def _expr(node: Any) -> Expr:
-    line = node.meta.line
+    line = _line(node)
     kind = node.data
     children = [c for c in node.children if not (_is_tree(c) and c.data == "new_line_or_comment")]
     if kind == "expr_term":
@@ -454,14 +479,14 @@ def _steps(node: Any) -> tuple:
     if kind == "braces_index":
         return (Index(_expr(_first_tree(node.children))),)
     if kind == "short_index":
-        return (Index(Literal(node.meta.line, int(str(node.children[1])))),)
+        return (Index(Literal(_line(node), int(str(node.children[1])))),)
     if kind in ("attr_splat", "full_splat"):
         steps: tuple = (Splat(),)
         for child in node.children:
             if _is_tree(child):
                 steps += _steps(child)
         return steps
-    raise ParseError(f"unsupported traversal ({kind})", node.meta.line)
+    raise ParseError(f"unsupported traversal ({kind})", _line(node))
 
 
 def _for(node: Any, children: list, line: int) -> Expr:

@@ -1,14 +1,14 @@
 """Parse many files fast: a content-hash cache on disk, and a process pool for what is not cached.
 
-Parsing is most of a scan's time (python-hcl2's pure-Python LALR parser). An unchanged file is read back
-from the cache instead of parsed again; the rest is spread over the machine's cores.
+Parsing is most of a scan's time (python-hcl2's grammar, run by `checker.grammar`). An unchanged file is
+read back from the cache instead of parsed again; the rest is spread over the machine's cores.
 
 The cache lives in the user's cache folder (`$GATEAUDIT_CACHE_DIR`, else `$XDG_CACHE_HOME/gateaudit`,
-else `~/.cache/gateaudit`), in a folder named after the gateaudit and python-hcl2 versions, one file per
-content hash. Entries are written to a temporary file and renamed into place, so concurrent runs never
-see half an entry; an entry that cannot be read is parsed again and replaced. Entries are pickles, so
-the folder must be the user's own: it is created 0700, and a folder that someone else owns or can write
-to is not used.
+else `~/.cache/gateaudit`), in a folder named after the gateaudit, python-hcl2 and lark versions, one file
+per content hash, beside the grammar's parse tables. Entries are written to a temporary file and renamed
+into place, so concurrent runs never see half an entry; an entry that cannot be read is parsed again and
+replaced. Entries are pickles, so the folder must be the user's own: it is created 0700, and a folder that
+someone else owns or can write to is not used.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from . import grammar
 from .parse import ParseError, SyntaxFile, parse_hcl, parse_json
 
 Outcome = tuple[str, SyntaxFile | None, str | None, int | None]  # ("ok"|"error", syntax, message, line)
@@ -51,10 +52,9 @@ def parse_all(items: list[tuple[str, str]], use_cache: bool = True, workers: int
     missing = [index for index, outcome in enumerate(outcomes) if outcome is None]
     size = sum(len(items[index][1]) for index in missing)
     workers = workers or min(len(missing), os.cpu_count() or 1)
+    if missing:
+        grammar.prepare(cache)  # before the workers fork, so none of them loads the grammar again
     if workers > 1 and size >= POOL_MIN_BYTES:
-        from hcl2.parser import parser
-
-        parser()  # build the grammar once, before the workers fork, so none of them builds it again
         with ProcessPoolExecutor(max_workers=workers) as pool:
             chunk = max(1, len(missing) // (workers * 4))
             parsed = list(pool.map(_parse_item, [items[i] for i in missing], chunksize=chunk))
@@ -82,7 +82,7 @@ def cache_folder() -> Path | None:
     base = os.environ.get("GATEAUDIT_CACHE_DIR")
     if not base:
         base = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "gateaudit")
-    folder = Path(base) / f"parse-{__version__}-hcl2-{parser_version}"
+    folder = Path(base) / f"parse-{__version__}-{parser_version}"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         info = folder.stat()
@@ -95,10 +95,11 @@ def cache_folder() -> Path | None:
 
 @functools.cache
 def _parser_version() -> str | None:
+    """python-hcl2's and lark's versions: they make the tree, so the cache is theirs alone."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("python-hcl2")
+        return f"hcl2-{version('python-hcl2')}-lark-{version('lark')}"
     except PackageNotFoundError:
         return None
 
