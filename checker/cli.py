@@ -49,7 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--config", metavar="FILE", help="the config file (default: .gateaudit.toml or "
                                                        "[tool.gateaudit] in pyproject.toml, from PATH upwards)")
     scan.add_argument("--no-config", action="store_true", help="ignore any config file")
-    scan.add_argument("--no-cache", action="store_true", help="parse every file again (no parse cache)")
+    scan.add_argument("--no-cache", action="store_true",
+                      help="parse and judge every file again (neither the parse cache nor the scan cache)")
     scan.add_argument("--no-inline-suppressions", action="store_true",
                       help="do not apply '# gateaudit:ignore' comments")
     scan.add_argument("--fail-on-suppressions", action="store_true",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .expr import Expr, Literal, ObjectExpr, walk
 from .model import Attribute, Block, Stack
-from .result import ControlSummary, Report, Result, RuleInfo, ScanError, ScanMetadata, Severity, Status
+from .result import ControlSummary, Judgement, Report, Result, RuleInfo, ScanError, ScanMetadata, Severity, Status
 from .schema import aws_schema
 from .suppressions import apply as apply_waivers
 from .suppressions import inline_waivers
@@ -116,8 +116,6 @@ def scan(options: ScanOptions) -> Report:
     from . import config as config_file
     from .baseline import BaselineError
     from .baseline import load as load_baseline
-    from .modules import load
-
     try:
         settings = _config(options, config_file)
         every_rule = load_rules(options.rules_dirs)
@@ -134,14 +132,11 @@ def scan(options: ScanOptions) -> Report:
     use_inline = _first(options.inline_suppressions, settings.inline_suppressions, True)
     fail_on_suppressions = _first(options.fail_on_suppressions, settings.fail_on_suppressions, False)
 
-    stack, errors = load(options.paths, options.var_files, use_cache=options.use_cache)
-    stack.rule_options = settings.rule_options
-    if not stack.files and not errors:
+    judgement = judge(options, rules, settings.rule_options)
+    results, errors = list(judgement.results), list(judgement.errors)
+    if not judgement.files and not errors:
         shown = ", ".join(options.display_paths)
         errors.append(ScanError(None, None, f"no Terraform files (*.tf, *.tf.json) found under {shown}"))
-    errors.extend(near_miss_errors(stack))
-    results, rule_errors = run_rules(stack, rules)
-    errors.extend(rule_errors)
     controls, peer_rules = dict(CONTROLS), []
     if options.checkov is not None:
         from . import checkov
@@ -155,26 +150,54 @@ def scan(options: ScanOptions) -> Report:
                                           "no Checkov check outside the four controls judged anything")
     results = [dataclasses.replace(r, severity=settings.severity[r.rule_id]) if r.rule_id in settings.severity
                else r for r in results]
-    inline, inline_errors = inline_waivers(stack, known) if use_inline else ({}, [])
+    inline, inline_errors = inline_waivers(judgement, known) if use_inline else ({}, [])
     errors.extend(inline_errors)
-    metadata = _metadata(options, stack.var_files, fail_on, unknown_mode, use_inline, fail_on_suppressions,
+    metadata = _metadata(options, judgement.var_files, fail_on, unknown_mode, use_inline, fail_on_suppressions,
                          settings.path)
     today = datetime.strptime(metadata.generated_at, "%Y-%m-%dT%H:%M:%SZ").date()
-    results, used = apply_waivers(results, stack, inline, waivers, today)
+    results, used = apply_waivers(results, judgement, inline, waivers, today)
     stale = tuple({"rule_id": w.rule_id, "resource": w.resource, "attribute": w.attribute, "file": w.file,
                    "line": w.line} for w in waivers if w.source == "baseline" and w not in used)
     errors = sorted(set(errors), key=ScanError.sort_key)
-    not_scanned = tuple({"module": n.address, "source": n.source, "file": n.location.file,
-                         "line": n.location.line, "reason": n.reason} for n in stack.not_scanned)
     return Report(
         metadata=metadata,
         rules=(*(_rule_info(loaded, settings.severity) for loaded in rules), *peer_rules),
-        results=tuple(results), errors=tuple(errors), not_scanned=not_scanned,
+        results=tuple(results), errors=tuple(errors), not_scanned=judgement.not_scanned,
         controls=tuple(_controls(results, rules, controls)),
         exit_code=gate(results, errors, fail_on, unknown_mode, fail_on_suppressions),
-        snippets=_snippets(results, stack.sources, secret_literals(stack, results)),
+        snippets=_snippets(results, judgement.sources, judgement.secrets),
         stale_baseline=stale,
     )
+
+
+def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
+    """Load the stack and run the rules; or reuse the judgement of an earlier scan of the same unchanged files."""
+    from . import scan_cache
+    from .modules import load_with_inputs
+    from .parse_many import cache_folder
+
+    folder = cache_folder() if options.use_cache else None
+    name = None
+    if folder is not None:
+        name = scan_cache.key(options.paths, options.display_paths, options.var_files, rules, options.rules_dirs,
+                              rule_options)
+        kept = scan_cache.load(folder, name)
+        if kept is not None:
+            return kept
+    loader = load_with_inputs(options.paths, options.var_files, use_cache=options.use_cache)
+    stack = loader.stack
+    stack.rule_options = rule_options
+    errors = [*loader.errors, *near_miss_errors(stack)]
+    results, rule_errors = run_rules(stack, rules)
+    not_scanned = tuple({"module": n.address, "source": n.source, "file": n.location.file,
+                         "line": n.location.line, "reason": n.reason} for n in stack.not_scanned)
+    judgement = Judgement(results=results, errors=[*errors, *rule_errors], files=list(stack.files),
+                          var_files=list(stack.var_files), comments=dict(stack.comments), spans=dict(stack.spans),
+                          sources=dict(stack.sources), not_scanned=not_scanned,
+                          secrets=secret_literals(stack, results))
+    if folder is not None and name is not None:
+        scan_cache.save(folder, name, loader.inputs, judgement)
+    return judgement
 
 
 def _first(*values):

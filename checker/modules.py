@@ -8,13 +8,13 @@ folder is a root. Registry and git sources are listed as not scanned.
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import discover, limits
 from .evaluate import instance_keys
 from .expr import Literal
+from .inputs import Inputs
 from .model import Attribute, Block, Location, Module, NotScanned, Scope, Stack, VariableValue
 from .parse import ParseError, SyntaxAttribute, SyntaxBlock, SyntaxFile, parse_hcl
 from .parse_many import parse_all, parse_text
@@ -36,6 +36,7 @@ class Loader:
     use_cache: bool = True
     texts: dict[Path, str | None] = field(default_factory=dict)
     outcomes: dict[Path, tuple] = field(default_factory=dict)  # parsed ahead, in parallel or from the cache
+    inputs: Inputs = field(default_factory=Inputs)  # every question put to the filesystem, and its answer
 
     def show(self, path: Path) -> str:
         relative = os.path.relpath(path, self.base)
@@ -50,14 +51,9 @@ class Loader:
     def _read(self, path: Path) -> str | None:
         shown = self.show(path)
         limit = limits.MAX_FILE_SIZE
-        try:
-            if not stat.S_ISREG(path.stat().st_mode):  # a named pipe or a device would block or never end
-                self.errors.append(ScanError(shown, None, "not a regular file: not read"))
-                return None
-            with path.open("rb") as handle:
-                data = handle.read(limit + 1)  # never more than the limit, even if the file grows meanwhile
-        except OSError as error:
-            self.errors.append(ScanError(shown, None, f"cannot read: {error.strerror or error}"))
+        data = self.inputs.read(path, limit)
+        if isinstance(data, str):
+            self.errors.append(ScanError(shown, None, data))
             return None
         if len(data) > limit:
             self.errors.append(ScanError(shown, None, f"larger than the file size limit of {limits.show_size(limit)}: "
@@ -111,30 +107,36 @@ class Loader:
 def load(paths: list[Path], var_files: list[Path] | None = None,
          use_cache: bool = True) -> tuple[Stack, list[ScanError]]:
     """Load every scanned path. Returns the stack and the errors that make the scan untrustworthy."""
-    loader = Loader(var_files=list(var_files or []), use_cache=use_cache)
-    for path in paths:
-        loader.base = path if path.is_dir() else path.parent
-        loader.prefix = "" if len(paths) == 1 else str(path if path.is_dir() else path.parent).rstrip("/") + "/"
-        if loader.prefix == "./":
-            loader.prefix = ""
-        _load_path(loader, path)
+    loader = load_with_inputs(paths, var_files, use_cache)
     return loader.stack, loader.errors
 
 
+def load_with_inputs(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool = True) -> Loader:
+    """`load`, keeping what the loader asked the filesystem (`loader.inputs`)."""
+    loader = Loader(var_files=list(var_files or []), use_cache=use_cache)
+    for path in paths:
+        folder = path if loader.inputs.is_dir(path) else path.parent
+        loader.base = folder
+        loader.prefix = "" if len(paths) == 1 else str(folder).rstrip("/") + "/"
+        if loader.prefix == "./":
+            loader.prefix = ""
+        _load_path(loader, path)
+    return loader
+
+
 def _load_path(loader: Loader, path: Path) -> None:
-    if not path.exists():
+    if not loader.inputs.exists(path):
         loader.errors.append(ScanError(str(path), None, "no such file or folder"))
         return
-    problems: list[tuple[Path, str]] = []
-    files = discover.find_config_files(path, problems)
+    files, problems = loader.inputs.find(path)
     for problem_path, reason in problems:
         loader.errors.append(ScanError(loader.show(problem_path), None, reason))
-    if path.is_file() and not discover.is_config_file(path.name):
+    if loader.inputs.is_file(path) and not discover.is_config_file(path.name):
         loader.errors.append(ScanError(str(path), None, "not a Terraform file (*.tf or *.tf.json)"))
         return
     by_directory: dict[Path, list[Path]] = {}
     for file in files:
-        by_directory.setdefault(file.parent.resolve(), []).append(file)
+        by_directory.setdefault(loader.inputs.resolve(file.parent), []).append(file)
     loader.parse_ahead(files)
     for file in files:
         loader.parse(file)
@@ -143,8 +145,9 @@ def _load_path(loader: Loader, path: Path) -> None:
         for syntax in (loader.parsed.get(Path(os.path.abspath(f))) for f in directory_files):
             for block in syntax.blocks if syntax else ():
                 source = _local_source(block)
-                if source is not None and (directory / source).resolve() != directory:
-                    called.add((directory / source).resolve())
+                target = loader.inputs.resolve(directory / source) if source is not None else directory
+                if target != directory:
+                    called.add(target)
     for directory, directory_files in sorted(by_directory.items()):
         if directory not in called:
             _load_root(loader, directory, directory_files)
@@ -178,8 +181,8 @@ def _local_source(block: SyntaxBlock) -> str | None:
 
 
 def _read_variable_values(loader: Loader, module: Module) -> None:
-    for path in [*discover.tfvars_files(module.directory), *loader.var_files]:
-        if not path.is_file():
+    for path in [*loader.inputs.tfvars_files(module.directory), *loader.var_files]:
+        if not loader.inputs.is_file(path):
             loader.errors.append(ScanError(str(path), None, "variable file not found"))
             continue
         text = loader.read(path)
@@ -324,7 +327,7 @@ def _load_child(loader: Loader, parent: Module, call: Block, ancestors: tuple[Pa
         loader.stack.not_scanned.append(NotScanned(call.address, source, call.location,
                                                    "remote module source: not downloaded or scanned"))
         return
-    directory = (parent.directory / source).resolve()
+    directory = loader.inputs.resolve(parent.directory / source)
     if directory in ancestors:
         loader.errors.append(ScanError(call.location.file, source_attribute.location.line,
                                        f"{call.address}: module source {source!r} calls itself (a module cycle)"))
@@ -333,7 +336,7 @@ def _load_child(loader: Loader, parent: Module, call: Block, ancestors: tuple[Pa
         loader.errors.append(ScanError(call.location.file, call.location.line,
                                        f"{call.address}: modules nested deeper than {MAX_MODULE_DEPTH}"))
         return
-    files = discover.config_files_in(directory)
+    files = loader.inputs.config_files_in(directory)
     if not files:
         loader.errors.append(ScanError(call.location.file, source_attribute.location.line,
                                        f"{call.address}: module source {source!r} has no .tf files"))

@@ -63,7 +63,7 @@ def parse_all(items: list[tuple[str, str]], use_cache: bool = True, workers: int
     for index, outcome in zip(missing, parsed, strict=True):
         outcomes[index] = outcome
         if cache is not None and outcome[0] == "ok":
-            _store(cache / keys[index][:2] / keys[index], outcome)
+            store(cache / keys[index][:2] / keys[index], outcome)
     return [outcome for outcome in outcomes if outcome is not None]
 
 
@@ -117,12 +117,13 @@ def _load(path: Path) -> Outcome | None:
     return outcome
 
 
-def _store(path: Path, outcome: Outcome) -> None:
+def store(path: Path, entry: object) -> None:
+    """Write a cache entry atomically: a concurrent run sees the old entry or the new one, never half."""
     try:
         path.parent.mkdir(exist_ok=True, mode=0o700)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(handle, "wb") as out:
-            pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(entry, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except (OSError, pickle.PicklingError, RecursionError):
         return  # the cache only speeds things up; a scan never fails because of it

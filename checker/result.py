@@ -115,6 +115,25 @@ class ScanMetadata:
     baseline_file: str | None = None
 
 
+@dataclass
+class Judgement:
+    """What the rules found in a loaded stack, and what of the stack a report still needs.
+
+    Nothing here depends on the date, the config's waivers and severities, or a baseline: those are
+    applied afterwards, so a judgement of unchanged files can be kept and reused (`checker.scan_cache`).
+    """
+
+    results: list[Result]  # before waivers
+    errors: list[ScanError]  # loading, unknown resource types, rules that raised
+    files: list[str]  # as shown in reports
+    var_files: list[str]
+    comments: dict[str, list[tuple[int, str]]]  # by file: for inline suppressions
+    spans: dict[str, list[tuple[int, int]]]  # by file: the lines of each top-level block
+    sources: dict[str, str]  # by file: for the source lines shown around findings
+    not_scanned: tuple[dict, ...]  # module calls whose source was not read (registry, git)
+    secrets: set[str]  # literals that secret findings are about: masked wherever source is shown
+
+
 @dataclass(frozen=True)
 class Report:
     """One scan, ready to render: renderers only format it."""

@@ -14,8 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from .model import Stack
-from .result import Result, ScanError, Status, Suppression
+from .result import Judgement, Result, ScanError, Status, Suppression
 
 MARKER = "gateaudit:ignore"
 _TOKEN = re.compile(r'\s*(?:(?P<key>[a-z]+)=(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<bare>[^\s"]*))'
@@ -94,11 +93,11 @@ def _date(text: str | None, file: str | None, line: int | None) -> date | None:
         raise SuppressionError(f"until={text!r} is not a date (YYYY-MM-DD)", file, line) from None
 
 
-def inline_waivers(stack: Stack, known_rules: set[str]) -> tuple[dict[str, list[Waiver]], list[ScanError]]:
+def inline_waivers(judgement: Judgement, known_rules: set[str]) -> tuple[dict[str, list[Waiver]], list[ScanError]]:
     """Every inline waiver, by file; syntax errors come back as scan errors (exit 2)."""
     found: dict[str, list[Waiver]] = {}
     errors: list[ScanError] = []
-    for file, comments in stack.comments.items():
+    for file, comments in judgement.comments.items():
         for line, text in comments:
             if MARKER not in text:
                 continue
@@ -109,15 +108,15 @@ def inline_waivers(stack: Stack, known_rules: set[str]) -> tuple[dict[str, list[
     return found, errors
 
 
-def _applies_inline(waiver: Waiver, result: Result, stack: Stack) -> bool:
+def _applies_inline(waiver: Waiver, result: Result, judgement: Judgement) -> bool:
     """A comment suppresses a result when it sits inside the result's block or right above it."""
     if waiver.rule_id != result.rule_id or waiver.file != result.file or waiver.line is None:
         return False
-    for start, end in stack.spans.get(result.file, []):
+    for start, end in judgement.spans.get(result.file, []):
         if start <= result.line <= end:
             if start <= waiver.line <= end:
                 return True
-            comment_lines = {line for line, _ in stack.comments.get(result.file, [])}
+            comment_lines = {line for line, _ in judgement.comments.get(result.file, [])}
             above = start - 1
             while above in comment_lines:  # the run of comment lines directly above the header
                 if above == waiver.line:
@@ -137,7 +136,7 @@ def _applies(waiver: Waiver, result: Result) -> bool:
     return waiver.resource is None or fnmatch.fnmatchcase(result.resource, waiver.resource)
 
 
-def apply(results: Iterable[Result], stack: Stack, inline: dict[str, list[Waiver]], waivers: list[Waiver],
+def apply(results: Iterable[Result], judgement: Judgement, inline: dict[str, list[Waiver]], waivers: list[Waiver],
           today: date) -> tuple[list[Result], set[Waiver]]:
     """Results with waivers applied, and the waivers that matched something (for stale-baseline reports)."""
     applied: list[Result] = []
@@ -146,7 +145,7 @@ def apply(results: Iterable[Result], stack: Stack, inline: dict[str, list[Waiver
         if result.status not in (Status.FAILED, Status.UNKNOWN):
             applied.append(result)
             continue
-        candidates = [w for w in inline.get(result.file, []) if _applies_inline(w, result, stack)]
+        candidates = [w for w in inline.get(result.file, []) if _applies_inline(w, result, judgement)]
         candidates += [w for w in waivers if _applies(w, result)]
         used.update(candidates)
         live = [w for w in candidates if w.until is None or today <= w.until]

@@ -1,0 +1,199 @@
+"""The scan cache reuses a judgement only for the very same inputs: any change a user can make is judged afresh."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from gateaudit import cli, modules
+
+OPEN = ('resource "aws_api_gateway_method" "m" {\n  rest_api_id   = "a"\n  resource_id   = "r"\n'
+        '  http_method   = "GET"\n  authorization = "%s"\n}\n')
+GUARDED = OPEN % "AWS_IAM"
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("GATEAUDIT_CACHE_DIR", str(folder))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    return folder
+
+
+@pytest.fixture
+def loads(monkeypatch):
+    """How many times the stack was loaded (not taken from the cache)."""
+    count = {"n": 0}
+    real = modules.load_with_inputs
+
+    def counting(*args, **kwargs):
+        count["n"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(modules, "load_with_inputs", counting)
+    return count
+
+
+def scan(tmp_path: Path, *args: str) -> tuple[int, dict]:
+    out = tmp_path / "report.json"
+    code = cli.main(["scan", *args, "--format", "json", "--output", str(out)])
+    report = json.loads(out.read_text())
+    return code, report
+
+
+def verdicts(report: dict) -> list[tuple[str, str, str]]:
+    return [(r["rule_id"], r["resource"], r["status"]) for r in report["results"]]
+
+
+def tree(tmp_path: Path, text: str = GUARDED) -> Path:
+    folder = tmp_path / "tf"
+    folder.mkdir(exist_ok=True)
+    (folder / "main.tf").write_text(text)
+    return folder
+
+
+def test_an_unchanged_tree_is_judged_once_and_reported_the_same(tmp_path, cache, loads):
+    folder = tree(tmp_path, OPEN % "NONE")
+    first = scan(tmp_path, str(folder))
+    second = scan(tmp_path, str(folder))
+    assert loads["n"] == 1
+    assert first == second
+    assert first[0] == 1 and ("GA101", "aws_api_gateway_method.m", "failed") in verdicts(first[1])
+
+
+def test_no_cache_judges_every_time_and_keeps_nothing(tmp_path, cache, loads):
+    folder = tree(tmp_path)
+    scan(tmp_path, str(folder), "--no-cache")
+    scan(tmp_path, str(folder), "--no-cache")
+    assert loads["n"] == 2
+    assert not any(cache.rglob("scans"))
+
+
+def change_a_byte(folder: Path) -> None:
+    (folder / "main.tf").write_text(OPEN % "NONE")
+
+
+def add_a_file(folder: Path) -> None:
+    (folder / "more.tf").write_text((OPEN % "NONE").replace('"m"', '"n"'))
+
+
+def add_tfvars(folder: Path) -> None:
+    (folder / "main.tf").write_text('variable "auth" {\n  type = string\n}\n' + (OPEN % "${var.auth}"))
+    (folder / "terraform.tfvars").write_text('auth = "CUSTOM"\n')
+
+
+def replace_with_a_link(folder: Path) -> None:
+    elsewhere = folder.parent / "elsewhere.tf"
+    elsewhere.write_text(OPEN % "NONE")
+    (folder / "main.tf").unlink()
+    (folder / "main.tf").symlink_to(elsewhere)
+
+
+def make_unreadable_by_size(folder: Path) -> None:
+    (folder / "main.tf").write_text(GUARDED + "#" * 5000 + "\n")
+
+
+@pytest.mark.parametrize("change", [change_a_byte, add_a_file, add_tfvars, replace_with_a_link,
+                                    make_unreadable_by_size])
+def test_a_change_to_the_tree_is_judged_afresh(tmp_path, cache, loads, change):
+    folder = tree(tmp_path)
+    before = scan(tmp_path, str(folder), "--max-file-size", "4KB")
+    change(folder)
+    after = scan(tmp_path, str(folder), "--max-file-size", "4KB")
+    fresh = scan(tmp_path, str(folder), "--max-file-size", "4KB", "--no-cache")
+    assert loads["n"] == 3
+    assert after == fresh != before
+
+
+def test_a_change_in_a_called_module_outside_the_scanned_folder(tmp_path, cache, loads):
+    root, module = tmp_path / "root", tmp_path / "mod"
+    root.mkdir()
+    module.mkdir()
+    (root / "main.tf").write_text('module "api" {\n  source = "../mod"\n}\n')
+    (module / "main.tf").write_text(GUARDED)
+    before = scan(tmp_path, str(root))
+    (module / "main.tf").write_text(OPEN % "NONE")
+    after = scan(tmp_path, str(root))
+    assert ("GA101", "module.api.aws_api_gateway_method.m", "failed") in verdicts(after[1])
+    assert after != before and loads["n"] == 2
+
+
+def test_a_var_file_and_its_content(tmp_path, cache, loads):
+    folder = tree(tmp_path, 'variable "auth" {\n  type = string\n}\n' + (OPEN % "${var.auth}"))
+    values = tmp_path / "prod.tfvars"
+    values.write_text('auth = "NONE"\n')
+    assert scan(tmp_path, str(folder), "--var-file", str(values))[0] == 1
+    values.write_text('auth = "AWS_IAM"\n')
+    assert scan(tmp_path, str(folder), "--var-file", str(values))[0] == 0
+    values.unlink()
+    assert scan(tmp_path, str(folder), "--var-file", str(values))[0] == 2
+    assert loads["n"] == 3
+
+
+def test_rule_options_and_skipped_rules_are_part_of_the_key(tmp_path, cache, loads):
+    folder = tree(tmp_path, OPEN % "NONE")
+    config = tmp_path / "gateaudit.toml"
+    config.write_text("")
+    assert scan(tmp_path, str(folder), "--config", str(config))[0] == 1
+    config.write_text('skip-rules = ["GA101"]\n')
+    code, report = scan(tmp_path, str(folder), "--config", str(config))
+    assert code == 0 and "GA101" not in {r["rule_id"] for r in report["results"]}
+    assert loads["n"] == 2
+
+
+def test_a_changed_user_rule_is_run_again(tmp_path, cache, loads):
+    folder = tree(tmp_path)
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    rule = '''from gateaudit.result import Severity
+from gateaudit.rules import Rule
+
+RULE = Rule(id="TEAM001", control="team", severity=Severity.MEDIUM, title="t", rationale="r", remediation="m")
+
+
+def check(stack):
+    for method in stack.resources("aws_api_gateway_method"):
+        yield RULE.%s(method%s)
+'''
+    (rules / "team.py").write_text(rule % ("passed", ""))
+    assert scan(tmp_path, str(folder), "--rules-dir", str(rules))[0] == 0
+    (rules / "team.py").write_text(rule % ("failed", ', "said so"'))
+    assert scan(tmp_path, str(folder), "--rules-dir", str(rules))[0] == 1
+    assert loads["n"] == 2
+
+
+def test_suppressions_expire_by_the_date_of_the_run_not_of_the_cached_judgement(tmp_path, cache, loads,
+                                                                                monkeypatch):
+    folder = tree(tmp_path, "# gateaudit:ignore GA101 reason=\"migration\" until=2026-06-30\n" + OPEN % "NONE")
+    assert scan(tmp_path, str(folder))[0] == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798761600")  # 2027-01-01
+    code, report = scan(tmp_path, str(folder))
+    assert code == 1 and "expired on 2026-06-30" in json.dumps(report)
+    assert loads["n"] == 1
+
+
+def test_a_corrupt_or_foreign_entry_is_judged_afresh_and_replaced(tmp_path, cache, loads):
+    folder = tree(tmp_path, OPEN % "NONE")
+    first = scan(tmp_path, str(folder))
+    entries = [p for p in (cache.rglob("scans/*")) if p.is_file()]
+    assert len(entries) == 1
+    for damage in (b"", b"\x80\x04not a pickle", entries[0].read_bytes()[:200]):
+        entries[0].write_bytes(damage)
+        assert scan(tmp_path, str(folder)) == first
+    assert loads["n"] == 4
+    assert scan(tmp_path, str(folder)) == first and loads["n"] == 4  # written again, whole
+
+
+def test_the_working_folder_is_part_of_the_key(tmp_path, cache, loads, monkeypatch):
+    for name in ("a", "b"):
+        (tmp_path / name / "tf").mkdir(parents=True)
+        (tmp_path / name / "tf" / "main.tf").write_text(GUARDED if name == "a" else OPEN % "NONE")
+    monkeypatch.chdir(tmp_path / "a")
+    assert scan(tmp_path, "tf")[0] == 0
+    monkeypatch.chdir(tmp_path / "b")
+    assert scan(tmp_path, "tf")[0] == 1
+    assert loads["n"] == 2
+    assert os.getcwd() == str(tmp_path / "b")
