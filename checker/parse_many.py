@@ -4,8 +4,9 @@ Parsing is most of a scan's time (python-hcl2's grammar, run by `checker.grammar
 read back from the cache instead of parsed again; the rest is spread over the machine's cores.
 
 The cache lives in the user's cache folder (`$GATEAUDIT_CACHE_DIR`, else `$XDG_CACHE_HOME/gateaudit`,
-else `~/.cache/gateaudit`), in a folder named after the gateaudit, python-hcl2 and lark versions, one file
-per content hash, beside the grammar's parse tables. Entries are written to a temporary file and renamed
+else `~/.cache/gateaudit`), in a folder named after gateaudit's version and a digest of what makes the trees
+(python-hcl2's grammar and post-lexer, lark's version), one file per content hash, beside the grammar's
+parse tables and the scan cache (`checker.scan_cache`). Entries are written to a temporary file and renamed
 into place, so concurrent runs never see half an entry; an entry that cannot be read is parsed again and
 replaced. Entries are pickles, so the folder must be the user's own: it is created 0700, and a folder that
 someone else owns or can write to is not used.
@@ -19,7 +20,6 @@ import os
 import pickle
 import stat
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from . import grammar
@@ -55,6 +55,8 @@ def parse_all(items: list[tuple[str, str]], use_cache: bool = True, workers: int
     if missing:
         grammar.prepare(cache)  # before the workers fork, so none of them loads the grammar again
     if workers > 1 and size >= POOL_MIN_BYTES:
+        from concurrent.futures import ProcessPoolExecutor  # ~6 ms to import: only when it is used
+
         with ProcessPoolExecutor(max_workers=workers) as pool:
             chunk = max(1, len(missing) // (workers * 4))
             parsed = list(pool.map(_parse_item, [items[i] for i in missing], chunksize=chunk))
@@ -76,13 +78,13 @@ def cache_folder() -> Path | None:
     """This version's cache folder, created if needed; None when no safe folder can be had."""
     from gateaudit import __version__
 
-    parser_version = _parser_version()
-    if parser_version is None:  # an unusual install: better no cache than one shared across parser versions
+    parser = _parser_identity()
+    if parser is None:  # an unusual install: better no cache than one shared across parsers
         return None
     base = os.environ.get("GATEAUDIT_CACHE_DIR")
     if not base:
         base = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "gateaudit")
-    folder = Path(base) / f"parse-{__version__}-{parser_version}"
+    folder = Path(base) / f"parse-{__version__}-{parser}"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         info = folder.stat()
@@ -94,14 +96,20 @@ def cache_folder() -> Path | None:
 
 
 @functools.cache
-def _parser_version() -> str | None:
-    """python-hcl2's and lark's versions: they make the tree, so the cache is theirs alone."""
-    from importlib.metadata import PackageNotFoundError, version
+def _parser_identity() -> str | None:
+    """A digest of what makes the trees: python-hcl2's grammar and post-lexer, and lark's `__init__.py`
+    (which holds its version). Read from the installed files: importing importlib.metadata for the
+    versions would cost more than the rest of finding the folder."""
+    from importlib.util import find_spec
 
+    digest = hashlib.sha256()
     try:
-        return f"hcl2-{version('python-hcl2')}-lark-{version('lark')}"
-    except PackageNotFoundError:
+        hcl2 = Path(find_spec("hcl2").origin).parent
+        for path in (hcl2 / "hcl2.lark", hcl2 / "postlexer.py", Path(find_spec("lark").origin)):
+            digest.update(path.read_bytes())
+    except (AttributeError, TypeError, ValueError, ImportError, OSError):  # not installed as files
         return None
+    return digest.hexdigest()[:16]
 
 
 def _load(path: Path) -> Outcome | None:

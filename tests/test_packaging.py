@@ -29,4 +29,4 @@ def test_wheel_holds_every_package_rules_and_data(tmp_path):
     assert {"gateaudit/cli.py", "gateaudit/__main__.py", "gateaudit/data/aws_schema.json",
             "gateaudit/reports/json_report.py", "gateaudit/reports/text.py"} <= names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "gateaudit = gateaudit.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "gateaudit = gateaudit.__main__:run" in zipfile.ZipFile(wheel).read(entry_points).decode()
