@@ -2,10 +2,17 @@
 
 For each corpus — the reference stack, and generated API Gateway stacks of 100 and 1,000 `.tf` files
 (services with modules, variables, IAM policies and ~100-line files) — it prints, from one run:
-- python-hcl2 parse alone, one process and two (the floor: gateaudit cannot be faster than its parser);
-- `gateaudit scan` cold (empty parse cache) and warm (the same tree again), as a user runs it;
+- python-hcl2 parse alone (`hcl2.parses_to_tree`), one process and two: the floor;
+- `gateaudit scan` as a user runs it:
+  - first run: no cache at all, so the grammar's tables are built from python-hcl2's and kept;
+  - cold: nothing of this tree in the cache (the tables kept from an earlier run);
+  - warm: the same tree again (the scan cache's judgement, checked against every file);
+  - one file changed: the scan cache misses, the parse cache has every other file;
 - Checkov with only its Terraform framework, from `.venv-checkov` (`make checkov`), where it exists;
-- the peak memory (max RSS) of each process measured.
+- the peak memory (max RSS) of each process measured;
+- issue 7's targets, each a ratio from this run, met or not.
+gateaudit's modules are byte-compiled first, as pip does when it installs a package (an editable install
+in an environment with PYTHONDONTWRITEBYTECODE would otherwise compile them again on every run).
 
 Usage: python bench/speed.py [--corpus reference|100|1000 ...] [--repeat N] [--keep DIR]
 """
@@ -248,11 +255,13 @@ def run_corpus(name: str, folder: Path, repeat: int) -> list[tuple[str, float, f
     python = sys.executable
 
     def best(label: str, command: list[str], env: dict | None = None, fresh_cache: bool = False,
-             runs: int | None = None) -> None:
+             runs: int | None = None, before=None) -> None:
         times, peaks = [], []
         for _ in range(runs or repeat):
             if fresh_cache:
                 shutil.rmtree(env["GATEAUDIT_CACHE_DIR"], ignore_errors=True)
+            if before is not None:
+                before()
             seconds, peak, _ = measure(command, env)
             times.append(seconds)
             peaks.append(peak)
@@ -261,15 +270,63 @@ def run_corpus(name: str, folder: Path, repeat: int) -> list[tuple[str, float, f
     best("python-hcl2 parse, 1 process (floor)", [python, "-c", PARSE_ONLY, str(folder), "1"])
     best("python-hcl2 parse, 2 processes (floor)", [python, "-c", PARSE_ONLY, str(folder), "2"])
     cache = tempfile.mkdtemp(prefix="gateaudit-bench-cache-")
+    env = {"GATEAUDIT_CACHE_DIR": cache}
     scan = [python, "-m", "gateaudit", "scan", str(folder), "--format", "json", "--output", os.devnull]
-    best("gateaudit scan, cold (empty cache)", scan, {"GATEAUDIT_CACHE_DIR": cache}, fresh_cache=True)
-    measure(scan, {"GATEAUDIT_CACHE_DIR": cache})  # fill the cache
-    best("gateaudit scan, warm (unchanged tree)", scan, {"GATEAUDIT_CACHE_DIR": cache})
+    best("gateaudit scan, first run (no cache)", scan, env, fresh_cache=True)
+    best("gateaudit scan, cold", scan, env, before=lambda: _forget_scans(cache))
+    measure(scan, env)  # fill the cache
+    best("gateaudit scan, warm (unchanged tree)", scan, env)
+    if name != "reference":  # never touch the repository's own files
+        changed = sorted(folder.rglob("methods_0.tf"))[0]
+        original = changed.read_text()
+
+        def touch_one() -> None:
+            changed.write_text(changed.read_text() + f"\n# edit {time.time_ns()}\n")
+
+        try:
+            best("gateaudit scan, one file changed", scan, env, before=touch_one)
+        finally:
+            changed.write_text(original)
     shutil.rmtree(cache, ignore_errors=True)
     if CHECKOV.exists():
         best("checkov --framework terraform", [str(CHECKOV), "-d", str(folder), "--framework", "terraform",
                                                 "--quiet", "-o", "json", "--skip-download"], runs=1)
     return rows
+
+
+def _forget_scans(cache: str) -> None:
+    """Empty the parse and scan caches, keeping the grammar's tables: a tree never scanned before."""
+    for version in Path(cache).glob("parse-*"):
+        for entry in version.iterdir():
+            if entry.is_dir():
+                shutil.rmtree(entry)
+
+
+# issue 7's targets, each a ratio of two measurements from the same run: (what, slower, faster, at least)
+TARGETS = {
+    "reference": [("cold at least 10x faster than Checkov", "checkov", "cold", 10)],
+    "1000": [("cold at most 1.3x the parse on two processes", "floor2", "cold", 1 / 1.3),
+             ("cold at least 3.5x faster than Checkov", "checkov", "cold", 3.5),
+             ("warm at most 10% of cold", "cold", "warm", 10),
+             ("warm at least 30x faster than Checkov", "checkov", "warm", 30)],
+}
+LABELS = {"checkov": "checkov", "cold": "scan, cold", "warm": "warm (unchanged", "floor2": "2 processes"}
+
+
+def report_targets(name: str, rows: list[tuple[str, float, float]]) -> None:
+    def seconds(short: str) -> float | None:
+        return next((s for label, s, _ in rows if LABELS[short] in label), None)
+
+    for text, slower, faster, least in TARGETS.get(name, []):
+        a, b = seconds(slower), seconds(faster)
+        if a is None or b is None:
+            print(f"  target: {text}: not measured (no {LABELS[slower] if a is None else LABELS[faster]} row)")
+            continue
+        shown = f"{b / a:.2f}x" if least < 1 else (f"{100 * b / a:.1f}%" if "%" in text else f"{a / b:.1f}x")
+        print(f"  target: {text}: {shown} -> {'met' if a / b >= least else 'NOT met'}")
+    if name == "1000":
+        peak = next(p for label, _, p in rows if LABELS["cold"] in label)
+        print(f"  target: peak memory at most 300 MB: {peak:.0f} MB -> {'met' if peak <= 300 else 'NOT met'}")
 
 
 def main() -> None:
@@ -280,6 +337,8 @@ def main() -> None:
     args = parser.parse_args()
     corpora = args.corpus or ["reference", "100", "1000"]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "checker"), str(ROOT / "rules"),
+                    str(ROOT / "reports")], check=True, stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory() as temporary:
         base = args.keep or Path(temporary)
         for name in corpora:
@@ -298,6 +357,7 @@ def main() -> None:
             print(f"  {'measurement':<42} {'seconds':>8} {'x floor':>8} {'peak MB':>8}")
             for label, seconds, peak in rows:
                 print(f"  {label:<42} {seconds:8.2f} {seconds / floor:8.2f} {peak:8.0f}")
+            report_targets(name, rows)
 
 
 if __name__ == "__main__":
