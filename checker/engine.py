@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import inspect
 import os
 import subprocess
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +42,8 @@ def near_miss_errors(stack: Stack) -> list[ScanError]:
         squashed = block.type.replace("_", "")
         guess = next((t for t in candidates if t.replace("_", "") == squashed), None)
         if guess is None:
+            import difflib  # only here: a few ms of every scan's start-up otherwise
+
             close = difflib.get_close_matches(block.type, candidates, n=1, cutoff=0.9)
             guess = close[0] if close else None
         if guess is not None:
@@ -154,7 +155,7 @@ def scan(options: ScanOptions) -> Report:
     errors.extend(inline_errors)
     metadata = _metadata(options, judgement.var_files, fail_on, unknown_mode, use_inline, fail_on_suppressions,
                          settings.path)
-    today = datetime.strptime(metadata.generated_at, "%Y-%m-%dT%H:%M:%SZ").date()
+    today = date.fromisoformat(metadata.generated_at[:10])  # strptime would import _strptime and locale
     results, used = apply_waivers(results, judgement, inline, waivers, today)
     stale = tuple({"rule_id": w.rule_id, "resource": w.resource, "attribute": w.attribute, "file": w.file,
                    "line": w.line} for w in waivers if w.source == "baseline" and w not in used)

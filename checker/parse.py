@@ -68,6 +68,7 @@ class SyntaxFile:
 
 def parse_hcl(text: str) -> SyntaxFile:
     """Parse HCL native syntax. Raises ParseError with the line of the fault."""
+    grammar.import_lark()
     from lark.exceptions import LarkError, UnexpectedInput
 
     try:
@@ -359,6 +360,7 @@ def _closing_brace(text: str, start: int) -> int:
 
 def parse_expression(text: str, line: int) -> Expr:
     """One expression's source text, parsed alone; its lines are counted from `line`."""
+    grammar.import_lark()
     from lark.exceptions import LarkError
 
     try:
