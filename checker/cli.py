@@ -64,9 +64,9 @@ def _parser() -> argparse.ArgumentParser:
                       help="stop Checkov after SECONDS per scanned path: a scan error (default: 600)")
     scan.add_argument("--verbose", "-v", action="store_true", help="text format: list passed results too")
     scan.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    from gateaudit import limits  # the option sets the limit itself: ScanOptions is being changed meanwhile
+    from gateaudit import limits
 
-    scan.add_argument("--max-file-size", type=limits.parse_size, action=limits.FileSizeOption, metavar="SIZE",
+    scan.add_argument("--max-file-size", type=limits.parse_size, default=limits.MAX_FILE_SIZE, metavar="SIZE",
                       help="skip no file: a file larger than SIZE is a scan error (default: 10M; e.g. 512k, 20M)")
     baseline = commands.add_parser("baseline", help="record today's failures so a scan fails only on new ones")
     baseline.add_argument("paths", nargs="*", default=["."], metavar="PATH")
@@ -75,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     baseline.add_argument("--var-file", action="append", default=[], metavar="FILE")
     baseline.add_argument("--rules-dir", action="append", default=[], metavar="DIR")
     baseline.add_argument("--config", metavar="FILE")
+    baseline.add_argument("--max-file-size", type=limits.parse_size, default=limits.MAX_FILE_SIZE, metavar="SIZE",
+                          help="a file larger than SIZE is a scan error: no baseline written (default: 10M)")
     baseline.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     commands.add_parser("schema", help="print the JSON Schema of the json report")
     rules = commands.add_parser("rules", help="list the rules")
@@ -147,7 +149,7 @@ def _run(args: argparse.Namespace) -> int:
         fail_on_suppressions=True if args.fail_on_suppressions else None,
         baseline=Path(args.baseline) if args.baseline else None,
         config=Path(args.config) if args.config else None, use_config=not args.no_config,
-        use_cache=not args.no_cache, checkov=checkov)
+        use_cache=not args.no_cache, checkov=checkov, max_file_size=args.max_file_size)
     try:
         report = scan(options)
     except SetupError as error:
@@ -216,7 +218,8 @@ def _write_baseline(args: argparse.Namespace) -> int:
 
     options = ScanOptions(paths=[Path(p) for p in args.paths], display_paths=list(args.paths),
                           var_files=[Path(f) for f in args.var_file], rules_dirs=[Path(d) for d in args.rules_dir],
-                          inline_suppressions=True, config=Path(args.config) if args.config else None)
+                          inline_suppressions=True, config=Path(args.config) if args.config else None,
+                          max_file_size=args.max_file_size)
     try:
         report = scan(options)
     except SetupError as error:

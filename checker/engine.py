@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import limits
 from .expr import Expr, Literal, ObjectExpr, walk
 from .model import Attribute, Block, Stack
 from .result import ControlSummary, Judgement, Report, Result, RuleInfo, ScanError, ScanMetadata, Severity, Status
@@ -105,6 +106,7 @@ class ScanOptions:
     use_config: bool = True
     use_cache: bool = True  # the parse cache in the user's cache folder
     checkov: CheckovOptions | None = None  # set: run Checkov too and merge its results (`--with-checkov`)
+    max_file_size: int = limits.MAX_FILE_SIZE  # bytes: a larger file is a scan error, never read
 
 
 class SetupError(Exception):
@@ -181,11 +183,12 @@ def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
     name = None
     if folder is not None:
         name = scan_cache.key(options.paths, options.display_paths, options.var_files, rules, options.rules_dirs,
-                              rule_options)
+                              rule_options, options.max_file_size)
         kept = scan_cache.load(folder, name)
         if kept is not None:
             return kept
-    loader = load_with_inputs(options.paths, options.var_files, use_cache=options.use_cache)
+    loader = load_with_inputs(options.paths, options.var_files, use_cache=options.use_cache,
+                              max_file_size=options.max_file_size)
     stack = loader.stack
     stack.rule_options = rule_options
     errors = [*loader.errors, *near_miss_errors(stack)]

@@ -1,6 +1,6 @@
 """Limits that keep a scan's time and memory bounded whatever the scanned files hold.
 
-Each is a module-level default; `--max-file-size` overrides the file size for one run. Input over a
+Each is a module-level constant; `--max-file-size` sets the file size for one scan (`ScanOptions`). Input over a
 limit is never skipped quietly: it is a scan error (exit 2) naming the file, the limit and how to raise it.
 """
 
@@ -42,11 +42,3 @@ def show_size(size: int) -> str:
             return f"{shown} {unit}"
     return f"{size} bytes"
 
-
-class FileSizeOption(argparse.Action):
-    """`--max-file-size SIZE`: sets MAX_FILE_SIZE for this run (a command line runs one scan)."""
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        global MAX_FILE_SIZE
-        MAX_FILE_SIZE = values
-        setattr(namespace, self.dest, values)

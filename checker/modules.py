@@ -37,6 +37,7 @@ class Loader:
     texts: dict[Path, str | None] = field(default_factory=dict)
     outcomes: dict[Path, tuple] = field(default_factory=dict)  # parsed ahead, in parallel or from the cache
     inputs: Inputs = field(default_factory=Inputs)  # every question put to the filesystem, and its answer
+    max_file_size: int = limits.MAX_FILE_SIZE
 
     def show(self, path: Path) -> str:
         relative = os.path.relpath(path, self.base)
@@ -50,7 +51,7 @@ class Loader:
 
     def _read(self, path: Path) -> str | None:
         shown = self.show(path)
-        limit = limits.MAX_FILE_SIZE
+        limit = self.max_file_size
         data = self.inputs.read(path, limit)
         if isinstance(data, str):
             self.errors.append(ScanError(shown, None, data))
@@ -104,16 +105,17 @@ class Loader:
         self.outcomes.update((p, outcome) for (p, _), outcome in zip(items, outcomes, strict=True))
 
 
-def load(paths: list[Path], var_files: list[Path] | None = None,
-         use_cache: bool = True) -> tuple[Stack, list[ScanError]]:
+def load(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool = True,
+         max_file_size: int = limits.MAX_FILE_SIZE) -> tuple[Stack, list[ScanError]]:
     """Load every scanned path. Returns the stack and the errors that make the scan untrustworthy."""
-    loader = load_with_inputs(paths, var_files, use_cache)
+    loader = load_with_inputs(paths, var_files, use_cache, max_file_size)
     return loader.stack, loader.errors
 
 
-def load_with_inputs(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool = True) -> Loader:
+def load_with_inputs(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool = True,
+                     max_file_size: int = limits.MAX_FILE_SIZE) -> Loader:
     """`load`, keeping what the loader asked the filesystem (`loader.inputs`)."""
-    loader = Loader(var_files=list(var_files or []), use_cache=use_cache)
+    loader = Loader(var_files=list(var_files or []), use_cache=use_cache, max_file_size=max_file_size)
     for path in paths:
         folder = path if loader.inputs.is_dir(path) else path.parent
         loader.base = folder

@@ -29,7 +29,7 @@ from .result import Judgement
 
 
 def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rules: list,
-        rules_dirs: list[Path], rule_options: dict) -> str:
+        rules_dirs: list[Path], rule_options: dict, max_file_size: int) -> str:
     """The name of the judgement of these inputs."""
     import gateaudit
     import gateaudit.rules
@@ -52,7 +52,7 @@ def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rule
     add("paths", [(str(p), os.path.abspath(p)) for p in paths])
     add("display", list(display_paths))
     add("var_files", [(str(p), os.path.abspath(p)) for p in var_files])
-    add("limits", sorted((name, value) for name, value in vars(limits).items() if name.isupper()))
+    add("limits", (max_file_size, sorted((name, value) for name, value in vars(limits).items() if name.isupper())))
     return digest.hexdigest()
 
 

@@ -197,3 +197,10 @@ def test_the_working_folder_is_part_of_the_key(tmp_path, cache, loads, monkeypat
     assert scan(tmp_path, "tf")[0] == 1
     assert loads["n"] == 2
     assert os.getcwd() == str(tmp_path / "b")
+
+
+def test_the_file_size_limit_belongs_to_one_scan_not_to_the_process(tmp_path, cache):
+    folder = tree(tmp_path, GUARDED + "#" * 5000 + "\n")
+    assert scan(tmp_path, str(folder), "--max-file-size", "4KB")[0] == 2
+    assert scan(tmp_path, str(folder))[0] == 0  # the default again: 10 MiB
+    assert scan(tmp_path, str(folder), "--no-cache")[0] == 0
