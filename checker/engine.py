@@ -17,7 +17,7 @@ from . import limits
 from .expr import Expr, Literal, ObjectExpr, walk
 from .model import Attribute, Block, Stack
 from .result import ControlSummary, Judgement, Report, Result, RuleInfo, ScanError, ScanMetadata, Severity, Status
-from .schema import aws_schema
+from .schema import aws_type_names
 from .suppressions import apply as apply_waivers
 from .suppressions import inline_waivers
 
@@ -31,15 +31,15 @@ JUDGED_FAMILIES = ("aws_api_gateway_", "aws_apigatewayv2_", "aws_lambda_", "aws_
 
 
 def near_miss_errors(stack: Stack) -> list[ScanError]:
-    schema = aws_schema()
+    names = aws_type_names()
     errors = []
     for block in stack.blocks():
         if block.kind not in ("resource", "data") or not block.type.startswith("aws_"):
             continue
-        known = schema["resource" if block.kind == "resource" else "data"]
+        known = names["resource" if block.kind == "resource" else "data"]
         if block.type in known:
             continue
-        candidates = [t for t in known if t.startswith(JUDGED_FAMILIES)]
+        candidates = sorted(t for t in known if t.startswith(JUDGED_FAMILIES))
         squashed = block.type.replace("_", "")
         guess = next((t for t in candidates if t.replace("_", "") == squashed), None)
         if guess is None:

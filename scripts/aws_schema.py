@@ -29,6 +29,14 @@ def main(schema_file: str) -> None:
     target = Path(__file__).resolve().parent.parent / "checker" / "data" / "aws_schema.json"
     target.write_text(json.dumps(out, separators=(",", ":"), sort_keys=True) + "\n")
     print(f"wrote {target}: {len(out['resource'])} resources, {len(out['data'])} data sources")
+    write_type_names(out)
+
+
+def write_type_names(schema: dict) -> None:
+    """checker/data/aws_types.json: the type names alone, which every scan needs (a fiftieth of the size)."""
+    names = {kind: sorted(schema[kind]) for kind in ("resource", "data", "ephemeral")}
+    target = Path(__file__).resolve().parent.parent / "checker" / "data" / "aws_types.json"
+    target.write_text(json.dumps({"provider_version": schema["provider_version"], **names}, indent=0) + "\n")
 
 
 if __name__ == "__main__":

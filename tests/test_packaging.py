@@ -27,6 +27,6 @@ def test_wheel_holds_every_package_rules_and_data(tmp_path):
     rule_modules = {f"gateaudit/rules/{p.name}" for p in (ROOT / "rules").glob("*.py")}
     assert rule_modules <= names
     assert {"gateaudit/cli.py", "gateaudit/__main__.py", "gateaudit/data/aws_schema.json",
-            "gateaudit/reports/json_report.py", "gateaudit/reports/text.py"} <= names
+            "gateaudit/data/aws_types.json", "gateaudit/reports/json_report.py", "gateaudit/reports/text.py"} <= names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "gateaudit = gateaudit.__main__:run" in zipfile.ZipFile(wheel).read(entry_points).decode()
