@@ -6,6 +6,8 @@ positions on every node. gateaudit runs it without node positions and, where ins
 
 from __future__ import annotations
 
+import functools
+import sys
 from pathlib import Path
 
 import hcl2
@@ -61,6 +63,19 @@ def _tokens_and_lines(tree) -> list:
     return out
 
 
+def _tree_or_error(parse_text, text: str):
+    try:
+        return _tokens_and_lines(parse_text(text))
+    except (LarkError, RecursionError) as error:
+        return type(error).__name__
+
+
+@functools.cache
+def _reference() -> list:
+    """python-hcl2's own trees (or error kinds) for the whole corpus: computed once, compared against twice."""
+    return [_tree_or_error(hcl2.parses_to_tree, text) for _, text in TEXTS]
+
+
 def test_the_corpus_is_the_whole_repository():
     assert len(TEXTS) > 250  # every fixture, the reference stack, the hostile corpus, the peer's fixtures
 
@@ -75,19 +90,8 @@ def test_lark_cython_runs_the_parse():
 
 
 def test_same_trees_token_for_token():
-    differ = []
-    for name, text in TEXTS:
-        try:
-            expected = _tokens_and_lines(hcl2.parses_to_tree(text))
-        except (LarkError, RecursionError) as error:
-            expected = type(error).__name__
-        try:
-            got = _tokens_and_lines(grammar.parse(text))
-        except (LarkError, RecursionError) as error:
-            got = type(error).__name__
-        if got != expected:
-            differ.append(name)
-    assert differ == []
+    got = [_tree_or_error(grammar.parse, text) for _, text in TEXTS]
+    assert [name for (name, _), a, b in zip(TEXTS, got, _reference(), strict=True) if a != b] == []
 
 
 def test_lines_from_tokens_are_the_lines_lark_gives_nodes():
@@ -128,13 +132,7 @@ def test_same_syntax_and_errors_as_with_python_hcl2s_parser(monkeypatch):
 @pytest.mark.parametrize("text", ["a = 1\nb = x\n  + 2\n", "a = x # c\n  ? 1 : 2\n", "a = 1\n\n\n# end\n",
                                   "a = [\n  1,\n  2\n]\n", "locals {\n  x = y # c\n  && z\n}\n", "a = \"x\" +\n"])
 def test_newlines_before_operators(text):
-    def tree_or_error(parse_text):
-        try:
-            return _tokens_and_lines(parse_text(text))
-        except LarkError as error:
-            return (type(error).__name__, getattr(error, "line", None))
-
-    assert tree_or_error(grammar.parse) == tree_or_error(hcl2.parses_to_tree)
+    assert _tree_or_error(grammar.parse, text) == _tree_or_error(hcl2.parses_to_tree, text)
 
 
 def test_tables_are_kept_in_the_cache_folder_and_a_corrupt_file_is_rebuilt(tmp_path, monkeypatch):
@@ -149,3 +147,14 @@ def test_tables_are_kept_in_the_cache_folder_and_a_corrupt_file_is_rebuilt(tmp_p
         grammar.prepare(tmp_path)
         assert grammar.parse("a = 1") == first
         assert tables.stat().st_size > 1000  # written again, whole
+
+
+def test_without_lark_cython_the_same_grammar_runs_in_pure_python(monkeypatch):
+    """Where lark-cython cannot be installed, lark runs the same tables with python-hcl2's own post-lexer."""
+    monkeypatch.setitem(sys.modules, "lark_cython", None)  # `import lark_cython` raises ImportError
+    monkeypatch.setattr(grammar, "_parser", None)
+    grammar.prepare(None)
+    assert not grammar.accelerated()
+    got = [_tree_or_error(grammar.parse, text) for _, text in TEXTS]
+    assert [name for (name, _), a, b in zip(TEXTS, got, _reference(), strict=True) if a != b] == []
+    monkeypatch.setattr(grammar, "_parser", None)  # the next test loads the accelerated parser again
