@@ -5,7 +5,7 @@ read back from the cache instead of parsed again; the rest is spread over the ma
 
 The cache lives in the user's cache folder (`$GATEAUDIT_CACHE_DIR`, else `$XDG_CACHE_HOME/gateaudit`,
 else `~/.cache/gateaudit`), in a folder named after gateaudit's version and a digest of what makes the trees
-(python-hcl2's grammar and post-lexer, lark's version), one file per content hash, beside the grammar's
+(python-hcl2's version, grammar and post-lexer, lark's version), one file per content hash, beside the grammar's
 parse tables and the scan cache (`checker.scan_cache`). Entries are written to a temporary file and renamed
 into place, so concurrent runs never see half an entry; an entry that cannot be read is parsed again and
 replaced. Entries are pickles, so the folder must be the user's own: it is created 0700, and a folder that
@@ -97,15 +97,15 @@ def cache_folder() -> Path | None:
 
 @functools.cache
 def _parser_identity() -> str | None:
-    """A digest of what makes the trees: python-hcl2's grammar and post-lexer, and lark's `__init__.py`
-    (which holds its version). Read from the installed files: importing importlib.metadata for the
+    """A digest of what makes the trees: python-hcl2's version, grammar and post-lexer, and lark's version
+    (its `__init__.py` holds it). Read from the installed files: importing importlib.metadata for the
     versions would cost more than the rest of finding the folder."""
     from importlib.util import find_spec
 
     digest = hashlib.sha256()
     try:
         hcl2 = Path(find_spec("hcl2").origin).parent
-        for path in (hcl2 / "hcl2.lark", hcl2 / "postlexer.py", Path(find_spec("lark").origin)):
+        for path in (hcl2 / "version.py", hcl2 / "hcl2.lark", hcl2 / "postlexer.py", Path(find_spec("lark").origin)):
             digest.update(path.read_bytes())
     except (AttributeError, TypeError, ValueError, ImportError, OSError):  # not installed as files
         return None

@@ -67,3 +67,29 @@ def test_a_folder_others_can_write_is_not_used(tmp_path, cache):
     assert parse_many.cache_folder() is None
     os.chmod(next(cache.iterdir()), stat.S_IRWXU)
     assert parse_many.cache_folder() is not None
+
+
+def test_the_cache_folder_is_named_after_python_hcl2s_version_and_grammar(tmp_path, cache, monkeypatch):
+    import importlib.util
+    import shutil
+    from types import SimpleNamespace
+
+    installed = Path(importlib.util.find_spec("hcl2").origin).parent
+    as_installed = parse_many.cache_folder().name
+    copy = tmp_path / "hcl2"
+    shutil.copytree(installed, copy, ignore=shutil.ignore_patterns("__pycache__", "*.bin"))
+    real_find_spec = importlib.util.find_spec
+
+    def find_spec(name, *args):
+        return SimpleNamespace(origin=str(copy / "__init__.py")) if name == "hcl2" else real_find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    names = []
+    for change in (None, ("version.py", "\n# 8.1.5\n"), ("hcl2.lark", "\n// a grammar change\n")):
+        if change:
+            with (copy / change[0]).open("a") as handle:
+                handle.write(change[1])
+        parse_many._parser_identity.cache_clear()
+        names.append(parse_many.cache_folder().name)
+    parse_many._parser_identity.cache_clear()
+    assert len(set(names)) == 3 and names[0] == as_installed, names
