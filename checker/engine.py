@@ -19,7 +19,7 @@ from .model import Attribute, Block, Stack
 from .result import ControlSummary, Judgement, Report, Result, RuleInfo, ScanError, ScanMetadata, Severity, Status
 from .schema import aws_type_names
 from .suppressions import apply as apply_waivers
-from .suppressions import inline_waivers
+from .suppressions import inline_waivers, is_checkov_id
 
 if TYPE_CHECKING:
     from .checkov import CheckovOptions
@@ -145,9 +145,10 @@ def scan(options: ScanOptions) -> Report:
         from . import checkov
 
         peer = checkov.run(options.paths, options.var_files, options.checkov)
-        results = sorted([*results, *peer.results], key=Result.sort_key)
+        skipped = set(settings.skip_rules)  # Checkov's checks too, like its own --skip-check
+        results = sorted([*results, *(r for r in peer.results if r.rule_id not in skipped)], key=Result.sort_key)
         errors.extend(peer.errors)
-        peer_rules = peer.rules
+        peer_rules = [info for info in peer.rules if info.id not in skipped]
         known = known | {info.id for info in peer.rules}  # `# gateaudit:ignore CKV_AWS_59 reason=...` works too
         controls[checkov.OTHER] = Control(checkov.OTHER, "Checkov checks outside gateaudit's four controls",
                                           "no Checkov check outside the four controls judged anything")
@@ -220,10 +221,12 @@ def _config(options: ScanOptions, config_file):
 def _check_config_names(settings, rules, known: set[str]) -> None:
     """Rule ids and options the config names must exist: a typo must not quietly do nothing."""
     where = settings.path or "config"
-    for rule_id in [*settings.skip_rules, *settings.severity, *settings.rule_options,
-                    *(w.rule_id for w in settings.exemptions if w.rule_id)]:
-        if rule_id not in known:
+    for rule_id in [*settings.skip_rules, *settings.severity, *(w.rule_id for w in settings.exemptions if w.rule_id)]:
+        if rule_id not in known and not is_checkov_id(rule_id):
             raise SetupError(f"{where}: {rule_id} is not a rule")
+    for rule_id in settings.rule_options:
+        if rule_id not in known:
+            raise SetupError(f"{where}: {rule_id} is not a rule with options")
     declared = {loaded.rule.id: loaded.rule.options for loaded in rules}
     for rule_id, values in settings.rule_options.items():
         for name, value in values.items():

@@ -19,6 +19,7 @@ from .result import Judgement, Result, ScanError, Status, Suppression
 MARKER = "gateaudit:ignore"
 _TOKEN = re.compile(r'\s*(?:(?P<key>[a-z]+)=(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<bare>[^\s"]*))'
                     r'|(?P<rule>[A-Za-z][A-Za-z0-9_-]*)|(?P<junk>\S+))')
+_CHECKOV_ID = re.compile(r"CKV\d*_[A-Z0-9]+_\d+")  # CKV_AWS_59, CKV2_AWS_70, CKV_SECRET_6...
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def parse_inline(text: str, file: str, line: int, known_rules: set[str]) -> list
     waivers = []
     for group in groups:
         rule_id = group["rule"]
-        if rule_id not in known_rules:
+        if rule_id not in known_rules and not is_checkov_id(rule_id):
             raise SuppressionError(f"{MARKER} names {rule_id}, which is not a rule", file, line)
         reason = (group.get("reason") or "").strip()
         if not reason:
@@ -82,6 +83,12 @@ def parse_inline(text: str, file: str, line: int, known_rules: set[str]) -> list
                                    f'reason="why this risk is accepted"', file, line)
         waivers.append(Waiver(rule_id, reason, _date(group.get("until"), file, line), "inline", file, line))
     return waivers
+
+
+def is_checkov_id(rule_id: str) -> bool:
+    """A Checkov check's id. Configs and comments may name one whether or not the scan runs Checkov, so one
+    config serves scans with and without --with-checkov."""
+    return _CHECKOV_ID.fullmatch(rule_id) is not None
 
 
 def _date(text: str | None, file: str | None, line: int | None) -> date | None:
