@@ -42,7 +42,8 @@ A TOKEN authorizer reading `Authorization` fails even if clients send the key th
 
 **Options**
 `header` (default `"x-api-key"`, `API_KEY_HEADER` below): the header clients send the key in, compared
-case-insensitively. Messages name the configured header; the title and fix name the default.
+case-insensitively. Messages name the configured header; the title and fix name the default. GA406 reads
+this option too, to refuse the header in access log formats.
 
     [rules.GA104]
     header = "x-fitness-key"

@@ -3,9 +3,11 @@
 **What it checks**
 For each `aws_api_gateway_stage` and `aws_apigatewayv2_stage` with `access_log_settings`, the `format`
 must not contain `$context.identity.apiKey` (the key itself; `apiKeyId` is fine), nor a request header
-variable or `$input.params` naming `x-api-key` or `Authorization`, nor `$input.params()` (every
-parameter, headers included). The format is read as evaluated (a literal, or `jsonencode(local.fields)`);
-what is known of a partly unknown format is still searched. The result is on the stage.
+variable or `$input.params` naming the key's header or `Authorization`, nor `$input.params()` (every
+parameter, headers included). The key's header is `x-api-key`, or the one GA104's `header` option names:
+one setting for every rule that needs it. The format is read as evaluated (a literal, or
+`jsonencode(local.fields)`); what is known of a partly unknown format is still searched. The result is on
+the stage.
 
 **Why it matters**
 An access log line is written for every request, into a group many people and tools may read. A format
@@ -44,6 +46,7 @@ from gateaudit.result import Result, Severity
 
 from . import Rule
 from ._logging import known_strings
+from .ga104_authorizer_reads_api_key_header import RULE as GA104  # its `header` option names the key's header
 
 RULE = Rule(
     id="GA406",
@@ -59,15 +62,17 @@ RULE = Rule(
     },
 )
 
-_SECRET_HEADER = r"(x-api-key|authorization)\b"
-_FORBIDDEN = (
-    (re.compile(r"\$\{?context\.identity\.apiKey(?!Id)"), "$context.identity.apiKey"),
-    (re.compile(r"(?i)headers?\.[\"']?" + _SECRET_HEADER), "the key's request header"),
-    (re.compile(r"(?i)\$input\.params\(\s*(['\"]" + _SECRET_HEADER + r"['\"])?\s*\)"), "$input.params"),
-)
+def _forbidden(header: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    secret_header = rf"({re.escape(header)}|authorization)\b"
+    return (
+        (re.compile(r"\$\{?context\.identity\.apiKey(?!Id)"), "$context.identity.apiKey"),
+        (re.compile(r"(?i)headers?\.[\"']?" + secret_header), "the key's request header"),
+        (re.compile(r"(?i)\$input\.params\(\s*(['\"]" + secret_header + r"['\"])?\s*\)"), "$input.params"),
+    )
 
 
 def check(stack: Stack) -> Iterator[Result]:
+    forbidden = _forbidden(GA104.option(stack, "header"))
     for stage in stack.resources("aws_api_gateway_stage", "aws_apigatewayv2_stage"):
         settings = stage.blocks("access_log_settings")
         if not settings:
@@ -78,7 +83,7 @@ def check(stack: Stack) -> Iterator[Result]:
             continue
         texts: list[str] = []
         known = known_strings(attribute.value, texts)
-        found = [what for pattern, what in _FORBIDDEN for text in texts if pattern.search(text)]
+        found = [what for pattern, what in forbidden for text in texts if pattern.search(text)]
         if found:
             yield RULE.failed(stage, f"access_log_settings.format logs {found[0]}, so every request writes "
                               "the API key to CloudWatch Logs; remove that field", attribute)
