@@ -21,6 +21,8 @@ from gateaudit.engine import ScanOptions, scan
 from gateaudit.reports import FORMATS, renderer
 from gateaudit.result import Report, Severity, Status
 
+from ._stacks import INLINE_LINE, inline_tf, suppressed_stack
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "reports"
 
@@ -366,59 +368,17 @@ def test_the_report_in_chromium(chromium, pages, reports, tmp_path, name):
 
 # ---------------------------------------------------------------- suppressions, baselines and gate settings
 
-# A stack with one suppression of each kind, built as a user would: an inline comment, a config exemption, and a
-# baseline written by `gateaudit baseline` before the stack changed (so one of its entries no longer occurs).
-# The reasons come from the scanned files: hostile input like any other.
+# The stack of _stacks.suppressed_stack has one suppression of each kind, built as a user would: an inline
+# comment, a config exemption, and a baseline written by `gateaudit baseline` before the stack changed (so one of
+# its entries no longer occurs); with unknown=True, also a method whose authorization is unknown. The reasons
+# come from the scanned files: hostile input like any other.
 INLINE_REASON = f"public health check {MARKING_SCRIPT} [x]({JS_URL}) &amp; done"
 CONFIG_REASON = f"status page {MARKING_IMG} {SCRIPT}"
-METHOD = '''
-resource "aws_api_gateway_method" "{name}" {{
-  rest_api_id   = aws_api_gateway_rest_api.api.id
-  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
-  http_method   = "{verb}"
-  authorization = {authorization}
-}}
-'''
-INLINE_TF = f'''resource "aws_api_gateway_rest_api" "api" {{
-  name = "fitness"
-}}
-
-variable "authorization" {{
-  type = string
-}}
-
-# gateaudit:ignore GA101 reason="{_hcl(INLINE_REASON)}" until=2099-01-01
-resource "aws_api_gateway_method" "health" {{
-  rest_api_id   = aws_api_gateway_rest_api.api.id
-  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
-  http_method   = "GET"
-  authorization = "NONE"
-}}
-'''
-INLINE_LINE = 9
-SUPPRESSED_TF = INLINE_TF + METHOD.format(name="legacy", verb="POST", authorization='"NONE"')
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "gateaudit", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
-
-
-def suppressed_stack(folder: Path) -> tuple[Path, Path]:
-    """The stack and its baseline: legacy is baselined, status exempted by the config, health by a comment; open
-    fails and maybe is unknown."""
-    folder.mkdir()
-    (folder / "main.tf").write_text(SUPPRESSED_TF + METHOD.format(name="gone", verb="PATCH", authorization='"NONE"'))
-    baseline = folder / "gateaudit-baseline.json"
-    done = cli("baseline", str(folder), "--output", str(baseline))
-    assert done.returncode == 0, done.stderr
-    (folder / "main.tf").write_text(SUPPRESSED_TF + METHOD.format(name="status", verb="PUT", authorization='"NONE"')
-                                    + METHOD.format(name="open", verb="DELETE", authorization='"NONE"')
-                                    + METHOD.format(name="maybe", verb="HEAD", authorization="var.authorization"))
-    (folder / ".gateaudit.toml").write_text(f'[[exemptions]]\nresources = "aws_api_gateway_method.status"\n'
-                                            f'rules = ["GA101"]\nreason = {json.dumps(CONFIG_REASON)}\n'
-                                            "until = 2099-12-31\n")
-    return folder, baseline
 
 
 def scan_page(out: Path, *args: str) -> tuple[str, dict]:
@@ -430,7 +390,8 @@ def scan_page(out: Path, *args: str) -> tuple[str, dict]:
 
 @pytest.fixture(scope="module")
 def suppressed(tmp_path_factory) -> tuple[str, dict]:
-    folder, baseline = suppressed_stack(tmp_path_factory.mktemp("suppressed") / "stack")
+    folder, baseline = suppressed_stack(tmp_path_factory.mktemp("suppressed") / "stack", INLINE_REASON,
+                                        CONFIG_REASON, unknown=True)
     return scan_page(folder.parent / "out", str(folder), "--baseline", str(baseline))
 
 
@@ -517,7 +478,7 @@ def test_settings_that_change_the_verdict_are_named_beside_it(suppressed, tmp_pa
     assert "aws_api_gateway_method.health" not in _rows(html)  # the comment was not applied: a finding again
 
     (tmp_path / "inline").mkdir()
-    (tmp_path / "inline" / "main.tf").write_text(INLINE_TF)
+    (tmp_path / "inline" / "main.tf").write_text(inline_tf(INLINE_REASON))
     html, report = scan_page(tmp_path / "strict", str(tmp_path / "inline"), "--fail-on-suppressions")
     assert report["exit_code"] == 1 and report["summary"]["failed"] == 0
     assert _verdict_text(html) == "FAIL"

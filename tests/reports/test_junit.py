@@ -16,6 +16,8 @@ from gateaudit.engine import ScanOptions, scan
 from gateaudit.reports import junit
 from gateaudit.result import Severity, Status
 
+from ._stacks import inline_tf, suppressed_stack
+
 ROOT = Path(__file__).resolve().parents[2]
 UNKNOWN_FIXTURE = "tests/rules/GA101/unknown_authorization_from_var.tf"
 
@@ -120,51 +122,16 @@ def test_unknown_is_a_failure():
     assert "does not block the gate" not in result.text
 
 
-# A stack with one suppression of each kind, built as a user would: an inline comment, a config exemption, and a
-# baseline written by `gateaudit baseline` before the stack changed (so one of its entries no longer occurs).
+# The stack of _stacks.suppressed_stack has one suppression of each kind, built as a user would: an inline
+# comment, a config exemption, and a baseline written by `gateaudit baseline` before the stack changed (so one of
+# its entries no longer occurs).
 INLINE_REASON = "public health check <script>alert(1)</script> ]]> & [x](http://evil.example.com) | done"
 CONFIG_REASON = "status page <img src=x onerror=alert(1)> \" ]]>"
-METHOD = '''
-resource "aws_api_gateway_method" "{name}" {{
-  rest_api_id   = aws_api_gateway_rest_api.api.id
-  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
-  http_method   = "{verb}"
-  authorization = "NONE"
-}}
-'''
-INLINE_TF = f'''resource "aws_api_gateway_rest_api" "api" {{
-  name = "fitness"
-}}
-
-# gateaudit:ignore GA101 reason="{INLINE_REASON}" until=2099-01-01
-resource "aws_api_gateway_method" "health" {{
-  rest_api_id   = aws_api_gateway_rest_api.api.id
-  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
-  http_method   = "GET"
-  authorization = "NONE"
-}}
-'''
-SUPPRESSED_TF = INLINE_TF + METHOD.format(name="legacy", verb="POST")
-
-
-def suppressed_stack(folder: Path) -> tuple[Path, Path]:
-    """The stack and its baseline: legacy is baselined, status exempted by the config, health by a comment."""
-    folder.mkdir()
-    (folder / "main.tf").write_text(SUPPRESSED_TF + METHOD.format(name="gone", verb="PATCH"))
-    baseline = folder / "gateaudit-baseline.json"
-    done = cli("baseline", str(folder), "--output", str(baseline))
-    assert done.returncode == 0, done.stderr
-    (folder / "main.tf").write_text(SUPPRESSED_TF + METHOD.format(name="status", verb="PUT")
-                                    + METHOD.format(name="open", verb="DELETE"))
-    reason = CONFIG_REASON.replace("\\", "\\\\").replace('"', '\\"')
-    (folder / ".gateaudit.toml").write_text(f'[[exemptions]]\nresources = "aws_api_gateway_method.status"\n'
-                                            f'rules = ["GA101"]\nreason = "{reason}"\nuntil = 2099-12-31\n')
-    return folder, baseline
 
 
 @pytest.fixture(scope="module")
 def suppressed_scan(tmp_path_factory):
-    folder, baseline = suppressed_stack(tmp_path_factory.mktemp("suppressed") / "stack")
+    folder, baseline = suppressed_stack(tmp_path_factory.mktemp("suppressed") / "stack", INLINE_REASON, CONFIG_REASON)
     return (*scan_both([str(folder), "--baseline", str(baseline)], folder.parent / "out"), folder)
 
 
@@ -228,7 +195,7 @@ def test_gate_settings_are_suite_properties(suppressed_scan, tmp_path):
 
 def test_fail_on_suppressions_makes_an_inline_suppression_a_failure(tmp_path):
     (tmp_path / "stack").mkdir()
-    (tmp_path / "stack" / "main.tf").write_text(INLINE_TF)
+    (tmp_path / "stack" / "main.tf").write_text(inline_tf(INLINE_REASON))
     xml, report, code = scan_both([str(tmp_path / "stack"), "--fail-on-suppressions"], tmp_path / "out")
     assert code == 1 and report["summary"]["failed"] == 0  # nothing failed: the suppression itself fails the gate
     suite = suites(xml)["authorizer-attached"]

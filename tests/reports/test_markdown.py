@@ -17,6 +17,8 @@ from gateaudit.engine import ScanOptions, scan
 from gateaudit.reports import markdown
 from gateaudit.result import Severity, Status
 
+from ._stacks import inline_tf, suppressed_stack
+
 ROOT = Path(__file__).resolve().parents[2]
 COMMENT_LIMIT = 65_536
 HEADER = ["Rule", "Resource", "Location", "Status", "Message"]
@@ -221,54 +223,19 @@ def test_unknown_results_the_gate_lets_through_say_so(tmp_path):
             "(unknown = warn)") in html
 
 
-# A stack with one suppression of each kind, built as a user would: an inline comment, a config exemption, and a
-# baseline written by `gateaudit baseline` before the stack changed (so one of its entries no longer occurs).
+# The stack of _stacks.suppressed_stack has one suppression of each kind, built as a user would: an inline
+# comment, a config exemption, and a baseline written by `gateaudit baseline` before the stack changed (so one of
+# its entries no longer occurs).
 # The reasons are Markdown and HTML that must render as the text they are.
 INLINE_REASON = ("public health check <script>alert(1)</script> [click](http://evil.example.com) ![i](http://evil."
                  "example.com/i.png) **bold** | pipe @octocat #12 `tick`")
 CONFIG_REASON = "status page <img src=x onerror=alert(1)> _em_ www.evil.example.com </td></tr></table>"
-METHOD = '''
-resource "aws_api_gateway_method" "{name}" {{
-  rest_api_id   = aws_api_gateway_rest_api.api.id
-  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
-  http_method   = "{verb}"
-  authorization = "NONE"
-}}
-'''
-INLINE_TF = f'''resource "aws_api_gateway_rest_api" "api" {{
-  name = "fitness"
-}}
-
-# gateaudit:ignore GA101 reason="{INLINE_REASON}" until=2099-01-01
-resource "aws_api_gateway_method" "health" {{
-  rest_api_id   = aws_api_gateway_rest_api.api.id
-  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
-  http_method   = "GET"
-  authorization = "NONE"
-}}
-'''
-SUPPRESSED_TF = INLINE_TF + METHOD.format(name="legacy", verb="POST")
 SUPPRESSED_HEADER = ["Rule", "Resource", "Location", "Finding", "Suppressed by", "Reason"]
-
-
-def suppressed_stack(folder: Path) -> tuple[Path, Path]:
-    """The stack and its baseline: legacy is baselined, status exempted by the config, health by a comment."""
-    folder.mkdir()
-    (folder / "main.tf").write_text(SUPPRESSED_TF + METHOD.format(name="gone", verb="PATCH"))
-    baseline = folder / "gateaudit-baseline.json"
-    done = cli("baseline", str(folder), "--output", str(baseline))
-    assert done.returncode == 0, done.stderr
-    (folder / "main.tf").write_text(SUPPRESSED_TF + METHOD.format(name="status", verb="PUT")
-                                    + METHOD.format(name="open", verb="DELETE"))
-    (folder / ".gateaudit.toml").write_text(f'[[exemptions]]\nresources = "aws_api_gateway_method.status"\n'
-                                            f'rules = ["GA101"]\nreason = {json.dumps(CONFIG_REASON)}\n'
-                                            "until = 2099-12-31\n")
-    return folder, baseline
 
 
 @pytest.fixture(scope="module")
 def suppressed_scan(tmp_path_factory):
-    folder, baseline = suppressed_stack(tmp_path_factory.mktemp("suppressed") / "stack")
+    folder, baseline = suppressed_stack(tmp_path_factory.mktemp("suppressed") / "stack", INLINE_REASON, CONFIG_REASON)
     return scan_both([str(folder), "--baseline", str(baseline)], folder.parent / "out")
 
 
@@ -328,7 +295,7 @@ def test_gate_settings_that_change_the_verdict_are_named(suppressed_scan, tmp_pa
 
     folder = tmp_path / "inline"
     folder.mkdir()
-    (folder / "main.tf").write_text(INLINE_TF)
+    (folder / "main.tf").write_text(inline_tf(INLINE_REASON))
     text, report = scan_both([str(folder), "--fail-on-suppressions"], tmp_path / "out")
     assert report["exit_code"] == 1 and report["summary"]["failed"] == 0
     html = html_of(text)

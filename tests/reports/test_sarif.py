@@ -19,6 +19,8 @@ from gateaudit.engine import ScanOptions, scan
 from gateaudit.reports import sarif
 from gateaudit.result import Severity, Status
 
+from ._stacks import suppressed_stack
+
 ROOT = Path(__file__).resolve().parents[2]
 OASIS_SCHEMA = ROOT / "build/sarif-schema/sarif-schema-2.1.0.json"
 MULTITOOL = ROOT / "build/sarif-multitool"
@@ -35,54 +37,13 @@ SCANS = {
 }
 BROKEN_TF = 'resource "aws_api_gateway_rest_api" "api" {\n  name = "fitness"\n'
 
-# A stack with one suppression of each kind, built as a user would: an inline comment, a config exemption, and a
-# baseline written by `gateaudit baseline` before the stack changed (so one of its entries no longer occurs); and a
-# method whose authorization is a variable without a value (unknown), for the --unknown modes.
+# The stack of _stacks.suppressed_stack has one suppression of each kind, built as a user would: an inline
+# comment, a config exemption, and a baseline written by `gateaudit baseline` before the stack changed (so one of
+# its entries no longer occurs); with unknown=True, also a method whose authorization is a variable without a
+# value (unknown), for the --unknown modes.
 INLINE_REASON = "public health check <script>alert(1)</script> {{x}} [x](http://evil.example.com) \u202e"
 CONFIG_REASON = 'status page <img src=x onerror=alert(1)> " \\'
-METHOD = '''
-resource "aws_api_gateway_method" "{name}" {{
-  rest_api_id   = aws_api_gateway_rest_api.api.id
-  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
-  http_method   = "{verb}"
-  authorization = {authorization}
-}}
-'''
-SUPPRESSED_TF = f'''resource "aws_api_gateway_rest_api" "api" {{
-  name = "fitness"
-}}
-
-# gateaudit:ignore GA101 reason="{INLINE_REASON}" until=2099-01-01
-resource "aws_api_gateway_method" "health" {{
-  rest_api_id   = aws_api_gateway_rest_api.api.id
-  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
-  http_method   = "GET"
-  authorization = "NONE"
-}}
-
-variable "authorization" {{
-  type = string
-}}
-''' + METHOD.format(name="legacy", verb="POST", authorization='"NONE"')
 CLI_SCANS = [*SCANS, "parse error", "suppressions", "suppressions rejected, unknown passes"]
-
-
-def suppressed_stack(folder: Path) -> tuple[Path, Path]:
-    """The stack and its baseline: legacy is baselined, status exempted by the config, health by a comment; open
-    fails and maybe is unknown (both added after the baseline was written)."""
-    folder.mkdir(parents=True)
-    (folder / "main.tf").write_text(SUPPRESSED_TF + METHOD.format(name="gone", verb="DELETE", authorization='"NONE"'))
-    baseline = folder / "gateaudit-baseline.json"
-    done = subprocess.run([sys.executable, "-m", "gateaudit", "baseline", str(folder), "--output", str(baseline)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    (folder / "main.tf").write_text(SUPPRESSED_TF + METHOD.format(name="status", verb="PUT", authorization='"NONE"')
-                                    + METHOD.format(name="open", verb="HEAD", authorization='"NONE"')
-                                    + METHOD.format(name="maybe", verb="PATCH", authorization="var.authorization"))
-    (folder / ".gateaudit.toml").write_text(f'[[exemptions]]\nresources = "aws_api_gateway_method.status"\n'
-                                            f'rules = ["GA101"]\nreason = {json.dumps(CONFIG_REASON)}\n'
-                                            "until = 2099-12-31\n")
-    return folder, baseline
 
 
 def report_of(*paths: str | Path, fail_on: Severity = Severity.LOW):
@@ -101,7 +62,7 @@ def sarif_files(tmp_path_factory) -> dict[str, Path]:
     broken = out / "broken"
     broken.mkdir()
     (broken / "main.tf").write_text(BROKEN_TF)
-    stack, baseline = suppressed_stack(out / "suppressed")
+    stack, baseline = suppressed_stack(out / "suppressed", INLINE_REASON, CONFIG_REASON, unknown=True)
     files = {}
     for name, paths in {**SCANS, "parse error": [str(broken)],
                         "suppressions": [str(stack), "--baseline", str(baseline), "--unknown", "warn"],
