@@ -11,10 +11,15 @@ the judgement is a function of besides the files:
 and with it what loading asked the filesystem (`checker.inputs`). A later scan with the same key asks
 every question again, and reads and hashes every file again; only when every answer is the same is the
 judgement reused. Anything else, even one byte, and the scan judges afresh.
+
+An entry holds the scanned files' text (for the source lines reports show), so only the most recently used
+KEEP entries are kept: enough for the trees and branches one person or runner scans, few enough that the
+folder does not grow with every commit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -26,6 +31,8 @@ from . import limits
 from .inputs import Inputs
 from .parse_many import store
 from .result import Judgement
+
+KEEP = 32
 
 
 def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rules: list,
@@ -67,9 +74,25 @@ def load(folder: Path, name: str) -> Judgement | None:
             and isinstance(entry[1], Judgement)):
         return None
     inputs, judgement = entry
-    return judgement if inputs.unchanged() else None
+    if not inputs.unchanged():
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(folder / "scans" / name)  # recently used: the last to be pruned
+    return judgement
 
 
 def save(folder: Path, name: str, inputs: Inputs, judgement: Judgement) -> None:
     (folder / "scans").mkdir(exist_ok=True, mode=0o700)
     store(folder / "scans" / name, (inputs, judgement))
+    _prune(folder / "scans")
+
+
+def _prune(scans: Path) -> None:
+    """Remove all but the KEEP most recently used entries."""
+    try:
+        entries = sorted(((entry.stat().st_mtime_ns, entry) for entry in scans.iterdir()
+                          if not entry.name.startswith(".")), reverse=True)
+        for _, entry in entries[KEEP:]:
+            entry.unlink(missing_ok=True)
+    except OSError:  # another run pruned meanwhile, or the folder went away: the cache only speeds things up
+        return

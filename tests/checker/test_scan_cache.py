@@ -204,3 +204,24 @@ def test_the_file_size_limit_belongs_to_one_scan_not_to_the_process(tmp_path, ca
     assert scan(tmp_path, str(folder), "--max-file-size", "4KB")[0] == 2
     assert scan(tmp_path, str(folder))[0] == 0  # the default again: 10 MiB
     assert scan(tmp_path, str(folder), "--no-cache")[0] == 0
+
+
+def test_only_the_most_recently_used_judgements_are_kept(tmp_path, cache, loads, monkeypatch):
+    from gateaudit import scan_cache
+
+    monkeypatch.setattr(scan_cache, "KEEP", 3)
+    for n in range(5):
+        (tmp_path / f"t{n}").mkdir()
+    folders = [tree(tmp_path / f"t{n}", OPEN % "NONE") for n in range(5)]
+    for folder in folders[:3]:
+        scan(tmp_path, str(folder))
+    scan(tmp_path, str(folders[0]))  # used again: now the most recent
+    for folder in folders[3:]:
+        scan(tmp_path, str(folder))
+    assert len([p for p in cache.rglob("scans/*") if p.is_file()]) == 3
+    loads["n"] = 0
+    scan(tmp_path, str(folders[0]))
+    scan(tmp_path, str(folders[4]))
+    assert loads["n"] == 0  # both kept
+    scan(tmp_path, str(folders[1]))
+    assert loads["n"] == 1  # pruned, judged again
