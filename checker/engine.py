@@ -104,7 +104,7 @@ class ScanOptions:
     baseline: Path | None = None
     config: Path | None = None  # an explicit config file; otherwise found from the first path upwards
     use_config: bool = True
-    use_cache: bool = True  # the parse cache in the user's cache folder
+    use_cache: bool = True  # the parse and scan caches in the user's cache folder
     checkov: CheckovOptions | None = None  # set: run Checkov too and merge its results (`--with-checkov`)
     max_file_size: int = limits.MAX_FILE_SIZE  # bytes: a larger file is a scan error, never read
 

@@ -17,10 +17,8 @@ load, which saves importing hcl2 and half of the loading.
 
 from __future__ import annotations
 
-import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +102,9 @@ def prepare(cache: Path | None) -> None:
     tables = _tables_from_python_hcl2()
     _parser, _accelerated = _build(tables)
     if cache is not None:
-        _write_tables(cache / TABLES_FILE, tables)
+        from .parse_many import store  # written like a parse cache entry: atomically, never failing a scan
+
+        store(cache / TABLES_FILE, tables)
 
 
 def import_lark() -> None:
@@ -158,11 +158,3 @@ def _read_tables(path: Path) -> dict | None:
     return tables if isinstance(tables, dict) and {"data", "memo"} <= tables.keys() else None
 
 
-def _write_tables(path: Path, tables: dict) -> None:
-    try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(tables, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)  # atomic: a concurrent run sees the old file or the new, never half
-    except (OSError, pickle.PicklingError):
-        return
