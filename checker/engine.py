@@ -107,6 +107,7 @@ class ScanOptions:
     use_cache: bool = True  # the parse and scan caches in the user's cache folder
     checkov: CheckovOptions | None = None  # set: run Checkov too and merge its results (`--with-checkov`)
     max_file_size: int = limits.MAX_FILE_SIZE  # bytes: a larger file is a scan error, never read
+    root: Path | None = None  # the repository root (checker.root); None: found from the current folder
 
 
 class SetupError(Exception):
