@@ -55,17 +55,20 @@ def near_miss_errors(stack: Stack) -> list[ScanError]:
 
 
 def run_rules(stack: Stack, rules: Iterable) -> tuple[list[Result], list[ScanError]]:
+    from gateaudit.rules import describe, process_exit_refused
+
     results: list[Result] = []
     errors: list[ScanError] = []
     for loaded in rules:
         try:
-            for result in loaded.check(stack):
-                if not isinstance(result, Result):
-                    raise TypeError(f"yielded {type(result).__name__}, not a Result")
-                results.append(result)
-        except Exception as error:  # a rule that raises is a bug, never a pass: exit 2 says so
+            with process_exit_refused():
+                for result in loaded.check(stack):
+                    if not isinstance(result, Result):
+                        raise TypeError(f"yielded {type(result).__name__}, not a Result")
+                    results.append(result)
+        except BaseException as error:  # a rule that raises, or tries to exit, is a bug, never a pass: exit 2
             errors.append(ScanError(None, None, f"internal error in rule {loaded.rule.id} ({loaded.origin}): "
-                                                f"{type(error).__name__}: {error}"))
+                                                f"{describe(error)}"))
     unique = {(r.rule_id, r.resource, r.file, r.line, r.attribute, r.status): r for r in results}
     return sorted(unique.values(), key=Result.sort_key), errors
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import pkgutil
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -122,10 +124,48 @@ def _import_file(path: Path) -> ModuleType:
         raise RuleLoadError(f"{path}: cannot be imported")
     module = importlib.util.module_from_spec(spec)
     try:
-        spec.loader.exec_module(module)
-    except Exception as error:  # a user's rule file may raise anything while importing
-        raise RuleLoadError(f"{path}: import failed: {type(error).__name__}: {error}") from error
+        with process_exit_refused():
+            spec.loader.exec_module(module)
+    except BaseException as error:  # a user's rule file may raise anything, SystemExit included
+        raise RuleLoadError(f"{path}: import failed: {describe(error)}") from None
     return module
+
+
+class ProcessExitRefused(BaseException):
+    """A rule called `os._exit`: the process goes on, and the rule is reported as broken."""
+
+
+@contextmanager
+def process_exit_refused() -> Iterator[None]:
+    """While rules load and run, `os._exit` raises instead of ending the process.
+
+    `sys.exit` and every other BaseException are caught where rules are called; `os._exit` would end
+    the process at once, with exit 0 and no report. This is robustness, not a sandbox: rules are code the
+    command line chose to run.
+    """
+    modules = [os, *(sys.modules[name] for name in ("posix", "nt") if name in sys.modules)]
+    originals = [(module, module._exit) for module in modules]
+
+    def refuse(status: int) -> None:
+        raise ProcessExitRefused(f"called os._exit({status!r})")
+
+    for module, _ in originals:
+        module._exit = refuse
+    try:
+        yield
+    finally:
+        for module, original in originals:
+            module._exit = original
+
+
+def describe(error: BaseException) -> str:
+    """What a rule raised, for the error that names it."""
+    if isinstance(error, ProcessExitRefused):
+        return str(error)
+    if isinstance(error, SystemExit):
+        return f"SystemExit (exit status {error.code!r}): a rule must not end the scan"
+    text = str(error)
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def _loaded(module: ModuleType, origin: str) -> LoadedRule:
