@@ -292,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     from gateaudit.checkov import CheckovError, find_executable
 
     try:
-        executable = find_executable(args.checkov, cwd=ROOT)
+        executable = find_executable(args.checkov)
     except CheckovError as error:
         print(f"agreement: {error}", file=sys.stderr)
         return 2

@@ -18,10 +18,15 @@ WAF, code signing) that the gate still counts at the default `--fail-on low`.
 
 One Checkov run per scanned path: Checkov 3.3.30 given several `-d` prints one report per folder, but
 every report after the first repeats the first folder's results instead of its own.
+
+The scanned tree is untrusted: it chooses no Checkov program (`find_executable`), configures nothing (no
+`.checkov.yaml` of the scanned folder or the current one is read: `command`, `invoke`), and Checkov sees only a
+minimal environment (`environment`), so CI's tokens are not handed to a program that reads the tree.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import re
@@ -29,6 +34,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -124,6 +130,7 @@ def default_severity(check_id: str) -> Severity:
 class CheckovOptions:
     executable: str | None = None  # --checkov PATH; else $GATEAUDIT_CHECKOV; else found (see find_executable)
     timeout: float = DEFAULT_TIMEOUT
+    env_passthrough: tuple[str, ...] = ()  # --checkov-env-passthrough: more variables (fnmatch patterns) for Checkov
 
 
 @dataclass
@@ -137,9 +144,15 @@ class CheckovError(Exception):
     """Checkov did not produce a report gateaudit can trust."""
 
 
-def find_executable(given: str | None = None, cwd: Path | None = None) -> Path:
-    """`given` (--checkov), else $GATEAUDIT_CHECKOV, else `.venv-checkov/bin/checkov` in the current folder or
-    in gateaudit's source tree, else `checkov` on PATH. Raises CheckovError naming what was tried."""
+def find_executable(given: str | None = None, scanned: Iterable[Path] = ()) -> Path:
+    """`given` (--checkov), else $GATEAUDIT_CHECKOV, else the `.venv-checkov` beside gateaudit's own install,
+    else `checkov` on PATH. Raises CheckovError naming what was tried.
+
+    The first two are trusted: the command line and the environment name them. The last two are found, and
+    a program found inside a scanned folder is never run: the scanned tree is written by the change under
+    review, and a `.venv-checkov/bin/checkov` or a `checkov` on a relative PATH entry shipped in it would run
+    with CI's environment. So neither the current folder nor a relative PATH entry is ever searched.
+    """
     explicit = given or os.environ.get(ENV_EXECUTABLE)
     if explicit:
         how = "--checkov" if given else ENV_EXECUTABLE
@@ -150,31 +163,82 @@ def find_executable(given: str | None = None, cwd: Path | None = None) -> Path:
         if not os.access(found, os.X_OK):
             raise CheckovError(f"checkov at {found} ({how}) is not executable")
         return found
-    source_tree = Path(__file__).resolve().parent.parent
+    untrusted = {form for path in scanned for form in (Path(os.path.abspath(path)), Path(path).resolve())}
+
+    def inside_scanned(candidate: Path) -> bool:
+        places = {Path(os.path.abspath(candidate)), candidate.resolve()}
+        return any(place == folder or folder in place.parents for place in places for folder in untrusted)
+
     tried = []
-    for folder in dict.fromkeys([(cwd or Path.cwd()).resolve(), source_tree]):
-        for candidate in (folder / VENV / "bin" / "checkov", folder / VENV / "Scripts" / "checkov.exe"):
-            if candidate.is_file() and os.access(candidate, os.X_OK):
-                return candidate
-        tried.append(str(folder / VENV / "bin" / "checkov"))
-    on_path = shutil.which("checkov")
-    if on_path:
+    for folder in dict.fromkeys([Path(__file__).resolve().parent.parent, Path(sys.prefix).resolve().parent]):
+        candidate = folder / VENV / "bin" / "checkov"
+        tried.append(str(candidate))
+        if candidate.is_file() and os.access(candidate, os.X_OK) and not inside_scanned(candidate):
+            return candidate
+    absolute = os.pathsep.join(entry for entry in os.environ.get("PATH", "").split(os.pathsep)
+                               if entry and os.path.isabs(entry))
+    on_path = shutil.which("checkov", path=absolute)
+    if on_path and not inside_scanned(Path(on_path)):
         return Path(on_path)
-    raise CheckovError(f"checkov not found: not at {' nor '.join(tried)}, nor on PATH. Run `make checkov` "
-                       f"(it installs Checkov into {VENV}/), or give --checkov PATH or {ENV_EXECUTABLE}")
+    raise CheckovError(f"checkov not found: not at {' nor '.join(tried)}, nor on PATH (a program inside a scanned "
+                       f"folder is never run). Run `make checkov` (it installs Checkov into {VENV}/ beside "
+                       f"gateaudit), or give --checkov PATH or {ENV_EXECUTABLE}")
 
 
 def command(executable: Path, path: Path, var_files: Iterable[Path]) -> list[str]:
-    target = ["-f", str(path.resolve())] if path.is_file() else ["-d", str(path.resolve())]
+    # `--directory=DIR`, never `-d DIR`: Checkov reads a `.checkov.yaml` from a folder given as `-d DIR` (its
+    # get_default_config_paths looks for the two-word form only), and the scanned tree must not configure
+    # Checkov: its `skip-check` would hide checks, its `external-checks-dir` would run the tree's code.
+    target = ["-f", str(path.resolve())] if path.is_file() else [f"--directory={path.resolve()}"]
     options = [item for var_file in var_files for item in ("--var-file", str(var_file.resolve()))]
     return [str(executable), *target, "--framework", "terraform", "-o", "json", "--skip-download", *options]
 
 
-def invoke(argv: list[str], timeout: float) -> str:
-    """Checkov's standard output; raises CheckovError when it crashed or ran out of time."""
+# What Checkov is given of gateaudit's environment: enough to run and reach a proxy, nothing else. CI's tokens
+# and cloud credentials are not its business; --checkov-env-passthrough adds more on purpose.
+KEPT_ENVIRONMENT = ("PATH", "HOME", "TMPDIR", "TZ", "LANG", "LANGUAGE", "LC_*", "SYSTEMROOT",
+                    "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "no_proxy",
+                    "all_proxy")
+
+
+def environment(passthrough: Iterable[str] = ()) -> dict[str, str]:
+    patterns = (*KEPT_ENVIRONMENT, *passthrough)
+    return {name: value for name, value in os.environ.items()
+            if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)}
+
+
+# Loaded by Checkov's Python at start-up (PYTHONPATH) under --no-inline-suppressions: Checkov has no option
+# to ignore its `checkov:skip` comments, and a skipped check is not judged at all, so the comment pattern it
+# compiles at import is replaced by one that matches nothing before any of its modules read it.
+_NO_SKIP_COMMENTS = """\
+import re
+
+try:
+    import checkov.common.comment.enum as _comments
+except Exception:
+    pass
+else:
+    _comments.COMMENT_REGEX = re.compile(r"(?!)")
+"""
+
+
+def invoke(argv: list[str], timeout: float, env: dict[str, str] | None = None, skip_comments: bool = True) -> str:
+    """Checkov's standard output; raises CheckovError when it crashed or ran out of time.
+
+    It runs in an empty temporary folder, so no `.checkov.yaml` of the current folder applies either.
+    """
+    with tempfile.TemporaryDirectory(prefix="gateaudit-checkov-") as folder:
+        env = dict(environment() if env is None else env)
+        if not skip_comments:
+            Path(folder, "sitecustomize.py").write_text(_NO_SKIP_COMMENTS, encoding="utf-8")
+            env["PYTHONPATH"] = os.pathsep.join(p for p in (folder, env.get("PYTHONPATH")) if p)
+        return _invoke(argv, timeout, env, folder)
+
+
+def _invoke(argv: list[str], timeout: float, env: dict[str, str], cwd: str) -> str:
     try:
         process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                   encoding="utf-8", errors="replace", stdin=subprocess.DEVNULL,
+                                   encoding="utf-8", errors="replace", stdin=subprocess.DEVNULL, env=env, cwd=cwd,
                                    start_new_session=sys.platform != "win32")
     except OSError as error:
         raise CheckovError(f"cannot run {argv[0]}: {error.strerror or error}") from None
@@ -302,7 +366,7 @@ def _block_kind(check: dict) -> str:
     return "resource"
 
 
-def to_results(documents: list[dict], place: _Place) -> CheckovRun:
+def to_results(documents: list[dict], place: _Place, skip_comments: bool = True) -> CheckovRun:
     run = CheckovRun()
     infos: dict[str, RuleInfo] = {}
     version = next((d.get("summary", d).get("checkov_version") for d in documents
@@ -313,7 +377,7 @@ def to_results(documents: list[dict], place: _Place) -> CheckovRun:
         results = document["results"]
         for key, status in STATUS_OF.items():
             for check in results.get(key, []):
-                result = _result(check, status, place)
+                result = _result(check, status, place, skip_comments)
                 run.results.append(result)
                 infos.setdefault(result.rule_id, _rule_info(check, result, version))
         failed_files = [str(file) for file in results.get("parsing_errors", [])]
@@ -328,7 +392,7 @@ def to_results(documents: list[dict], place: _Place) -> CheckovRun:
     return run
 
 
-def _result(check: dict, status: Status, place: _Place) -> Result:
+def _result(check: dict, status: Status, place: _Place, skip_comments: bool = True) -> Result:
     check_id = str(check.get("check_id") or "")
     if not check_id:
         raise CheckovError(f"a check in Checkov's report has no check_id: {_excerpt(json.dumps(check))}")
@@ -337,10 +401,15 @@ def _result(check: dict, status: Status, place: _Place) -> Result:
     line = lines[0] if isinstance(lines, list) and lines and isinstance(lines[0], int) and lines[0] > 0 else 1
     shown = place.show(file)
     suppression = None
-    if status == Status.SUPPRESSED:
+    name = str(check.get("check_name") or check_id)
+    if status == Status.SUPPRESSED and not skip_comments:
+        # A Checkov that applied a comment anyway (not the Python one we start): the check was never judged.
+        status = Status.UNKNOWN
+        name += (": not judged: Checkov skipped it for a checkov:skip comment, which --no-inline-suppressions "
+                 "does not accept")
+    elif status == Status.SUPPRESSED:
         reason = (check.get("check_result") or {}).get("suppress_comment") or "skipped by a #checkov:skip comment"
         suppression = Suppression(source="inline", reason=f"checkov:skip: {reason}", file=shown, line=None)
-    name = str(check.get("check_name") or check_id)
     return Result(rule_id=check_id, control=control_of(check_id), severity=_severity(check), status=status,
                   resource=terraform_address(check), file=shown, line=line, message=name, suppression=suppression,
                   source="checkov")
@@ -371,20 +440,25 @@ def _rule_info(check: dict, result: Result, version: str | None) -> RuleInfo:
                     origin=f"checkov {version}" if version else "checkov")
 
 
-def run(paths: list[Path], var_files: list[Path], options: CheckovOptions) -> CheckovRun:
-    """Run Checkov over each scanned path and convert its reports. Failures come back as scan errors."""
+def run(paths: list[Path], var_files: list[Path], options: CheckovOptions,
+        skip_comments: bool = True) -> CheckovRun:
+    """Run Checkov over each scanned path and convert its reports. Failures come back as scan errors.
+
+    `skip_comments=False` (--no-inline-suppressions): Checkov's `checkov:skip` comments are not applied.
+    """
     try:
-        executable = find_executable(options.executable)
+        executable = find_executable(options.executable, paths)
     except CheckovError as error:
         return CheckovRun(errors=[ScanError(None, None, str(error))])
     several = len(paths) > 1
+    env = environment(options.env_passthrough)
 
     def one(path: Path) -> CheckovRun:
         if not path.exists():
             return CheckovRun()  # the scan itself reports the missing path
         try:
-            documents = parse_output(invoke(command(executable, path, var_files), options.timeout))
-            return to_results(documents, place_of(path, several))
+            output = invoke(command(executable, path, var_files), options.timeout, env, skip_comments)
+            return to_results(parse_output(output), place_of(path, several), skip_comments)
         except CheckovError as error:
             return CheckovRun(errors=[ScanError(None, None, f"{error} (checkov on {path})")])
 

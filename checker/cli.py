@@ -58,8 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--with-checkov", action="store_true",
                       help="run Checkov too (in its own environment: `make checkov`) and merge its results")
     scan.add_argument("--checkov", metavar="PATH", help="the checkov program (implies --with-checkov; default: "
-                                                        "$GATEAUDIT_CHECKOV, else .venv-checkov/bin/checkov, "
-                                                        "else checkov on PATH)")
+                                                        "$GATEAUDIT_CHECKOV, else the .venv-checkov beside "
+                                                        "gateaudit, else checkov on PATH; never one inside a "
+                                                        "scanned folder)")
+    scan.add_argument("--checkov-env-passthrough", action="append", default=[], metavar="NAME",
+                      help="an environment variable (or fnmatch pattern) Checkov is given besides PATH, HOME, "
+                           "locale and proxy settings (repeatable; e.g. BC_API_KEY)")
     scan.add_argument("--checkov-timeout", type=_seconds, metavar="SECONDS",
                       help="stop Checkov after SECONDS per scanned path: a scan error (default: 600)")
     scan.add_argument("--verbose", "-v", action="store_true", help="text format: list passed results too")
@@ -140,7 +144,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.with_checkov or args.checkov:
         from gateaudit.checkov import DEFAULT_TIMEOUT, CheckovOptions
 
-        checkov = CheckovOptions(executable=args.checkov, timeout=args.checkov_timeout or DEFAULT_TIMEOUT)
+        checkov = CheckovOptions(executable=args.checkov, timeout=args.checkov_timeout or DEFAULT_TIMEOUT,
+                                 env_passthrough=tuple(args.checkov_env_passthrough))
     options = ScanOptions(
         paths=[Path(p) for p in args.paths], display_paths=list(args.paths),
         var_files=[Path(f) for f in args.var_file], rules_dirs=[Path(d) for d in args.rules_dir],

@@ -148,7 +148,7 @@ def scan(options: ScanOptions) -> Report:
     if options.checkov is not None:
         from . import checkov
 
-        peer = checkov.run(options.paths, options.var_files, options.checkov)
+        peer = checkov.run(options.paths, options.var_files, options.checkov, skip_comments=use_inline)
         skipped = set(settings.skip_rules)  # Checkov's checks too, like its own --skip-check
         results = sorted([*results, *(r for r in peer.results if r.rule_id not in skipped)], key=Result.sort_key)
         errors.extend(peer.errors)
