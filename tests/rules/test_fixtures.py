@@ -2,7 +2,8 @@
 
 A fixture is `tests/rules/<RULE_ID>/{pass,fail,unknown}_<case>.tf` (or a folder of that name for cases
 that need several files or modules). `# expect: <status> [address]` goes right above the line a result
-is expected on; a judged block without an annotation is a mismatch.
+is expected on; a judged block without an annotation is a mismatch. `# expect: nothing` says the rule judges
+nothing in the fixture: the coverage rules (GA100...GA400) on a stack whose every module was read.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from gateaudit.modules import load
 from gateaudit.rules import load_rules
 
 FIXTURES = Path(__file__).resolve().parent
-EXPECT = re.compile(r"^\s*(?:#|//)\s*expect:\s*(passed|failed|unknown|suppressed)\b\s*(.+?)?\s*$")
+EXPECT = re.compile(r"^\s*(?:#|//)\s*expect:\s*(passed|failed|unknown|suppressed|nothing)\b\s*(.+?)?\s*$")
 MALFORMED = re.compile(r"^\s*(?:#|//)\s*expect\b")
 RULES = {loaded.rule.id: loaded for loaded in load_rules()}
 
@@ -63,6 +64,11 @@ def test_fixture(rule_id: str, case: Path) -> None:
     assert not rule_errors, [str(e) for e in rule_errors]
     expected = expectations(case)
     assert expected, f"{case.name} has no '# expect:' annotation"
+    if any(status == "nothing" for _, _, status, _ in expected):
+        assert {key[2] for key in expected} == {"nothing"}, "'# expect: nothing' stands alone in its fixture"
+        assert case.name.startswith("pass_"), "only a pass_ fixture expects nothing"
+        assert not results, [f"{r.status.value} {r.resource} {r.file}:{r.line}: {r.message}" for r in results]
+        return
     with_address = {(f, n, s) for (f, n, s, a) in expected if a}
     actual: Counter = Counter()
     for r in results:

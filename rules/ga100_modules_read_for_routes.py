@@ -1,0 +1,56 @@
+"""GA100: Every module call that may define routes is read and judged.
+
+**What it checks**
+Every `module` call whose source gateaudit did not read: a registry or git source that is not downloaded, a
+local source outside the repository root, or a module past a scan limit. Each gives an `unknown` result in
+the authorizer-attached control, naming the call, its source and why it was not read.
+
+**Why it matters**
+What a module defines is judged only if gateaudit reads it. A module it did not read may hold a route (API
+Gateway routes, methods, authorizers) that no rule judged; a gate that passed it would pass what nobody looked
+at.
+
+**Fails**
+    module "api" {
+      source  = "terraform-aws-modules/apigateway-v2/aws"
+      version = "~> 5.0"
+    }
+
+**Passes**
+    module "api" {
+      source = "./modules/api"
+    }
+    (a local module inside the repository: it is read, and its resources are judged by the other rules)
+
+**Fix**
+Run `terraform init` and scan the downloaded module, vendor the module into the repository, or accept the
+gap knowingly with `--allow-unscanned-modules` (the results are then shown as suppressed).
+
+**Limits**
+This rule judges no resource: it only says what was not read. Its result is `unknown`, never `failed`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gateaudit.model import Stack
+from gateaudit.result import Result, Severity
+
+from . import Rule
+from ._unscanned import unscanned_calls
+
+RULE = Rule(
+    id="GA100",
+    control="authorizer-attached",
+    severity=Severity.HIGH,
+    title="Every module call that may define routes is read and judged",
+    rationale="A module gateaudit did not read may define an API method or route with no authorizer; no rule "
+              "judged it.",
+    remediation="Run terraform init and scan the downloaded module, vendor it, or accept the gap with "
+                "--allow-unscanned-modules.",
+)
+
+
+def check(stack: Stack) -> Iterator[Result]:
+    yield from unscanned_calls(RULE, stack, "routes, methods and authorizers")

@@ -1,0 +1,5 @@
+# expect: nothing
+module "api" {
+  source = "./modules/api"
+  name   = "orders"
+}

@@ -1,0 +1,5 @@
+# expect: unknown
+module "api" {
+  source = "terraform-aws-modules/lambda/aws"
+  version = "~> 5.0"
+}

@@ -1,0 +1,4 @@
+# expect: unknown
+module "api" {
+  source = "s3::https://s3.eu-west-1.amazonaws.com/example-modules/api-stage.zip"
+}
