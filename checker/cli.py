@@ -9,6 +9,7 @@ import os
 import sys
 import tempfile
 import traceback
+from datetime import date
 from pathlib import Path
 
 from gateaudit.reports import FORMATS, file_name, renderer
@@ -55,6 +56,16 @@ def _parser() -> argparse.ArgumentParser:
                       help="do not apply '# gateaudit:ignore' comments")
     scan.add_argument("--fail-on-suppressions", action="store_true",
                       help="an inline suppression fails the scan by being there")
+    scan.add_argument("--fail-on-exemptions", action="store_true",
+                      help="a config exemption that applies fails the scan by being there")
+    scan.add_argument("--allow-unscanned-modules", action="store_true",
+                      help="accept module calls gateaudit did not read (registry, git, outside the repository): "
+                           "their results are suppressed, not unknown")
+    scan.add_argument("--strict-config", action="store_true",
+                      help="a config file inside the scanned tree is an error (default: a warning; never applied)")
+    scan.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
+                      help="the date suppressions and exemptions expire against (default: the real date; "
+                           "SOURCE_DATE_EPOCH dates the report only)")
     scan.add_argument("--with-checkov", action="store_true",
                       help="run Checkov too (in its own environment: `make checkov`) and merge its results")
     scan.add_argument("--checkov", metavar="PATH", help="the checkov program (implies --with-checkov; default: "
@@ -79,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     baseline.add_argument("--var-file", action="append", default=[], metavar="FILE")
     baseline.add_argument("--rules-dir", action="append", default=[], metavar="DIR")
     baseline.add_argument("--config", metavar="FILE")
+    baseline.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
+                          help="the date inline suppressions expire against (default: the real date)")
     baseline.add_argument("--max-file-size", type=limits.parse_size, default=limits.MAX_FILE_SIZE, metavar="SIZE",
                           help="a file larger than SIZE is a scan error: no baseline written (default: 10M)")
     baseline.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -87,6 +100,13 @@ def _parser() -> argparse.ArgumentParser:
     rules.add_argument("--rules-dir", action="append", default=[], metavar="DIR")
     rules.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _seconds(text: str) -> float:
@@ -154,7 +174,9 @@ def _run(args: argparse.Namespace) -> int:
         fail_on_suppressions=True if args.fail_on_suppressions else None,
         baseline=Path(args.baseline) if args.baseline else None,
         config=Path(args.config) if args.config else None, use_config=not args.no_config,
-        use_cache=not args.no_cache, checkov=checkov, max_file_size=args.max_file_size)
+        use_cache=not args.no_cache, checkov=checkov, max_file_size=args.max_file_size,
+        fail_on_exemptions=True if args.fail_on_exemptions else None, today=args.today,
+        strict_config=args.strict_config, allow_unscanned_modules=args.allow_unscanned_modules)
     try:
         report = scan(options)
     except SetupError as error:
@@ -178,6 +200,8 @@ def _run(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         if args.output_dir:
             print(f"gateaudit: wrote {target}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"gateaudit: warning: {warning}", file=sys.stderr)
     for error in report.errors:
         print(f"gateaudit: error: {error}", file=sys.stderr)
     return report.exit_code
@@ -224,7 +248,7 @@ def _write_baseline(args: argparse.Namespace) -> int:
     options = ScanOptions(paths=[Path(p) for p in args.paths], display_paths=list(args.paths),
                           var_files=[Path(f) for f in args.var_file], rules_dirs=[Path(d) for d in args.rules_dir],
                           inline_suppressions=True, config=Path(args.config) if args.config else None,
-                          max_file_size=args.max_file_size)
+                          max_file_size=args.max_file_size, today=args.today)
     try:
         report = scan(options)
     except SetupError as error:

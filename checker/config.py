@@ -1,5 +1,8 @@
-"""`.gateaudit.toml` or `[tool.gateaudit]` in `pyproject.toml`, found from the scanned path upwards.
+"""`.gateaudit.toml` or `[tool.gateaudit]` in `pyproject.toml`, found from the repository root upwards.
 
+The config decides the gate, so it must not come from the tree the gate judges: only a config at the
+repository root (`checker.root`) or above, or one named by `--config`, is applied. A config file inside the
+scanned tree, or between a scanned path and the root, is reported and never applied (`inside_tree`).
 Unknown keys are an error, not ignored: a misspelt setting must not quietly leave the gate weaker.
 """
 
@@ -16,8 +19,8 @@ from .result import Severity
 from .suppressions import Waiver
 
 UNKNOWN_MODES = ("fail", "warn", "pass")
-_TOP_KEYS = {"fail-on", "unknown", "skip-rules", "inline-suppressions", "fail-on-suppressions", "severity",
-             "rules", "exemptions"}
+_TOP_KEYS = {"fail-on", "unknown", "skip-rules", "inline-suppressions", "fail-on-suppressions",
+             "fail-on-exemptions", "severity", "rules", "exemptions"}
 _EXEMPTION_KEYS = {"resources", "rules", "reason", "until"}
 
 
@@ -33,22 +36,66 @@ class Config:
     skip_rules: tuple[str, ...] = ()
     inline_suppressions: bool | None = None
     fail_on_suppressions: bool | None = None
+    fail_on_exemptions: bool | None = None
     severity: dict[str, Severity] = field(default_factory=dict)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     exemptions: list[Waiver] = field(default_factory=list)
 
 
-def find(start: Path) -> Path | None:
-    """The nearest `.gateaudit.toml`, or `pyproject.toml` with a [tool.gateaudit] table, from `start` up."""
-    folder = (start if start.is_dir() else start.parent).resolve()
+def find(root: Path) -> Path | None:
+    """The nearest `.gateaudit.toml`, or `pyproject.toml` with a [tool.gateaudit] table, from `root` up."""
+    folder = root.resolve()
     for candidate in (folder, *folder.parents):
-        own = candidate / ".gateaudit.toml"
-        if own.is_file():
-            return own
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and "gateaudit" in _read(pyproject).get("tool", {}):
-            return pyproject
+        found = _config_in(candidate)
+        if found is not None:
+            return found
     return None
+
+
+def _config_in(folder: Path) -> Path | None:
+    own = folder / ".gateaudit.toml"
+    if own.is_file():
+        return own
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file() and "gateaudit" in _read(pyproject).get("tool", {}):
+        return pyproject
+    return None
+
+
+NOT_SCANNED_FOLDERS = {".git", ".terraform"}
+
+
+def inside_tree(path: Path, root: Path) -> list[Path]:
+    """Config files a scan of `path` must not apply: in the folders from `path` up to `root` (not the root
+    itself), and anywhere below `path`. A pyproject.toml that cannot be read is not gateaudit's: skipped."""
+    found: list[Path] = []
+    resolved = path.resolve()
+    folder = resolved if resolved.is_dir() else resolved.parent
+    between = [folder, *folder.parents]
+    if root in between:
+        between = between[:between.index(root)]
+    for candidate in between:
+        found += _configs_here(candidate)
+    if resolved.is_dir():
+        for directory, subdirectories, _ in os.walk(resolved):
+            subdirectories[:] = sorted(d for d in subdirectories if d not in NOT_SCANNED_FOLDERS)
+            if Path(directory) != folder:
+                found += _configs_here(Path(directory))
+    return sorted(set(found))
+
+
+def _configs_here(folder: Path) -> list[Path]:
+    found = []
+    if (folder / ".gateaudit.toml").is_file():
+        found.append(folder / ".gateaudit.toml")
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            if "gateaudit" in _read(pyproject).get("tool", {}):
+                found.append(pyproject)
+        except ConfigError:
+            pass
+    return found
 
 
 def _read(path: Path) -> dict:
@@ -75,11 +122,12 @@ def load(path: Path) -> Config:
             raise ConfigError(f"{where}: unknown must be one of {', '.join(UNKNOWN_MODES)}")
         config.unknown = table["unknown"]
     config.skip_rules = tuple(_strings(table.get("skip-rules", []), f"{where}: skip-rules"))
-    for key in ("inline-suppressions", "fail-on-suppressions"):
+    for key in ("inline-suppressions", "fail-on-suppressions", "fail-on-exemptions"):
         if key in table and not isinstance(table[key], bool):
             raise ConfigError(f"{where}: {key} must be true or false")
     config.inline_suppressions = table.get("inline-suppressions")
     config.fail_on_suppressions = table.get("fail-on-suppressions")
+    config.fail_on_exemptions = table.get("fail-on-exemptions")
     severities = _table(table.get("severity", {}), f"{where}: severity")
     config.severity = {rule: _severity(value, f"{where}: severity.{rule}") for rule, value in severities.items()}
     options = _table(table.get("rules", {}), f"{where}: rules")
@@ -88,11 +136,11 @@ def load(path: Path) -> Config:
     if not isinstance(exemptions, list):
         raise ConfigError(f"{where}: exemptions must be an array of tables ([[exemptions]])")
     for number, exemption in enumerate(exemptions, start=1):
-        config.exemptions.extend(_exemption(exemption, f"{where}: exemptions #{number}", _shown(path)))
+        config.exemptions.extend(_exemption(exemption, f"{where}: exemptions #{number}", _shown(path), number))
     return config
 
 
-def _exemption(entry: Any, where: str, file: str) -> list[Waiver]:
+def _exemption(entry: Any, where: str, file: str, number: int) -> list[Waiver]:
     entry = _table(entry, where)
     unknown_keys = sorted(set(entry) - _EXEMPTION_KEYS)
     if unknown_keys:
@@ -112,7 +160,8 @@ def _exemption(entry: Any, where: str, file: str) -> list[Waiver]:
     if until is not None and not isinstance(until, date):
         raise ConfigError(f"{where}: until must be a date (YYYY-MM-DD)")
     rules = _strings(entry.get("rules", []), f"{where}: rules") or [None]
-    return [Waiver(rule, reason.strip(), until, "config", file, None, resource=pattern) for rule in rules]
+    return [Waiver(rule, reason.strip(), until, "config", file, None, resource=pattern, entry=number)
+            for rule in rules]
 
 
 def _shown(path: Path) -> str:

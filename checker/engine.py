@@ -16,10 +16,23 @@ from typing import TYPE_CHECKING
 from . import limits
 from .expr import Expr, Literal, ObjectExpr, walk
 from .model import Attribute, Block, Stack
-from .result import ControlSummary, Judgement, Report, Result, RuleInfo, ScanError, ScanMetadata, Severity, Status
+from .result import (
+    ControlSummary,
+    Judgement,
+    Report,
+    Result,
+    RuleInfo,
+    ScanError,
+    ScanMetadata,
+    ScanWarning,
+    Severity,
+    Status,
+    rejected,
+)
+from .root import repository_root, root_of
 from .schema import aws_type_names
+from .suppressions import MARKER, Waiver, inline_waivers, is_checkov_id
 from .suppressions import apply as apply_waivers
-from .suppressions import inline_waivers, is_checkov_id
 
 if TYPE_CHECKING:
     from .checkov import CheckovOptions
@@ -74,12 +87,13 @@ def run_rules(stack: Stack, rules: Iterable) -> tuple[list[Result], list[ScanErr
 
 
 def gate(results: Iterable[Result], errors: Iterable[ScanError], fail_on: Severity, unknown: str = "fail",
-         fail_on_suppressions: bool = False) -> int:
+         fail_on_suppressions: bool = False, fail_on_exemptions: bool = False) -> int:
     """0: nothing failed at or above fail_on; 1: something did; 2: the scan cannot be trusted.
 
     An unknown result counts as a failure unless `unknown` says otherwise: what cannot be proven secure
     is not waved through by default. With fail_on_suppressions, an inline suppression fails the gate by
-    being there, so a change cannot silence the gate that judges it.
+    being there, so a change cannot silence the gate that judges it; fail_on_exemptions does the same for
+    the config's exemptions.
     """
     if list(errors):
         return 2
@@ -87,7 +101,7 @@ def gate(results: Iterable[Result], errors: Iterable[ScanError], fail_on: Severi
     results = list(results)
     if any(r.status in blocking and r.severity.rank >= fail_on.rank for r in results):
         return 1
-    if fail_on_suppressions and any(r.suppression and r.suppression.source == "inline" for r in results):
+    if any(rejected(r.suppression, fail_on_suppressions, fail_on_exemptions) for r in results):
         return 1
     return 0
 
@@ -111,6 +125,10 @@ class ScanOptions:
     checkov: CheckovOptions | None = None  # set: run Checkov too and merge its results (`--with-checkov`)
     max_file_size: int = limits.MAX_FILE_SIZE  # bytes: a larger file is a scan error, never read
     root: Path | None = None  # the repository root (checker.root); None: found from the current folder
+    fail_on_exemptions: bool | None = None  # an applied config exemption fails the scan by being there
+    today: date | None = None  # the date suppressions expire against (--today); None: the real date
+    strict_config: bool = False  # a config file inside the scanned tree is an error, not a warning
+    allow_unscanned_modules: bool = False  # module calls not read are suppressed (shown), not unknown
 
 
 class SetupError(Exception):
@@ -124,12 +142,16 @@ def scan(options: ScanOptions) -> Report:
     from .baseline import BaselineError
     from .baseline import load as load_baseline
     try:
-        settings = _config(options, config_file)
+        settings, untrusted_configs = _config(options, config_file)
         every_rule = load_rules(options.rules_dirs)
         rules = [r for r in every_rule if r.rule.id not in settings.skip_rules]
         waivers = list(settings.exemptions)
         if options.baseline is not None:
             waivers += load_baseline(options.baseline)
+        if options.allow_unscanned_modules:
+            from gateaudit.rules._unscanned import ALLOWED, RULE_IDS
+
+            waivers += [Waiver(rule_id, ALLOWED, None, "command-line", None, None) for rule_id in RULE_IDS]
     except (config_file.ConfigError, RuleLoadError, BaselineError) as error:
         raise SetupError(str(error)) from None
     known = {loaded.rule.id for loaded in every_rule}  # a skipped rule is still a rule a comment may name
@@ -138,9 +160,16 @@ def scan(options: ScanOptions) -> Report:
     unknown_mode = options.unknown or settings.unknown or "fail"
     use_inline = _first(options.inline_suppressions, settings.inline_suppressions, True)
     fail_on_suppressions = _first(options.fail_on_suppressions, settings.fail_on_suppressions, False)
+    fail_on_exemptions = _first(options.fail_on_exemptions, settings.fail_on_exemptions, False)
 
     judgement = judge(options, rules, settings.rule_options)
     results, errors = list(judgement.results), list(judgement.errors)
+    warnings: list[ScanWarning] = []
+    for shown in untrusted_configs:
+        found = (ScanError if options.strict_config else ScanWarning)(
+            shown, None, "a config file inside the scanned tree is not applied: only the config at the "
+                         f"repository root ({_repository(options)}) and above, or --config, decide the gate")
+        (errors if options.strict_config else warnings).append(found)
     if not judgement.files and not errors:
         shown = ", ".join(options.display_paths)
         errors.append(ScanError(None, None, f"no Terraform files (*.tf, *.tf.json) found under {shown}"))
@@ -150,7 +179,8 @@ def scan(options: ScanOptions) -> Report:
 
         peer = checkov.run(options.paths, options.var_files, options.checkov, skip_comments=use_inline)
         skipped = set(settings.skip_rules)  # Checkov's checks too, like its own --skip-check
-        results = sorted([*results, *(r for r in peer.results if r.rule_id not in skipped)], key=Result.sort_key)
+        peer_results = _fingerprinted([r for r in peer.results if r.rule_id not in skipped])
+        results = sorted([*results, *peer_results], key=Result.sort_key)
         errors.extend(peer.errors)
         peer_rules = [info for info in peer.rules if info.id not in skipped]
         known = known | {info.id for info in peer.rules}  # `# gateaudit:ignore CKV_AWS_59 reason=...` works too
@@ -160,22 +190,53 @@ def scan(options: ScanOptions) -> Report:
                else r for r in results]
     inline, inline_errors = inline_waivers(judgement, known) if use_inline else ({}, [])
     errors.extend(inline_errors)
+    # Expiry is judged against the real date, or the one the command line gives: SOURCE_DATE_EPOCH makes
+    # reports reproducible, and must not let a build's environment bring an expired suppression back to life.
+    today = options.today or datetime.now(UTC).date()
     metadata = _metadata(options, judgement.var_files, fail_on, unknown_mode, use_inline, fail_on_suppressions,
                          settings.path)
-    today = date.fromisoformat(metadata.generated_at[:10])  # strptime would import _strptime and locale
+    metadata = dataclasses.replace(metadata, fail_on_exemptions=fail_on_exemptions, today=today.isoformat())
     results, used = apply_waivers(results, judgement, inline, waivers, today)
     stale = tuple({"rule_id": w.rule_id, "resource": w.resource, "attribute": w.attribute, "file": w.file,
                    "line": w.line} for w in waivers if w.source == "baseline" and w not in used)
+    checkov_ran = options.checkov is not None
+    warnings += unused_waivers([w for found in inline.values() for w in found], used, checkov_ran)
+    warnings += unused_waivers(settings.exemptions, used, checkov_ran)
     errors = sorted(set(errors), key=ScanError.sort_key)
     return Report(
         metadata=metadata,
         rules=(*(_rule_info(loaded, settings.severity) for loaded in rules), *peer_rules),
         results=tuple(results), errors=tuple(errors), not_scanned=judgement.not_scanned,
         controls=tuple(_controls(results, rules, controls)),
-        exit_code=gate(results, errors, fail_on, unknown_mode, fail_on_suppressions),
+        exit_code=gate(results, errors, fail_on, unknown_mode, fail_on_suppressions, fail_on_exemptions),
         snippets=_snippets(results, judgement.sources, judgement.secrets),
         stale_baseline=stale,
+        warnings=tuple(sorted(set(warnings), key=ScanWarning.sort_key)),
     )
+
+
+def unused_waivers(waivers: list[Waiver], used: set[Waiver], checkov_ran: bool) -> list[ScanWarning]:
+    """A suppression or exemption that accepts nothing: once its finding is fixed it would silently accept
+    the next one, so it is named for removal. One naming a Checkov check is judged only when Checkov ran."""
+    entries: dict[tuple, list[Waiver]] = {}
+    for waiver in waivers:
+        if waiver.rule_id and is_checkov_id(waiver.rule_id) and not checkov_ran:
+            continue
+        entries.setdefault((waiver.source, waiver.file, waiver.line, waiver.entry), []).append(waiver)
+    warnings = []
+    for (source, file, line, entry), group in entries.items():
+        if any(waiver in used for waiver in group):
+            continue
+        if source == "config":
+            rules = [w.rule_id for w in group if w.rule_id]
+            scope = f", rules {', '.join(rules)}" if rules else ""
+            warnings.append(ScanWarning(None, None, f'{file}: exemption #{entry} (resources = "{group[0].resource}"'
+                                                    f"{scope}) matches no failed or unknown result: remove it"))
+        else:
+            for waiver in group:
+                warnings.append(ScanWarning(file, line, f"{MARKER} {waiver.rule_id} suppresses no failed or "
+                                                        "unknown result: remove it"))
+    return warnings
 
 
 def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
@@ -198,6 +259,7 @@ def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
     stack.rule_options = rule_options
     errors = [*loader.errors, *near_miss_errors(stack)]
     results, rule_errors = run_rules(stack, rules)
+    results = _fingerprinted(results, stack)
     not_scanned = tuple({"module": n.address, "source": n.source, "file": n.location.file,
                          "line": n.location.line, "reason": n.reason} for n in stack.not_scanned)
     judgement = Judgement(results=results, errors=[*errors, *rule_errors], files=list(stack.files),
@@ -209,17 +271,53 @@ def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
     return judgement
 
 
+def _fingerprinted(results: list[Result], stack: Stack | None = None) -> list[Result]:
+    """Failed and unknown results with the fingerprint a baseline entry accepts them by."""
+    from .baseline import fingerprint
+
+    blocks: dict[str, list[Block]] = {}
+    for block in stack.blocks() if stack is not None else ():
+        blocks.setdefault(block.address, []).append(block)
+    marked = []
+    for result in results:
+        if result.status in (Status.FAILED, Status.UNKNOWN) and result.fingerprint is None:
+            candidates = blocks.get(result.resource, [])
+            block = next((b for b in candidates if b.location.file == result.file),
+                         candidates[0] if candidates else None)
+            result = dataclasses.replace(result, fingerprint=fingerprint(result, block))
+        marked.append(result)
+    return marked
+
+
 def _first(*values):
     return next(value for value in values if value is not None)
 
 
-def _config(options: ScanOptions, config_file):
+def _repository(options: ScanOptions) -> Path:
+    return options.root.resolve() if options.root else repository_root()
+
+
+def _config(options: ScanOptions, config_file) -> tuple:
+    """The config that decides the gate, and the config files inside the scanned tree that must not."""
+    repository = _repository(options)
+    scanned = [path for path in options.paths if path.exists()]
+    roots = [root_of(path, repository) for path in scanned]
+    untrusted = sorted({_shown_in_scan(found, path, len(options.paths) > 1)
+                        for path, root in zip(scanned, roots, strict=True)
+                        for found in config_file.inside_tree(path, root)})
     if not options.use_config:
-        return config_file.Config()
-    path = options.config or (config_file.find(options.paths[0]) if options.paths else None)
+        return config_file.Config(), untrusted
     if options.config is not None and not options.config.is_file():
         raise config_file.ConfigError(f"--config {options.config}: no such file")
-    return config_file.load(path) if path else config_file.Config()
+    path = options.config or (config_file.find(roots[0]) if roots else None)
+    return (config_file.load(path) if path else config_file.Config()), untrusted
+
+
+def _shown_in_scan(file: Path, path: Path, several: bool) -> str:
+    """A file as reports show the scanned files: relative to the scanned folder, behind it when several are."""
+    folder = path if path.is_dir() else path.parent
+    prefix = str(folder).rstrip("/") + "/" if several and str(folder) != "." else ""
+    return (prefix + os.path.relpath(file, folder.resolve())).replace(os.sep, "/")
 
 
 def _check_config_names(settings, rules, known: set[str]) -> None:

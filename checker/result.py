@@ -28,7 +28,7 @@ class Severity(StrEnum):
 class Suppression:
     """Why a result is accepted, and where that was written."""
 
-    source: str  # "inline" (a comment), "config" (an exemption) or "baseline"
+    source: str  # "inline" (a comment), "config" (an exemption), "baseline", or "command-line" (an option)
     reason: str
     file: str | None
     line: int | None
@@ -48,15 +48,14 @@ class Result:
     attribute: str | None = None  # the argument path the verdict is about: `access_log_settings`
     suppression: Suppression | None = None  # set when status is SUPPRESSED
     source: str = "gateaudit"  # the tool that judged: "gateaudit", or "checkov" (`scan --with-checkov`)
+    fingerprint: str | None = None  # failed and unknown results: what was found (checker.baseline.fingerprint)
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.rule_id, self.resource, self.attribute or "")
 
 
 @dataclass(frozen=True)
-class ScanError:
-    """Input the scan could not read, decode, parse or load: the scan cannot be trusted (exit 2)."""
-
+class _Notice:
     file: str | None
     line: int | None
     message: str
@@ -69,6 +68,17 @@ class ScanError:
 
     def sort_key(self) -> tuple:
         return (self.file or "", self.line or 0, self.message)
+
+
+@dataclass(frozen=True)
+class ScanError(_Notice):
+    """Input the scan could not read, decode, parse or load: the scan cannot be trusted (exit 2)."""
+
+
+@dataclass(frozen=True)
+class ScanWarning(_Notice):
+    """What a reviewer must know although the verdict stands: a config file inside the scanned tree that was
+    not applied, a suppression or exemption that matches nothing."""
 
 
 @dataclass(frozen=True)
@@ -111,8 +121,22 @@ class ScanMetadata:
     unknown: str = "fail"  # what an unknown result does to the gate: fail, warn or pass
     inline_suppressions: bool = True  # False: `# gateaudit:ignore` comments were not applied
     fail_on_suppressions: bool = False  # True: an inline suppression fails the gate by being there
+    fail_on_exemptions: bool = False  # True: a config exemption fails the gate by being applied
     config_file: str | None = None
     baseline_file: str | None = None
+    today: str | None = None  # ISO date suppressions' `until` was judged against (the real date, or --today)
+
+    def rejects(self, suppression: Suppression | None) -> bool:
+        return rejected(suppression, self.fail_on_suppressions, self.fail_on_exemptions)
+
+
+def rejected(suppression: Suppression | None, fail_on_suppressions: bool, fail_on_exemptions: bool) -> bool:
+    """Whether a suppression fails the gate by being there: an inline one under fail-on-suppressions, a config
+    exemption under fail-on-exemptions."""
+    if suppression is None:
+        return False
+    return (suppression.source == "inline" and fail_on_suppressions) or (
+        suppression.source == "config" and fail_on_exemptions)
 
 
 @dataclass
@@ -147,6 +171,7 @@ class Report:
     exit_code: int
     snippets: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)  # "file:line" -> lines
     stale_baseline: tuple[dict, ...] = ()  # baseline entries that no longer occur: the file can shrink
+    warnings: tuple[ScanWarning, ...] = ()
 
     def rule(self, rule_id: str) -> RuleInfo | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)

@@ -29,12 +29,14 @@ class Waiver:
     rule_id: str | None  # None: every rule (config exemptions may name none)
     reason: str
     until: date | None
-    source: str  # "inline", "config" or "baseline"
+    source: str  # "inline", "config", "baseline" or "command-line" (--allow-unscanned-modules)
     file: str | None
     line: int | None
     resource: str | None = None  # an fnmatch pattern (config) or an exact address (baseline)
     attribute: str | None = None  # baseline entries match the attribute path too
     folder: str | None = None  # ... and the folder of the file (two roots may share an address)
+    entry: int | None = None  # config exemptions: the exemption's number in the file ([[exemptions]] #n)
+    fingerprint: str | None = None  # baseline entries: what was found (checker.baseline.fingerprint)
 
     def record(self) -> Suppression:
         return Suppression(source=self.source, reason=self.reason, file=self.file, line=self.line,
@@ -138,7 +140,8 @@ def _applies(waiver: Waiver, result: Result) -> bool:
         return False
     if waiver.source == "baseline":
         folder = result.file.rpartition("/")[0]
-        return (waiver.resource, waiver.attribute) == (result.resource, result.attribute) and (
+        found = (result.resource, result.attribute, result.fingerprint)
+        return (waiver.resource, waiver.attribute, waiver.fingerprint) == found and (
             waiver.folder is None or waiver.folder == folder)
     return waiver.resource is None or fnmatch.fnmatchcase(result.resource, waiver.resource)
 

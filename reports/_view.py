@@ -16,7 +16,8 @@ STATUS_ORDER = (Status.FAILED, Status.UNKNOWN, Status.SUPPRESSED, Status.PASSED)
 # Severities from the worst down.
 SEVERITY_ORDER = tuple(sorted(Severity, key=lambda s: s.rank, reverse=True))
 # Where a suppression was written, as a reader names it.
-SOURCE_LABEL = {"inline": "inline comment", "config": "config exemption", "baseline": "baseline"}
+SOURCE_LABEL = {"inline": "inline comment", "config": "config exemption", "baseline": "baseline",
+                "command-line": "command-line option"}
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,12 @@ def verdict(report: Report) -> Verdict:
         if blocked or not inline:
             sentences.append(f"{_plural(counts['failed'], 'result')} failed{undecided}; {blocked} of them at or above "
                              f"severity {fail_on} {'blocks' if blocked == 1 else 'block'} the gate.")
-        if inline:
-            sentences.append(f"{_plural(inline, 'inline suppression')} {'fails' if inline == 1 else 'fail'} the gate "
-                             "by being there (fail-on-suppressions).")
+        for source, noun, setting in (("inline", "inline suppression", "fail-on-suppressions"),
+                                      ("config", "config exemption", "fail-on-exemptions")):
+            number = sum(1 for r in report.results if meta.rejects(r.suppression) and r.suppression.source == source)
+            if number:
+                sentences.append(f"{_plural(number, noun)} {'fails' if number == 1 else 'fail'} the gate by being "
+                                 f"there ({setting}).")
         summary = " ".join(sentences)
     else:
         problems = len(report.errors) or 1
@@ -133,10 +137,8 @@ def not_blocking(result: Result, meta: ScanMetadata) -> str | None:
 
 
 def inline_suppressions_failing(report: Report) -> int:
-    """Inline suppressions that fail the gate by being there (fail-on-suppressions); 0 when it is off."""
-    if not report.metadata.fail_on_suppressions:
-        return 0
-    return sum(1 for r in report.results if r.suppression is not None and r.suppression.source == "inline")
+    """Suppressions that fail the gate by being there (fail-on-suppressions, fail-on-exemptions); 0 when off."""
+    return sum(1 for r in report.results if report.metadata.rejects(r.suppression))
 
 
 def waived(report: Report, result: Result, path: Callable[[str], str] = str) -> Waived:
@@ -175,6 +177,9 @@ def gate_settings(meta: ScanMetadata) -> tuple[Setting, ...]:
         Setting("Inline suppressions fail the gate",
                 "yes: an inline suppression fails the gate by being there (fail-on-suppressions)"
                 if meta.fail_on_suppressions else "no", meta.fail_on_suppressions),
+        Setting("Config exemptions fail the gate",
+                "yes: an applied exemption fails the gate by being there (fail-on-exemptions)"
+                if meta.fail_on_exemptions else "no", meta.fail_on_exemptions),
         Setting("Config file", meta.config_file or "none", meta.config_file is not None),
         Setting("Baseline", meta.baseline_file or "none", meta.baseline_file is not None),
     )

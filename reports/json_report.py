@@ -19,8 +19,9 @@ def render(report: Report) -> str:
         "git": {"commit": meta.git_commit, "branch": meta.git_branch} if meta.git_commit else None,
         "fail_on": meta.fail_on.value,
         "settings": {"unknown": meta.unknown, "inline_suppressions": meta.inline_suppressions,
-                     "fail_on_suppressions": meta.fail_on_suppressions, "config_file": meta.config_file,
-                     "baseline_file": meta.baseline_file},
+                     "fail_on_suppressions": meta.fail_on_suppressions,
+                     "fail_on_exemptions": meta.fail_on_exemptions, "config_file": meta.config_file,
+                     "baseline_file": meta.baseline_file, "today": meta.today},
         "exit_code": report.exit_code,
         "summary": report.counts(),
         "controls": [
@@ -47,6 +48,7 @@ def render(report: Report) -> str:
             for r in report.results
         ],
         "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in report.errors],
+        "warnings": [{"file": w.file, "line": w.line, "message": w.message} for w in report.warnings],
         "not_scanned": list(report.not_scanned),
         "stale_baseline": list(report.stale_baseline),
         "rules": [

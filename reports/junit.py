@@ -102,9 +102,8 @@ def _accepted(report: Report, result: Result) -> str:
 
 
 def _rejected(report: Report, result: Result) -> bool:
-    """An inline suppression under --fail-on-suppressions: it fails the gate by being there."""
-    return (report.metadata.fail_on_suppressions and result.suppression is not None
-            and result.suppression.source == "inline")
+    """A suppression that fails the gate by being there (--fail-on-suppressions, --fail-on-exemptions)."""
+    return report.metadata.rejects(result.suppression)
 
 
 def _suite(root: ET.Element, report: Report, name: str, counts: dict[str, int]) -> ET.Element:
@@ -119,7 +118,8 @@ def _properties(suite: ET.Element, report: Report, extra: dict[str, str]) -> Non
               "gateaudit.fail_on": meta.fail_on.value, "gateaudit.paths": " ".join(meta.paths),
               "gateaudit.exit_code": str(report.exit_code), "gateaudit.unknown": meta.unknown,
               "gateaudit.inline_suppressions": str(meta.inline_suppressions).lower(),
-              "gateaudit.fail_on_suppressions": str(meta.fail_on_suppressions).lower()}
+              "gateaudit.fail_on_suppressions": str(meta.fail_on_suppressions).lower(),
+              "gateaudit.fail_on_exemptions": str(meta.fail_on_exemptions).lower()}
     if meta.config_file:
         values["gateaudit.config_file"] = meta.config_file
     if meta.baseline_file:
@@ -190,6 +190,17 @@ def _not_scanned_suite(root: ET.Element, report: Report) -> None:
                  message=f"not scanned: {module['reason']} (source {module['source']})")
 
 
+def _warning_suite(root: ET.Element, report: Report) -> None:
+    warnings = report.warnings
+    suite = _suite(root, report, "gateaudit.warnings",
+                   {"tests": len(warnings), "failures": 0, "errors": 0, "skipped": len(warnings)})
+    names = _unique([f"warning at {_where(report, w.file, w.line)}" for w in warnings], [[] for _ in warnings])
+    for warning, name in zip(warnings, names, strict=True):
+        case = _element(suite, "testcase", classname="gateaudit.warnings", name=name,
+                        file=_path(report, warning.file) if warning.file else None, line=warning.line, time="0")
+        _element(case, "skipped", f"{warning}\n", message=warning.message)
+
+
 def _stale_suite(root: ET.Element, report: Report) -> None:
     entries = stale_baseline(report, lambda file: _path(report, file))
     suite = _suite(root, report, "gateaudit.stale-baseline",
@@ -218,6 +229,8 @@ def render(report: Report) -> str:
         _not_scanned_suite(root, report)
     if report.stale_baseline:
         _stale_suite(root, report)
+    if report.warnings:
+        _warning_suite(root, report)
     totals = Counter()
     for suite in root.iter("testsuite"):
         for key in ("tests", "failures", "errors", "skipped"):

@@ -41,7 +41,7 @@ CELL_LIMIT = 1_000  # characters of one message or fix before it is cut
 _ICON = {"failed": "❌", "unknown": "❓", "passed": "✅", "not_applicable": "➖"}
 _STATUS = {Status.FAILED: "❌ failed", Status.UNKNOWN: "❓ unknown (blocks)", Status.SUPPRESSED: "🔕 suppressed",
            Status.PASSED: "✅ passed"}
-_SOURCE_ICON = {"inline": "💬", "config": "⚙️", "baseline": "📋"}
+_SOURCE_ICON = {"inline": "💬", "config": "⚙️", "baseline": "📋", "command-line": "⌨️"}
 _VERDICT = {"pass": "✅ gateaudit: pass", "fail": "❌ gateaudit: fail",
             "error": "⚠️ gateaudit: error — scan incomplete, not a pass"}
 
@@ -141,6 +141,7 @@ def render(report: Report) -> str:
     sections = [_section(report, view) for view in controls(report)]
     tables = {
         "errors": _table([_error_row(report, e) for e in report.errors], "scan errors"),
+        "warnings": _table([_error_row(report, w) for w in report.warnings], "warnings"),
         "not_scanned": _table([_module_row(report, m) for m in report.not_scanned], "modules not scanned"),
         "suppressed": _table([_suppressed_row(report, r) for r in suppressed(report)], "suppressed results"),
         "stale": _table([(e.rule_id, e.resource, e.attribute, e.recorded_at)
@@ -189,6 +190,7 @@ def _render(report: Report, plan: _Plan, sections: list[Section], tables: dict[s
         verdict_line=_verdict_line(outcome.key, counts, len(report.errors), len(report.not_scanned)),
         summary=outcome.summary, meta=report.metadata, sections=shown, errors=tables["errors"],
         not_scanned=tables["not_scanned"], suppressed=tables["suppressed"], stale=tables["stale"],
+        warnings=tables["warnings"],
         settings=[setting for setting in gate_settings(report.metadata) if setting.changed],
         left_out=left_out, limit=f"{COMMENT_LIMIT:,}")
 

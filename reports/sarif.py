@@ -73,7 +73,7 @@ import re
 from urllib.parse import quote
 
 from gateaudit.reports._view import ordered_mappings, waived
-from gateaudit.result import Report, Result, RuleInfo, ScanError, Severity, Status
+from gateaudit.result import Report, Result, RuleInfo, ScanError, ScanWarning, Severity, Status
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -195,7 +195,7 @@ def _suppression(report: Report, result: Result) -> dict:
     """Who accepted the risk, why, and where it was written (the comment's location, for an inline one)."""
     accepted = waived(report, result)
     inline = accepted.source == "inline"
-    rejected = inline and report.metadata.fail_on_suppressions
+    rejected = report.metadata.rejects(result.suppression)
     suppression: dict = {"kind": "inSource" if inline else "external", "status": "rejected" if rejected else "accepted",
                          "justification": accepted.reason}
     record = result.suppression
@@ -237,6 +237,7 @@ def _artifact(uri_base: str, file: str) -> dict:
 
 def _invocation(report: Report) -> dict:
     notifications = [_notification(report.metadata.uri_base, error, "error") for error in report.errors]
+    notifications += [_notification(report.metadata.uri_base, warning, "warning") for warning in report.warnings]
     for item in report.not_scanned:
         reason = f"module {item['module']} (source {item['source']}) was not scanned: {item['reason']}"
         notifications.append(_notification(report.metadata.uri_base,
@@ -258,7 +259,7 @@ def _invocation(report: Report) -> dict:
     return invocation
 
 
-def _notification(uri_base: str, error: ScanError, level: str) -> dict:
+def _notification(uri_base: str, error: ScanError | ScanWarning, level: str) -> dict:
     notification: dict = {"level": level, "message": {"text": error.message if error.file else str(error)}}
     if error.file:
         notification["locations"] = [_location(uri_base, error.file, error.line)]
@@ -275,6 +276,8 @@ def _run_properties(report: Report) -> dict:
         "unknown": meta.unknown,
         "inlineSuppressions": meta.inline_suppressions,
         "failOnSuppressions": meta.fail_on_suppressions,
+        "failOnExemptions": meta.fail_on_exemptions,
+        "today": meta.today,
         "configFile": meta.config_file,
         "baselineFile": meta.baseline_file,
         "staleBaseline": [dict(entry) for entry in report.stale_baseline],

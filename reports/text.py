@@ -50,6 +50,8 @@ def render(report: Report, verbose: bool = False) -> str:
                      f"at {_clean(item['file'])}:{item['line']}: {item['reason']}")
     for entry in report.stale_baseline:
         lines.append(f"baseline entry no longer occurs (remove it): {entry['rule_id']} {_clean(entry['resource'])}")
+    for warning in report.warnings:
+        lines.append(f"WARNING {_clean(str(warning))}")
     for error in report.errors:
         lines.append(f"ERROR {_clean(str(error))}")
     counts = report.counts()

@@ -168,9 +168,8 @@ def check(stack):
 def test_suppressions_expire_by_the_date_of_the_run_not_of_the_cached_judgement(tmp_path, cache, loads,
                                                                                 monkeypatch):
     folder = tree(tmp_path, "# gateaudit:ignore GA101 reason=\"migration\" until=2026-06-30\n" + OPEN % "NONE")
-    assert scan(tmp_path, str(folder))[0] == 0
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798761600")  # 2027-01-01
-    code, report = scan(tmp_path, str(folder))
+    assert scan(tmp_path, str(folder), "--today", "2026-06-01")[0] == 0
+    code, report = scan(tmp_path, str(folder), "--today", "2027-01-01")
     assert code == 1 and "expired on 2026-06-30" in json.dumps(report)
     assert loads["n"] == 1
 

@@ -219,7 +219,7 @@ def test_upload_sarif_false_skips_the_upload_but_not_the_gate(installed, tmp_pat
 
 def test_a_scan_that_cannot_be_trusted_fails_with_2_and_uploads_nothing(installed, tmp_path, insecure_tf):
     workspace = workspace_with(tmp_path, insecure_tf)
-    (workspace / "infra" / ".gateaudit.toml").write_text('fail-onn = "high"\n')  # a misspelt key: exit 2
+    (workspace / ".gateaudit.toml").write_text('fail-onn = "high"\n')  # a misspelt key: exit 2
     job = scan_job(installed, workspace, tmp_path, paths="infra")
     assert job.ran == ["Scan", "Gate"]
     assert job.failed_with == 2
@@ -229,7 +229,7 @@ def test_a_scan_that_cannot_be_trusted_fails_with_2_and_uploads_nothing(installe
 @pytest.mark.parametrize(("inputs", "exit_code"), [
     ({"fail-on": "critical"}, "0"),  # GA101 is high
     ({"fail-on": "high"}, "1"),
-    ({"args": "--no-config"}, "1"),  # the workspace config below skips GA101; --no-config ignores it
+    ({"args": "--no-config"}, "1"),  # the workspace config skips GA101; --no-config ignores it
     ({"paths": "infra\nsecure"}, "1"),  # several paths, one per line
     ({"paths": "secure"}, "0"),
 ], ids=["fail-on-critical", "fail-on-high", "args", "paths-on-lines", "paths-secure"])
@@ -237,7 +237,7 @@ def test_inputs_reach_the_command_line(installed, tmp_path, insecure_tf, secure_
     workspace = workspace_with(tmp_path, insecure_tf)
     shutil.copytree(secure_tf.parent, workspace / "secure")
     if "args" in inputs:
-        (workspace / "infra" / ".gateaudit.toml").write_text('skip-rules = ["GA101"]\n')
+        (workspace / ".gateaudit.toml").write_text('skip-rules = ["GA101"]\n')
     inputs = {"paths": "infra", **inputs}
     job = scan_job(installed, workspace, tmp_path, **inputs)
     assert job.outputs["scan"]["exit-code"] == exit_code, job.log
