@@ -10,8 +10,10 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
+from typing import TextIO
 
-from gateaudit.reports import FORMATS, file_name, renderer
+from gateaudit.reports import FORMATS, file_name, for_terminal, renderer
+from gateaudit.reports.text import terminal_line
 
 from .result import Severity
 
@@ -21,8 +23,21 @@ EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # usage errors are exit 2, like every other untrusted scan
         self.print_usage(sys.stderr)
-        print(f"gateaudit: error: {message}", file=sys.stderr)
+        _say(f"gateaudit: error: {message}")
         raise SystemExit(EXIT_ERROR)
+
+    def _print_message(self, message: str, file: TextIO | None = None) -> None:  # usage and help: escaped too
+        if message:
+            _write(file or sys.stdout, for_terminal("text", message))
+
+
+def _say(line: str, stream: TextIO | None = None) -> None:
+    """Print one line (stderr unless told): escaped, so nothing in it acts on the terminal or a CI runner."""
+    _write(stream or sys.stderr, terminal_line(line) + "\n")
+
+
+def _write(stream: TextIO, text: str) -> None:
+    stream.write(text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -103,14 +118,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     except KeyboardInterrupt:
-        print("gateaudit: interrupted", file=sys.stderr)
+        _say("gateaudit: interrupted")
         return EXIT_ERROR
     except Exception:
         if args.debug:
-            traceback.print_exc()
+            for line in traceback.format_exc().rstrip("\n").split("\n"):  # exceptions may quote the scanned tree
+                _say(line)
         else:
-            print("gateaudit: internal error: this is a bug in gateaudit, not in your Terraform. "
-                  "Re-run with --debug to see where.", file=sys.stderr)
+            _say("gateaudit: internal error: this is a bug in gateaudit, not in your Terraform. "
+                 "Re-run with --debug to see where.")
         return EXIT_ERROR
     finally:
         gc.enable()
@@ -120,7 +136,7 @@ def _run(args: argparse.Namespace) -> int:
     from gateaudit import __version__
 
     if args.version:
-        print(f"gateaudit {__version__}")
+        _say(f"gateaudit {__version__}", sys.stdout)
         return EXIT_PASS
     if args.command == "rules":
         return _list_rules(args)
@@ -129,7 +145,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "schema":
         from importlib.resources import files
 
-        sys.stdout.write(files("gateaudit.reports").joinpath("schema/gateaudit-report.schema.json").read_text())
+        _write(sys.stdout, files("gateaudit.reports").joinpath("schema/gateaudit-report.schema.json").read_text())
         return EXIT_PASS
     if args.command != "scan":
         _parser().print_help()
@@ -153,28 +169,28 @@ def _run(args: argparse.Namespace) -> int:
     try:
         report = scan(options)
     except SetupError as error:
-        print(f"gateaudit: error: {error}", file=sys.stderr)
+        _say(f"gateaudit: error: {error}")
         return EXIT_ERROR
     formats = list(dict.fromkeys(args.format or ["text"]))
     if args.output and len(formats) > 1:
-        print("gateaudit: --output takes one format; use --output-dir for several", file=sys.stderr)
+        _say("gateaudit: --output takes one format; use --output-dir for several")
         return EXIT_ERROR
     for name in formats:
         module = renderer(name)
         rendered = module.render(report, verbose=args.verbose) if name == "text" else module.render(report)
         target = Path(args.output_dir) / file_name(name) if args.output_dir else args.output
         if target is None:
-            sys.stdout.write(rendered)
+            _write(sys.stdout, for_terminal(name, rendered))
             continue
         try:
             _write_report(Path(target), rendered)
         except OSError as error:
-            print(f"gateaudit: cannot write {target}: {error.strerror or error}", file=sys.stderr)
+            _say(f"gateaudit: cannot write {target}: {error.strerror or error}")
             return EXIT_ERROR
         if args.output_dir:
-            print(f"gateaudit: wrote {target}", file=sys.stderr)
+            _say(f"gateaudit: wrote {target}")
     for error in report.errors:
-        print(f"gateaudit: error: {error}", file=sys.stderr)
+        _say(f"gateaudit: error: {error}")
     return report.exit_code
 
 
@@ -203,12 +219,12 @@ def _list_rules(args: argparse.Namespace) -> int:
     try:
         rules = load_rules([Path(d) for d in args.rules_dir])
     except RuleLoadError as error:
-        print(f"gateaudit: {error}", file=sys.stderr)
+        _say(f"gateaudit: {error}")
         return EXIT_ERROR
     width = max((len(r.rule.control) for r in rules), default=10)
     for loaded in rules:
         rule = loaded.rule
-        print(f"{rule.id}  {rule.control:<{width}}  {rule.severity.value:<8}  {rule.title}")
+        _say(f"{rule.id}  {rule.control:<{width}}  {rule.severity.value:<8}  {rule.title}", sys.stdout)
     return EXIT_PASS
 
 
@@ -223,19 +239,19 @@ def _write_baseline(args: argparse.Namespace) -> int:
     try:
         report = scan(options)
     except SetupError as error:
-        print(f"gateaudit: error: {error}", file=sys.stderr)
+        _say(f"gateaudit: error: {error}")
         return EXIT_ERROR
     for error in report.errors:
-        print(f"gateaudit: error: {error}", file=sys.stderr)
+        _say(f"gateaudit: error: {error}")
     if report.errors:
-        print("gateaudit: no baseline written: the scan had errors", file=sys.stderr)
+        _say("gateaudit: no baseline written: the scan had errors")
         return EXIT_ERROR
     text = render(list(report.results))
     try:
         Path(args.output).write_text(text, encoding="utf-8")
     except OSError as error:
-        print(f"gateaudit: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
+        _say(f"gateaudit: cannot write {args.output}: {error.strerror or error}")
         return EXIT_ERROR
     count = text.count('"rule_id"')
-    print(f"gateaudit: recorded {count} failing result(s) in {args.output}")
+    _say(f"gateaudit: recorded {count} failing result(s) in {args.output}", sys.stdout)
     return EXIT_PASS
