@@ -16,7 +16,18 @@ from typing import TYPE_CHECKING
 from . import limits
 from .expr import Expr, Literal, ObjectExpr, walk
 from .model import Attribute, Block, Stack
-from .result import ControlSummary, Judgement, Report, Result, RuleInfo, ScanError, ScanMetadata, Severity, Status
+from .result import (
+    ControlSummary,
+    Gate,
+    Judgement,
+    Report,
+    Result,
+    RuleInfo,
+    ScanError,
+    ScanMetadata,
+    Severity,
+    Status,
+)
 from .schema import aws_type_names
 from .suppressions import apply as apply_waivers
 from .suppressions import inline_waivers, is_checkov_id
@@ -71,22 +82,45 @@ def run_rules(stack: Stack, rules: Iterable) -> tuple[list[Result], list[ScanErr
 
 
 def gate(results: Iterable[Result], errors: Iterable[ScanError], fail_on: Severity, unknown: str = "fail",
-         fail_on_suppressions: bool = False) -> int:
-    """0: nothing failed at or above fail_on; 1: something did; 2: the scan cannot be trusted.
+         fail_on_suppressions: bool = False) -> Gate:
+    """0: nothing failed at or above fail_on; 1: something did; 2: the scan cannot be trusted; and why.
 
     An unknown result counts as a failure unless `unknown` says otherwise: what cannot be proven secure
     is not waved through by default. With fail_on_suppressions, an inline suppression fails the gate by
-    being there, so a change cannot silence the gate that judges it.
+    being there, so a change cannot silence the gate that judges it. The reasons name what blocks, then
+    what was let through and why (below fail-on, unknown = warn), so "PASS" beside a failure is never a
+    puzzle.
     """
-    if list(errors):
-        return 2
-    blocking = (Status.FAILED, Status.UNKNOWN) if unknown == "fail" else (Status.FAILED,)
+    errors = list(errors)
+    if errors:
+        return Gate(2, (f"{_plural(len(errors), 'scan error')}: part of the configuration was not judged",))
     results = list(results)
-    if any(r.status in blocking and r.severity.rank >= fail_on.rank for r in results):
-        return 1
-    if fail_on_suppressions and any(r.suppression and r.suppression.source == "inline" for r in results):
-        return 1
-    return 0
+    bar = f"fail-on {fail_on.value}"
+    above = [r.status for r in results if r.severity.rank >= fail_on.rank]
+    below = [r.status for r in results if r.severity.rank < fail_on.rank]
+    blocking = []
+    if failed := above.count(Status.FAILED):
+        blocking.append(f"{failed} failed at or above {bar}")
+    if unknown == "fail" and (undecided := above.count(Status.UNKNOWN)):
+        blocking.append(f"{undecided} unknown at or above {bar} (unknown = fail)")
+    inline = sum(1 for r in results if r.suppression and r.suppression.source == "inline")
+    if fail_on_suppressions and inline:
+        blocking.append(f"{_plural(inline, 'inline suppression')} present (fail-on-suppressions)")
+    let_through = []
+    if failed := below.count(Status.FAILED):
+        let_through.append(f"{failed} failed below {bar}")
+    if unknown == "fail" and (undecided := below.count(Status.UNKNOWN)):
+        let_through.append(f"{undecided} unknown below {bar}")
+    if unknown != "fail" and (undecided := above.count(Status.UNKNOWN) + below.count(Status.UNKNOWN)):
+        let_through.append(f"{undecided} unknown not blocking (unknown = {unknown})")
+    if blocking:
+        return Gate(1, (*blocking, *let_through))
+    judged = "failed or unknown" if unknown == "fail" else "failed"
+    return Gate(0, tuple(let_through) or (f"nothing {judged} at or above {bar}",))
+
+
+def _plural(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @dataclass
@@ -169,7 +203,7 @@ def scan(options: ScanOptions) -> Report:
         rules=(*(_rule_info(loaded, settings.severity) for loaded in rules), *peer_rules),
         results=tuple(results), errors=tuple(errors), not_scanned=judgement.not_scanned,
         controls=tuple(_controls(results, rules, controls)),
-        exit_code=gate(results, errors, fail_on, unknown_mode, fail_on_suppressions),
+        gate=gate(results, errors, fail_on, unknown_mode, fail_on_suppressions),
         snippets=_snippets(results, judgement.sources, judgement.secrets),
         stale_baseline=stale,
     )

@@ -115,6 +115,18 @@ class ScanMetadata:
     baseline_file: str | None = None
 
 
+@dataclass(frozen=True)
+class Gate:
+    """What the gate decided and why: every report shows these reasons rather than working them out again."""
+
+    code: int  # the exit code: 0 pass, 1 fail, 2 the scan cannot be trusted
+    reasons: tuple[str, ...]  # "1 failed at or above fail-on high": what blocks, then what was let through and why
+
+    @property
+    def label(self) -> str:
+        return {0: "PASS", 1: "FAIL"}.get(self.code, "ERROR (scan incomplete, not a pass)")
+
+
 @dataclass
 class Judgement:
     """What the rules found in a loaded stack, and what of the stack a report still needs.
@@ -144,9 +156,13 @@ class Report:
     errors: tuple[ScanError, ...]
     not_scanned: tuple[dict, ...]
     controls: tuple[ControlSummary, ...]
-    exit_code: int
+    gate: Gate
     snippets: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)  # "file:line" -> lines
     stale_baseline: tuple[dict, ...] = ()  # baseline entries that no longer occur: the file can shrink
+
+    @property
+    def exit_code(self) -> int:
+        return self.gate.code
 
     def rule(self, rule_id: str) -> RuleInfo | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)

@@ -22,6 +22,7 @@ def render(report: Report) -> str:
                      "fail_on_suppressions": meta.fail_on_suppressions, "config_file": meta.config_file,
                      "baseline_file": meta.baseline_file},
         "exit_code": report.exit_code,
+        "gate": {"verdict": report.gate.label, "reasons": list(report.gate.reasons)},
         "summary": report.counts(),
         "controls": [
             {"id": c.id, "title": c.title, "counts": c.counts, "nothing_in_scope": c.nothing_in_scope}

@@ -117,7 +117,8 @@ def _properties(suite: ET.Element, report: Report, extra: dict[str, str]) -> Non
     meta = report.metadata
     values = {**extra, "gateaudit.version": meta.version, "gateaudit.ruleset_version": meta.ruleset_version,
               "gateaudit.fail_on": meta.fail_on.value, "gateaudit.paths": " ".join(meta.paths),
-              "gateaudit.exit_code": str(report.exit_code), "gateaudit.unknown": meta.unknown,
+              "gateaudit.exit_code": str(report.exit_code), "gateaudit.verdict": _verdict(report),
+              "gateaudit.unknown": meta.unknown,
               "gateaudit.inline_suppressions": str(meta.inline_suppressions).lower(),
               "gateaudit.fail_on_suppressions": str(meta.fail_on_suppressions).lower()}
     if meta.config_file:
@@ -131,6 +132,10 @@ def _properties(suite: ET.Element, report: Report, extra: dict[str, str]) -> Non
     properties = _element(suite, "properties")
     for key, value in values.items():
         _element(properties, "property", name=key, value=value)
+
+
+def _verdict(report: Report) -> str:
+    return f"{report.gate.label}: {'; '.join(report.gate.reasons)}"
 
 
 def _control_suite(root: ET.Element, report: Report, control: ControlView) -> None:

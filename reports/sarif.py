@@ -250,7 +250,7 @@ def _invocation(report: Report) -> dict:
     invocation = {
         "executionSuccessful": not report.errors,
         "exitCode": report.exit_code,
-        "exitCodeDescription": {0: "pass", 1: "fail", 2: "error: scan incomplete, not a pass"}[report.exit_code],
+        "exitCodeDescription": f"{report.gate.label.lower()}: {'; '.join(report.gate.reasons)}",
         "endTimeUtc": report.metadata.generated_at,
     }
     if notifications:

@@ -79,11 +79,21 @@ def render(report: Report, verbose: bool = False) -> str:
     for error in report.errors:
         lines.append(f"ERROR {error}")
     counts = report.counts()
-    verdict = {0: "PASS", 1: "FAIL", 2: "ERROR (scan incomplete, not a pass)"}[report.exit_code]
     if meta.unknown != "fail" and counts["unknown"]:
         lines.append(f"note: {counts['unknown']} unknown result(s) do not fail the gate (--unknown={meta.unknown})")
     if not meta.inline_suppressions:
         lines.append("note: inline suppressions were not applied (--no-inline-suppressions)")
-    lines.append(f"{verdict}: {counts['failed']} failed, {counts['unknown']} unknown, {counts['passed']} passed, "
-                 f"{counts['suppressed']} suppressed, {len(report.errors)} errors (fail-on {meta.fail_on.value})")
+    lines.append(verdict_line(report))
     return "".join(f"{terminal_line(line)}\n" for line in lines)
+
+
+def verdict_line(report: Report) -> str:
+    """`FAIL: 1 failed at or above fail-on high (1 failed, 0 unknown, ...)`: the gate's verdict, why, and the counts.
+
+    The text report's last line, and what the terminal shows when the reports go to files.
+    """
+    counts = report.counts()
+    errors = len(report.errors)
+    return (f"{report.gate.label}: {'; '.join(report.gate.reasons)} ({counts['failed']} failed, {counts['unknown']} "
+            f"unknown, {counts['passed']} passed, {counts['suppressed']} suppressed, {errors} error"
+            f"{'' if errors == 1 else 's'})")
