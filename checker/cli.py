@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import gc
 import os
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from gateaudit.reports import FORMATS, file_name, for_terminal, renderer
-from gateaudit.reports.text import terminal_line
+from gateaudit.reports.text import terminal_line, verdict_line
 
 from .result import Severity
 
@@ -37,7 +38,17 @@ def _say(line: str, stream: TextIO | None = None) -> None:
 
 
 def _write(stream: TextIO, text: str) -> None:
-    stream.write(text)
+    """Write and flush. A reader that went away (`| head`) is no error of the scan: the rest of that stream goes
+    nowhere, and gateaudit ends with the exit code it would have had."""
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        # What is still buffered, and Python's own flush at exit, must not fail again: send them to /dev/null.
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -166,14 +177,18 @@ def _run(args: argparse.Namespace) -> int:
         baseline=Path(args.baseline) if args.baseline else None,
         config=Path(args.config) if args.config else None, use_config=not args.no_config,
         use_cache=not args.no_cache, checkov=checkov, max_file_size=args.max_file_size)
+    formats = list(dict.fromkeys(args.format or ["text"]))
+    if args.output and args.output_dir:
+        _say("gateaudit: error: --output and --output-dir together: --output names one file, --output-dir a folder")
+        return EXIT_ERROR
+    if len(formats) > 1 and not args.output_dir:
+        _say("gateaudit: error: several formats need --output-dir DIR, which writes DIR/gateaudit.<ext> for each "
+             "(stdout and --output take one)")
+        return EXIT_ERROR
     try:
         report = scan(options)
     except SetupError as error:
         _say(f"gateaudit: error: {error}")
-        return EXIT_ERROR
-    formats = list(dict.fromkeys(args.format or ["text"]))
-    if args.output and len(formats) > 1:
-        _say("gateaudit: --output takes one format; use --output-dir for several")
         return EXIT_ERROR
     for name in formats:
         module = renderer(name)
@@ -191,6 +206,8 @@ def _run(args: argparse.Namespace) -> int:
             _say(f"gateaudit: wrote {target}")
     for error in report.errors:
         _say(f"gateaudit: error: {error}")
+    if args.output or args.output_dir:  # the terminal shows no report: it shows the verdict
+        _say(f"gateaudit: {verdict_line(report)}")
     return report.exit_code
 
 
