@@ -265,7 +265,7 @@ def _write_baseline(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     text = render(list(report.results))
     try:
-        Path(args.output).write_text(text, encoding="utf-8")
+        _write_report(Path(args.output), text)  # like the reports: never through a symlink, whole or not at all
     except OSError as error:
         _say(f"gateaudit: cannot write {args.output}: {error.strerror or error}")
         return EXIT_ERROR

@@ -99,3 +99,15 @@ def test_head_reads_the_first_lines_and_the_pipeline_keeps_the_verdict(tmp_path)
                           env=buffered)
     assert done.stdout.startswith("gateaudit ") and done.stdout.count("\n") == 1
     assert done.returncode == 1 and done.stderr == ""
+
+
+def test_the_baseline_is_never_written_through_a_symlink(run_cli, open_method, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (tmp_path / "baseline.json").symlink_to(victim)
+    done = run_cli("baseline", str(open_method), "--output", str(tmp_path / "baseline.json"))
+    assert done.returncode == 2 and "symlink" in done.stderr
+    assert victim.read_text() == "precious" and (tmp_path / "baseline.json").is_symlink()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left behind
+    done = run_cli("baseline", str(open_method), "--output", str(tmp_path / "new" / "baseline.json"))
+    assert done.returncode == 0 and '"rule_id": "GA101"' in (tmp_path / "new" / "baseline.json").read_text()
