@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import os
-import subprocess
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from . import limits
 from .expr import Expr, Literal, ObjectExpr, walk
+from .git import work_tree
 from .model import Attribute, Block, Stack
 from .result import (
     ControlSummary,
@@ -192,7 +192,7 @@ def scan(options: ScanOptions) -> Report:
     inline, inline_errors = inline_waivers(judgement, known) if use_inline else ({}, [])
     errors.extend(inline_errors)
     metadata = _metadata(options, judgement.var_files, fail_on, unknown_mode, use_inline, fail_on_suppressions,
-                         settings.path)
+                         settings.path, judgement.digests)
     today = date.fromisoformat(metadata.generated_at[:10])  # strptime would import _strptime and locale
     results, used = apply_waivers(results, judgement, inline, waivers, today)
     stale = tuple({"rule_id": w.rule_id, "resource": w.resource, "attribute": w.attribute, "file": w.file,
@@ -234,7 +234,7 @@ def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
     judgement = Judgement(results=results, errors=[*errors, *rule_errors], files=list(stack.files),
                           var_files=list(stack.var_files), comments=dict(stack.comments), spans=dict(stack.spans),
                           sources=dict(stack.sources), not_scanned=not_scanned,
-                          secrets=secret_literals(stack, results))
+                          secrets=secret_literals(stack, results), digests=dict(loader.digests))
     if folder is not None and name is not None:
         scan_cache.save(folder, name, loader.inputs, judgement)
     return judgement
@@ -374,7 +374,7 @@ def _attribute_at(block: Block, path: str) -> Attribute | None:
 
 
 def _metadata(options: ScanOptions, var_files: list[str], fail_on: Severity, unknown: str, inline: bool,
-              fail_on_suppressions: bool, config_path: str | None) -> ScanMetadata:
+              fail_on_suppressions: bool, config_path: str | None, digests: dict[str, str]) -> ScanMetadata:
     from gateaudit import __version__
     from gateaudit.rules import RULESET_VERSION
 
@@ -385,17 +385,18 @@ def _metadata(options: ScanOptions, var_files: list[str], fail_on: Severity, unk
     base = first if first.is_dir() else first.parent
     if len(paths) > 1:
         base = Path(".")
-    commit, branch, top = _git(base if base.exists() else Path("."))
+    tree = work_tree(base if base.exists() else Path("."), paths)
     uri_base = ""
     if base.exists():
-        relative = os.path.relpath(base.resolve(), top or Path.cwd().resolve()).replace(os.sep, "/")
+        relative = os.path.relpath(base.resolve(), tree.top if tree else Path.cwd().resolve()).replace(os.sep, "/")
         uri_base = "" if relative == "." else relative + "/"
     return ScanMetadata(tool="gateaudit", version=__version__, ruleset_version=RULESET_VERSION,
                         generated_at=when.strftime("%Y-%m-%dT%H:%M:%SZ"), paths=tuple(options.display_paths),
-                        var_files=tuple(var_files), fail_on=fail_on, git_commit=commit, git_branch=branch,
+                        var_files=tuple(var_files), fail_on=fail_on, git_commit=tree.commit if tree else None,
+                        git_branch=tree.branch if tree else None, git_modified=tree.modified if tree else None,
                         uri_base=uri_base, unknown=unknown, inline_suppressions=inline,
                         fail_on_suppressions=fail_on_suppressions, config_file=_shown(config_path),
-                        baseline_file=_shown(options.baseline))
+                        baseline_file=_shown(options.baseline), files=tuple(sorted(digests.items())))
 
 
 def _shown(path: str | Path | None) -> str | None:
@@ -403,17 +404,3 @@ def _shown(path: str | Path | None) -> str | None:
         return None
     relative = os.path.relpath(path)
     return (str(path) if relative.startswith("..") else relative).replace(os.sep, "/")
-
-
-def _git(directory: Path) -> tuple[str | None, str | None, Path | None]:
-    """The commit, branch and top folder of the git work tree holding `directory`, where there is one."""
-    try:
-        done = subprocess.run(["git", "-C", str(directory), "rev-parse", "HEAD", "--abbrev-ref", "HEAD",
-                               "--show-toplevel"], capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None, None, None
-    lines = done.stdout.split("\n")
-    if done.returncode != 0 or len(lines) < 3:
-        return None, None, None
-    branch = lines[1] if lines[1] != "HEAD" else None  # a detached HEAD has no branch
-    return lines[0], branch, Path(lines[2]).resolve()

@@ -107,12 +107,14 @@ class ScanMetadata:
     fail_on: Severity
     git_commit: str | None = None
     git_branch: str | None = None
+    git_modified: bool | None = None  # the work tree differs from the commit; None: not in git, or git could not tell
     uri_base: str = ""  # prefix that makes a result's file relative to the repository root
     unknown: str = "fail"  # what an unknown result does to the gate: fail, warn or pass
     inline_suppressions: bool = True  # False: `# gateaudit:ignore` comments were not applied
     fail_on_suppressions: bool = False  # True: an inline suppression fails the gate by being there
     config_file: str | None = None
     baseline_file: str | None = None
+    files: tuple[tuple[str, str], ...] = ()  # (path, SHA-256) of every file read, variable files too, by path
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ class Judgement:
     sources: dict[str, str]  # by file: for the source lines shown around findings
     not_scanned: tuple[dict, ...]  # module calls whose source was not read (registry, git)
     secrets: set[str]  # literals that secret findings are about: masked wherever source is shown
+    digests: dict[str, str] = field(default_factory=dict)  # by file, variable files too: SHA-256 of what was read
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,12 @@ def verdict(report: Report) -> Verdict:
     return Verdict({0: "pass", 1: "fail"}.get(gate.code, "error"), gate.label, summary)
 
 
+def work_tree(meta: ScanMetadata) -> str:
+    """Whether the files judged are the commit's: shown beside the commit wherever a report shows it."""
+    return {True: "working tree modified", False: "working tree clean"}.get(meta.git_modified,
+                                                                          "working tree state unknown")
+
+
 def blocking(result: Result, meta: ScanMetadata) -> bool:
     """A failed result at or above fail-on, or an unknown one unless the gate lets unknowns through: the gate
     blocks on it (as gateaudit.engine.gate decides)."""

@@ -16,7 +16,9 @@ def render(report: Report) -> str:
         "generated_at": meta.generated_at,
         "paths": list(meta.paths),
         "var_files": list(meta.var_files),
-        "git": {"commit": meta.git_commit, "branch": meta.git_branch} if meta.git_commit else None,
+        "git": {"commit": meta.git_commit, "branch": meta.git_branch, "modified": meta.git_modified}
+        if meta.git_commit else None,
+        "files": [{"path": path, "sha256": digest} for path, digest in meta.files],
         "fail_on": meta.fail_on.value,
         "settings": {"unknown": meta.unknown, "inline_suppressions": meta.inline_suppressions,
                      "fail_on_suppressions": meta.fail_on_suppressions, "config_file": meta.config_file,

@@ -127,6 +127,7 @@ def _properties(suite: ET.Element, report: Report, extra: dict[str, str]) -> Non
         values["gateaudit.baseline_file"] = meta.baseline_file
     if meta.git_commit:
         values["git.commit"] = meta.git_commit
+        values["git.working_tree_modified"] = {True: "true", False: "false"}.get(meta.git_modified, "unknown")
     if meta.git_branch:
         values["git.branch"] = meta.git_branch
     properties = _element(suite, "properties")

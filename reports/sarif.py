@@ -280,6 +280,7 @@ def _run_properties(report: Report) -> dict:
         "staleBaseline": [dict(entry) for entry in report.stale_baseline],
         "gitCommit": meta.git_commit,
         "gitBranch": meta.git_branch,
+        "gitWorkingTreeModified": meta.git_modified,
         "summary": report.counts(),
         "controls": [{"id": c.id, "title": c.title, "counts": c.counts,
                       "notApplicable": c.nothing_in_scope} for c in report.controls],

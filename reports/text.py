@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from gateaudit.reports._view import work_tree
 from gateaudit.result import Report, Status
 
 _MARK = {Status.FAILED: "FAIL", Status.UNKNOWN: "UNKNOWN", Status.PASSED: "pass", Status.SUPPRESSED: "suppressed"}
@@ -42,8 +43,11 @@ def _visible(char: str) -> str:
 def render(report: Report, verbose: bool = False) -> str:
     meta = report.metadata
     remediation = {rule.id: rule.remediation for rule in report.rules}
+    commit = ""
+    if meta.git_commit:
+        commit = f" at commit {meta.git_commit[:12]}" + ("" if meta.git_modified is False else f" ({work_tree(meta)})")
     lines: list[str] = [f"gateaudit {meta.version} (rules {meta.ruleset_version}) scanned "
-                        f"{', '.join(meta.paths)}", ""]
+                        f"{', '.join(meta.paths)}{commit}", ""]
     for control in report.controls:
         results = sorted((r for r in report.results if r.control == control.id),
                          key=lambda r: (_ORDER[r.status], r.sort_key()))
