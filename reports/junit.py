@@ -8,7 +8,8 @@ risk and where that was written (the comment's file and line, the config file, t
 plain test case. A control with nothing in scope is a suite with one skipped case, so the gap shows. Scan errors
 are a suite of <error> cases and modules not scanned a suite of skipped cases: a broken scan never shows green.
 Baseline entries that no longer occur are a suite of skipped cases ("remove it"). Each suite's properties name the
-gate settings (fail-on, unknown, inline suppressions, config and baseline files).
+gate settings (fail-on, unknown, inline suppressions, config and baseline files), the verdict with the gate's
+reasons (`gateaudit.verdict`), and the git commit with whether the work tree was modified.
 No source snippet: the lines around a hard-coded secret are the secret, and a CI test report travels further
 than the repository.
 """
