@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import gc
 import os
@@ -11,8 +12,10 @@ import tempfile
 import traceback
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
-from gateaudit.reports import FORMATS, file_name, renderer
+from gateaudit.reports import FORMATS, file_name, for_terminal, renderer
+from gateaudit.reports.text import terminal_line, verdict_line
 
 from .result import Severity
 
@@ -22,8 +25,31 @@ EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # usage errors are exit 2, like every other untrusted scan
         self.print_usage(sys.stderr)
-        print(f"gateaudit: error: {message}", file=sys.stderr)
+        _say(f"gateaudit: error: {message}")
         raise SystemExit(EXIT_ERROR)
+
+    def _print_message(self, message: str, file: TextIO | None = None) -> None:  # usage and help: escaped too
+        if message:
+            _write(file or sys.stdout, for_terminal("text", message))
+
+
+def _say(line: str, stream: TextIO | None = None) -> None:
+    """Print one line (stderr unless told): escaped, so nothing in it acts on the terminal or a CI runner."""
+    _write(stream or sys.stderr, terminal_line(line) + "\n")
+
+
+def _write(stream: TextIO, text: str) -> None:
+    """Write and flush. A reader that went away (`| head`) is no error of the scan: the rest of that stream goes
+    nowhere, and gateaudit ends with the exit code it would have had."""
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        # What is still buffered, and Python's own flush at exit, must not fail again: send them to /dev/null.
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -127,14 +153,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     except KeyboardInterrupt:
-        print("gateaudit: interrupted", file=sys.stderr)
+        _say("gateaudit: interrupted")
         return EXIT_ERROR
     except Exception:
         if args.debug:
-            traceback.print_exc()
+            for line in traceback.format_exc().rstrip("\n").split("\n"):  # exceptions may quote the scanned tree
+                _say(line)
         else:
-            print("gateaudit: internal error: this is a bug in gateaudit, not in your Terraform. "
-                  "Re-run with --debug to see where.", file=sys.stderr)
+            _say("gateaudit: internal error: this is a bug in gateaudit, not in your Terraform. "
+                 "Re-run with --debug to see where.")
         return EXIT_ERROR
     finally:
         gc.enable()
@@ -144,7 +171,7 @@ def _run(args: argparse.Namespace) -> int:
     from gateaudit import __version__
 
     if args.version:
-        print(f"gateaudit {__version__}")
+        _say(f"gateaudit {__version__}", sys.stdout)
         return EXIT_PASS
     if args.command == "rules":
         return _list_rules(args)
@@ -153,7 +180,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "schema":
         from importlib.resources import files
 
-        sys.stdout.write(files("gateaudit.reports").joinpath("schema/gateaudit-report.schema.json").read_text())
+        _write(sys.stdout, files("gateaudit.reports").joinpath("schema/gateaudit-report.schema.json").read_text())
         return EXIT_PASS
     if args.command != "scan":
         _parser().print_help()
@@ -177,33 +204,39 @@ def _run(args: argparse.Namespace) -> int:
         use_cache=not args.no_cache, checkov=checkov, max_file_size=args.max_file_size,
         fail_on_exemptions=True if args.fail_on_exemptions else None, today=args.today,
         strict_config=args.strict_config, allow_unscanned_modules=args.allow_unscanned_modules)
+    formats = list(dict.fromkeys(args.format or ["text"]))
+    if args.output and args.output_dir:
+        _say("gateaudit: error: --output and --output-dir together: --output names one file, --output-dir a folder")
+        return EXIT_ERROR
+    if len(formats) > 1 and not args.output_dir:
+        _say("gateaudit: error: several formats need --output-dir DIR, which writes DIR/gateaudit.<ext> for each "
+             "(stdout and --output take one)")
+        return EXIT_ERROR
     try:
         report = scan(options)
     except SetupError as error:
-        print(f"gateaudit: error: {error}", file=sys.stderr)
-        return EXIT_ERROR
-    formats = list(dict.fromkeys(args.format or ["text"]))
-    if args.output and len(formats) > 1:
-        print("gateaudit: --output takes one format; use --output-dir for several", file=sys.stderr)
+        _say(f"gateaudit: error: {error}")
         return EXIT_ERROR
     for name in formats:
         module = renderer(name)
         rendered = module.render(report, verbose=args.verbose) if name == "text" else module.render(report)
         target = Path(args.output_dir) / file_name(name) if args.output_dir else args.output
         if target is None:
-            sys.stdout.write(rendered)
+            _write(sys.stdout, for_terminal(name, rendered))
             continue
         try:
             _write_report(Path(target), rendered)
         except OSError as error:
-            print(f"gateaudit: cannot write {target}: {error.strerror or error}", file=sys.stderr)
+            _say(f"gateaudit: cannot write {target}: {error.strerror or error}")
             return EXIT_ERROR
         if args.output_dir:
-            print(f"gateaudit: wrote {target}", file=sys.stderr)
+            _say(f"gateaudit: wrote {target}")
     for warning in report.warnings:
-        print(f"gateaudit: warning: {warning}", file=sys.stderr)
+        _say(f"gateaudit: warning: {warning}")
     for error in report.errors:
-        print(f"gateaudit: error: {error}", file=sys.stderr)
+        _say(f"gateaudit: error: {error}")
+    if args.output or args.output_dir:  # the terminal shows no report: it shows the verdict
+        _say(f"gateaudit: {verdict_line(report)}")
     return report.exit_code
 
 
@@ -232,12 +265,12 @@ def _list_rules(args: argparse.Namespace) -> int:
     try:
         rules = load_rules([Path(d) for d in args.rules_dir])
     except RuleLoadError as error:
-        print(f"gateaudit: {error}", file=sys.stderr)
+        _say(f"gateaudit: {error}")
         return EXIT_ERROR
     width = max((len(r.rule.control) for r in rules), default=10)
     for loaded in rules:
         rule = loaded.rule
-        print(f"{rule.id}  {rule.control:<{width}}  {rule.severity.value:<8}  {rule.title}")
+        _say(f"{rule.id}  {rule.control:<{width}}  {rule.severity.value:<8}  {rule.title}", sys.stdout)
     return EXIT_PASS
 
 
@@ -252,19 +285,19 @@ def _write_baseline(args: argparse.Namespace) -> int:
     try:
         report = scan(options)
     except SetupError as error:
-        print(f"gateaudit: error: {error}", file=sys.stderr)
+        _say(f"gateaudit: error: {error}")
         return EXIT_ERROR
     for error in report.errors:
-        print(f"gateaudit: error: {error}", file=sys.stderr)
+        _say(f"gateaudit: error: {error}")
     if report.errors:
-        print("gateaudit: no baseline written: the scan had errors", file=sys.stderr)
+        _say("gateaudit: no baseline written: the scan had errors")
         return EXIT_ERROR
     text = render(list(report.results))
     try:
-        Path(args.output).write_text(text, encoding="utf-8")
+        _write_report(Path(args.output), text)  # like the reports: never through a symlink, whole or not at all
     except OSError as error:
-        print(f"gateaudit: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
+        _say(f"gateaudit: cannot write {args.output}: {error.strerror or error}")
         return EXIT_ERROR
     count = text.count('"rule_id"')
-    print(f"gateaudit: recorded {count} failing result(s) in {args.output}")
+    _say(f"gateaudit: recorded {count} failing result(s) in {args.output}", sys.stdout)
     return EXIT_PASS

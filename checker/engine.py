@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import os
-import subprocess
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,9 +14,11 @@ from typing import TYPE_CHECKING
 
 from . import limits
 from .expr import Expr, Literal, ObjectExpr, walk
+from .git import work_tree
 from .model import Attribute, Block, Stack
 from .result import (
     ControlSummary,
+    Gate,
     Judgement,
     Report,
     Result,
@@ -87,23 +88,48 @@ def run_rules(stack: Stack, rules: Iterable) -> tuple[list[Result], list[ScanErr
 
 
 def gate(results: Iterable[Result], errors: Iterable[ScanError], fail_on: Severity, unknown: str = "fail",
-         fail_on_suppressions: bool = False, fail_on_exemptions: bool = False) -> int:
-    """0: nothing failed at or above fail_on; 1: something did; 2: the scan cannot be trusted.
+         fail_on_suppressions: bool = False, fail_on_exemptions: bool = False) -> Gate:
+    """0: nothing failed at or above fail_on; 1: something did; 2: the scan cannot be trusted; and why.
 
     An unknown result counts as a failure unless `unknown` says otherwise: what cannot be proven secure
     is not waved through by default. With fail_on_suppressions, an inline suppression fails the gate by
     being there, so a change cannot silence the gate that judges it; fail_on_exemptions does the same for
-    the config's exemptions.
+    the config's exemptions. The reasons name what blocks, then what was let through and why (below
+    fail-on, unknown = warn), so "PASS" beside a failure is never a puzzle.
     """
-    if list(errors):
-        return 2
-    blocking = (Status.FAILED, Status.UNKNOWN) if unknown == "fail" else (Status.FAILED,)
+    errors = list(errors)
+    if errors:
+        return Gate(2, (f"{_plural(len(errors), 'scan error')}: part of the configuration was not judged",))
     results = list(results)
-    if any(r.status in blocking and r.severity.rank >= fail_on.rank for r in results):
-        return 1
-    if any(rejected(r.suppression, fail_on_suppressions, fail_on_exemptions) for r in results):
-        return 1
-    return 0
+    bar = f"fail-on {fail_on.value}"
+    above = [r.status for r in results if r.severity.rank >= fail_on.rank]
+    below = [r.status for r in results if r.severity.rank < fail_on.rank]
+    blocking = []
+    if failed := above.count(Status.FAILED):
+        blocking.append(f"{failed} failed at or above {bar}")
+    if unknown == "fail" and (undecided := above.count(Status.UNKNOWN)):
+        blocking.append(f"{undecided} unknown at or above {bar} (unknown = fail)")
+    for source, noun, setting in (("inline", "inline suppression", "fail-on-suppressions"),
+                                  ("config", "config exemption", "fail-on-exemptions")):
+        present = sum(1 for r in results if r.suppression and r.suppression.source == source
+                      and rejected(r.suppression, fail_on_suppressions, fail_on_exemptions))
+        if present:
+            blocking.append(f"{_plural(present, noun)} present ({setting})")
+    let_through = []
+    if failed := below.count(Status.FAILED):
+        let_through.append(f"{failed} failed below {bar}")
+    if unknown == "fail" and (undecided := below.count(Status.UNKNOWN)):
+        let_through.append(f"{undecided} unknown below {bar}")
+    if unknown != "fail" and (undecided := above.count(Status.UNKNOWN) + below.count(Status.UNKNOWN)):
+        let_through.append(f"{undecided} unknown not blocking (unknown = {unknown})")
+    if blocking:
+        return Gate(1, (*blocking, *let_through))
+    judged = "failed or unknown" if unknown == "fail" else "failed"
+    return Gate(0, tuple(let_through) or (f"nothing {judged} at or above {bar}",))
+
+
+def _plural(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @dataclass
@@ -194,7 +220,7 @@ def scan(options: ScanOptions) -> Report:
     # reports reproducible, and must not let a build's environment bring an expired suppression back to life.
     today = options.today or datetime.now(UTC).date()
     metadata = _metadata(options, judgement.var_files, fail_on, unknown_mode, use_inline, fail_on_suppressions,
-                         settings.path)
+                         settings.path, judgement.digests)
     metadata = dataclasses.replace(metadata, fail_on_exemptions=fail_on_exemptions, today=today.isoformat())
     results, used = apply_waivers(results, judgement, inline, waivers, today)
     stale = tuple({"rule_id": w.rule_id, "resource": w.resource, "attribute": w.attribute, "file": w.file,
@@ -208,7 +234,7 @@ def scan(options: ScanOptions) -> Report:
         rules=(*(_rule_info(loaded, settings.severity) for loaded in rules), *peer_rules),
         results=tuple(results), errors=tuple(errors), not_scanned=judgement.not_scanned,
         controls=tuple(_controls(results, rules, controls)),
-        exit_code=gate(results, errors, fail_on, unknown_mode, fail_on_suppressions, fail_on_exemptions),
+        gate=gate(results, errors, fail_on, unknown_mode, fail_on_suppressions, fail_on_exemptions),
         snippets=_snippets(results, judgement.sources, judgement.secrets),
         stale_baseline=stale,
         warnings=tuple(sorted(set(warnings), key=ScanWarning.sort_key)),
@@ -265,7 +291,7 @@ def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
     judgement = Judgement(results=results, errors=[*errors, *rule_errors], files=list(stack.files),
                           var_files=list(stack.var_files), comments=dict(stack.comments), spans=dict(stack.spans),
                           sources=dict(stack.sources), not_scanned=not_scanned,
-                          secrets=secret_literals(stack, results))
+                          secrets=secret_literals(stack, results), digests=dict(loader.digests))
     if folder is not None and name is not None:
         scan_cache.save(folder, name, loader.inputs, judgement)
     return judgement
@@ -441,7 +467,7 @@ def _attribute_at(block: Block, path: str) -> Attribute | None:
 
 
 def _metadata(options: ScanOptions, var_files: list[str], fail_on: Severity, unknown: str, inline: bool,
-              fail_on_suppressions: bool, config_path: str | None) -> ScanMetadata:
+              fail_on_suppressions: bool, config_path: str | None, digests: dict[str, str]) -> ScanMetadata:
     from gateaudit import __version__
     from gateaudit.rules import RULESET_VERSION
 
@@ -452,17 +478,18 @@ def _metadata(options: ScanOptions, var_files: list[str], fail_on: Severity, unk
     base = first if first.is_dir() else first.parent
     if len(paths) > 1:
         base = Path(".")
-    commit, branch, top = _git(base if base.exists() else Path("."))
+    tree = work_tree(base if base.exists() else Path("."), paths)
     uri_base = ""
     if base.exists():
-        relative = os.path.relpath(base.resolve(), top or Path.cwd().resolve()).replace(os.sep, "/")
+        relative = os.path.relpath(base.resolve(), tree.top if tree else Path.cwd().resolve()).replace(os.sep, "/")
         uri_base = "" if relative == "." else relative + "/"
     return ScanMetadata(tool="gateaudit", version=__version__, ruleset_version=RULESET_VERSION,
                         generated_at=when.strftime("%Y-%m-%dT%H:%M:%SZ"), paths=tuple(options.display_paths),
-                        var_files=tuple(var_files), fail_on=fail_on, git_commit=commit, git_branch=branch,
+                        var_files=tuple(var_files), fail_on=fail_on, git_commit=tree.commit if tree else None,
+                        git_branch=tree.branch if tree else None, git_modified=tree.modified if tree else None,
                         uri_base=uri_base, unknown=unknown, inline_suppressions=inline,
                         fail_on_suppressions=fail_on_suppressions, config_file=_shown(config_path),
-                        baseline_file=_shown(options.baseline))
+                        baseline_file=_shown(options.baseline), files=tuple(sorted(digests.items())))
 
 
 def _shown(path: str | Path | None) -> str | None:
@@ -470,17 +497,3 @@ def _shown(path: str | Path | None) -> str | None:
         return None
     relative = os.path.relpath(path)
     return (str(path) if relative.startswith("..") else relative).replace(os.sep, "/")
-
-
-def _git(directory: Path) -> tuple[str | None, str | None, Path | None]:
-    """The commit, branch and top folder of the git work tree holding `directory`, where there is one."""
-    try:
-        done = subprocess.run(["git", "-C", str(directory), "rev-parse", "HEAD", "--abbrev-ref", "HEAD",
-                               "--show-toplevel"], capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None, None, None
-    lines = done.stdout.split("\n")
-    if done.returncode != 0 or len(lines) < 3:
-        return None, None, None
-    branch = lines[1] if lines[1] != "HEAD" else None  # a detached HEAD has no branch
-    return lines[0], branch, Path(lines[2]).resolve()

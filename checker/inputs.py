@@ -48,6 +48,7 @@ _QUESTIONS = {
 class Inputs:
     def __init__(self) -> None:
         self.answers: list[tuple[str, str, Any]] = []
+        self.sha256: dict[str, str] = {}  # path -> SHA-256 of the whole file, for each file read in full
 
     def ask(self, question: str, path: Path, *extra: Any) -> Any:
         answer = _QUESTIONS[question](path, *extra)
@@ -77,7 +78,10 @@ class Inputs:
 
     def read(self, path: Path, limit: int) -> bytes | str:
         data = _read(path, limit)
-        self.answers.append(("read", str(path), (limit, _digest(data))))
+        digest = _digest(data)
+        self.answers.append(("read", str(path), (limit, digest)))
+        if isinstance(data, bytes) and len(data) <= limit:  # the whole file: its digest is evidence for reports
+            self.sha256[str(path)] = digest
         return data
 
     def unchanged(self) -> bool:

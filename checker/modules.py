@@ -37,6 +37,7 @@ class Loader:
     texts: dict[Path, str | None] = field(default_factory=dict)
     outcomes: dict[Path, tuple] = field(default_factory=dict)  # parsed ahead, in parallel or from the cache
     inputs: Inputs = field(default_factory=Inputs)  # every question put to the filesystem, and its answer
+    digests: dict[str, str] = field(default_factory=dict)  # shown path -> SHA-256 of every file read in full
     max_file_size: int = limits.MAX_FILE_SIZE
 
     def show(self, path: Path) -> str:
@@ -60,6 +61,7 @@ class Loader:
             self.errors.append(ScanError(shown, None, f"larger than the file size limit of {limits.show_size(limit)}: "
                                                       "not read (raise the limit with --max-file-size)"))
             return None
+        self.digests[shown] = self.inputs.sha256[str(path)]
         if b"\0" in data:
             line = data.count(b"\n", 0, data.index(b"\0")) + 1
             self.errors.append(ScanError(shown, line, "binary content (a NUL byte): not a Terraform file"))

@@ -117,6 +117,7 @@ class ScanMetadata:
     fail_on: Severity
     git_commit: str | None = None
     git_branch: str | None = None
+    git_modified: bool | None = None  # the work tree differs from the commit; None: not in git, or git could not tell
     uri_base: str = ""  # prefix that makes a result's file relative to the repository root
     unknown: str = "fail"  # what an unknown result does to the gate: fail, warn or pass
     inline_suppressions: bool = True  # False: `# gateaudit:ignore` comments were not applied
@@ -125,6 +126,7 @@ class ScanMetadata:
     config_file: str | None = None
     baseline_file: str | None = None
     today: str | None = None  # ISO date suppressions' `until` was judged against (the real date, or --today)
+    files: tuple[tuple[str, str], ...] = ()  # (path, SHA-256) of every file read, variable files too, by path
 
     def rejects(self, suppression: Suppression | None) -> bool:
         return rejected(suppression, self.fail_on_suppressions, self.fail_on_exemptions)
@@ -137,6 +139,18 @@ def rejected(suppression: Suppression | None, fail_on_suppressions: bool, fail_o
         return False
     return (suppression.source == "inline" and fail_on_suppressions) or (
         suppression.source == "config" and fail_on_exemptions)
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What the gate decided and why: every report shows these reasons rather than working them out again."""
+
+    code: int  # the exit code: 0 pass, 1 fail, 2 the scan cannot be trusted
+    reasons: tuple[str, ...]  # "1 failed at or above fail-on high": what blocks, then what was let through and why
+
+    @property
+    def label(self) -> str:
+        return {0: "PASS", 1: "FAIL"}.get(self.code, "ERROR (scan incomplete, not a pass)")
 
 
 @dataclass
@@ -156,6 +170,7 @@ class Judgement:
     sources: dict[str, str]  # by file: for the source lines shown around findings
     not_scanned: tuple[dict, ...]  # module calls whose source was not read (registry, git)
     secrets: set[str]  # literals that secret findings are about: masked wherever source is shown
+    digests: dict[str, str] = field(default_factory=dict)  # by file, variable files too: SHA-256 of what was read
 
 
 @dataclass(frozen=True)
@@ -168,10 +183,14 @@ class Report:
     errors: tuple[ScanError, ...]
     not_scanned: tuple[dict, ...]
     controls: tuple[ControlSummary, ...]
-    exit_code: int
+    gate: Gate
     snippets: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)  # "file:line" -> lines
     stale_baseline: tuple[dict, ...] = ()  # baseline entries that no longer occur: the file can shrink
     warnings: tuple[ScanWarning, ...] = ()
+
+    @property
+    def exit_code(self) -> int:
+        return self.gate.code
 
     def rule(self, rule_id: str) -> RuleInfo | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)

@@ -79,42 +79,21 @@ class StaleEntry:
 
 
 def verdict(report: Report) -> Verdict:
-    counts = report.counts()
-    meta = report.metadata
-    fail_on = meta.fail_on.value
-    undecided_pass = meta.unknown != "fail" and counts["unknown"]
-    inline = inline_suppressions_failing(report)
-    if report.exit_code == 0:
-        what = "failed or undecided result" if meta.unknown == "fail" else "failed result"
-        summary = f"No {what} at or above severity {fail_on}; {_plural(counts['passed'], 'result')} passed."
-        below = sum(1 for r in report.results if r.status in _gated(meta) and r.severity.rank < meta.fail_on.rank)
-        if below:
-            summary += f" {_plural(below, 'result')} failed or undecided below severity {fail_on} (not blocking)."
-    elif report.exit_code == 1:
-        blocked = sum(1 for r in report.results if blocking(r, meta))
-        undecided = f" and {counts['unknown']} could not be decided" if meta.unknown == "fail" else ""
-        sentences = []
-        if blocked or not inline:
-            sentences.append(f"{_plural(counts['failed'], 'result')} failed{undecided}; {blocked} of them at or above "
-                             f"severity {fail_on} {'blocks' if blocked == 1 else 'block'} the gate.")
-        for source, noun, setting in (("inline", "inline suppression", "fail-on-suppressions"),
-                                      ("config", "config exemption", "fail-on-exemptions")):
-            number = sum(1 for r in report.results if meta.rejects(r.suppression) and r.suppression.source == source)
-            if number:
-                sentences.append(f"{_plural(number, noun)} {'fails' if number == 1 else 'fail'} the gate by being "
-                                 f"there ({setting}).")
-        summary = " ".join(sentences)
-    else:
-        problems = len(report.errors) or 1
-        return Verdict("error", "ERROR (scan incomplete, not a pass)",
-                       f"The scan hit {_plural(problems, 'error')}: part of the configuration was not judged, "
-                       "so these results cannot be trusted as complete.")
-    if undecided_pass:
-        summary += (f" {_plural(counts['unknown'], 'undecided result')} {'does' if counts['unknown'] == 1 else 'do'} "
-                    f"not fail the gate (unknown = {meta.unknown}).")
-    if counts["suppressed"]:
-        summary += f" {_plural(counts['suppressed'], 'result')} suppressed, each with its reason."
-    return Verdict("pass" if report.exit_code == 0 else "fail", "PASS" if report.exit_code == 0 else "FAIL", summary)
+    """The verdict as the gate decided it (`engine.gate`), its reasons in one sentence."""
+    gate = report.gate
+    summary = "; ".join(gate.reasons) + "."
+    if gate.code == 2:
+        summary += " These results cannot be trusted as complete."
+    suppressed = report.counts()["suppressed"]
+    if suppressed:
+        summary += f" {_plural(suppressed, 'result')} suppressed, each with its reason."
+    return Verdict({0: "pass", 1: "fail"}.get(gate.code, "error"), gate.label, summary)
+
+
+def work_tree(meta: ScanMetadata) -> str:
+    """Whether the files judged are the commit's: shown beside the commit wherever a report shows it."""
+    return {True: "working tree modified", False: "working tree clean"}.get(meta.git_modified,
+                                                                          "working tree state unknown")
 
 
 def blocking(result: Result, meta: ScanMetadata) -> bool:
@@ -134,11 +113,6 @@ def not_blocking(result: Result, meta: ScanMetadata) -> str | None:
     if result.status == Status.UNKNOWN and meta.unknown != "fail":
         return f"unknown results do not fail the gate (unknown = {meta.unknown})"
     return f"severity {result.severity.value} is below fail-on {meta.fail_on.value}"
-
-
-def inline_suppressions_failing(report: Report) -> int:
-    """Suppressions that fail the gate by being there (fail-on-suppressions, fail-on-exemptions); 0 when off."""
-    return sum(1 for r in report.results if report.metadata.rejects(r.suppression))
 
 
 def waived(report: Report, result: Result, path: Callable[[str], str] = str) -> Waived:

@@ -106,6 +106,7 @@ def render(report: Report) -> str:
         frameworks=_view.FRAMEWORKS,
         status_label=STATUS_LABEL,
         exit_meaning=EXIT_MEANING.get(report.exit_code, "scan incomplete"),
+        work_tree=_view.work_tree(meta),
     )
 
 

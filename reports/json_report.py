@@ -16,13 +16,16 @@ def render(report: Report) -> str:
         "generated_at": meta.generated_at,
         "paths": list(meta.paths),
         "var_files": list(meta.var_files),
-        "git": {"commit": meta.git_commit, "branch": meta.git_branch} if meta.git_commit else None,
+        "git": {"commit": meta.git_commit, "branch": meta.git_branch, "modified": meta.git_modified}
+        if meta.git_commit else None,
+        "files": [{"path": path, "sha256": digest} for path, digest in meta.files],
         "fail_on": meta.fail_on.value,
         "settings": {"unknown": meta.unknown, "inline_suppressions": meta.inline_suppressions,
                      "fail_on_suppressions": meta.fail_on_suppressions,
                      "fail_on_exemptions": meta.fail_on_exemptions, "config_file": meta.config_file,
                      "baseline_file": meta.baseline_file, "today": meta.today},
         "exit_code": report.exit_code,
+        "gate": {"verdict": report.gate.label, "reasons": list(report.gate.reasons)},
         "summary": report.counts(),
         "controls": [
             {"id": c.id, "title": c.title, "counts": c.counts, "nothing_in_scope": c.nothing_in_scope}

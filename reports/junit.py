@@ -8,7 +8,8 @@ risk and where that was written (the comment's file and line, the config file, t
 plain test case. A control with nothing in scope is a suite with one skipped case, so the gap shows. Scan errors
 are a suite of <error> cases and modules not scanned a suite of skipped cases: a broken scan never shows green.
 Baseline entries that no longer occur are a suite of skipped cases ("remove it"). Each suite's properties name the
-gate settings (fail-on, unknown, inline suppressions, config and baseline files).
+gate settings (fail-on, unknown, inline suppressions, config and baseline files), the verdict with the gate's
+reasons (`gateaudit.verdict`), and the git commit with whether the work tree was modified.
 No source snippet: the lines around a hard-coded secret are the secret, and a CI test report travels further
 than the repository.
 """
@@ -116,7 +117,8 @@ def _properties(suite: ET.Element, report: Report, extra: dict[str, str]) -> Non
     meta = report.metadata
     values = {**extra, "gateaudit.version": meta.version, "gateaudit.ruleset_version": meta.ruleset_version,
               "gateaudit.fail_on": meta.fail_on.value, "gateaudit.paths": " ".join(meta.paths),
-              "gateaudit.exit_code": str(report.exit_code), "gateaudit.unknown": meta.unknown,
+              "gateaudit.exit_code": str(report.exit_code), "gateaudit.verdict": _verdict(report),
+              "gateaudit.unknown": meta.unknown,
               "gateaudit.inline_suppressions": str(meta.inline_suppressions).lower(),
               "gateaudit.fail_on_suppressions": str(meta.fail_on_suppressions).lower(),
               "gateaudit.fail_on_exemptions": str(meta.fail_on_exemptions).lower()}
@@ -126,11 +128,16 @@ def _properties(suite: ET.Element, report: Report, extra: dict[str, str]) -> Non
         values["gateaudit.baseline_file"] = meta.baseline_file
     if meta.git_commit:
         values["git.commit"] = meta.git_commit
+        values["git.working_tree_modified"] = {True: "true", False: "false"}.get(meta.git_modified, "unknown")
     if meta.git_branch:
         values["git.branch"] = meta.git_branch
     properties = _element(suite, "properties")
     for key, value in values.items():
         _element(properties, "property", name=key, value=value)
+
+
+def _verdict(report: Report) -> str:
+    return f"{report.gate.label}: {'; '.join(report.gate.reasons)}"
 
 
 def _control_suite(root: ET.Element, report: Report, control: ControlView) -> None:

@@ -29,6 +29,7 @@ from gateaudit.reports._view import (
     suppressed,
     verdict,
     waived,
+    work_tree,
 )
 from gateaudit.result import Report, Result, Status
 
@@ -192,7 +193,7 @@ def _render(report: Report, plan: _Plan, sections: list[Section], tables: dict[s
         not_scanned=tables["not_scanned"], suppressed=tables["suppressed"], stale=tables["stale"],
         warnings=tables["warnings"],
         settings=[setting for setting in gate_settings(report.metadata) if setting.changed],
-        left_out=left_out, limit=f"{COMMENT_LIMIT:,}")
+        left_out=left_out, limit=f"{COMMENT_LIMIT:,}", work_tree=work_tree(report.metadata))
 
 
 def _verdict_line(key: str, counts: dict[str, int], errors: int, not_scanned: int) -> str:

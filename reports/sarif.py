@@ -55,12 +55,14 @@ Choices this format makes, and why:
   Modules not scanned are notifications of level `warning`; baseline entries that no longer occur are
   notifications of level `note` ("remove it"), and are listed in `run.properties.staleBaseline`.
 - **Gate settings.** `run.properties` records `unknown`, `inlineSuppressions`, `failOnSuppressions`,
-  `configFile` and `baselineFile` beside `failOn`: the settings that decided the verdict.
+  `configFile` and `baselineFile` beside `failOn`: the settings that decided the verdict. The invocation's
+  `exitCodeDescription` is the verdict with the gate's reasons (`fail: 1 failed at or above fail-on high`).
 - **Category.** `automationDetails.id` is `gateaudit/` plus the scanned folder relative to the repository
   root (`gateaudit/stack/terraform/`), so scans of different folders uploaded from one repository do
   not close each other's alerts.
 - **Git.** `versionControlProvenance` needs the repository URI, which the report does not know; the
-  commit and branch go to `run.properties` instead. `informationUri` is left out for the same reason
+  commit, branch and `gitWorkingTreeModified` (the work tree differed from the commit; null: git could not
+  tell) go to `run.properties` instead. `informationUri` is left out for the same reason
   (no published address).
 """
 
@@ -251,7 +253,7 @@ def _invocation(report: Report) -> dict:
     invocation = {
         "executionSuccessful": not report.errors,
         "exitCode": report.exit_code,
-        "exitCodeDescription": {0: "pass", 1: "fail", 2: "error: scan incomplete, not a pass"}[report.exit_code],
+        "exitCodeDescription": f"{report.gate.label.lower()}: {'; '.join(report.gate.reasons)}",
         "endTimeUtc": report.metadata.generated_at,
     }
     if notifications:
@@ -283,6 +285,7 @@ def _run_properties(report: Report) -> dict:
         "staleBaseline": [dict(entry) for entry in report.stale_baseline],
         "gitCommit": meta.git_commit,
         "gitBranch": meta.git_branch,
+        "gitWorkingTreeModified": meta.git_modified,
         "summary": report.counts(),
         "controls": [{"id": c.id, "title": c.title, "counts": c.counts,
                       "notApplicable": c.nothing_in_scope} for c in report.controls],

@@ -9,6 +9,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 from gateaudit.rules import load_rules
@@ -177,3 +178,158 @@ def test_the_action_input_table_matches_action_yml():
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     rows = re.findall(r"^\| `([a-z-]+)` \| ", SECTION, re.MULTILINE)
     assert rows == list(action["inputs"])
+
+
+# --- Every command of every sh block runs as written, where this machine can run it -----------------------------
+#
+# A command whose comment starts with "template" stands for something the reader fills in (where gateaudit is
+# kept): it is not run, and the test that owns its block says what stands in for it.
+
+SH_ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONIOENCODING": "utf-8"}
+TEMPLATE = re.compile(r"#\s*template\b")
+
+
+def sh_blocks_by_heading() -> dict[str, list[str]]:
+    """The lines of the sh blocks under each heading (`# gateaudit`, `## Reports`, `### 1. Install` ...)."""
+    found: dict[str, list[str]] = {}
+    heading = ""
+    for part in re.split(r"^(```\w*\n.*?^```)", README, flags=re.MULTILINE | re.DOTALL):
+        if part.startswith("```sh\n"):
+            found.setdefault(heading, []).extend(line for line in part.splitlines()[1:-1] if line.strip())
+        elif part.startswith("```"):
+            continue
+        else:
+            headings = re.findall(r"^#+ (.+)$", part, re.MULTILINE)
+            heading = headings[-1] if headings else heading
+    return found
+
+
+SH = sh_blocks_by_heading()
+RUN_BY = {  # heading -> the test that runs its block
+    "gateaudit": "test_make_scan_runs_as_written",
+    "Scanning your own Terraform": "test_the_scanning_and_reports_commands_run_as_written",
+    "Reports": "test_the_scanning_and_reports_commands_run_as_written",
+    "Checkov side by side": "test_the_checkov_commands_run_as_written",
+    "1. Install": "test_the_install_commands_run_as_written",
+    "2. First scan": "test_the_walkthrough_commands_run_as_written",
+    "3. Roll it out: warn first, then block": "test_the_walkthrough_commands_run_as_written",
+    "5. Inline suppressions": "test_the_walkthrough_commands_run_as_written",
+    "6. Baselines": "test_the_walkthrough_commands_run_as_written",
+}
+
+
+def test_every_sh_block_is_run_by_a_test():
+    assert set(SH) == set(RUN_BY), "a README sh block that no test runs, or a test for a block that is gone"
+    for heading, test in RUN_BY.items():
+        assert test in globals(), test
+        if test == "test_the_walkthrough_commands_run_as_written":  # it runs the gateaudit lines: all of them
+            assert all(shlex.split(line, comments=True)[0] == "gateaudit" for line in SH[heading]), heading
+    writers = [line for heading, lines in SH.items() if heading != "gateaudit" for line in lines if "build/" in line]
+    assert writers == [], "build/ is make scan's: a README example writing there mixes its reports with make scan's"
+    templates = [line for lines in SH.values() for line in lines if TEMPLATE.search(line)]
+    assert templates == [line for line in SH["1. Install"] if line.startswith("git clone ")]
+
+
+def run_sh(line: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(["/bin/sh", "-c", line], cwd=cwd, capture_output=True, text=True, timeout=600, env=SH_ENV)
+
+
+def root_venv_or_skip() -> None:
+    """The repository's own .venv, installed and up to date: otherwise make would install it (a network)."""
+    up_to_date = subprocess.run(["make", "-q", ".venv/.installed"], cwd=ROOT, capture_output=True, timeout=60)
+    if not (ROOT / ".venv" / "bin" / "gateaudit").exists() or up_to_date.returncode != 0:
+        pytest.skip("the repository's .venv is not installed and up to date (`make install`)")
+
+
+def test_make_scan_runs_as_written():
+    root_venv_or_skip()
+    make_scan, make_test = SH["gateaudit"]
+    assert make_test.startswith("make test ")  # not run here: it runs this test suite
+    done = run_sh(make_scan, ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "PASS: " in done.stdout and "reports: build/reports/gateaudit." in done.stdout
+    assert (ROOT / "build" / "reports" / "seed" / "gateaudit.html").is_file()
+
+
+TEAM_RULE = '''
+from gateaudit.result import Severity
+from gateaudit.rules import Rule
+
+RULE = Rule(id="TEAM001", control="team", severity=Severity.MEDIUM, title="APIs have a description",
+            rationale="A described API is one someone owns.", remediation="Add a description.")
+
+
+def check(stack):
+    for api in stack.resources("aws_api_gateway_rest_api"):
+        yield RULE.passed(api) if api.has("description") else RULE.failed(api, "description is not set")
+'''
+
+
+def test_the_scanning_and_reports_commands_run_as_written(tmp_path):
+    """In a folder shaped as the commands assume: Terraform in path/to/terraform and infra, prod.tfvars, a rule in
+    team-rules, and .venv/bin/gateaudit (the install of `make scan`, or of the Install section)."""
+    (tmp_path / "path" / "to" / "terraform").mkdir(parents=True)
+    (tmp_path / "path" / "to" / "terraform" / "main.tf").write_text(
+        (ROOT / "tests/rules/GA101/fail_authorization_none.tf").read_text())
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "main.tf").write_text(SUPPORT + 'variable "stage" {\n  type = string\n}\n')
+    (tmp_path / "prod.tfvars").write_text('stage = "prod"\n')
+    (tmp_path / "team-rules").mkdir()
+    (tmp_path / "team-rules" / "team_rule.py").write_text(TEAM_RULE)
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    program = tmp_path / ".venv" / "bin" / "gateaudit"
+    program.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m gateaudit "$@"\n')
+    program.chmod(0o755)
+    for line in [*SH["Scanning your own Terraform"], *SH["Reports"]]:
+        done = run_sh(line, tmp_path)
+        scans = shlex.split(line, comments=True)[1] == "scan"
+        assert done.returncode in ((0, 1) if scans else (0,)), f"{line}: exit {done.returncode}\n{done.stderr}"
+        assert "gateaudit: error" not in done.stderr, f"{line}\n{done.stderr}"
+    assert json.loads((tmp_path / "gateaudit.json").read_text())["tool"] == "gateaudit"
+    assert sorted(p.name for p in (tmp_path / "gateaudit-reports").iterdir()) == ["gateaudit.html", "gateaudit.sarif",
+                                                                                 "gateaudit.xml"]
+
+
+def test_the_checkov_commands_run_as_written():
+    root_venv_or_skip()
+    [version] = re.findall(r"^CHECKOV_VERSION\s*:=\s*(\S+)", (ROOT / "Makefile").read_text(), re.MULTILINE)
+    if not (ROOT / ".venv-checkov" / f".installed-{version}").exists():
+        pytest.skip("`make checkov` has not built .venv-checkov here (it downloads about 500 MB; make test builds it)")
+    expected = {"make": 0, ".venv/bin/gateaudit": 1, ".venv/bin/python": 0}  # the seed example fails, as it should
+    for line in SH["Checkov side by side"]:
+        done = run_sh(line, ROOT)
+        assert done.returncode == expected[line.split()[0]], f"{line}: exit {done.returncode}\n{done.stderr}"
+
+
+NO_NETWORK = ("Could not find a version", "No matching distribution", "Failed to establish a new connection",
+              "Temporary failure in name resolution", "Network is unreachable", "Max retries exceeded")
+
+
+def test_the_install_commands_run_as_written(tmp_path):
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: there is nothing to clone")
+    [clone, *install] = SH["1. Install"]
+    assert TEMPLATE.search(clone) and clone.startswith("git clone ")
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), "gateaudit"], cwd=tmp_path, check=True, timeout=300)
+    script = "\n".join(["set -e", *install, "gateaudit --version"])  # one shell: `. .venv/bin/activate` must hold
+    done = subprocess.run(["/bin/sh", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=900,
+                          env={name: value for name, value in SH_ENV.items() if name != "VIRTUAL_ENV"})
+    if done.returncode != 0 and any(words in done.stdout + done.stderr for words in NO_NETWORK):
+        pytest.skip(f"pip cannot reach a package index from here: {done.stderr.strip().splitlines()[-1]}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    from gateaudit import __version__
+
+    assert done.stdout.splitlines()[-1] == f"gateaudit {__version__}"
+    assert (tmp_path / ".venv" / "bin" / "gateaudit").is_file()
+
+
+def test_no_snippet_pins_a_gateaudit_release_that_does_not_exist():
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: no tags to compare with")
+    tags = set(subprocess.run(["git", "tag"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split())
+    for name in ("README.md", ".pre-commit-hooks.yaml", "ci/gitlab/gateaudit.gitlab-ci.yml", "action.yml"):
+        text = (ROOT / name).read_text()
+        pins = re.findall(r"your-org/gateaudit(?:\.git)?[@/]([^/\s\"`]+(?: commit SHA>)?)", text)
+        pins += re.findall(r"\brev: ([^#\n]+?)\s*(?:#|$)", text, re.MULTILINE)
+        for pin in pins:
+            assert pin == "<full commit SHA>" or pin in tags, f"{name}: {pin} is not a tag of this repository"

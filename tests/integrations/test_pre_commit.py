@@ -115,7 +115,8 @@ def test_as_a_commit_hook_it_blocks_a_commit_and_takes_paths_and_options_from_ar
     assert code == 0, output
     assert "gateaudit....." in output and "Passed" in output
     verbose = pre_commit("run", "gateaudit", "--all-files", "--verbose", cwd=user_repo, home=home)
-    assert verbose.returncode == 0 and "scanned infra" in verbose.stdout and "(fail-on critical)" in verbose.stdout
+    assert verbose.returncode == 0 and "scanned infra" in verbose.stdout
+    assert "PASS: 1 failed below fail-on critical" in verbose.stdout
 
     (user_repo / "README.md").write_text("infrastructure, documented\n")
     git("add", "README.md", cwd=user_repo)

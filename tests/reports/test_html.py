@@ -476,7 +476,7 @@ def test_settings_that_change_the_verdict_are_named_beside_it(suppressed, tmp_pa
     verdict = _Page(re.search(r'<div class="verdict.*?</div>', html, re.DOTALL).group(0)).text
     assert "unknown results: do not fail the gate; reported as warnings (unknown = warn)" in verdict
     assert "inline suppressions: not applied" in verdict
-    assert "1 undecided result does not fail the gate (unknown = warn)." in verdict
+    assert "3 failed at or above fail-on low; 1 unknown not blocking (unknown = warn)." in verdict
     maybe = next(a for a in re.findall(r"<article.*?</article>", html, re.DOTALL) if "method.maybe" in a)
     assert ("Unknown results do not fail the gate (unknown = warn): reported, but it does not block the gate."
             in _Page(maybe).text)
@@ -488,7 +488,7 @@ def test_settings_that_change_the_verdict_are_named_beside_it(suppressed, tmp_pa
     assert report["exit_code"] == 1 and report["summary"]["failed"] == 0
     assert _verdict_text(html) == "FAIL"
     verdict = _Page(re.search(r'<div class="verdict.*?</div>', html, re.DOTALL).group(0)).text
-    assert "1 inline suppression fails the gate by being there (fail-on-suppressions)." in verdict
+    assert "1 inline suppression present (fail-on-suppressions)." in verdict
 
 
 def test_suppressed_page_in_chromium(chromium, suppressed, tmp_path):

@@ -218,7 +218,7 @@ def test_unknown_results_the_gate_lets_through_say_so(tmp_path):
     [row] = [row for table in page.tables if table[0] == HEADER for row in table[1:]]
     assert row[3] == "❓ unknown (not blocking: unknown = warn)"
     html = html_of(text)
-    assert "1 undecided result does not fail the gate (unknown = warn)." in html
+    assert "1 unknown not blocking (unknown = warn)." in html
     assert ("<strong>Gate settings:</strong> Unknown results: do not fail the gate; reported as warnings "
             "(unknown = warn)") in html
 
@@ -299,7 +299,7 @@ def test_gate_settings_that_change_the_verdict_are_named(suppressed_scan, tmp_pa
     text, report = scan_both([str(folder), "--fail-on-suppressions"], tmp_path / "out")
     assert report["exit_code"] == 1 and report["summary"]["failed"] == 0
     html = html_of(text)
-    assert "1 inline suppression fails the gate by being there (fail-on-suppressions)." in html
+    assert "1 inline suppression present (fail-on-suppressions)." in html
     assert "Inline suppressions fail the gate: yes" in html
     text, _ = scan_both([str(folder), "--no-inline-suppressions"], tmp_path / "off")
     assert "Inline suppressions: not applied" in html_of(text)
