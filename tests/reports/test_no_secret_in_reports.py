@@ -11,14 +11,19 @@ from __future__ import annotations
 import html
 import json
 import re
+import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from markupsafe import escape as markup_escape
 
-from gateaudit.reports import FORMATS, file_name
+from gateaudit.engine import ScanOptions, scan
+from gateaudit.reports import FORMATS, file_name, renderer
 
 SEED_KEY = "seed-example-key-not-a-real-credential-0000"  # the literal in stack/examples/seed/main.tf
 
@@ -425,3 +430,46 @@ EOT
         text = (out / file_name(name)).read_text(encoding="utf-8")
         for secret in ("AKIAQWERTYUIOPZXCVBN", "Ec2UserDataSecretKey/Zx9Qw8Er7Ty6Ui5Op4As3"):
             assert secret not in text and secret not in _decoded(name, text), f"{name} shows {secret}"
+
+
+def _hcl_string(text: str, escaped: list[bool]) -> str:
+    """`text` as an HCL quoted string, some characters written as \\u escapes."""
+    out = []
+    for index, char in enumerate(text):
+        if escaped[index % len(escaped)] or ord(char) < 0x20 or char in "\x7f\u2028\u2029":
+            out.append(f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
+        elif char in '"\\':
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    return "".join(out).replace("${", "$${").replace("%{", "%%{")
+
+
+@given(middle=st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40),
+       escaped=st.lists(st.booleans(), min_size=1, max_size=8), heredoc=st.booleans())
+@settings(max_examples=60, deadline=timedelta(seconds=20), derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+def test_any_secret_text_however_written_is_masked_in_every_format(middle: str, escaped: list[bool],
+                                                                   heredoc: bool) -> None:
+    """Any text as a GA202 secret, written as a quoted string with some characters \\u-escaped or as a heredoc:
+    no format shows it, line by line or escaped, once GA202 reports it."""
+    secret = f"Zq9{middle}Kx7"
+    if heredoc:
+        assume("\n" not in secret and "\r" not in secret and "${" not in secret and "%{" not in secret
+               and secret.isprintable())
+        value = f"<<EOT\n{secret}\nEOT\n"
+        secret += "\n"
+    else:
+        value = '"' + _hcl_string(secret, escaped) + '"'
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "main.tf").write_text(_lambda("fuzzed", f"{{\n      SECRET_KEY = {value}\n    }}"),
+                                             encoding="utf-8")
+        report = scan(ScanOptions(paths=[Path(folder)], display_paths=["fuzzed"], use_config=False, use_cache=False))
+    assume(any(r.rule_id == "GA202" and r.status.value == "failed" for r in report.results))
+    assert not report.errors, report.errors
+    for name in FORMATS:
+        module = renderer(name)
+        text = module.render(report, verbose=True) if name == "text" else module.render(report)
+        decoded = _decoded(name, text)
+        leaks = [form for form in _spellings(secret.strip("\n")) if form in text or form in decoded]
+        assert leaks == [], f"{name} shows {leaks}"
