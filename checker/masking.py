@@ -17,13 +17,15 @@ In source lines a string is masked as a whole, as the parser reads it (`checker.
 quoted string whose decoded text holds a secret (`"p\\u0061ss"` is `pass`), each line of a heredoc, a
 `.tf.json` string. Elsewhere (comments, messages) the secret is replaced where it occurs, as written, as JSON
 and Python escape it, and line by line for a multi-line value. A value shorter than `SHORT` characters is
-masked where it is a whole string, never inside other words.
+masked where it is a whole string, never inside other words. The credentials of a URL (`https://user:pw@`,
+a token as the user) are masked in every text field too: a module source carries them, reported or not.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -137,7 +139,7 @@ class Masker:
         for quoted in self.whole:
             if quoted in text:
                 text = text.replace(quoted, f"{quoted[0]}{MASK}{quoted[0]}")
-        return text
+        return _USERINFO.sub(_userinfo, text) if "://" in text else text
 
     def mentioned(self, source: str) -> bool:
         """Might a file's text hold a secret: as written, a line of it (a heredoc indents each), or behind an
@@ -151,6 +153,17 @@ class Masker:
         return text in self.secrets or any(spelling in text for spelling in self.spellings)
 
 
+# The user information of a URL (`https://user:password@host`): a module source, say, carries credentials
+# there whether or not a rule reports it.
+_USERINFO = re.compile(r"(?<=://)[^\s/?#@'\"<>]+@")
+
+
+def _userinfo(match: re.Match[str]) -> str:
+    """`user:password@` and `<token>@` are credentials; a bare short user name (`git@`) is not."""
+    userinfo = match.group()
+    return MASK + "@" if ":" in userinfo or len(userinfo) > 16 else userinfo
+
+
 def _lines(secret: str) -> list[str]:
     """The lines of a multi-line secret worth masking on their own: a PEM key must not leak line by line."""
     if "\n" not in secret and "\r" not in secret:
@@ -161,7 +174,7 @@ def _lines(secret: str) -> list[str]:
 def mask_results(results: Iterable[Result], secrets: Iterable[str]) -> list[Result]:
     """Results with no secret in their message, address or suppression reason."""
     masker = Masker.of(secrets)
-    return [_result(masker, result) for result in results] if masker.secrets else list(results)
+    return [_result(masker, result) for result in results]
 
 
 def _result(masker: Masker, result: Result) -> Result:
@@ -175,7 +188,7 @@ def _result(masker: Masker, result: Result) -> Result:
 def mask_report(report: Report, judgement: Judgement) -> Report:
     """The report with its source lines, and every text field that can carry source text, masked."""
     masker = Masker.of(judgement.secrets)
-    results = tuple(_result(masker, r) for r in report.results) if masker.secrets else report.results
+    results = tuple(_result(masker, r) for r in report.results)
     return dataclasses.replace(
         report, results=results, snippets=snippets(results, judgement.sources, masker, judgement.spans),
         errors=tuple(ScanError(e.file, e.line, masker.text(e.message)) for e in report.errors),
@@ -230,14 +243,18 @@ def masked_source(name: str, text: str, masker: Masker, untraced: Iterable[tuple
     """A file's text with every string that holds a secret masked as a whole, and every string inside the
     `untraced` line ranges, line for line: the masked text has as many lines as the source, each where it was."""
     untraced = list(untraced)
-    if not untraced and not masker.mentioned(text):
+    if untraced or masker.mentioned(text):
+        text = _mask_strings(name, text, masker, untraced)
+    if not masker.secrets and "://" not in text:
         return text
+    return "\n".join(masker.text(line) for line in text.split("\n"))  # comments, URLs, what no string holds
+
+
+def _mask_strings(name: str, text: str, masker: Masker, untraced: list[tuple[int, int]]) -> str:
     try:
         spans = string_spans(name, text)
-    except (ParseError, RecursionError):
-        spans = None
-    if spans is None:  # the scan parsed it, so this should not happen; mask the spellings at least
-        return "\n".join(masker.text(line) for line in text.split("\n"))
+    except (ParseError, RecursionError):  # the scan parsed it, so this should not happen: spellings only, then
+        return text
     pieces, position = [], 0
     line, counted = 1, 0  # the line of `counted`, counted forward once: spans come in order
     for span in spans:
@@ -250,8 +267,7 @@ def masked_source(name: str, text: str, masker: Masker, untraced: Iterable[tuple
         pieces += [text[position:span.start], _masked(text[span.start:span.end], span)]
         position = span.end
     pieces.append(text[position:])
-    masked = "".join(pieces)
-    return "\n".join(masker.text(line) for line in masked.split("\n"))  # comments, and what no string holds
+    return "".join(pieces)
 
 
 def _masked(written: str, span: StringSpan) -> str:

@@ -473,3 +473,32 @@ def test_any_secret_text_however_written_is_masked_in_every_format(middle: str, 
         decoded = _decoded(name, text)
         leaks = [form for form in _spellings(secret.strip("\n")) if form in text or form in decoded]
         assert leaks == [], f"{name} shows {leaks}"
+
+
+def test_credentials_in_a_module_source_url_show_in_no_format(run_cli, tmp_path):
+    """A remote module's source names credentials in its URL: the modules not scanned, and the source lines
+    around a finding next to it, show the URL without them."""
+    (tmp_path / "main.tf").write_text('''module "api" {
+  source = "git::https://deploy:ModuleSourcePassw0rd@gitlab.example.com/platform/api.git?ref=v1.2.0"
+}
+module "auth" {
+  source = "git::https://ghp_R2d4C6b8A0z1Y3x5W7v9U1t3S5r7Q9p1O3n5@github.com/example/auth.git"
+}
+resource "aws_api_gateway_method" "open" {
+  rest_api_id   = "abc"
+  resource_id   = "def"
+  http_method   = "GET"
+  authorization = "NONE"
+}
+''')
+    out = tmp_path / "reports"
+    formats = [arg for name in FORMATS for arg in ("--format", name)]
+    done = run_cli("scan", str(tmp_path / "main.tf"), "-v", *formats, "--output-dir", str(out))
+    assert done.returncode in (1, 2), done.stdout + done.stderr
+    page = html.unescape((out / file_name("html")).read_text(encoding="utf-8"))
+    assert 'source = "git::https://****@github.com/example/auth.git"' in page
+    assert "git::https://****@gitlab.example.com/platform/api.git?ref=v1.2.0" in page
+    for name in FORMATS:
+        text = (out / file_name(name)).read_text(encoding="utf-8")
+        for secret in ("ModuleSourcePassw0rd", "ghp_R2d4C6b8A0z1Y3x5W7v9U1t3S5r7Q9p1O3n5"):
+            assert secret not in text and secret not in _decoded(name, text), f"{name} shows {secret}"
