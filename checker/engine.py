@@ -12,10 +12,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import limits
-from .expr import Expr, Literal, ObjectExpr, walk
+from . import limits, masking
 from .git import work_tree
-from .model import Attribute, Block, Stack
+from .model import Block, Stack
 from .result import (
     ControlSummary,
     Gate,
@@ -214,6 +213,8 @@ def scan(options: ScanOptions) -> Report:
                                           "no Checkov check outside the four controls judged anything")
     results = [dataclasses.replace(r, severity=settings.severity[r.rule_id]) if r.rule_id in settings.severity
                else r for r in results]
+    # Masked before waivers: a baseline written from this report's addresses must match them again.
+    results = masking.mask_results(results, judgement.secrets)
     inline, inline_errors = inline_waivers(judgement, known) if use_inline else ({}, [])
     errors.extend(inline_errors)
     # Expiry is judged against the real date, or the one the command line gives: SOURCE_DATE_EPOCH makes
@@ -229,16 +230,15 @@ def scan(options: ScanOptions) -> Report:
     warnings += unused_waivers([w for found in inline.values() for w in found], used, checkov_ran)
     warnings += unused_waivers(settings.exemptions, used, checkov_ran)
     errors = sorted(set(errors), key=ScanError.sort_key)
-    return Report(
+    return masking.mask_report(Report(
         metadata=metadata,
         rules=(*(_rule_info(loaded, settings.severity) for loaded in rules), *peer_rules),
         results=tuple(results), errors=tuple(errors), not_scanned=judgement.not_scanned,
         controls=tuple(_controls(results, rules, controls)),
         gate=gate(results, errors, fail_on, unknown_mode, fail_on_suppressions, fail_on_exemptions),
-        snippets=_snippets(results, judgement.sources, judgement.secrets),
         stale_baseline=stale,
         warnings=tuple(sorted(set(warnings), key=ScanWarning.sort_key)),
-    )
+    ), judgement)
 
 
 def unused_waivers(waivers: list[Waiver], used: set[Waiver], checkov_ran: bool) -> list[ScanWarning]:
@@ -291,7 +291,7 @@ def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
     judgement = Judgement(results=results, errors=[*errors, *rule_errors], files=list(stack.files),
                           var_files=list(stack.var_files), comments=dict(stack.comments), spans=dict(stack.spans),
                           sources=dict(stack.sources), not_scanned=not_scanned,
-                          secrets=secret_literals(stack, results), digests=dict(loader.digests))
+                          secrets=masking.secret_literals(stack, results), digests=dict(loader.digests))
     if folder is not None and name is not None:
         scan_cache.save(folder, name, loader.inputs, judgement)
     return judgement
@@ -394,76 +394,6 @@ def _rule_info(loaded, severity: dict[str, Severity]) -> RuleInfo:
     return RuleInfo(id=rule.id, control=rule.control, severity=severity.get(rule.id, rule.severity), title=rule.title,
                     rationale=rule.rationale, remediation=rule.remediation, mappings=dict(rule.mappings),
                     help=help_text, origin=loaded.origin)
-
-
-SNIPPET_BEFORE, SNIPPET_AFTER = 2, 8
-
-
-def _snippets(results: list[Result], sources: dict[str, str],
-              secrets: set[str]) -> dict[str, tuple[tuple[int, str], ...]]:
-    """The source lines around each failed or unknown result, for reports a reviewer reads.
-
-    A literal that a secret-not-hardcoded finding is about is masked wherever it shows: the report
-    names the problem; it must not become one more copy of the secret.
-    """
-    snippets: dict[str, tuple[tuple[int, str], ...]] = {}
-    lines_of: dict[str, list[str]] = {}
-    for result in results:
-        key = f"{result.file}:{result.line}"
-        if result.status not in (Status.FAILED, Status.UNKNOWN) or key in snippets or result.file not in sources:
-            continue
-        lines = lines_of.setdefault(result.file, sources[result.file].splitlines())
-        first = max(1, result.line - SNIPPET_BEFORE)
-        last = min(len(lines), result.line + SNIPPET_AFTER)
-        snippets[key] = tuple((number, _mask(lines[number - 1], secrets)) for number in range(first, last + 1))
-    return snippets
-
-
-MASK = "****"
-
-
-def _mask(line: str, secrets: set[str]) -> str:
-    for secret in secrets:
-        if secret in line:
-            line = line.replace(secret, MASK)
-    return line
-
-
-def secret_literals(stack: Stack, results: list[Result]) -> set[str]:
-    """The string literals behind failed secret-not-hardcoded results."""
-    found: set[str] = set()
-    flagged = {(r.resource, r.attribute) for r in results
-               if r.control == "secret-not-hardcoded" and r.status == Status.FAILED}
-    if not flagged:
-        return found
-    for block in stack.blocks():
-        for address, path in flagged:
-            if block.address != address:
-                continue
-            attribute = _attribute_at(block, path) if path else None
-            expressions = [attribute.expr] if attribute else [a.expr for a in block.attributes.values()]
-            if block.kind == "variable" and block.name in block.module.variable_values:
-                expressions.append(block.module.variable_values[block.name].attribute.expr)
-            for expression in expressions:
-                found.update(_string_values(expression))
-    return found
-
-
-def _string_values(expression: Expr) -> set[str]:
-    """String literals used as values (not object keys), long enough to be worth masking."""
-    keys = {id(key) for node in walk(expression) if isinstance(node, ObjectExpr) for key, _ in node.items}
-    return {node.value for node in walk(expression) if isinstance(node, Literal) and id(node) not in keys
-            and isinstance(node.value, str) and len(node.value) >= 6}
-
-
-def _attribute_at(block: Block, path: str) -> Attribute | None:
-    *nested, name = path.split(".")
-    for part in nested:
-        children = block.blocks(part)
-        if not children:
-            return None
-        block = children[0]
-    return block.get(name)
 
 
 def _metadata(options: ScanOptions, var_files: list[str], fail_on: Severity, unknown: str, inline: bool,

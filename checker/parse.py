@@ -624,3 +624,72 @@ def _json_expr(node: jsonpos.Node, line: int) -> Expr:
                       for key, (key_line, child) in value.items())
         return ObjectExpr(node.line, items)
     return Literal(node.line, value)
+
+
+# ------------------------------------------------------------------------------------- strings in text
+
+@dataclass(frozen=True)
+class StringSpan:
+    """A string as written in a file: where it is in the text, and what it says (for masking a secret in the
+    source lines a report shows, whatever escapes or lines it is written with)."""
+
+    start: int  # offset in the text of its opening quote or `<<`
+    end: int  # offset after its closing quote, or after a heredoc's closing marker line
+    texts: tuple[str, ...]  # its literal text, escapes decoded: the parts around each ${...}
+    heredoc: bool
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_STRING_KINDS = {"string", "template_string", "heredoc_template", "heredoc_template_trim"}
+
+
+def string_spans(name: str, text: str) -> list[StringSpan]:
+    """Every quoted string and heredoc of an HCL file's text, every string of a `.tf.json` file; strings
+    inside a template's interpolations too. Raises ParseError where the text is not HCL."""
+    if name.endswith(".json"):
+        return [_json_span(match) for match in _JSON_STRING.finditer(text)]
+    grammar.import_lark()
+    from lark.exceptions import LarkError
+
+    try:
+        tree = grammar.parse(text)
+    except (LarkError, RecursionError):
+        raise ParseError("cannot parse") from None
+    spans = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if not _is_tree(node):
+            continue
+        stack.extend(node.children)
+        if node.data in _STRING_KINDS:
+            first, last = _edge_token(node, 0), _edge_token(node, -1)
+            expr = _expr(node)
+            texts = (expr.value,) if isinstance(expr, Literal) else tuple(
+                part for part in getattr(expr, "parts", ()) if isinstance(part, str))
+            spans.append(StringSpan(first.start_pos, last.end_pos, texts, node.data.startswith("heredoc")))
+    return sorted(spans, key=lambda span: span.start)
+
+
+def _edge_token(node: Any, side: int) -> Any:
+    while _is_tree(node):
+        node = node.children[side]
+    return node
+
+
+def _json_span(match: re.Match[str]) -> StringSpan:
+    import json
+
+    try:
+        value = json.loads(match.group())
+    except ValueError:  # not a JSON string after all (a .tf.json that did not parse): its raw text
+        value = match.group()[1:-1]
+    texts: tuple[str, ...] = (value,)
+    if "${" in value:
+        try:
+            template = parse_template(value, 1)
+        except ParseError:
+            template = None
+        if isinstance(template, Template):
+            texts = (value, *(part for part in template.parts if isinstance(part, str)))
+    return StringSpan(match.start(), match.end(), texts, False)

@@ -2,7 +2,8 @@
 
 No network: CSS and the SVG charts are inline, there is no script, and a Content-Security-Policy forbids
 loading anything. Everything from the scanned files goes through Jinja2's autoescape; that includes the
-reasons of suppressions, which are written in comments of the scanned files.
+reasons of suppressions, which are written in comments of the scanned files. The source lines shown around a
+finding come from the report with every secret already masked (`checker/masking.py`), before any escaping.
 
 A suppressed result keeps its place under its control, with a SUPPRESSED badge, the reason, and where the
 suppression was written (the comment's file and line, the config file, or the baseline file). Baseline

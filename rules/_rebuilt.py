@@ -7,10 +7,15 @@ references and keeps no text (`partial` is None). Such a value looks exactly lik
 
 `built_by(attribute, value)` says what built an `Unknown` found in the argument's value (following locals,
 module inputs and outputs, resource arguments and policy documents), or None when nothing did.
+
+`flows_into(attribute)` walks the same references further, for masking a secret wherever it is written: every
+expression whose value may become part of the argument's, through for expressions, function arguments,
+variable defaults and tfvars values and dynamic block iterators too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from gateaudit.evaluate import evaluate
@@ -29,7 +34,7 @@ from gateaudit.expr import (
     UnaryOp,
     walk,
 )
-from gateaudit.model import Attribute, Block, Scope, Unknown
+from gateaudit.model import Attribute, Block, Module, Scope, Unknown
 
 # Functions that hand an unknown argument back as it is (jsonencode keeps the object as `partial`).
 _KEEPS_ARGUMENT = {"try", "coalesce", "lookup", "merge", "jsonencode"}
@@ -71,6 +76,48 @@ def _visit(expr: Expr, scope: Scope, found: list, seen: set, depth: int) -> None
             _visit(inner, inner_scope, found, seen, depth + 1)
     for child in _children(expr):
         _visit(child, scope, found, seen, depth + 1)
+
+
+def flows_into(attribute: Attribute, seen: set | None = None) -> Iterator[tuple[Expr, Scope]]:
+    """Every expression, with its scope, whose value may become part of the argument's: the argument's own
+    nodes (not conditions, object keys, indexes or comparisons: they choose a value, they are not one) and,
+    behind each reference, what the configuration writes for it: locals, module inputs and outputs, variable
+    defaults and tfvars values, resource arguments, `for_each` and dynamic block collections.
+
+    Each expression is given once per scope; `seen` shared between calls gives it once over all of them.
+    No depth limit: a chain of a thousand locals is followed to its end (`seen` ends cycles)."""
+    seen = set() if seen is None else seen
+    todo = [(attribute.expr, attribute.block.scope)]
+    while todo:
+        expr, scope = todo.pop()
+        key = (id(expr), id(scope.block) if scope.block is not None else id(scope.module))
+        if key in seen:
+            continue
+        seen.add(key)
+        yield expr, scope
+        if isinstance(expr, Traversal) and isinstance(expr.root, str):
+            todo.extend(_sources(expr, scope, assigned=True))
+        todo.extend((child, scope) for child in _value_parts(expr))
+
+
+def _value_parts(expr: Expr) -> list[Expr]:
+    """The parts of an expression its value is made of."""
+    match expr:
+        case Template(parts=parts):
+            return [p for p in parts if isinstance(p, Expr)]
+        case Traversal(root=root):
+            return [root] if isinstance(root, Expr) else []
+        case Call(args=args):
+            return list(args)
+        case Conditional(if_true=if_true, if_false=if_false):
+            return [if_true, if_false]
+        case TupleExpr(items=items):
+            return list(items)
+        case ObjectExpr(items=items):
+            return [value for _, value in items]
+        case ForExpr(collection=collection, value=value):
+            return [collection, value]
+    return []
 
 
 def _leaves(value: Any) -> list[Unknown]:
@@ -120,16 +167,21 @@ def _children(expr: Expr) -> list[Expr]:
     return []
 
 
-def _sources(node: Traversal, scope: Scope) -> list[tuple[Expr, Scope]]:
-    """The expressions a reference takes its value from, where the configuration writes them."""
+def _sources(node: Traversal, scope: Scope, assigned: bool = False) -> list[tuple[Expr, Scope]]:
+    """The expressions a reference takes its value from, where the configuration writes them. `assigned`:
+    also a variable's default and tfvars value, and the collection a dynamic block's iterator walks."""
     module = scope.module
     names = [s.name if isinstance(s, GetAttr) else None for s in node.steps]
     root = node.root
     if root == "local" and names and names[0] in module.locals:
         return [(module.locals[names[0]].expr, Scope(module, {}))]
+    if assigned and root == "var" and names and names[0] in module.variables:
+        return _assignments(module, names[0])
     if root == "var" and names and module.call is not None and module.call.get(names[0]) is not None:
         given = module.call.get(names[0])
         return [(given.expr, given.block.scope)]
+    if assigned and root in scope.bindings and root not in ("each", "count"):
+        return _iterated(scope.block, root)
     if root == "module" and len(names) >= 2 and names[0] in module.children:
         output = module.children[names[0]].outputs.get(names[1] or "")
         value = output.get("value") if output is not None else None
@@ -151,6 +203,35 @@ def _sources(node: Traversal, scope: Scope) -> list[tuple[Expr, Scope]]:
         return [pair for block in blocks for pair in _all_arguments(block)]
     argument = next((name for name in path[2:] if name is not None), None)  # `x[0].arn`: skip the index
     return [(b.get(argument).expr, b.scope) for b in blocks if argument and b.get(argument) is not None]
+
+
+def _assignments(module: Module, name: str) -> list[tuple[Expr, Scope]]:
+    """Every value a variable may be given: the module call's argument or the tfvars value, and the default."""
+    found = []
+    given = module.call.get(name) if module.call is not None else None
+    if given is not None:
+        found.append((given.expr, given.block.scope))
+    if module.call is None and name in module.variable_values:
+        found.append((module.variable_values[name].attribute.expr, Scope(module, {})))
+    default = module.variables[name].get("default")
+    if default is not None:
+        found.append((default.expr, default.block.scope))
+    return found
+
+
+def _iterated(block: Block | None, iterator: str) -> list[tuple[Expr, Scope]]:
+    """The `for_each` of the dynamic block whose iterator is `iterator`, around `block`."""
+    while block is not None and block.parent is not None:
+        parent = block.parent
+        for syntax in parent.syntax.blocks:
+            if syntax.type != "dynamic" or not syntax.labels or "for_each" not in syntax.attributes:
+                continue
+            named = syntax.attributes.get("iterator")
+            name = named.expr.root if named is not None and isinstance(named.expr, Traversal) else syntax.labels[0]
+            if name == iterator:
+                return [(syntax.attributes["for_each"].expr, parent.scope)]
+        block = parent
+    return []
 
 
 def _all_arguments(block: Block) -> list[tuple[Expr, Scope]]:

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import itertools
 import math
 import re
@@ -41,8 +43,15 @@ from gateaudit.model import Attribute, Block, Scope, Stack, Unknown, contains_un
 
 # ------------------------------------------------------------------------------------------------ names
 
-_SECRET_WORDS = {"password", "passwd", "pwd", "pass", "passphrase", "secret", "secrets", "token", "tokens",
-                 "apikey", "credential", "credentials", "privatekey"}
+_SECRET_WORDS = {"password", "passwd", "pwd", "pw", "pass", "passphrase", "passcode", "secret", "secrets", "token",
+                 "tokens", "apikey", "credential", "credentials", "cred", "creds", "privatekey", "jwt", "bearer",
+                 "dbpass", "auth"}
+# A name written as one word that ends like a secret: `dbpassword`, `authtoken`, `clientsecret`.
+_SECRET_ENDINGS = ("password", "passwd", "secret", "token", "apikey", "passphrase", "credentials")
+# `AUTH` names a credential as often as a mode (`AUTH = "cognito"`, `"AWS_IAM"`): under it, words in one case
+# without digits are a mode.
+_MODE_WORDS = {"auth"}
+_MODE = re.compile(r"[A-Za-z]+(?:[_-][A-Za-z]+)*")
 _VALUE_SUFFIXES = {"value", "string", "plaintext", "raw", "b64", "base64"}  # `api_key_value` is still the key
 # `<kind>_key` that names no secret: KMS keys and DynamoDB/S3/cache keys, public keys.
 _NOT_SECRET_KEYS = {"kms", "cmk", "public", "ssh", "pgp", "hash", "range", "sort", "partition", "primary",
@@ -56,28 +65,48 @@ def words(name: str) -> list[str]:
 
 
 def secret_like(name: str) -> bool:
-    """The name's last word (ignoring `_value`-like suffixes) calls the value a secret: `*_password`,
-    `*_token`, `*_secret`, `<qualifier>_key`; `*_key_id`, `*_secret_arn`, `*_token_ttl`, `kms_key` do not."""
+    """The name's last word (ignoring `_value`-like suffixes) calls the value a secret: `*_password`, `*_pwd`,
+    `*_pass`, `*_token`, `*_secret`, `*_creds`, `*_auth`, `<qualifier>_key`, one word ending like one
+    (`dbpassword`); `*_key_id`, `*_secret_arn`, `*_token_ttl`, `kms_key`, `auth_mode` do not."""
+    return _secret_word(name) is not None
+
+
+def _secret_word(name: str) -> str | None:
+    """The word of the name that calls its value a secret, or None."""
     parts = words(name)
     while len(parts) > 1 and parts[-1] in _VALUE_SUFFIXES:
         parts.pop()
     if not parts:
-        return False
-    if parts[-1] in ("key", "keys"):
-        return len(parts) > 1 and parts[-2] not in _NOT_SECRET_KEYS
-    return parts[-1] in _SECRET_WORDS
+        return None
+    last = parts[-1]
+    if last in ("key", "keys"):
+        return last if len(parts) > 1 and parts[-2] not in _NOT_SECRET_KEYS else None
+    if last in _SECRET_WORDS or last.endswith(_SECRET_ENDINGS):
+        return last
+    return None
 
 
 # ----------------------------------------------------------------------------------------------- values
 
+# Credentials known by their shape, whatever name they go by: each vendor's documented token format.
 _SHAPES = (
     (re.compile(r"(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"), "an AWS access key id"),
-    (re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----"), "a private key"),
-    (re.compile(r"\beyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}"), "a JSON web token"),
+    (re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"), "a private key"),
     (re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_\w{40,})"), "a GitHub token"),
-    (re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}"), "a Slack token"),
-    (re.compile(r"\b[rs]k_live_[A-Za-z0-9]{16,}"), "a Stripe live key"),
+    (re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}"), "a GitLab token"),
+    (re.compile(r"\bxox[abeprs]-[A-Za-z0-9-]{10,}|\bxapp-\d-[A-Za-z0-9-]{10,}"), "a Slack token"),
+    (re.compile(r"https://hooks\.slack\.com/services/T\w+/B\w+/\w{16,}"), "a Slack webhook URL"),
+    (re.compile(r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}"), "a Stripe key"),
+    (re.compile(r"\bAIza[0-9A-Za-z_-]{35}"), "a Google API key"),
+    (re.compile(r"\bSG\.[\w-]{16,}\.[\w-]{16,}"), "a SendGrid API key"),
+    (re.compile(r"\bnpm_[A-Za-z0-9]{36}"), "an npm token"),
+    (re.compile(r"\bsk-(?:proj-|ant-(?:api|admin)\d\d-)?[A-Za-z0-9_-]{32,}"), "an OpenAI or Anthropic API key"),
 )
+# A JWT: base64url JSON header and payload (both start `eyJ`, `{"`), then a signature, which may be empty.
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
+# RFC 6750 bearer and RFC 7617 basic credentials, as written in an Authorization header.
+_BEARER = re.compile(r"\bbearer\s+([A-Za-z0-9._~+/-]{16,}=*)", re.IGNORECASE)
+_BASIC = re.compile(r"\bbasic\s+([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])", re.IGNORECASE)
 _PUBLIC_KEYS = ("ssh-rsa ", "ssh-ed25519 ", "ssh-dss ", "ecdsa-sha2-", "sk-ssh-", "sk-ecdsa-")
 _TOKEN_RUN = re.compile(r"[A-Za-z0-9+/]{32,}={0,2}")
 _NOT_CREDENTIALS = {"true", "false", "yes", "no", "on", "off", "none", "null", "enabled", "disabled"}
@@ -92,6 +121,12 @@ def credential_shape(text: str) -> str | None:
     for pattern, what in _SHAPES:
         if pattern.search(text):
             return what
+    if any(_jwt(match.group()) for match in _JWT.finditer(text)):
+        return "a JSON web token"
+    if any(_bearer_token(match.group(1)) for match in _BEARER.finditer(text)):
+        return "a bearer token"
+    if any(_basic_credentials(match.group(1)) for match in _BASIC.finditer(text)):
+        return "HTTP basic credentials"
     if "://" in text:
         url = urlsplit(text)
         if url.password:
@@ -101,6 +136,30 @@ def credential_shape(text: str) -> str | None:
     if any(_random_token(run) for run in _TOKEN_RUN.findall(text)):
         return "a long high-entropy token"
     return None
+
+
+def _jwt(text: str) -> bool:
+    """Its header decodes to a JSON object naming an algorithm or a type, as every JWT's does."""
+    header = _base64(text.split(".")[0], "-_")
+    return header is not None and header.lstrip().startswith("{") and ('"alg"' in header or '"typ"' in header)
+
+
+def _bearer_token(token: str) -> bool:
+    """An opaque token, not a word: `Bearer <token>` in prose names the scheme, not a credential."""
+    return bool(re.search(r"\d", token) and re.search(r"[A-Za-z]", token)) or _JWT.match(token) is not None
+
+
+def _basic_credentials(encoded: str) -> bool:
+    """`Basic <base64 of user:password>`."""
+    decoded = _base64(encoded, "+/")
+    return decoded is not None and ":" in decoded and decoded.isprintable()
+
+
+def _base64(text: str, extra: str) -> str | None:
+    try:
+        return base64.b64decode(text + "=" * (-len(text) % 4), altchars=extra.encode(), validate=True).decode()
+    except (binascii.Error, ValueError):
+        return None
 
 
 def _random_token(run: str) -> bool:
@@ -121,19 +180,51 @@ def names_a_secret(text: str) -> bool:
             or (_NAME_PATH.fullmatch(text) is not None and credential_shape(text) is None))
 
 
+_PLACEHOLDER = re.compile(r"<[^<>]*>|\{\{[^{}]*\}\}|\$\{[^{}]*\}")  # `<db password>`, `{{ token }}`: filled in later
+
+
 def credential_in(name: str, text: str) -> str | None:
-    """Why the literal `text` under `name` is a credential, or None when it is not one."""
+    """Why the literal `text` under `name` is a credential, or None when it is not one.
+
+    Shaped like a credential, whatever the name: a credential. Under a secret-like name, any other value too,
+    except those that only name, point to or stand for one: an ARN, a path-like name, a KMS alias, a URL
+    without credentials, a boolean or number, an empty string, a placeholder filled in later (`<password>`,
+    `{{ token }}`). A placeholder written to be deployed as it is (`changeme`) is a credential: a weak one."""
     shape = credential_shape(text)
     if shape is not None:
         return shape
-    if not secret_like(name):
+    word = _secret_word(name)
+    if word is None:
         return None
     plain = text.strip()
     if not plain or plain.lower() in _NOT_CREDENTIALS or plain.isdigit() or names_a_secret(plain):
         return None
     if "://" in plain and " " not in plain:
         return None  # a URL without credentials (those were caught above)
+    if _PLACEHOLDER.fullmatch(plain):
+        return None
+    if word in _MODE_WORDS and _MODE.fullmatch(plain) and (plain.islower() or plain.isupper()):
+        return None  # `AUTH = "cognito"`, `AUTH = "AWS_IAM"`: a mode, not a credential
     return BY_NAME
+
+
+def credential_in_template(name: str, text: str) -> str | None:
+    """Why the known text of a template with unknown parts (`"Bearer ${var.x}a8Zk..."`, kept by the evaluator
+    with `${...}` holes) holds a credential written in the configuration, or None. A literal part is judged
+    like a whole value when it is shaped like a credential, or, under a secret-like name, when it is at least
+    8 characters with no space that mix letters and digits or cases (not `Bearer `, `/api-key`)."""
+    chunks = [chunk for chunk in re.split(r"\$\{[^}]*\}", text) if chunk.strip()]
+    for chunk in chunks:
+        shape = credential_shape(chunk)
+        if shape is not None:
+            return shape
+    if not secret_like(name):
+        return None
+    for chunk in (c.strip() for c in chunks):
+        mixed = sum(bool(re.search(p, chunk)) for p in (r"[a-z]", r"[A-Z]", r"\d")) >= 2
+        if len(chunk) >= 8 and " " not in chunk and mixed and credential_in(name, chunk) is not None:
+            return BY_NAME
+    return None
 
 
 def strings_in(value: Any) -> Iterator[str]:

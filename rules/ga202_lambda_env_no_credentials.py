@@ -1,31 +1,64 @@
-"""GA202: Lambda environment variables hold no literal credentials.
+"""GA202: Lambda environment variables hold no literal credentials, judged by their name and by their value.
 
 **What it checks**
 Each `aws_lambda_function` with `environment { variables = {...} }`: no value written in the
-configuration may be a credential. A value fails when it is shaped like one whatever its name (an AWS
-access key id `AKIA`/`ASIA` + 16, a private key, a JWT, a GitHub/Slack/Stripe token, a URL with a password,
-a long high-entropy token), or when its name is secret-like (`*_KEY`, `*_SECRET`, `*_TOKEN`, `*_PASSWORD`)
-and the value does not merely name a secret: ARNs, `prod/app/api-key`-style names, KMS aliases, URLs
-without credentials, booleans, numbers and empty strings pass, and so does any value that is a secret's
-`name`/`arn`/`id` taken from an `aws_secretsmanager_secret`, `aws_ssm_parameter` or KMS key reference, or
-equal to the name of a secret or parameter of the stack. A literal branch of an undecided conditional or a
-literal `coalesce()` fallback counts as written, and so does a literal beside an unknown map in `merge()`.
+configuration may be a credential. A value fails when it is shaped like one whatever its name: an AWS
+access key id (`AKIA`/`ASIA` + 16), a private key block (PEM, OpenSSH, PGP), a JSON web token (its header
+decodes to JSON naming an algorithm), an HTTP `Bearer <token>` or `Basic <base64 user:password>`, a token
+with a vendor's prefix (GitHub `ghp_`, GitLab `glpat-`, Slack `xoxb-` and webhook URLs, Stripe
+`sk_live_`/`sk_test_`, Google `AIza`, SendGrid `SG.`, npm `npm_`, OpenAI/Anthropic `sk-`), a URL with a
+password, a long high-entropy token. It also fails when its name is secret-like and the value does not
+merely name a secret. A name is secret-like when its last word (before `_VALUE`-like suffixes) is a
+secret's: `*_PASSWORD`, `*_PASSWD`, `*_PWD`, `*_PW`, `*_PASS`, `*_SECRET`, `*_TOKEN`, `*_CREDS`,
+`*_CREDENTIALS`, `*_AUTH`, `*_JWT`, `<qualifier>_KEY`, or one word ending in one (`DBPASSWORD`,
+`AUTHTOKEN`). Under such a name, these pass: ARNs, `prod/app/api-key`-style names, KMS aliases, URLs
+without credentials, booleans, numbers, empty strings, placeholders a later step fills in (`<password>`,
+`{{ token }}`), any value that is a secret's `name`/`arn`/`id` taken from an `aws_secretsmanager_secret`,
+`aws_ssm_parameter` or KMS key reference or equal to the name of a secret or parameter of the stack, and,
+under `*_AUTH`, a mode name in one case without digits (`AWS_IAM`, `cognito`). A placeholder deployed as
+it is (`changeme`) fails: the function would use it as its credential. A literal branch of an undecided
+conditional or a literal `coalesce()` fallback counts as written, and so does a literal beside an unknown
+map in `merge()`, and the literal text of a template around values given at apply time
+(`"Bearer ${var.prefix}q8Zt3Lm0Vx7R"`) when it is shaped like a credential, or under a secret-like name
+when it is 8 characters or more without spaces mixing letters and digits or cases.
 
 **Why it matters**
 Environment variables are plain function configuration: anyone allowed `lambda:GetFunctionConfiguration`,
 every plan, the state and the repository show them. A credential there cannot be rotated without a deploy.
 
 **Fails**
-    environment {
-      variables = {
-        SECRET_KEY = "hunter2-correct-horse"
+    resource "aws_lambda_function" "backend" {
+      function_name = "fitness-backend"
+      role          = "arn:aws:iam::123456789012:role/fitness-backend"
+      runtime       = "python3.12"
+      handler       = "handler.handler"
+      filename      = "backend.zip"
+
+      environment {
+        variables = {
+          DB_CREDS      = "reports:Tr0ub4dor-and-3"
+          UPSTREAM_CALL = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmaXRuZXNzIn0.c2lnbmF0dXJl"
+        }
       }
     }
 
 **Passes**
-    environment {
-      variables = {
-        API_KEY_SECRET_ARN = aws_secretsmanager_secret.api_key.arn
+    resource "aws_secretsmanager_secret" "db" {
+      name = "fitness/db"
+    }
+
+    resource "aws_lambda_function" "backend" {
+      function_name = "fitness-backend"
+      role          = "arn:aws:iam::123456789012:role/fitness-backend"
+      runtime       = "python3.12"
+      handler       = "handler.handler"
+      filename      = "backend.zip"
+
+      environment {
+        variables = {
+          DB_CREDS_SECRET_ARN = aws_secretsmanager_secret.db.arn
+          AUTH                = "AWS_IAM"
+        }
       }
     }
 
@@ -35,7 +68,8 @@ function; grant the role `secretsmanager:GetSecretValue` on that secret only.
 
 **Limits**
 Functions without environment variables give no result. Names and shapes are heuristics: a secret under
-an innocent name and shorter than 32 characters is missed; a path-less secret name under a secret-like name
+an innocent name, shorter than 32 characters and of no known shape, is missed, and so is a lowercase word
+under `*_AUTH` (`AUTH = "letmein"` reads as a mode); a path-less secret name under a secret-like name
 (`API_KEY_SECRET = "fitness-api-key"`) fails unless a secret or parameter of the stack has that name. A
 variable without default feeding an entry passes: it is not written here, though the value still lands in
 the function's configuration.
@@ -53,6 +87,7 @@ from gateaudit.result import Result, Severity
 from . import Rule
 from ._secrets import (
     credential_in,
+    credential_in_template,
     declared_secret_names,
     fixed_outcomes,
     map_entries,
@@ -68,7 +103,7 @@ RULE = Rule(
     id="GA202",
     control="secret-not-hardcoded",
     severity=Severity.CRITICAL,
-    title="Lambda environment variables hold no literal credentials",
+    title="Lambda environment variables hold no literal credentials, judged by name and by value",
     rationale="Environment variables are readable in the function's configuration, the plan, the state and "
               "the repository.",
     remediation="Store the credential in Secrets Manager, pass the secret's ARN in the environment and read "
@@ -129,12 +164,15 @@ def _credentials(attribute: Attribute, variables: object, named: set[str]) -> li
         elif name in written:
             candidates, how = fixed_outcomes(*written[name]), " in one branch or fallback"
         else:
-            continue
-        for text in (c for c in candidates if isinstance(c, str) and c not in named):
-            why = credential_in(name, text)
-            if why is not None and not names_referenced_secret(attribute, text):
-                found.append(f"{name} ({why}{how})")
-                break
+            candidates, how = [], ""
+        reasons = (f"{why}{how}" for text in candidates if isinstance(text, str) and text not in named
+                   and (why := credential_in(name, text)) is not None and not names_referenced_secret(attribute, text))
+        reason = next(reasons, None)
+        if reason is None and isinstance(value, Unknown) and isinstance(value.partial, str):
+            why = credential_in_template(name, value.partial)
+            reason = f"{why} in the text of a template" if why is not None else None
+        if reason is not None:
+            found.append(f"{name} ({reason})")
     return found
 
 

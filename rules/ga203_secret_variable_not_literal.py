@@ -1,12 +1,14 @@
 """GA203: a variable named like a secret gets no literal value from the configuration.
 
 **What it checks**
-Each `variable` whose name is secret-like (`api_key`, `db_password`, `token`, `client_secret`,
-`<qualifier>_key`; not `kms_key_id`, `secret_arn`, `api_key_version`, `token_ttl`): its `default`, its value
-in a tfvars file (root modules) and its module call argument (child modules) must not be a literal
-credential. `sensitive = true` changes nothing: it hides the value from output, not from the repository.
-Values that only name a secret (an ARN, `prod/app/api-key`, the name of a secret or parameter of the stack),
-empty strings, null, booleans and numbers pass.
+Each `variable` whose name is secret-like, as GA202 reads names (`api_key`, `db_password`, `db_pw`, `token`,
+`client_secret`, `db_creds`, `partner_auth`, `dbpassword`, `<qualifier>_key`; not `kms_key_id`, `secret_arn`,
+`api_key_version`, `token_ttl`, `auth_mode`): its `default`, its value in a tfvars file (root modules) and
+its module call argument (child modules) must not be a literal credential. `sensitive = true` changes
+nothing: it hides the value from output, not from the repository. Values that only name a secret (an ARN,
+`prod/app/api-key`, the name of a secret or parameter of the stack), empty strings, null, booleans, numbers,
+placeholders a later step fills in (`<password>`, `{{ token }}`) and, under `*_auth`, a mode name in one case
+without digits (`AWS_IAM`, `cognito`) pass; `changeme` fails.
 
 **Why it matters**
 A default or a tfvars value is committed with the code: the secret is in the repository's history and in

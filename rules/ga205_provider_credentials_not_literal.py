@@ -5,7 +5,9 @@ Each `provider "aws"` block, aliased or not: `access_key`, `secret_key`, `token`
 `assume_role_with_web_identity.web_identity_token` must not be fixed by the configuration (a literal, a
 local, a variable default or tfvars value). Set from a variable without default, they pass; absent, the
 provider uses its credential chain (environment, profile, SSO, instance role), which passes. An empty string
-counts as unset: the provider ignores it and falls back to that chain.
+counts as unset: the provider ignores it and falls back to that chain. Each credential written (or that
+cannot be decided) is a result of its own, naming its argument: `access_key` and `secret_key` written side
+by side are two failures, each reported and each masked in every report.
 
 **Why it matters**
 Provider credentials are usually long-lived keys of a deploying principal with wide permissions; in the
@@ -35,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gateaudit.model import Attribute, Block, Stack
+from gateaudit.model import Block, Stack
 from gateaudit.result import Result, Severity
 
 from . import Rule
@@ -58,35 +60,37 @@ _CREDENTIALS = ("access_key", "secret_key", "token")
 def check(stack: Stack) -> Iterator[Result]:
     for provider in stack.blocks(kind="provider"):
         if provider.name == "aws":
-            yield _judge(provider)
+            yield from _judge(provider)
 
 
-def _judge(provider: Block) -> Result:
+def _judge(provider: Block) -> Iterator[Result]:
+    """One result per credential written or undecided, so that each is reported (and masked in reports);
+    one passed result when there is none."""
     alias = provider.value("alias")
     which = f'provider "aws" (alias "{alias}")' if isinstance(alias, str) else 'provider "aws"'
     attributes = [a for a in (provider.get(n) for n in _CREDENTIALS) if a is not None]
     attributes += [a for b in provider.blocks("assume_role_with_web_identity")
                    if (a := b.get("web_identity_token")) is not None]
-    written: list[Attribute] = []
+    judged = False
     supplied: list[str] = []
     for attribute in attributes:
         found = origin(attribute)
         if found.source == "unresolved":
-            return RULE.unknown(provider, f"{which}: cannot tell whether {attribute.path} is written in the "
-                                          f"configuration: {found.detail}", attribute)
-        if found.source == "fixed" and found.value not in (None, ""):
-            written.append(attribute)
+            judged = True
+            yield RULE.unknown(provider, f"{which}: cannot tell whether {attribute.path} is written in the "
+                                         f"configuration: {found.detail}", attribute)
+        elif found.source == "fixed" and found.value not in (None, ""):
+            judged = True
+            yield RULE.failed(provider, f"{which} has {attribute.path} written in the configuration "
+                                        f"({written_in(attribute)}); remove it and let the provider read "
+                                        "credentials from the environment, a profile, SSO or an assumed role",
+                              attribute)
         elif found.source == "supplied":
             supplied.append(attribute.path)
-    if written:
-        paths = [a.path for a in written]
-        names = paths[0] if len(paths) == 1 else f"{', '.join(paths[:-1])} and {paths[-1]}"
-        them = "it" if len(paths) == 1 else "them"
-        return RULE.failed(provider, f"{which} has {names} written in the configuration "
-                                     f"({written_in(written[0])}); remove {them} and let the provider read "
-                                     "credentials from the environment, a profile, SSO or an assumed role",
-                           written[0])
+    if judged:
+        return
     if supplied:
-        return RULE.passed(provider, f"{which}: {', '.join(supplied)} set at apply time", attributes[0])
-    return RULE.passed(provider, f"{which} takes credentials from its credential chain, none from the "
-                                 "configuration")
+        yield RULE.passed(provider, f"{which}: {', '.join(supplied)} set at apply time", attributes[0])
+    else:
+        yield RULE.passed(provider, f"{which} takes credentials from its credential chain, none from the "
+                                    "configuration")

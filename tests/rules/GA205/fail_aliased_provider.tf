@@ -4,6 +4,9 @@ provider "aws" {
   region = "eu-west-1"
 }
 
+# One result per credential: access_key, secret_key and token.
+# expect: failed provider.aws.audit
+# expect: failed provider.aws.audit
 # expect: failed provider.aws.audit
 provider "aws" {
   alias      = "audit"

@@ -1,4 +1,5 @@
-# AWS's documented example keys, written into the provider.
+# AWS's documented example keys, written into the provider: one failure for each.
+# expect: failed
 # expect: failed
 provider "aws" {
   region     = "eu-west-1"

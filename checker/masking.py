@@ -1,0 +1,283 @@
+"""Secrets stay out of reports: the one place that masks them, for every format.
+
+A report names a hardcoded secret; it must not become one more copy of it. What is masked is what the secret
+rules found, and everything that value was made of:
+- `secret_literals(stack, results)`: for each failed or unknown secret-not-hardcoded result, every string
+  literal written where its argument's value comes from (the argument, locals, variables with their defaults
+  and tfvars values, module arguments and outputs, resource arguments, for expressions, function arguments,
+  `for_each` and dynamic block collections: `gateaudit.rules._rebuilt.flows_into`), the literal parts of
+  templates, and the strings the argument evaluates to.
+- `mask_report(report, judgement)`: the report with each of them masked wherever it could show: the source
+  lines around each finding (`snippets`), messages, resource addresses (a `for_each` key), suppression
+  reasons, errors, modules not scanned, stale baseline entries. Renderers escape afterwards, so no escaping
+  can turn a secret into a spelling the mask does not know. A secret Checkov reports (`--with-checkov`) was
+  not traced to its literals: every string of its block is masked in the source lines instead.
+
+In source lines a string is masked as a whole, as the parser reads it (`checker.parse.string_spans`): a
+quoted string whose decoded text holds a secret (`"p\\u0061ss"` is `pass`), each line of a heredoc, a
+`.tf.json` string. Elsewhere (comments, messages) the secret is replaced where it occurs, as written, as JSON
+and Python escape it, and line by line for a multi-line value. A value shorter than `SHORT` characters is
+masked where it is a whole string, never inside other words. The credentials of a URL (`https://user:pw@`,
+a token as the user) are masked in every text field too: a module source carries them, reported or not.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .expr import Literal, Template
+from .model import Attribute, Block, Stack
+from .parse import ParseError, StringSpan, string_spans
+from .result import Judgement, Report, Result, ScanError, ScanWarning, Status
+
+MASK = "****"
+SHORT = 6  # a secret shorter than this is masked where it is a whole string only: "ab" is inside many words
+SECRET_CONTROL = "secret-not-hardcoded"
+SNIPPET_BEFORE, SNIPPET_AFTER = 2, 8
+
+
+def secret_literals(stack: Stack, results: Iterable[Result]) -> set[str]:
+    """The strings a failed or unknown secret-not-hardcoded result is about, and everything they flow from."""
+    from gateaudit.rules._rebuilt import flows_into  # the rules' own answer to "where does this value come from"
+    from gateaudit.rules._unscanned import RULE_IDS as COVERAGE  # about a module not read, not about a value
+
+    flagged: dict[str, set[str | None]] = {}
+    for result in results:
+        if result.control == SECRET_CONTROL and result.status in (Status.FAILED, Status.UNKNOWN) \
+                and result.rule_id not in COVERAGE:
+            flagged.setdefault(result.resource, set()).add(result.attribute)
+    found: set[str] = set()
+    if not flagged:
+        return found
+    seen: set = set()
+    for block in stack.blocks():
+        if block.address not in flagged:
+            continue
+        for path in flagged[block.address]:
+            for attribute in _sinks(block, path):
+                found.update(_strings(attribute.value))
+                for expr, _ in flows_into(attribute, seen):
+                    if isinstance(expr, Literal) and isinstance(expr.value, str):
+                        found.add(expr.value)
+                    elif isinstance(expr, Template):
+                        found.update(part for part in expr.parts if isinstance(part, str))
+    found.discard("")
+    return found
+
+
+def _sinks(block: Block, path: str | None) -> list[Attribute]:
+    """The arguments a result names (`environment.variables` in every `environment` block), or every argument of
+    the block when it names none; for a variable, also the tfvars value and the module call's argument."""
+    if path is None:
+        attributes = _every_attribute(block)
+    else:
+        *nested, name = path.split(".")
+        blocks = [block]
+        for part in nested:
+            blocks = [child for parent in blocks for child in parent.blocks(part)]
+        attributes = [attribute for b in blocks if (attribute := b.get(name)) is not None]
+        if not attributes:  # a path the block does not have (a user rule's): the whole block, not nothing
+            attributes = _every_attribute(block)
+    if block.kind == "variable":
+        module = block.module
+        given = module.call.get(block.name) if module.call is not None else None
+        if given is not None:
+            attributes.append(given)
+        if module.call is None and block.name in module.variable_values:
+            attributes.append(Attribute(module.variable_values[block.name].attribute, block, block.name))
+    return attributes
+
+
+def _every_attribute(block: Block) -> list[Attribute]:
+    attributes = list(block.attributes.values())
+    for nested in block.nested:
+        attributes += _every_attribute(nested)
+    return attributes
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict | list):
+        return [text for item in (value.values() if isinstance(value, dict) else value) for text in _strings(item)]
+    return []
+
+
+# ------------------------------------------------------------------------------------------ free text
+
+
+@dataclass(frozen=True)
+class Masker:
+    """The spellings of a set of secrets to replace in free text, longest first."""
+
+    secrets: frozenset[str]
+    spellings: tuple[str, ...]  # replaced wherever they occur
+    whole: tuple[str, ...]  # short secrets, replaced only as a quoted string: "ab", 'ab'
+
+    @classmethod
+    def of(cls, secrets: Iterable[str]) -> Masker:
+        secrets = frozenset(s for s in secrets if s)
+        spellings: set[str] = set()
+        whole: set[str] = set()
+        for secret in secrets:
+            for piece in (secret, *_lines(secret)):
+                forms = {piece, json.dumps(piece)[1:-1], json.dumps(piece, ensure_ascii=False)[1:-1], repr(piece)[1:-1]}
+                if len(piece) >= SHORT:
+                    spellings |= forms
+                else:
+                    whole |= {f"{quote}{form}{quote}" for form in forms for quote in ('"', "'")}
+        by_length = sorted(spellings, key=lambda s: (-len(s), s))
+        return cls(secrets, tuple(by_length), tuple(sorted(whole, key=lambda s: (-len(s), s))))
+
+    def text(self, text: str) -> str:
+        for spelling in self.spellings:
+            if spelling in text:
+                text = text.replace(spelling, MASK)
+        for quoted in self.whole:
+            if quoted in text:
+                text = text.replace(quoted, f"{quoted[0]}{MASK}{quoted[0]}")
+        return _USERINFO.sub(_userinfo, text) if "://" in text else text
+
+    def mentioned(self, source: str) -> bool:
+        """Might a file's text hold a secret: as written, a line of it (a heredoc indents each), or behind an
+        escape that decoding would undo?"""
+        return bool(self.secrets) and ("\\" in source or "$${" in source or "%%{" in source
+                                       or any(secret in source for secret in self.secrets)
+                                       or any(spelling in source for spelling in self.spellings))
+
+    def holds(self, text: str) -> bool:
+        """Does a string's decoded text hold a secret: be one, or contain one that is not short?"""
+        return text in self.secrets or any(spelling in text for spelling in self.spellings)
+
+
+# The user information of a URL (`https://user:password@host`): a module source, say, carries credentials
+# there whether or not a rule reports it.
+_USERINFO = re.compile(r"(?<=://)[^\s/?#@'\"<>]+@")
+
+
+def _userinfo(match: re.Match[str]) -> str:
+    """`user:password@` and `<token>@` are credentials; a bare short user name (`git@`) is not."""
+    userinfo = match.group()
+    return MASK + "@" if ":" in userinfo or len(userinfo) > 16 else userinfo
+
+
+def _lines(secret: str) -> list[str]:
+    """The lines of a multi-line secret worth masking on their own: a PEM key must not leak line by line."""
+    if "\n" not in secret and "\r" not in secret:
+        return []
+    return [line.strip() for line in secret.splitlines() if len(line.strip()) >= SHORT]
+
+
+def mask_results(results: Iterable[Result], secrets: Iterable[str]) -> list[Result]:
+    """Results with no secret in their message, address or suppression reason."""
+    masker = Masker.of(secrets)
+    return [_result(masker, result) for result in results]
+
+
+def _result(masker: Masker, result: Result) -> Result:
+    suppression = result.suppression
+    if suppression is not None:
+        suppression = dataclasses.replace(suppression, reason=masker.text(suppression.reason))
+    return dataclasses.replace(result, message=masker.text(result.message), resource=masker.text(result.resource),
+                               suppression=suppression)
+
+
+def mask_report(report: Report, judgement: Judgement) -> Report:
+    """The report with its source lines, and every text field that can carry source text, masked."""
+    masker = Masker.of(judgement.secrets)
+    results = tuple(_result(masker, r) for r in report.results)
+    return dataclasses.replace(
+        report, results=results, snippets=snippets(results, judgement.sources, masker, judgement.spans),
+        errors=tuple(ScanError(e.file, e.line, masker.text(e.message)) for e in report.errors),
+        warnings=tuple(ScanWarning(w.file, w.line, masker.text(w.message)) for w in report.warnings),
+        not_scanned=tuple(_texts(masker, item) for item in report.not_scanned),
+        stale_baseline=tuple(_texts(masker, entry) for entry in report.stale_baseline))
+
+
+def _texts(masker: Masker, item: dict) -> dict:
+    return {key: masker.text(value) if isinstance(value, str) and key != "file" else value
+            for key, value in item.items()}
+
+
+# --------------------------------------------------------------------------------------- source lines
+
+
+def snippets(results: Iterable[Result], sources: dict[str, str], masker: Masker,
+             blocks: dict[str, list[tuple[int, int]]]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """The source lines around each failed or unknown result, for reports a reviewer reads, secrets masked.
+    `blocks` holds the first and last line of each top-level block, by file."""
+    results = list(results)
+    found: dict[str, tuple[tuple[int, str], ...]] = {}
+    lines_of: dict[str, list[str]] = {}
+    untraced = _untraced(results, blocks)
+    for result in results:
+        key = f"{result.file}:{result.line}"
+        if result.status not in (Status.FAILED, Status.UNKNOWN) or key in found or result.file not in sources:
+            continue
+        if result.file not in lines_of:
+            text = masked_source(result.file, sources[result.file], masker, untraced.get(result.file, ()))
+            lines_of[result.file] = text.splitlines()
+        lines = lines_of[result.file]
+        first = max(1, result.line - SNIPPET_BEFORE)
+        last = min(len(lines), result.line + SNIPPET_AFTER)
+        found[key] = tuple((number, lines[number - 1]) for number in range(first, last + 1))
+    return found
+
+
+def _untraced(results: list[Result], blocks: dict[str, list[tuple[int, int]]]) -> dict[str, list[tuple[int, int]]]:
+    """By file, the lines of each block another tool (Checkov) says holds a secret: gateaudit did not trace
+    that secret to its literals, so every string of the block is masked."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for result in results:
+        if result.control == SECRET_CONTROL and result.source != "gateaudit" \
+                and result.status in (Status.FAILED, Status.UNKNOWN, Status.SUPPRESSED):
+            found.setdefault(result.file, []).extend(  # its labels stay shown, unless all is on one line
+                (first + (first < last), last) for first, last in blocks.get(result.file, [])
+                if first <= result.line <= last)
+    return found
+
+
+def masked_source(name: str, text: str, masker: Masker, untraced: Iterable[tuple[int, int]] = ()) -> str:
+    """A file's text with every string that holds a secret masked as a whole, and every string inside the
+    `untraced` line ranges, line for line: the masked text has as many lines as the source, each where it was."""
+    untraced = list(untraced)
+    if untraced or masker.mentioned(text):
+        text = _mask_strings(name, text, masker, untraced)
+    if not masker.secrets and "://" not in text:
+        return text
+    return "\n".join(masker.text(line) for line in text.split("\n"))  # comments, URLs, what no string holds
+
+
+def _mask_strings(name: str, text: str, masker: Masker, untraced: list[tuple[int, int]]) -> str:
+    try:
+        spans = string_spans(name, text)
+    except (ParseError, RecursionError):  # the scan parsed it, so this should not happen: spellings only, then
+        return text
+    pieces, position = [], 0
+    line, counted = 1, 0  # the line of `counted`, counted forward once: spans come in order
+    for span in spans:
+        if span.start < position:
+            continue  # a string inside a masked string is masked with it
+        if untraced:
+            line, counted = line + text.count("\n", counted, span.start), span.start
+        if not any(map(masker.holds, span.texts)) and not any(first <= line <= last for first, last in untraced):
+            continue
+        pieces += [text[position:span.start], _masked(text[span.start:span.end], span)]
+        position = span.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _masked(written: str, span: StringSpan) -> str:
+    """A string's text masked, keeping its lines: `"****"`; a heredoc keeps its markers and masks each line."""
+    lines = written.split("\n")
+    if not span.heredoc:
+        return '"' + MASK + '"' + "\n" * (len(lines) - 1)
+    closing = max(index for index, line in enumerate(lines) if line.strip())
+    body = [line[: len(line) - len(line.lstrip())] + MASK if line.strip() else line for line in lines[1:closing]]
+    return "\n".join([lines[0], *body, *lines[closing:]])
