@@ -17,6 +17,7 @@ from . import limits
 from .expr import Expr, Literal, ObjectExpr, walk
 from .model import Attribute, Block, Stack
 from .result import ControlSummary, Judgement, Report, Result, RuleInfo, ScanError, ScanMetadata, Severity, Status
+from .root import repository_root, root_of
 from .schema import aws_type_names
 from .suppressions import apply as apply_waivers
 from .suppressions import inline_waivers, is_checkov_id
@@ -183,14 +184,16 @@ def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
 
     folder = cache_folder() if options.use_cache else None
     name = None
+    repository = options.root or repository_root()
     if folder is not None:
+        roots = [root_of(path, repository) for path in options.paths]  # what links may reach depends on them
         name = scan_cache.key(options.paths, options.display_paths, options.var_files, rules, options.rules_dirs,
-                              rule_options, options.max_file_size)
+                              rule_options, options.max_file_size, roots)
         kept = scan_cache.load(folder, name)
         if kept is not None:
             return kept
     loader = load_with_inputs(options.paths, options.var_files, use_cache=options.use_cache,
-                              max_file_size=options.max_file_size)
+                              max_file_size=options.max_file_size, repository=repository)
     stack = loader.stack
     stack.rule_options = rule_options
     errors = [*loader.errors, *near_miss_errors(stack)]

@@ -19,6 +19,7 @@ from .model import Attribute, Block, Location, Module, NotScanned, Scope, Stack,
 from .parse import ParseError, SyntaxAttribute, SyntaxBlock, SyntaxFile, parse_hcl
 from .parse_many import parse_all, parse_text
 from .result import ScanError
+from .root import repository_root, root_of
 
 _TOP_LEVEL_KINDS = {"resource", "data", "ephemeral", "module", "variable", "locals", "output", "provider",
                     "terraform", "check", "moved", "import", "removed"}
@@ -38,6 +39,8 @@ class Loader:
     outcomes: dict[Path, tuple] = field(default_factory=dict)  # parsed ahead, in parallel or from the cache
     inputs: Inputs = field(default_factory=Inputs)  # every question put to the filesystem, and its answer
     max_file_size: int = limits.MAX_FILE_SIZE
+    root: Path = Path("/")  # the repository root of the path being scanned (checker.root): what links may reach
+    trusted: set[Path] = field(default_factory=set)  # files the command line named: read wherever they are
 
     def show(self, path: Path) -> str:
         relative = os.path.relpath(path, self.base)
@@ -52,7 +55,7 @@ class Loader:
     def _read(self, path: Path) -> str | None:
         shown = self.show(path)
         limit = self.max_file_size
-        data = self.inputs.read(path, limit)
+        data = self.inputs.read(path, limit, None if Path(os.path.abspath(path)) in self.trusted else self.root)
         if isinstance(data, str):
             self.errors.append(ScanError(shown, None, data))
             return None
@@ -106,18 +109,25 @@ class Loader:
 
 
 def load(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool = True,
-         max_file_size: int = limits.MAX_FILE_SIZE) -> tuple[Stack, list[ScanError]]:
+         max_file_size: int = limits.MAX_FILE_SIZE, repository: Path | None = None) -> tuple[Stack, list[ScanError]]:
     """Load every scanned path. Returns the stack and the errors that make the scan untrustworthy."""
-    loader = load_with_inputs(paths, var_files, use_cache, max_file_size)
+    loader = load_with_inputs(paths, var_files, use_cache, max_file_size, repository)
     return loader.stack, loader.errors
 
 
 def load_with_inputs(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool = True,
-                     max_file_size: int = limits.MAX_FILE_SIZE) -> Loader:
-    """`load`, keeping what the loader asked the filesystem (`loader.inputs`)."""
+                     max_file_size: int = limits.MAX_FILE_SIZE, repository: Path | None = None) -> Loader:
+    """`load`, keeping what the loader asked the filesystem (`loader.inputs`).
+
+    `repository` is the repository root (`checker.root`; None: found from the current folder): each path is
+    read within its own root (`root_of`), and the files the command line names are trusted as to place.
+    """
+    repository = repository or repository_root()
     loader = Loader(var_files=list(var_files or []), use_cache=use_cache, max_file_size=max_file_size)
+    loader.trusted = {Path(os.path.abspath(p)) for p in [*loader.var_files, *paths]}
     for path in paths:
         folder = path if loader.inputs.is_dir(path) else path.parent
+        loader.root = root_of(path, repository)
         loader.base = folder
         loader.prefix = "" if len(paths) == 1 else str(folder).rstrip("/") + "/"
         if loader.prefix == "./":
@@ -130,7 +140,7 @@ def _load_path(loader: Loader, path: Path) -> None:
     if not loader.inputs.exists(path):
         loader.errors.append(ScanError(str(path), None, "no such file or folder"))
         return
-    files, problems = loader.inputs.find(path)
+    files, problems = loader.inputs.find(path, loader.root)
     for problem_path, reason in problems:
         loader.errors.append(ScanError(loader.show(problem_path), None, reason))
     if loader.inputs.is_file(path) and not discover.is_config_file(path.name):
@@ -184,7 +194,7 @@ def _local_source(block: SyntaxBlock) -> str | None:
 
 def _read_variable_values(loader: Loader, module: Module) -> None:
     for path in [*loader.inputs.tfvars_files(module.directory), *loader.var_files]:
-        if not loader.inputs.is_file(path):
+        if path in loader.var_files and not loader.inputs.exists(path):
             loader.errors.append(ScanError(str(path), None, "variable file not found"))
             continue
         text = loader.read(path)
