@@ -208,7 +208,7 @@ class Module:
 
 @dataclass(frozen=True)
 class NotScanned:
-    """A module call gateaudit did not load (a registry or git source)."""
+    """A module call gateaudit did not load (a registry or git source, a folder outside the repository root)."""
 
     address: str
     source: str

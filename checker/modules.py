@@ -1,8 +1,9 @@
 """Load scanned folders into a Stack: root modules, the local modules they call, and variable values.
 
 A folder of `.tf` files is a module. Folders that another scanned folder calls as a local module
-(`source = "./..."`) are loaded as that call's child, inputs bound, addressed `module.NAME.…`; every other
-folder is a root. Registry and git sources are listed as not scanned.
+(`source = "./..."`, `"../..."` or an absolute path) are loaded as that call's child, inputs bound, addressed
+`module.NAME.…`; every other folder is a root. Registry and git sources, and local folders outside the
+repository root (`checker.root`), are listed as not scanned.
 """
 
 from __future__ import annotations
@@ -187,9 +188,14 @@ def _local_source(block: SyntaxBlock) -> str | None:
     if block.type != "module" or "source" not in block.attributes:
         return None
     expr = block.attributes["source"].expr
-    if isinstance(expr, Literal) and isinstance(expr.value, str) and expr.value.startswith(("./", "../")):
+    if isinstance(expr, Literal) and isinstance(expr.value, str) and is_local_source(expr.value):
         return expr.value
     return None
+
+
+def is_local_source(source: str) -> bool:
+    """A folder on this machine, as Terraform reads it: `./x`, `../x`, or an absolute path (never downloaded)."""
+    return source.startswith(("./", "../")) or os.path.isabs(source)
 
 
 def _read_variable_values(loader: Loader, module: Module) -> None:
@@ -335,11 +341,15 @@ def _load_child(loader: Loader, parent: Module, call: Block, ancestors: tuple[Pa
         loader.errors.append(ScanError(call.location.file, call.location.line,
                                        f"{call.address}: source must be a literal string"))
         return
-    if not source.startswith(("./", "../")):
+    if not is_local_source(source):
         loader.stack.not_scanned.append(NotScanned(call.address, source, call.location,
                                                    "remote module source: not downloaded or scanned"))
         return
     directory = loader.inputs.resolve(parent.directory / source)
+    if not directory.is_relative_to(loader.root):  # the tree must not make gateaudit read elsewhere
+        loader.stack.not_scanned.append(NotScanned(call.address, source, call.location,
+                                                   "outside the repository root: not read"))
+        return
     if directory in ancestors:
         loader.errors.append(ScanError(call.location.file, source_attribute.location.line,
                                        f"{call.address}: module source {source!r} calls itself (a module cycle)"))

@@ -130,7 +130,7 @@ class Judgement:
     comments: dict[str, list[tuple[int, str]]]  # by file: for inline suppressions
     spans: dict[str, list[tuple[int, int]]]  # by file: the lines of each top-level block
     sources: dict[str, str]  # by file: for the source lines shown around findings
-    not_scanned: tuple[dict, ...]  # module calls whose source was not read (registry, git)
+    not_scanned: tuple[dict, ...]  # module calls whose source was not read (registry, git, outside the root)
     secrets: set[str]  # literals that secret findings are about: masked wherever source is shown
 
 

@@ -109,6 +109,7 @@ def test_a_change_to_the_tree_is_judged_afresh(tmp_path, cache, loads, change):
 
 
 def test_a_change_in_a_called_module_outside_the_scanned_folder(tmp_path, cache, loads):
+    (tmp_path / ".git").mkdir()  # the repository root: it holds both folders
     root, module = tmp_path / "root", tmp_path / "mod"
     root.mkdir()
     module.mkdir()

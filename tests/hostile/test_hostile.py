@@ -375,8 +375,9 @@ def test_a_named_pipe_is_an_error_not_a_hang(tmp_path):
 
 
 def test_a_module_source_outside_the_tree_is_loaded_and_shown_relative(tmp_path):
-    """Terraform loads it, so gateaudit does (scanning stack/terraform/rest needs ../modules); its files are
-    shown relative to the scanned folder."""
+    """Terraform loads it, so gateaudit does (scanning stack/terraform/rest needs ../modules) when it is inside
+    the repository root; its files are shown relative to the scanned folder."""
+    (tmp_path / ".git").mkdir()
     (tmp_path / "root").mkdir()
     (tmp_path / "shared").mkdir()
     (tmp_path / "root" / "main.tf").write_text('module "api" {\n  source = "../shared"\n}\n')
@@ -393,6 +394,7 @@ def test_a_module_cycle_between_folders_is_an_error(tmp_path):
 
 
 def test_modules_nested_too_deeply_is_an_error(tmp_path):
+    (tmp_path / ".git").mkdir()
     for level in range(40):
         (tmp_path / f"m{level}").mkdir()
         (tmp_path / f"m{level}" / "main.tf").write_text(f'module "next" {{\n  source = "../m{level + 1}"\n}}\n')

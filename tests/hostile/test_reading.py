@@ -167,3 +167,36 @@ def test_a_scanned_file_given_on_the_command_line_is_read_through_its_link(tmp_p
     done = scan("--no-cache", repo / "infra" / "linked.tf", cwd=repo)
     assert_clean(done)
     assert done.returncode == 1 and 'authorization is "NONE"' in done.stdout
+
+
+# ---------------------------------------------------------------------------------------- module sources
+
+def module_call(source: str) -> str:
+    return f'module "api" {{\n  source = "{source}"\n}}\n'
+
+
+def test_an_absolute_module_source_inside_the_repository_is_loaded(tmp_path):
+    repo, _ = repository(tmp_path)
+    (repo / "modules" / "api").mkdir(parents=True)
+    (repo / "modules" / "api" / "main.tf").write_text(OPEN_METHOD)
+    (repo / "infra" / "main.tf").write_text(module_call(str(repo / "modules" / "api")))
+    done = scan("--no-cache", repo / "infra", cwd=repo)
+    assert_outcome(done, 1, "FAIL    GA101 module.api.aws_api_gateway_method.m  ../modules/api/main.tf:6")
+
+
+@pytest.mark.parametrize("source", ["{outside}/modules/api", "../../home/modules/api"], ids=["absolute", "relative"])
+def test_a_module_source_outside_the_repository_is_not_read_and_says_so(source, tmp_path):
+    repo, outside = repository(tmp_path)
+    (outside / "modules" / "api").mkdir(parents=True)
+    (outside / "modules" / "api" / "main.tf").write_text(OPEN_METHOD.replace('"m"', '"outside"'))
+    source = source.format(outside=outside)
+    (repo / "infra" / "main.tf").write_text(module_call(source))
+    done = scan("--no-cache", "--format", "json", repo / "infra", cwd=repo)
+    assert_clean(done)
+    report = json.loads(done.stdout)
+    assert report["not_scanned"] == [{"module": "module.api", "source": source, "file": "main.tf", "line": 1,
+                                      "reason": "outside the repository root: not read"}]
+    assert "aws_api_gateway_method.outside" not in done.stdout
+    text = scan("--no-cache", repo / "infra", cwd=repo)
+    assert f"not scanned: module.api (source {source}) at main.tf:1: outside the repository root: not read" \
+        in text.stdout
