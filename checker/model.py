@@ -78,7 +78,7 @@ class Attribute:
         self.expr: Expr = syntax.expr
         self.block = block
         self.path = path  # `access_log_settings.destination_arn`
-        self.location = Location(block.location.file, syntax.line)
+        self.location = Location(syntax.file or block.location.file, syntax.line)  # an override's own file
 
     @cached_property
     def value(self) -> Any:

@@ -17,6 +17,8 @@ from .evaluate import instance_keys
 from .expr import Literal
 from .inputs import Inputs
 from .model import Attribute, Block, Location, Module, NotScanned, Scope, Stack, VariableValue
+from .overrides import is_override_file
+from .overrides import merge as merge_overrides
 from .parse import ParseError, SyntaxAttribute, SyntaxBlock, SyntaxFile, parse_hcl
 from .parse_many import parse_all, parse_text
 from .result import ScanError
@@ -40,6 +42,7 @@ class Loader:
     outcomes: dict[Path, tuple] = field(default_factory=dict)  # parsed ahead, in parallel or from the cache
     inputs: Inputs = field(default_factory=Inputs)  # every question put to the filesystem, and its answer
     max_file_size: int = limits.MAX_FILE_SIZE
+    merged: dict[tuple, list[tuple[str, SyntaxBlock]]] = field(default_factory=dict)  # a folder's blocks, merged
     root: Path = Path("/")  # the repository root of the path being scanned (checker.root): what links may reach
     trusted: set[Path] = field(default_factory=set)  # files the command line named: read wherever they are
 
@@ -155,12 +158,11 @@ def _load_path(loader: Loader, path: Path) -> None:
         loader.parse(file)
     called = set()
     for directory, directory_files in by_directory.items():
-        for syntax in (loader.parsed.get(Path(os.path.abspath(f))) for f in directory_files):
-            for block in syntax.blocks if syntax else ():
-                source = _local_source(block)
-                target = loader.inputs.resolve(directory / source) if source is not None else directory
-                if target != directory:
-                    called.add(target)
+        for _, block in _module_blocks(loader, directory_files):  # an override may change a call's source
+            source = _local_source(block)
+            target = loader.inputs.resolve(directory / source) if source is not None else directory
+            if target != directory:
+                called.add(target)
     for directory, directory_files in sorted(by_directory.items()):
         if directory not in called:
             _load_root(loader, directory, directory_files)
@@ -245,16 +247,28 @@ def _json_literal(node) -> Literal:
     return Literal(node.line, node.value)
 
 
+def _module_blocks(loader: Loader, files: list[Path]) -> list[tuple[str, SyntaxBlock]]:
+    """The top-level blocks of one module folder's files, (file shown, block), its override files merged in."""
+    key = (loader.base, loader.prefix, tuple(files))
+    if key in loader.merged:
+        return loader.merged[key]
+    loader.parse_ahead(files)
+    primary: list[tuple[str, SyntaxBlock]] = []
+    overridden: list[tuple[str, SyntaxBlock]] = []
+    for file in sorted(files, key=lambda f: f.name):  # Terraform applies override files in the order of their names
+        syntax = loader.parse(file)
+        if syntax is not None:
+            shown = loader.show(file)
+            (overridden if is_override_file(file.name) else primary).extend((shown, b) for b in syntax.blocks)
+    blocks, errors = merge_overrides(primary, overridden)
+    loader.errors.extend(errors)
+    loader.merged[key] = blocks
+    return blocks
+
+
 def _build(loader: Loader, module: Module, files: list[Path], ancestors: tuple[Path, ...]) -> None:
     loader.stack.modules.append(module)
-    loader.parse_ahead(files)
-    syntax_blocks: list[tuple[str, SyntaxBlock]] = []
-    for file in files:
-        syntax = loader.parse(file)
-        if syntax is None:
-            continue
-        shown = loader.show(file)
-        syntax_blocks += [(shown, block) for block in syntax.blocks]
+    syntax_blocks = _module_blocks(loader, files)
     expandable: list[tuple[str, SyntaxBlock, Block]] = []
     for shown, syntax in syntax_blocks:
         if syntax.type not in _TOP_LEVEL_KINDS:
@@ -299,6 +313,14 @@ def _declare(loader: Loader, module: Module, shown: str, syntax: SyntaxBlock) ->
     addresses = {"module": f"module.{name}", "variable": f"var.{name}", "output": f"output.{name}",
                  "provider": provider}
     address = module.address(addresses.get(kind, kind))
+    if kind in addresses:  # Terraform rejects a second declaration of the same name: a reader sees one of them
+        declared = {"variable": module.variables, "output": module.outputs}.get(kind)
+        first = declared.get(name) if declared is not None else next(
+            (b for b in module.blocks if b.kind == kind and b.address == address), None)  # calls, providers: few
+        if first is not None:
+            loader.errors.append(ScanError(shown, syntax.line, f"{addresses[kind]} is declared twice "
+                                                               f"(first at {first.location})"))
+            return None
     block = Block(kind=kind, type=kind, name=name, address=address, location=location, module=module,
                   syntax=syntax)
     module.blocks.append(block)
@@ -308,9 +330,12 @@ def _declare(loader: Loader, module: Module, shown: str, syntax: SyntaxBlock) ->
         module.outputs[name] = block
     elif kind == "locals":
         for local_name, attribute in syntax.attributes.items():
+            local = Attribute(attribute, block, local_name)
             if local_name in module.locals:
-                loader.errors.append(ScanError(shown, attribute.line, f"local.{local_name} is declared twice"))
-            module.locals[local_name] = Attribute(attribute, block, local_name)
+                loader.errors.append(ScanError(local.location.file, attribute.line, f"local.{local_name} is "
+                                               f"declared twice (first at {module.locals[local_name].location})"))
+                continue
+            module.locals[local_name] = local
     return block
 
 
