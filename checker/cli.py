@@ -25,6 +25,11 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_ERROR)
 
 
+SKIP_PATH_HELP = ("do not read folders or .tf files matching this glob, relative to the scanned folder "
+                  "(repeatable; `*` within a name, `**` across folders; without a `/`, that name at any depth; "
+                  "`./x` only at the top); every report lists what was skipped")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gateaudit", description="Compliance checks for API Gateway stacks guarded by "
                                                    "Lambda authorizers.")
@@ -41,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="a .tfvars file applied after terraform.tfvars and *.auto.tfvars (repeatable)")
     scan.add_argument("--rules-dir", action="append", default=[], metavar="DIR",
                       help="a folder of user rules (repeatable)")
+    scan.add_argument("--skip-path", action="append", default=[], metavar="PATTERN", help=SKIP_PATH_HELP)
     scan.add_argument("--fail-on", choices=[s.value for s in Severity],
                       help="lowest severity that fails the scan (default: the config's, else low)")
     scan.add_argument("--unknown", choices=["fail", "warn", "pass"],
@@ -74,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
                           help="where to write it (default: .gateaudit-baseline.json)")
     baseline.add_argument("--var-file", action="append", default=[], metavar="FILE")
     baseline.add_argument("--rules-dir", action="append", default=[], metavar="DIR")
+    baseline.add_argument("--skip-path", action="append", default=[], metavar="PATTERN", help=SKIP_PATH_HELP)
     baseline.add_argument("--config", metavar="FILE")
     baseline.add_argument("--max-file-size", type=limits.parse_size, default=limits.MAX_FILE_SIZE, metavar="SIZE",
                           help="a file larger than SIZE is a scan error: no baseline written (default: 10M)")
@@ -149,7 +156,8 @@ def _run(args: argparse.Namespace) -> int:
         fail_on_suppressions=True if args.fail_on_suppressions else None,
         baseline=Path(args.baseline) if args.baseline else None,
         config=Path(args.config) if args.config else None, use_config=not args.no_config,
-        use_cache=not args.no_cache, checkov=checkov, max_file_size=args.max_file_size)
+        use_cache=not args.no_cache, checkov=checkov, max_file_size=args.max_file_size,
+        skip_paths=tuple(args.skip_path))
     try:
         report = scan(options)
     except SetupError as error:
@@ -219,7 +227,7 @@ def _write_baseline(args: argparse.Namespace) -> int:
     options = ScanOptions(paths=[Path(p) for p in args.paths], display_paths=list(args.paths),
                           var_files=[Path(f) for f in args.var_file], rules_dirs=[Path(d) for d in args.rules_dir],
                           inline_suppressions=True, config=Path(args.config) if args.config else None,
-                          max_file_size=args.max_file_size)
+                          max_file_size=args.max_file_size, skip_paths=tuple(args.skip_path))
     try:
         report = scan(options)
     except SetupError as error:

@@ -8,28 +8,39 @@ symbolic link to one inside the repository root) is decided when it is read, by 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 CONFIG_SUFFIXES = (".tf", ".tf.json")
-SKIPPED_DIRECTORIES = {".terraform"}
+# Folders that never hold this repository's Terraform, skipped wherever they are, and said so in every report.
+ALWAYS_SKIPPED = {
+    ".git": ".git: git's own data, not Terraform",
+    ".terraform": ".terraform: Terraform's working folder (providers and downloaded modules), not this "
+                  "repository's configuration",
+}
 
 
 def is_config_file(name: str) -> bool:
     return name.endswith(CONFIG_SUFFIXES)
 
 
-def find_config_files(path: Path, root: Path, problems: list[tuple[Path, str]] | None = None) -> list[Path]:
-    """`*.tf` and `*.tf.json` below a folder (or the file itself), skipping `.terraform/` and hidden folders.
+def find_config_files(path: Path, root: Path, skip: tuple[str, ...] = (),
+                      problems: list[tuple[Path, str]] | None = None,
+                      skipped: list[tuple[Path, str]] | None = None) -> list[Path]:
+    """`*.tf` and `*.tf.json` below a folder (or the file itself), hidden folders too.
 
     The order is stable: sorted by path. Every entry with a Terraform name that is not a folder is listed,
-    links and named pipes too: reading decides what may be read. A link to a folder is not descended: its
-    target, if inside the scanned folder, is scanned at its own path (nothing twice, no loop); a link to a
-    folder elsewhere, a dangling link, a loop and a folder that cannot be listed go to `problems` as
-    (path, reason): the caller reports them, so nothing is dropped quietly.
+    links and named pipes too: reading decides what may be read. `.git` and `.terraform` folders, and the
+    folders and files `skip` (`--skip-path`, see `skip_reason`) names, are not walked: they go to
+    `skipped` as (path, why), for every report to list. A link to a folder is not descended: its target, if
+    inside the scanned folder, is scanned at its own path (nothing twice, no loop); a link to a folder
+    elsewhere, a dangling link, a loop and a folder that cannot be listed go to `problems` as (path, reason):
+    the caller reports them, so nothing is dropped quietly.
     """
     problems = [] if problems is None else problems
+    skipped = [] if skipped is None else skipped
     if path.is_file():
-        return [path]
+        return [path]  # the command line named it
     scanned = path.resolve()
     found: list[Path] = []
 
@@ -40,7 +51,9 @@ def find_config_files(path: Path, root: Path, problems: list[tuple[Path, str]] |
         here = Path(directory)
         kept = []
         for name in sorted(subdirectories):
-            if name.startswith(".") or name in SKIPPED_DIRECTORIES:
+            why = ALWAYS_SKIPPED.get(name) or skip_reason(_relative(here / name, path), skip)
+            if why:
+                skipped.append((here / name, why))
                 continue
             if (here / name).is_symlink():
                 problem = _folder_link_problem(here / name, scanned, root)
@@ -49,8 +62,72 @@ def find_config_files(path: Path, root: Path, problems: list[tuple[Path, str]] |
                 continue
             kept.append(name)
         subdirectories[:] = kept
-        found += [here / name for name in files if is_config_file(name)]
+        for name in sorted(files):
+            if is_config_file(name):
+                why = skip_reason(_relative(here / name, path), skip)
+                if why:
+                    skipped.append((here / name, why))
+                else:
+                    found.append(here / name)
     return sorted(found)
+
+
+def skip_reason(relative: str, patterns: tuple[str, ...]) -> str | None:
+    """Which `--skip-path` pattern skips the folder or file at `relative` (to the scanned folder), if any.
+
+    Glob patterns as Trivy's `--skip-dirs`/`--skip-files` take them, relative to the scanned folder: `*`,
+    `?` and `[...]` match within one name, `**` any number of folders (`apps/*/legacy`, `**/generated`).
+    A pattern without a `/` (but for a trailing one) matches a name at any depth, as in `.gitignore`
+    (`legacy`, `legacy/`, `*_generated.tf`); a leading `./` or `/` anchors it at the scanned folder
+    (`./legacy`). A skipped folder is skipped with everything below it.
+    """
+    parts = [part for part in relative.split("/") if part not in ("", ".")]
+    for pattern in patterns:
+        trimmed = pattern.rstrip("/")
+        if "/" in trimmed:
+            if _glob(trimmed.removeprefix("./").lstrip("/")).fullmatch("/".join(parts)):
+                return f"--skip-path {pattern}"
+        elif any(_glob(trimmed).fullmatch(part) for part in parts if part != ".."):
+            return f"--skip-path {pattern}"
+    return None
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    regex = []
+    segments = pattern.split("/")
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        if segment == "**":
+            regex.append(".*" if last else "(?:[^/]+/)*")
+            continue
+        regex.append(_segment(segment) + ("" if last else "/"))
+    return re.compile("".join(regex))
+
+
+def _segment(segment: str) -> str:
+    """One name of a glob: `*` and `?` never cross a `/`; `[...]` is a class, `[!...]` its complement."""
+    out, i = [], 0
+    while i < len(segment):
+        char = segment[i]
+        end = segment.find("]", i + 2) if char == "[" else -1
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif end != -1:
+            body = segment[i + 1:end]
+            negate = body[:1] == "!"
+            body = (body[1:] if negate else body).replace("\\", "\\\\")
+            out.append("[" + ("^/" if negate else "\\" if body[:1] == "^" else "") + body + "]")
+            i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return "".join(out)
+
+
+def _relative(path: Path, start: Path) -> str:
+    return os.path.relpath(path, start).replace(os.sep, "/")
 
 
 def link_target(link: Path) -> Path | str:
@@ -82,9 +159,20 @@ def _folder_link_problem(link: Path, scanned: Path, root: Path) -> str | None:
     return None
 
 
-def config_files_in(directory: Path) -> list[Path]:
-    """The configuration files of one module folder (not its subfolders)."""
-    return _entries(directory, is_config_file)
+def config_files_in(directory: Path, base: Path,
+                    skip: tuple[str, ...] = ()) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The configuration files of one module folder (not its subfolders), and those `skip` leaves out (path, why).
+
+    `base` is the scanned folder the `--skip-path` patterns are relative to.
+    """
+    kept, skipped = [], []
+    for file in _entries(directory, is_config_file):
+        why = skip_reason(_relative(file, base), skip)
+        if why:
+            skipped.append((file, why))
+        else:
+            kept.append(file)
+    return kept, skipped
 
 
 def tfvars_files(directory: Path) -> list[Path]:

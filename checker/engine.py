@@ -109,6 +109,7 @@ class ScanOptions:
     checkov: CheckovOptions | None = None  # set: run Checkov too and merge its results (`--with-checkov`)
     max_file_size: int = limits.MAX_FILE_SIZE  # bytes: a larger file is a scan error, never read
     root: Path | None = None  # the repository root (checker.root); None: found from the current folder
+    skip_paths: tuple[str, ...] = ()  # --skip-path: globs of folders and files not to read (discover.skip_reason)
 
 
 class SetupError(Exception):
@@ -172,7 +173,7 @@ def scan(options: ScanOptions) -> Report:
         controls=tuple(_controls(results, rules, controls)),
         exit_code=gate(results, errors, fail_on, unknown_mode, fail_on_suppressions),
         snippets=_snippets(results, judgement.sources, judgement.secrets),
-        stale_baseline=stale,
+        stale_baseline=stale, skipped=judgement.skipped,
     )
 
 
@@ -188,12 +189,12 @@ def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
     if folder is not None:
         roots = [root_of(path, repository) for path in options.paths]  # what links may reach depends on them
         name = scan_cache.key(options.paths, options.display_paths, options.var_files, rules, options.rules_dirs,
-                              rule_options, options.max_file_size, roots)
+                              rule_options, options.max_file_size, roots, options.skip_paths)
         kept = scan_cache.load(folder, name)
         if kept is not None:
             return kept
     loader = load_with_inputs(options.paths, options.var_files, use_cache=options.use_cache,
-                              max_file_size=options.max_file_size, repository=repository)
+                              max_file_size=options.max_file_size, repository=repository, skip=options.skip_paths)
     stack = loader.stack
     stack.rule_options = rule_options
     errors = [*loader.errors, *near_miss_errors(stack)]
@@ -203,7 +204,8 @@ def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
     judgement = Judgement(results=results, errors=[*errors, *rule_errors], files=list(stack.files),
                           var_files=list(stack.var_files), comments=dict(stack.comments), spans=dict(stack.spans),
                           sources=dict(stack.sources), not_scanned=not_scanned,
-                          secrets=secret_literals(stack, results))
+                          secrets=secret_literals(stack, results),
+                          skipped=tuple({"path": path, "reason": why} for path, why in sorted(stack.skipped.items())))
     if folder is not None and name is not None:
         scan_cache.save(folder, name, loader.inputs, judgement)
     return judgement

@@ -64,9 +64,11 @@ def _kind(mode: int) -> str:
     return next((name for test, name in kinds if test(mode)), "not a file")
 
 
-def _find(path: Path, root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+def _find(path: Path, root: Path, skip: tuple[str, ...]) -> tuple[list[Path], list[tuple[Path, str]],
+                                                                   list[tuple[Path, str]]]:
     problems: list[tuple[Path, str]] = []
-    return discover.find_config_files(path, root, problems), problems
+    skipped: list[tuple[Path, str]] = []
+    return discover.find_config_files(path, root, skip, problems, skipped), problems, skipped
 
 
 _QUESTIONS = {
@@ -101,11 +103,14 @@ class Inputs:
     def resolve(self, path: Path) -> Path:
         return self.ask("resolve", path)
 
-    def find(self, path: Path, root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
-        return self.ask("find", path, root)
+    def find(self, path: Path, root: Path, skip: tuple[str, ...]) -> tuple[list[Path], list[tuple[Path, str]],
+                                                                         list[tuple[Path, str]]]:
+        """The Terraform files below `path`, the problems met (path, why) and what was skipped (path, why)."""
+        return self.ask("find", path, root, skip)
 
-    def config_files_in(self, directory: Path) -> list[Path]:
-        return self.ask("config_files_in", directory)
+    def config_files_in(self, directory: Path, base: Path, skip: tuple[str, ...]) -> tuple[list[Path],
+                                                                                          list[tuple[Path, str]]]:
+        return self.ask("config_files_in", directory, base, skip)
 
     def tfvars_files(self, directory: Path) -> list[Path]:
         return self.ask("tfvars_files", directory)

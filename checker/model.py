@@ -222,6 +222,7 @@ class Stack:
 
     modules: list[Module] = field(default_factory=list)  # roots and children, in load order
     not_scanned: list[NotScanned] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # shown path -> why it was not read (.git, --skip-path)
     files: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # shown path -> text, for report snippets
     comments: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # shown path -> (line, text)

@@ -45,6 +45,7 @@ class Loader:
     merged: dict[tuple, list[tuple[str, SyntaxBlock]]] = field(default_factory=dict)  # a folder's blocks, merged
     root: Path = Path("/")  # the repository root of the path being scanned (checker.root): what links may reach
     trusted: set[Path] = field(default_factory=set)  # files the command line named: read wherever they are
+    skip: tuple[str, ...] = ()  # --skip-path patterns, relative to the scanned folder (discover.skip_reason)
 
     def show(self, path: Path) -> str:
         relative = os.path.relpath(path, self.base)
@@ -113,21 +114,25 @@ class Loader:
 
 
 def load(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool = True,
-         max_file_size: int = limits.MAX_FILE_SIZE, repository: Path | None = None) -> tuple[Stack, list[ScanError]]:
+         max_file_size: int = limits.MAX_FILE_SIZE, repository: Path | None = None,
+         skip: tuple[str, ...] = ()) -> tuple[Stack, list[ScanError]]:
     """Load every scanned path. Returns the stack and the errors that make the scan untrustworthy."""
-    loader = load_with_inputs(paths, var_files, use_cache, max_file_size, repository)
+    loader = load_with_inputs(paths, var_files, use_cache, max_file_size, repository, skip)
     return loader.stack, loader.errors
 
 
 def load_with_inputs(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool = True,
-                     max_file_size: int = limits.MAX_FILE_SIZE, repository: Path | None = None) -> Loader:
+                     max_file_size: int = limits.MAX_FILE_SIZE, repository: Path | None = None,
+                     skip: tuple[str, ...] = ()) -> Loader:
     """`load`, keeping what the loader asked the filesystem (`loader.inputs`).
 
     `repository` is the repository root (`checker.root`; None: found from the current folder): each path is
     read within its own root (`root_of`), and the files the command line names are trusted as to place.
+    `skip` holds the `--skip-path` patterns; what they skip is listed in `stack.skipped`.
     """
     repository = repository or repository_root()
-    loader = Loader(var_files=list(var_files or []), use_cache=use_cache, max_file_size=max_file_size)
+    loader = Loader(var_files=list(var_files or []), use_cache=use_cache, max_file_size=max_file_size,
+                    skip=tuple(skip))
     loader.trusted = {Path(os.path.abspath(p)) for p in [*loader.var_files, *paths]}
     for path in paths:
         folder = path if loader.inputs.is_dir(path) else path.parent
@@ -144,9 +149,11 @@ def _load_path(loader: Loader, path: Path) -> None:
     if not loader.inputs.exists(path):
         loader.errors.append(ScanError(str(path), None, "no such file or folder"))
         return
-    files, problems = loader.inputs.find(path, loader.root)
+    files, problems, skipped = loader.inputs.find(path, loader.root, loader.skip)
     for problem_path, reason in problems:
         loader.errors.append(ScanError(loader.show(problem_path), None, reason))
+    for skipped_path, reason in skipped:
+        loader.stack.skipped[loader.show(skipped_path)] = reason
     if loader.inputs.is_file(path) and not discover.is_config_file(path.name):
         loader.errors.append(ScanError(str(path), None, "not a Terraform file (*.tf or *.tf.json)"))
         return
@@ -383,7 +390,14 @@ def _load_child(loader: Loader, parent: Module, call: Block, ancestors: tuple[Pa
         loader.errors.append(ScanError(call.location.file, call.location.line,
                                        f"{call.address}: modules nested deeper than {MAX_MODULE_DEPTH}"))
         return
-    files = loader.inputs.config_files_in(directory)
+    base = loader.base.resolve()  # --skip-path patterns are relative to the scanned folder
+    skipped_by = discover.skip_reason(os.path.relpath(directory, base).replace(os.sep, "/"), loader.skip)
+    if skipped_by:  # a folder the user chose not to scan: its routes are not judged, and the report says so
+        loader.stack.not_scanned.append(NotScanned(call.address, source, call.location, f"skipped by {skipped_by}"))
+        return
+    files, skipped = loader.inputs.config_files_in(directory, base, loader.skip)
+    for skipped_path, reason in skipped:
+        loader.stack.skipped[loader.show(skipped_path)] = reason
     if not files:
         loader.errors.append(ScanError(call.location.file, source_attribute.location.line,
                                        f"{call.address}: module source {source!r} has no .tf files"))

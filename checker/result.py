@@ -132,6 +132,7 @@ class Judgement:
     sources: dict[str, str]  # by file: for the source lines shown around findings
     not_scanned: tuple[dict, ...]  # module calls whose source was not read (registry, git, outside the root)
     secrets: set[str]  # literals that secret findings are about: masked wherever source is shown
+    skipped: tuple[dict, ...] = ()  # folders and files not read on purpose: {"path", "reason"} (.git, --skip-path)
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ class Report:
     exit_code: int
     snippets: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)  # "file:line" -> lines
     stale_baseline: tuple[dict, ...] = ()  # baseline entries that no longer occur: the file can shrink
+    skipped: tuple[dict, ...] = ()  # folders and files not read on purpose: {"path", "reason"} (.git, --skip-path)
 
     def rule(self, rule_id: str) -> RuleInfo | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)

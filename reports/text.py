@@ -45,6 +45,8 @@ def render(report: Report, verbose: bool = False) -> str:
         if passed and not verbose:
             lines.append(f"  {passed} passed")
         lines.append("")
+    for item in report.skipped:
+        lines.append(f"skipped: {_clean(item['path'])}: {_clean(item['reason'])}")
     for item in report.not_scanned:
         lines.append(f"not scanned: {_clean(item['module'])} (source {_clean(item['source'])}) "
                      f"at {_clean(item['file'])}:{item['line']}: {item['reason']}")

@@ -200,3 +200,34 @@ def test_a_module_source_outside_the_repository_is_not_read_and_says_so(source, 
     text = scan("--no-cache", repo / "infra", cwd=repo)
     assert f"not scanned: module.api (source {source}) at main.tf:1: outside the repository root: not read" \
         in text.stdout
+
+
+# ------------------------------------------------------------------------- hidden folders, .git, .terraform
+
+def hidden_tree(tmp_path: Path) -> Path:
+    """A guarded root, an open method in a hidden folder, and open methods where no Terraform of ours is."""
+    repo, _ = repository(tmp_path)
+    infra = repo / "infra"
+    for folder in (".deploy", ".terraform/modules/api", ".git"):
+        (infra / folder).mkdir(parents=True, exist_ok=True)
+        (infra / folder / "main.tf").write_text(OPEN_METHOD.replace('"m"', f'"{folder.split("/")[0][1:]}"'))
+    return infra
+
+
+def test_a_hidden_folder_is_scanned_like_any_other(tmp_path):
+    infra = hidden_tree(tmp_path)
+    done = scan("--no-cache", infra, cwd=tmp_path / "repo")
+    assert_outcome(done, 1, "FAIL    GA101 aws_api_gateway_method.deploy  .deploy/main.tf:6")
+    assert "aws_api_gateway_method.terraform" not in done.stdout and "aws_api_gateway_method.git" not in done.stdout
+
+
+def test_git_and_terraform_folders_are_skipped_and_every_report_says_so(tmp_path):
+    infra = hidden_tree(tmp_path)
+    done = scan("--no-cache", "--format", "json", infra, cwd=tmp_path / "repo")
+    assert_clean(done)
+    assert json.loads(done.stdout)["skipped"] == [
+        {"path": ".git", "reason": ".git: git's own data, not Terraform"},
+        {"path": ".terraform", "reason": ".terraform: Terraform's working folder (providers and downloaded "
+                                         "modules), not this repository's configuration"}]
+    text = scan("--no-cache", infra, cwd=tmp_path / "repo").stdout
+    assert "skipped: .terraform: .terraform: Terraform's working folder" in text
