@@ -39,8 +39,8 @@ def find_config_files(path: Path, root: Path, skip: tuple[str, ...] = (),
     """
     problems = [] if problems is None else problems
     skipped = [] if skipped is None else skipped
-    if path.is_file():
-        return [path]  # the command line named it
+    if not path.is_dir():
+        return [path]  # the command line named a file: reading says if it is not a regular one
     scanned = path.resolve()
     found: list[Path] = []
 

@@ -231,3 +231,11 @@ def test_git_and_terraform_folders_are_skipped_and_every_report_says_so(tmp_path
                                          "modules), not this repository's configuration"}]
     text = scan("--no-cache", infra, cwd=tmp_path / "repo").stdout
     assert "skipped: .terraform: .terraform: Terraform's working folder" in text
+
+
+@needs_fifo
+def test_a_scanned_file_given_on_the_command_line_must_be_a_regular_file(tmp_path):
+    repo, _ = repository(tmp_path)
+    os.mkfifo(repo / "infra" / "pipe.tf")
+    done = scan("--no-cache", repo / "infra" / "pipe.tf", cwd=repo, timeout=30)
+    assert_outcome(done, 2, "pipe.tf: not a regular file (a named pipe): not read")
