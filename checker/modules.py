@@ -378,9 +378,9 @@ def _load_child(loader: Loader, parent: Module, call: Block, ancestors: tuple[Pa
                                                    "remote module source: not downloaded or scanned"))
         return
     directory = loader.inputs.resolve(parent.directory / source)
-    if not directory.is_relative_to(loader.root):  # the tree must not make gateaudit read elsewhere
-        loader.stack.not_scanned.append(NotScanned(call.address, source, call.location,
-                                                   "outside the repository root: not read"))
+    not_read = _not_read(loader, directory)
+    if not_read:
+        loader.stack.not_scanned.append(NotScanned(call.address, source, call.location, not_read))
         return
     if directory in ancestors:
         loader.errors.append(ScanError(call.location.file, source_attribute.location.line,
@@ -390,12 +390,7 @@ def _load_child(loader: Loader, parent: Module, call: Block, ancestors: tuple[Pa
         loader.errors.append(ScanError(call.location.file, call.location.line,
                                        f"{call.address}: modules nested deeper than {MAX_MODULE_DEPTH}"))
         return
-    base = loader.base.resolve()  # --skip-path patterns are relative to the scanned folder
-    skipped_by = discover.skip_reason(os.path.relpath(directory, base).replace(os.sep, "/"), loader.skip)
-    if skipped_by:  # a folder the user chose not to scan: its routes are not judged, and the report says so
-        loader.stack.not_scanned.append(NotScanned(call.address, source, call.location, f"skipped by {skipped_by}"))
-        return
-    files, skipped = loader.inputs.config_files_in(directory, base, loader.skip)
+    files, skipped = loader.inputs.config_files_in(directory, loader.base.resolve(), loader.skip)
     for skipped_path, reason in skipped:
         loader.stack.skipped[loader.show(skipped_path)] = reason
     if not files:
@@ -406,3 +401,12 @@ def _load_child(loader: Loader, parent: Module, call: Block, ancestors: tuple[Pa
                    parent=parent, call=call)
     parent.children[call.name] = child
     _build(loader, child, files, (*ancestors, directory))
+
+
+def _not_read(loader: Loader, directory: Path) -> str | None:
+    """Why a local module folder is not read, or None: its resources are then not judged, and reports say so."""
+    if not directory.is_relative_to(loader.root):  # the scanned tree must not make gateaudit read elsewhere
+        return "outside the repository root: not read"
+    relative = os.path.relpath(directory, loader.base.resolve()).replace(os.sep, "/")  # what --skip-path sees
+    skipped_by = discover.skip_reason(relative, loader.skip)
+    return f"skipped by {skipped_by}" if skipped_by else None
