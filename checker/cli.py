@@ -52,6 +52,11 @@ def _write(stream: TextIO, text: str) -> None:
             os.close(devnull)
 
 
+SKIP_PATH_HELP = ("do not read folders or .tf files matching this glob, relative to the scanned folder "
+                  "(repeatable; `*` within a name, `**` across folders; without a `/`, that name at any depth; "
+                  "`./x` only at the top); every report lists what was skipped")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gateaudit", description="Compliance checks for API Gateway stacks guarded by "
                                                    "Lambda authorizers.")
@@ -68,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="a .tfvars file applied after terraform.tfvars and *.auto.tfvars (repeatable)")
     scan.add_argument("--rules-dir", action="append", default=[], metavar="DIR",
                       help="a folder of user rules (repeatable)")
+    scan.add_argument("--skip-path", action="append", default=[], metavar="PATTERN", help=SKIP_PATH_HELP)
     scan.add_argument("--fail-on", choices=[s.value for s in Severity],
                       help="lowest severity that fails the scan (default: the config's, else low)")
     scan.add_argument("--unknown", choices=["fail", "warn", "pass"],
@@ -115,6 +121,7 @@ def _parser() -> argparse.ArgumentParser:
                           help="where to write it (default: .gateaudit-baseline.json)")
     baseline.add_argument("--var-file", action="append", default=[], metavar="FILE")
     baseline.add_argument("--rules-dir", action="append", default=[], metavar="DIR")
+    baseline.add_argument("--skip-path", action="append", default=[], metavar="PATTERN", help=SKIP_PATH_HELP)
     baseline.add_argument("--config", metavar="FILE")
     baseline.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
                           help="the date inline suppressions expire against (default: the real date)")
@@ -203,7 +210,8 @@ def _run(args: argparse.Namespace) -> int:
         config=Path(args.config) if args.config else None, use_config=not args.no_config,
         use_cache=not args.no_cache, checkov=checkov, max_file_size=args.max_file_size,
         fail_on_exemptions=True if args.fail_on_exemptions else None, today=args.today,
-        strict_config=args.strict_config, allow_unscanned_modules=args.allow_unscanned_modules)
+        strict_config=args.strict_config, allow_unscanned_modules=args.allow_unscanned_modules,
+        skip_paths=tuple(args.skip_path))
     formats = list(dict.fromkeys(args.format or ["text"]))
     if args.output and args.output_dir:
         _say("gateaudit: error: --output and --output-dir together: --output names one file, --output-dir a folder")
@@ -281,7 +289,7 @@ def _write_baseline(args: argparse.Namespace) -> int:
     options = ScanOptions(paths=[Path(p) for p in args.paths], display_paths=list(args.paths),
                           var_files=[Path(f) for f in args.var_file], rules_dirs=[Path(d) for d in args.rules_dir],
                           inline_suppressions=True, config=Path(args.config) if args.config else None,
-                          max_file_size=args.max_file_size, today=args.today)
+                          max_file_size=args.max_file_size, today=args.today, skip_paths=tuple(args.skip_path))
     try:
         report = scan(options)
     except SetupError as error:

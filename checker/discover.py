@@ -1,31 +1,47 @@
-"""Find the Terraform files below the scanned paths."""
+"""Find the Terraform files below the scanned paths, and the variable files Terraform loads by itself.
+
+Discovery only lists: which names are there. Whether a listed file may be read (a regular file, or a
+symbolic link to one inside the repository root) is decided when it is read, by one rule for every file
+(`checker.inputs`), so a link or a named pipe is judged the same wherever it was found.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 CONFIG_SUFFIXES = (".tf", ".tf.json")
-SKIPPED_DIRECTORIES = {".terraform"}
+# Folders that never hold this repository's Terraform, skipped wherever they are, and said so in every report.
+ALWAYS_SKIPPED = {
+    ".git": ".git: git's own data, not Terraform",
+    ".terraform": ".terraform: Terraform's working folder (providers and downloaded modules), not this "
+                  "repository's configuration",
+}
 
 
 def is_config_file(name: str) -> bool:
     return name.endswith(CONFIG_SUFFIXES)
 
 
-def find_config_files(path: Path, problems: list[tuple[Path, str]] | None = None) -> list[Path]:
-    """`*.tf` and `*.tf.json` below a folder (or the file itself), skipping `.terraform/` and hidden folders.
+def find_config_files(path: Path, root: Path, skip: tuple[str, ...] = (),
+                      problems: list[tuple[Path, str]] | None = None,
+                      skipped: list[tuple[Path, str]] | None = None) -> list[Path]:
+    """`*.tf` and `*.tf.json` below a folder (or the file itself), hidden folders too.
 
-    The order is stable: sorted by path. Symbolic links are followed only where it is safe: a link to a
-    file inside the scanned folder is read like the file; a link to a folder is not descended (its target,
-    if inside, is scanned at its own path; nothing is scanned twice and no loop is possible). Every other
-    link (outside the folder, dangling, a loop) and every folder that cannot be listed goes to `problems`
-    as (path, reason): the caller reports it, so no file is dropped quietly.
+    The order is stable: sorted by path. Every entry with a Terraform name that is not a folder is listed,
+    links and named pipes too: reading decides what may be read. `.git` and `.terraform` folders, and the
+    folders and files `skip` (`--skip-path`, see `skip_reason`) names, are not walked: they go to
+    `skipped` as (path, why), for every report to list. A link to a folder is not descended: its target, if
+    inside the scanned folder, is scanned at its own path (nothing twice, no loop); a link to a folder
+    elsewhere, a dangling link, a loop and a folder that cannot be listed go to `problems` as (path, reason):
+    the caller reports them, so nothing is dropped quietly.
     """
     problems = [] if problems is None else problems
-    if path.is_file():
-        return [path]
-    root = path.resolve()
+    skipped = [] if skipped is None else skipped
+    if not path.is_dir():
+        return [path]  # the command line named a file: reading says if it is not a regular one
+    scanned = path.resolve()
     found: list[Path] = []
 
     def cannot_list(error: OSError) -> None:
@@ -35,60 +51,146 @@ def find_config_files(path: Path, problems: list[tuple[Path, str]] | None = None
         here = Path(directory)
         kept = []
         for name in sorted(subdirectories):
-            if name.startswith(".") or name in SKIPPED_DIRECTORIES:
+            why = ALWAYS_SKIPPED.get(name) or skip_reason(_relative(here / name, path), skip)
+            if why:
+                skipped.append((here / name, why))
                 continue
             if (here / name).is_symlink():
-                problem = _link_problem(here / name, root, folder=True)
+                problem = _folder_link_problem(here / name, scanned, root)
                 if problem:
                     problems.append((here / name, problem))
                 continue
             kept.append(name)
         subdirectories[:] = kept
-        for name in files:
-            if not is_config_file(name):
-                continue
-            file = here / name
-            problem = _link_problem(file, root, folder=False) if file.is_symlink() else None
-            if problem:
-                problems.append((file, problem))
-            else:
-                found.append(file)
+        for name in sorted(files):
+            if is_config_file(name):
+                why = skip_reason(_relative(here / name, path), skip)
+                if why:
+                    skipped.append((here / name, why))
+                else:
+                    found.append(here / name)
     return sorted(found)
 
 
-def _link_problem(link: Path, root: Path, folder: bool) -> str | None:
-    """Why a symbolic link below `root` is not followed, or None for a file link that may be read."""
+def skip_reason(relative: str, patterns: tuple[str, ...]) -> str | None:
+    """Which `--skip-path` pattern skips the folder or file at `relative` (to the scanned folder), if any.
+
+    Glob patterns as Trivy's `--skip-dirs`/`--skip-files` take them, relative to the scanned folder: `*`,
+    `?` and `[...]` match within one name, `**` any number of folders (`apps/*/legacy`, `**/generated`).
+    A pattern without a `/` (but for a trailing one) matches a name at any depth, as in `.gitignore`
+    (`legacy`, `legacy/`, `*_generated.tf`); a leading `./` or `/` anchors it at the scanned folder
+    (`./legacy`). A skipped folder is skipped with everything below it.
+    """
+    parts = [part for part in relative.split("/") if part not in ("", ".")]
+    for pattern in patterns:
+        trimmed = pattern.rstrip("/")
+        if "/" in trimmed:
+            if _glob(trimmed.removeprefix("./").lstrip("/")).fullmatch("/".join(parts)):
+                return f"--skip-path {pattern}"
+        elif any(_glob(trimmed).fullmatch(part) for part in parts if part != ".."):
+            return f"--skip-path {pattern}"
+    return None
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    regex = []
+    segments = pattern.split("/")
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        if segment == "**":
+            regex.append(".*" if last else "(?:[^/]+/)*")
+            continue
+        regex.append(_segment(segment) + ("" if last else "/"))
+    return re.compile("".join(regex))
+
+
+def _segment(segment: str) -> str:
+    """One name of a glob: `*` and `?` never cross a `/`; `[...]` is a class, `[!...]` its complement."""
+    out, i = [], 0
+    while i < len(segment):
+        char = segment[i]
+        end = segment.find("]", i + 2) if char == "[" else -1
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif end != -1:
+            body = segment[i + 1:end]
+            negate = body[:1] == "!"
+            body = (body[1:] if negate else body).replace("\\", "\\\\")
+            out.append("[" + ("^/" if negate else "\\" if body[:1] == "^" else "") + body + "]")
+            i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return "".join(out)
+
+
+def _relative(path: Path, start: Path) -> str:
+    return os.path.relpath(path, start).replace(os.sep, "/")
+
+
+def link_target(link: Path) -> Path | str:
+    """Where a symbolic link leads, resolved through every link on the way, or why it leads nowhere."""
     try:
-        target = link.resolve(strict=True)
+        return link.resolve(strict=True)
     except FileNotFoundError:
         return f"symbolic link to {os.readlink(link)!r}, which does not exist: not followed"
     except (RuntimeError, OSError) as error:  # a loop: RuntimeError before 3.13, OSError (ELOOP) after
         if isinstance(error, OSError) and error.errno not in (None, 40, 62):
             return f"symbolic link that cannot be resolved ({error.strerror or error}): not followed"
         return "symbolic link loop: not followed"
+
+
+def outside_root(target: Path, root: Path) -> str:
+    return f"symbolic link to {str(target)!r}, outside the repository root {root}: not followed"
+
+
+def _folder_link_problem(link: Path, scanned: Path, root: Path) -> str | None:
+    """Why a link to a folder is reported, or None when its target is scanned at its own path anyway."""
+    target = link_target(link)
+    if isinstance(target, str):
+        return target
     if not target.is_relative_to(root):
-        return (f"symbolic link to {str(target)!r}, outside the scanned folder: not followed "
+        return outside_root(target, root)
+    if not target.is_relative_to(scanned):
+        return (f"symbolic link to {str(target)!r}, a folder outside the scanned folder: not followed "
                 "(scan a folder that holds both)")
-    if folder:
-        return None  # inside the scanned folder: scanned at its own path
-    return None if target.is_file() else "symbolic link to something that is not a file: not followed"
+    return None
 
 
-def config_files_in(directory: Path) -> list[Path]:
-    """The configuration files of one module folder (not its subfolders)."""
-    try:
-        return sorted(p for p in directory.iterdir() if is_config_file(p.name) and p.is_file())
-    except OSError:
-        return []
+def config_files_in(directory: Path, base: Path,
+                    skip: tuple[str, ...] = ()) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The configuration files of one module folder (not its subfolders), and those `skip` leaves out (path, why).
+
+    `base` is the scanned folder the `--skip-path` patterns are relative to.
+    """
+    kept, skipped = [], []
+    for file in _entries(directory, is_config_file):
+        why = skip_reason(_relative(file, base), skip)
+        if why:
+            skipped.append((file, why))
+        else:
+            kept.append(file)
+    return kept, skipped
 
 
 def tfvars_files(directory: Path) -> list[Path]:
     """Variable files Terraform loads by itself, in its order: terraform.tfvars(.json), then *.auto.tfvars(.json)."""
     automatic = [directory / "terraform.tfvars", directory / "terraform.tfvars.json"]
-    found = [p for p in automatic if p.is_file()]
+    found = [p for p in automatic if os.path.lexists(p) and not _is_folder(p)]
+    return found + _entries(directory, lambda name: name.endswith((".auto.tfvars", ".auto.tfvars.json")))
+
+
+def _entries(directory: Path, wanted) -> list[Path]:
+    """Entries of a folder with a wanted name that are not folders themselves: links and pipes included."""
     try:
-        auto = sorted(p for p in directory.iterdir()
-                      if p.name.endswith((".auto.tfvars", ".auto.tfvars.json")) and p.is_file())
+        with os.scandir(directory) as entries:
+            return sorted(Path(entry.path) for entry in entries
+                          if wanted(entry.name) and not entry.is_dir(follow_symlinks=False))
     except OSError:
-        auto = []
-    return found + auto
+        return []
+
+
+def _is_folder(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import glob
 import inspect
 import os
 import sys
@@ -154,6 +155,7 @@ class ScanOptions:
     today: date | None = None  # the date suppressions expire against (--today); None: the real date
     strict_config: bool = False  # a config file inside the scanned tree is an error, not a warning
     allow_unscanned_modules: bool = False  # module calls not read are suppressed (shown), not unknown
+    skip_paths: tuple[str, ...] = ()  # --skip-path: globs of folders and files not to read (discover.skip_reason)
 
 
 class SetupError(Exception):
@@ -189,6 +191,7 @@ def scan(options: ScanOptions) -> Report:
 
     judgement = judge(options, rules, settings.rule_options)
     results, errors = list(judgement.results), list(judgement.errors)
+    waivers += _skipped_modules(judgement)
     warnings: list[ScanWarning] = []
     for shown in untrusted_configs:
         found = (ScanError if options.strict_config else ScanWarning)(
@@ -236,9 +239,21 @@ def scan(options: ScanOptions) -> Report:
         results=tuple(results), errors=tuple(errors), not_scanned=judgement.not_scanned,
         controls=tuple(_controls(results, rules, controls)),
         gate=gate(results, errors, fail_on, unknown_mode, fail_on_suppressions, fail_on_exemptions),
-        stale_baseline=stale,
+        stale_baseline=stale, skipped=judgement.skipped,
         warnings=tuple(sorted(set(warnings), key=ScanWarning.sort_key)),
     ), judgement)
+
+
+def _skipped_modules(judgement: Judgement) -> list[Waiver]:
+    """A module call whose folder --skip-path names was left unread on purpose, on the command line: its gap
+    (GA100...GA400) is shown as suppressed, like --allow-unscanned-modules for that call alone."""
+    from gateaudit.rules._unscanned import RULE_IDS
+
+    from .modules import SKIPPED_BY
+
+    return [Waiver(rule_id, f"its folder is {item['reason']}: not read, on purpose", None, "command-line", None, None,
+                   resource=glob.escape(item["module"]))
+            for item in judgement.not_scanned if item["reason"].startswith(SKIPPED_BY) for rule_id in RULE_IDS]
 
 
 def unused_waivers(waivers: list[Waiver], used: set[Waiver], checkov_ran: bool) -> list[ScanWarning]:
@@ -273,14 +288,16 @@ def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
 
     folder = cache_folder() if options.use_cache else None
     name = None
+    repository = options.root or repository_root()
     if folder is not None:
+        roots = [root_of(path, repository) for path in options.paths]  # what links may reach depends on them
         name = scan_cache.key(options.paths, options.display_paths, options.var_files, rules, options.rules_dirs,
-                              rule_options, options.max_file_size)
+                              rule_options, options.max_file_size, roots, options.skip_paths)
         kept = scan_cache.load(folder, name)
         if kept is not None:
             return kept
     loader = load_with_inputs(options.paths, options.var_files, use_cache=options.use_cache,
-                              max_file_size=options.max_file_size)
+                              max_file_size=options.max_file_size, repository=repository, skip=options.skip_paths)
     stack = loader.stack
     stack.rule_options = rule_options
     errors = [*loader.errors, *near_miss_errors(stack)]
@@ -291,7 +308,8 @@ def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
     judgement = Judgement(results=results, errors=[*errors, *rule_errors], files=list(stack.files),
                           var_files=list(stack.var_files), comments=dict(stack.comments), spans=dict(stack.spans),
                           sources=dict(stack.sources), not_scanned=not_scanned,
-                          secrets=masking.secret_literals(stack, results), digests=dict(loader.digests))
+                          secrets=masking.secret_literals(stack, results), digests=dict(loader.digests),
+                          skipped=tuple({"path": path, "reason": why} for path, why in sorted(stack.skipped.items())))
     if folder is not None and name is not None:
         scan_cache.save(folder, name, loader.inputs, judgement)
     return judgement

@@ -943,7 +943,7 @@ def _nested_block(parent: Block, syntax: SyntaxBlock, type_: str, bindings: dict
                   line: int | None = None) -> Block:
     path = f"{parent.path}.{type_}" if parent.path else type_
     return Block(kind="nested", type=type_, name=type_, address=parent.address,
-                 location=Location(parent.location.file, line or syntax.line), module=parent.module,
+                 location=Location(syntax.file or parent.location.file, line or syntax.line), module=parent.module,
                  syntax=syntax, parent=parent, bindings=bindings, instance_key=parent.instance_key, path=path)
 
 
@@ -956,7 +956,7 @@ def _expand_dynamic(block: Block, syntax: SyntaxBlock) -> list[Block]:
     content = next((b for b in syntax.blocks if b.type == "content"), None)
     if content is None:
         return []
-    content_syntax = SyntaxBlock(label, (), content.line, content.attributes, content.blocks)
+    content_syntax = SyntaxBlock(label, (), content.line, content.attributes, content.blocks, file=syntax.file)
     for_each = syntax.attributes.get("for_each")
     collection = evaluate(for_each.expr, block.scope) if for_each else Unknown("dynamic block without for_each")
     if isinstance(collection, list) and not contains_unknown(collection):

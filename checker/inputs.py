@@ -1,8 +1,9 @@
 """Everything a load learns from the filesystem, written down, so a later run can tell if it would learn the same.
 
 The loader asks the filesystem through `Inputs` only: does this path exist, is it a file, what does it
-resolve to, which Terraform files are below it, what bytes does it hold. Each answer is kept as
-(question, path, answer), file contents as a SHA-256 digest. Loading is a function of these answers, the
+resolve to, which Terraform files are below it, what bytes does it hold (and may it be read at all:
+`_read`, the one rule for every file a scan opens). Each answer is kept as (question, path, the question's
+other arguments, answer), file contents as a SHA-256 digest. Loading is a function of these answers, the
 options and gateaudit's own code, so when asking every question again gives every same answer, a new
 load would build the same stack: `unchanged()` is how the scan cache (`checker.scan_cache`) decides
 whether a whole earlier judgement still holds.
@@ -11,6 +12,7 @@ whether a whole earlier judgement still holds.
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from pathlib import Path
 from typing import Any
@@ -18,20 +20,55 @@ from typing import Any
 from . import discover
 
 
-def _read(path: Path, limit: int) -> bytes | str:
-    """The file's bytes, at most limit + 1 of them, or why it cannot be read."""
+def _read(path: Path, limit: int, root: Path | None) -> bytes | str:
+    """The file's bytes, at most limit + 1 of them, or why it is not read.
+
+    The one rule for every file a scan opens. It must be a regular file: a named pipe would block, a device
+    never end. A symbolic link is followed only to a regular file inside `root`, the repository root of the
+    scanned path (`checker.root`): a link the scanned tree holds must not make gateaudit read, and report,
+    a file it was never given (a credentials file as `terraform.tfvars`). `root` None: the command line
+    named this file (`--var-file`, a scanned file), which is trusted as to where it is. A file's folders
+    need no check: discovery never descends a linked folder, and module folders are resolved and bounded
+    by the root before their files are listed.
+    """
     try:
-        if not stat.S_ISREG(path.stat().st_mode):  # a named pipe or a device would block or never end
-            return "not a regular file: not read"
-        with path.open("rb") as handle:
+        if root is not None and path.is_symlink():
+            target = discover.link_target(path)
+            if isinstance(target, str):
+                return target
+            if not target.is_relative_to(root):
+                return discover.outside_root(target, root)
+            mode = target.stat().st_mode
+            if not stat.S_ISREG(mode):
+                return f"symbolic link to {str(target)!r}, {_kind(mode)}, not a regular file: not followed"
+            path = target
+        else:
+            mode = path.stat().st_mode
+            if not stat.S_ISREG(mode):
+                return f"not a regular file ({_kind(mode)}): not read"
+        # Non-blocking, in case the file was swapped for a pipe since it was looked at.
+        with open(path, "rb", opener=lambda name, flags: os.open(name, flags | _NONBLOCK)) as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return "not a regular file: not read"
             return handle.read(limit + 1)  # never more than the limit, even if the file grows meanwhile
     except OSError as error:
         return f"cannot read: {error.strerror or error}"
 
 
-def _find(path: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def _kind(mode: int) -> str:
+    kinds = [(stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+             (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder")]
+    return next((name for test, name in kinds if test(mode)), "not a file")
+
+
+def _find(path: Path, root: Path, skip: tuple[str, ...]) -> tuple[list[Path], list[tuple[Path, str]],
+                                                                   list[tuple[Path, str]]]:
     problems: list[tuple[Path, str]] = []
-    return discover.find_config_files(path, problems), problems
+    skipped: list[tuple[Path, str]] = []
+    return discover.find_config_files(path, root, skip, problems, skipped), problems, skipped
 
 
 _QUESTIONS = {
@@ -47,12 +84,12 @@ _QUESTIONS = {
 
 class Inputs:
     def __init__(self) -> None:
-        self.answers: list[tuple[str, str, Any]] = []
+        self.answers: list[tuple[str, str, tuple, Any]] = []  # (question, path, its other arguments, answer)
         self.sha256: dict[str, str] = {}  # path -> SHA-256 of the whole file, for each file read in full
 
     def ask(self, question: str, path: Path, *extra: Any) -> Any:
         answer = _QUESTIONS[question](path, *extra)
-        self.answers.append((question, str(path), answer))
+        self.answers.append((question, str(path), extra, answer))
         return answer
 
     def exists(self, path: Path) -> bool:
@@ -67,19 +104,23 @@ class Inputs:
     def resolve(self, path: Path) -> Path:
         return self.ask("resolve", path)
 
-    def find(self, path: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
-        return self.ask("find", path)
+    def find(self, path: Path, root: Path, skip: tuple[str, ...]) -> tuple[list[Path], list[tuple[Path, str]],
+                                                                         list[tuple[Path, str]]]:
+        """The Terraform files below `path`, the problems met (path, why) and what was skipped (path, why)."""
+        return self.ask("find", path, root, skip)
 
-    def config_files_in(self, directory: Path) -> list[Path]:
-        return self.ask("config_files_in", directory)
+    def config_files_in(self, directory: Path, base: Path, skip: tuple[str, ...]) -> tuple[list[Path],
+                                                                                          list[tuple[Path, str]]]:
+        return self.ask("config_files_in", directory, base, skip)
 
     def tfvars_files(self, directory: Path) -> list[Path]:
         return self.ask("tfvars_files", directory)
 
-    def read(self, path: Path, limit: int) -> bytes | str:
-        data = _read(path, limit)
+    def read(self, path: Path, limit: int, root: Path | None) -> bytes | str:
+        """The file's bytes or why not (`_read`: the rule for every file); `root` None for the command line's."""
+        data = _read(path, limit, root)
         digest = _digest(data)
-        self.answers.append(("read", str(path), (limit, digest)))
+        self.answers.append(("read", str(path), (limit, root), digest))
         if isinstance(data, bytes) and len(data) <= limit:  # the whole file: its digest is evidence for reports
             self.sha256[str(path)] = digest
         return data
@@ -87,13 +128,12 @@ class Inputs:
     def unchanged(self) -> bool:
         """Whether the filesystem answers every question as it did."""
         try:
-            for question, shown, answer in self.answers:
+            for question, shown, extra, answer in self.answers:
                 path = Path(shown)
                 if question == "read":
-                    limit, digest = answer
-                    if _digest(_read(path, limit)) != digest:
+                    if _digest(_read(path, *extra)) != answer:
                         return False
-                elif _QUESTIONS[question](path) != answer:
+                elif _QUESTIONS[question](path, *extra) != answer:
                     return False
         except Exception:  # a question that now fails (a symbolic link loop, say): not the same answers
             return False

@@ -78,7 +78,7 @@ class Attribute:
         self.expr: Expr = syntax.expr
         self.block = block
         self.path = path  # `access_log_settings.destination_arn`
-        self.location = Location(block.location.file, syntax.line)
+        self.location = Location(syntax.file or block.location.file, syntax.line)  # an override's own file
 
     @cached_property
     def value(self) -> Any:
@@ -208,7 +208,7 @@ class Module:
 
 @dataclass(frozen=True)
 class NotScanned:
-    """A module call gateaudit did not load (a registry or git source)."""
+    """A module call gateaudit did not load (a registry or git source, a folder outside the repository root)."""
 
     address: str
     source: str
@@ -222,6 +222,7 @@ class Stack:
 
     modules: list[Module] = field(default_factory=list)  # roots and children, in load order
     not_scanned: list[NotScanned] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # shown path -> why it was not read (.git, --skip-path)
     files: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # shown path -> text, for report snippets
     comments: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # shown path -> (line, text)

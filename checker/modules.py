@@ -1,8 +1,9 @@
 """Load scanned folders into a Stack: root modules, the local modules they call, and variable values.
 
 A folder of `.tf` files is a module. Folders that another scanned folder calls as a local module
-(`source = "./..."`) are loaded as that call's child, inputs bound, addressed `module.NAME.…`; every other
-folder is a root. Registry and git sources are listed as not scanned.
+(`source = "./..."`, `"../..."` or an absolute path) are loaded as that call's child, inputs bound, addressed
+`module.NAME.…`; every other folder is a root. Registry and git sources, and local folders outside the
+repository root (`checker.root`), are listed as not scanned.
 """
 
 from __future__ import annotations
@@ -16,13 +17,17 @@ from .evaluate import instance_keys
 from .expr import Literal
 from .inputs import Inputs
 from .model import Attribute, Block, Location, Module, NotScanned, Scope, Stack, VariableValue
+from .overrides import is_override_file
+from .overrides import merge as merge_overrides
 from .parse import ParseError, SyntaxAttribute, SyntaxBlock, SyntaxFile, parse_hcl
 from .parse_many import parse_all, parse_text
 from .result import ScanError
+from .root import repository_root, root_of
 
 _TOP_LEVEL_KINDS = {"resource", "data", "ephemeral", "module", "variable", "locals", "output", "provider",
                     "terraform", "check", "moved", "import", "removed"}
 MAX_MODULE_DEPTH = 32
+SKIPPED_BY = "skipped by "  # a module folder --skip-path names: not read, knowingly (engine accepts its gap)
 
 
 @dataclass
@@ -39,6 +44,10 @@ class Loader:
     inputs: Inputs = field(default_factory=Inputs)  # every question put to the filesystem, and its answer
     digests: dict[str, str] = field(default_factory=dict)  # shown path -> SHA-256 of every file read in full
     max_file_size: int = limits.MAX_FILE_SIZE
+    merged: dict[tuple, list[tuple[str, SyntaxBlock]]] = field(default_factory=dict)  # a folder's blocks, merged
+    root: Path = Path("/")  # the repository root of the path being scanned (checker.root): what links may reach
+    trusted: set[Path] = field(default_factory=set)  # files the command line named: read wherever they are
+    skip: tuple[str, ...] = ()  # --skip-path patterns, relative to the scanned folder (discover.skip_reason)
 
     def show(self, path: Path) -> str:
         relative = os.path.relpath(path, self.base)
@@ -53,7 +62,7 @@ class Loader:
     def _read(self, path: Path) -> str | None:
         shown = self.show(path)
         limit = self.max_file_size
-        data = self.inputs.read(path, limit)
+        data = self.inputs.read(path, limit, None if Path(os.path.abspath(path)) in self.trusted else self.root)
         if isinstance(data, str):
             self.errors.append(ScanError(shown, None, data))
             return None
@@ -108,18 +117,29 @@ class Loader:
 
 
 def load(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool = True,
-         max_file_size: int = limits.MAX_FILE_SIZE) -> tuple[Stack, list[ScanError]]:
+         max_file_size: int = limits.MAX_FILE_SIZE, repository: Path | None = None,
+         skip: tuple[str, ...] = ()) -> tuple[Stack, list[ScanError]]:
     """Load every scanned path. Returns the stack and the errors that make the scan untrustworthy."""
-    loader = load_with_inputs(paths, var_files, use_cache, max_file_size)
+    loader = load_with_inputs(paths, var_files, use_cache, max_file_size, repository, skip)
     return loader.stack, loader.errors
 
 
 def load_with_inputs(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool = True,
-                     max_file_size: int = limits.MAX_FILE_SIZE) -> Loader:
-    """`load`, keeping what the loader asked the filesystem (`loader.inputs`)."""
-    loader = Loader(var_files=list(var_files or []), use_cache=use_cache, max_file_size=max_file_size)
+                     max_file_size: int = limits.MAX_FILE_SIZE, repository: Path | None = None,
+                     skip: tuple[str, ...] = ()) -> Loader:
+    """`load`, keeping what the loader asked the filesystem (`loader.inputs`).
+
+    `repository` is the repository root (`checker.root`; None: found from the current folder): each path is
+    read within its own root (`root_of`), and the files the command line names are trusted as to place.
+    `skip` holds the `--skip-path` patterns; what they skip is listed in `stack.skipped`.
+    """
+    repository = repository or repository_root()
+    loader = Loader(var_files=list(var_files or []), use_cache=use_cache, max_file_size=max_file_size,
+                    skip=tuple(skip))
+    loader.trusted = {Path(os.path.abspath(p)) for p in [*loader.var_files, *paths]}
     for path in paths:
         folder = path if loader.inputs.is_dir(path) else path.parent
+        loader.root = root_of(path, repository)
         loader.base = folder
         loader.prefix = "" if len(paths) == 1 else str(folder).rstrip("/") + "/"
         if loader.prefix == "./":
@@ -132,9 +152,11 @@ def _load_path(loader: Loader, path: Path) -> None:
     if not loader.inputs.exists(path):
         loader.errors.append(ScanError(str(path), None, "no such file or folder"))
         return
-    files, problems = loader.inputs.find(path)
+    files, problems, skipped = loader.inputs.find(path, loader.root, loader.skip)
     for problem_path, reason in problems:
         loader.errors.append(ScanError(loader.show(problem_path), None, reason))
+    for skipped_path, reason in skipped:
+        loader.stack.skipped[loader.show(skipped_path)] = reason
     if loader.inputs.is_file(path) and not discover.is_config_file(path.name):
         loader.errors.append(ScanError(str(path), None, "not a Terraform file (*.tf or *.tf.json)"))
         return
@@ -146,12 +168,11 @@ def _load_path(loader: Loader, path: Path) -> None:
         loader.parse(file)
     called = set()
     for directory, directory_files in by_directory.items():
-        for syntax in (loader.parsed.get(Path(os.path.abspath(f))) for f in directory_files):
-            for block in syntax.blocks if syntax else ():
-                source = _local_source(block)
-                target = loader.inputs.resolve(directory / source) if source is not None else directory
-                if target != directory:
-                    called.add(target)
+        for _, block in _module_blocks(loader, directory_files):  # an override may change a call's source
+            source = _local_source(block)
+            target = loader.inputs.resolve(directory / source) if source is not None else directory
+            if target != directory:
+                called.add(target)
     for directory, directory_files in sorted(by_directory.items()):
         if directory not in called:
             _load_root(loader, directory, directory_files)
@@ -179,14 +200,19 @@ def _local_source(block: SyntaxBlock) -> str | None:
     if block.type != "module" or "source" not in block.attributes:
         return None
     expr = block.attributes["source"].expr
-    if isinstance(expr, Literal) and isinstance(expr.value, str) and expr.value.startswith(("./", "../")):
+    if isinstance(expr, Literal) and isinstance(expr.value, str) and is_local_source(expr.value):
         return expr.value
     return None
 
 
+def is_local_source(source: str) -> bool:
+    """A folder on this machine, as Terraform reads it: `./x`, `../x`, or an absolute path (never downloaded)."""
+    return source.startswith(("./", "../")) or os.path.isabs(source)
+
+
 def _read_variable_values(loader: Loader, module: Module) -> None:
     for path in [*loader.inputs.tfvars_files(module.directory), *loader.var_files]:
-        if not loader.inputs.is_file(path):
+        if path in loader.var_files and not loader.inputs.exists(path):
             loader.errors.append(ScanError(str(path), None, "variable file not found"))
             continue
         text = loader.read(path)
@@ -231,16 +257,28 @@ def _json_literal(node) -> Literal:
     return Literal(node.line, node.value)
 
 
+def _module_blocks(loader: Loader, files: list[Path]) -> list[tuple[str, SyntaxBlock]]:
+    """The top-level blocks of one module folder's files, (file shown, block), its override files merged in."""
+    key = (loader.base, loader.prefix, tuple(files))
+    if key in loader.merged:
+        return loader.merged[key]
+    loader.parse_ahead(files)
+    primary: list[tuple[str, SyntaxBlock]] = []
+    overridden: list[tuple[str, SyntaxBlock]] = []
+    for file in sorted(files, key=lambda f: f.name):  # Terraform applies override files in the order of their names
+        syntax = loader.parse(file)
+        if syntax is not None:
+            shown = loader.show(file)
+            (overridden if is_override_file(file.name) else primary).extend((shown, b) for b in syntax.blocks)
+    blocks, errors = merge_overrides(primary, overridden)
+    loader.errors.extend(errors)
+    loader.merged[key] = blocks
+    return blocks
+
+
 def _build(loader: Loader, module: Module, files: list[Path], ancestors: tuple[Path, ...]) -> None:
     loader.stack.modules.append(module)
-    loader.parse_ahead(files)
-    syntax_blocks: list[tuple[str, SyntaxBlock]] = []
-    for file in files:
-        syntax = loader.parse(file)
-        if syntax is None:
-            continue
-        shown = loader.show(file)
-        syntax_blocks += [(shown, block) for block in syntax.blocks]
+    syntax_blocks = _module_blocks(loader, files)
     expandable: list[tuple[str, SyntaxBlock, Block]] = []
     for shown, syntax in syntax_blocks:
         if syntax.type not in _TOP_LEVEL_KINDS:
@@ -285,6 +323,14 @@ def _declare(loader: Loader, module: Module, shown: str, syntax: SyntaxBlock) ->
     addresses = {"module": f"module.{name}", "variable": f"var.{name}", "output": f"output.{name}",
                  "provider": provider}
     address = module.address(addresses.get(kind, kind))
+    if kind in addresses:  # Terraform rejects a second declaration of the same name: a reader sees one of them
+        declared = {"variable": module.variables, "output": module.outputs}.get(kind)
+        first = declared.get(name) if declared is not None else next(
+            (b for b in module.blocks if b.kind == kind and b.address == address), None)  # calls, providers: few
+        if first is not None:
+            loader.errors.append(ScanError(shown, syntax.line, f"{addresses[kind]} is declared twice "
+                                                               f"(first at {first.location})"))
+            return None
     block = Block(kind=kind, type=kind, name=name, address=address, location=location, module=module,
                   syntax=syntax)
     module.blocks.append(block)
@@ -294,9 +340,12 @@ def _declare(loader: Loader, module: Module, shown: str, syntax: SyntaxBlock) ->
         module.outputs[name] = block
     elif kind == "locals":
         for local_name, attribute in syntax.attributes.items():
+            local = Attribute(attribute, block, local_name)
             if local_name in module.locals:
-                loader.errors.append(ScanError(shown, attribute.line, f"local.{local_name} is declared twice"))
-            module.locals[local_name] = Attribute(attribute, block, local_name)
+                loader.errors.append(ScanError(local.location.file, attribute.line, f"local.{local_name} is "
+                                               f"declared twice (first at {module.locals[local_name].location})"))
+                continue
+            module.locals[local_name] = local
     return block
 
 
@@ -327,11 +376,15 @@ def _load_child(loader: Loader, parent: Module, call: Block, ancestors: tuple[Pa
         loader.errors.append(ScanError(call.location.file, call.location.line,
                                        f"{call.address}: source must be a literal string"))
         return
-    if not source.startswith(("./", "../")):
+    if not is_local_source(source):
         loader.stack.not_scanned.append(NotScanned(call.address, source, call.location,
                                                    "remote module source: not downloaded or scanned"))
         return
     directory = loader.inputs.resolve(parent.directory / source)
+    not_read = _not_read(loader, directory)
+    if not_read:
+        loader.stack.not_scanned.append(NotScanned(call.address, source, call.location, not_read))
+        return
     if directory in ancestors:
         loader.errors.append(ScanError(call.location.file, source_attribute.location.line,
                                        f"{call.address}: module source {source!r} calls itself (a module cycle)"))
@@ -340,7 +393,9 @@ def _load_child(loader: Loader, parent: Module, call: Block, ancestors: tuple[Pa
         loader.errors.append(ScanError(call.location.file, call.location.line,
                                        f"{call.address}: modules nested deeper than {MAX_MODULE_DEPTH}"))
         return
-    files = loader.inputs.config_files_in(directory)
+    files, skipped = loader.inputs.config_files_in(directory, loader.base.resolve(), loader.skip)
+    for skipped_path, reason in skipped:
+        loader.stack.skipped[loader.show(skipped_path)] = reason
     if not files:
         loader.errors.append(ScanError(call.location.file, source_attribute.location.line,
                                        f"{call.address}: module source {source!r} has no .tf files"))
@@ -349,3 +404,12 @@ def _load_child(loader: Loader, parent: Module, call: Block, ancestors: tuple[Pa
                    parent=parent, call=call)
     parent.children[call.name] = child
     _build(loader, child, files, (*ancestors, directory))
+
+
+def _not_read(loader: Loader, directory: Path) -> str | None:
+    """Why a local module folder is not read, or None: its resources are then not judged, and reports say so."""
+    if not directory.is_relative_to(loader.root):  # the scanned tree must not make gateaudit read elsewhere
+        return "outside the repository root: not read"
+    relative = os.path.relpath(directory, loader.base.resolve()).replace(os.sep, "/")  # what --skip-path sees
+    skipped_by = discover.skip_reason(relative, loader.skip)
+    return f"{SKIPPED_BY}{skipped_by}" if skipped_by else None

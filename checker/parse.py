@@ -44,6 +44,7 @@ class SyntaxAttribute:
     name: str
     expr: Expr
     line: int
+    file: str | None = None  # set when an override file merged it into a block written in another file
 
 
 @dataclass
@@ -54,6 +55,7 @@ class SyntaxBlock:
     attributes: dict[str, SyntaxAttribute] = field(default_factory=dict)
     blocks: list[SyntaxBlock] = field(default_factory=list)
     end_line: int | None = None  # the closing brace's line, where the source says (HCL)
+    file: str | None = None  # set when an override file merged it into a block written in another file
 
 
 @dataclass

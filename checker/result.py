@@ -168,9 +168,10 @@ class Judgement:
     comments: dict[str, list[tuple[int, str]]]  # by file: for inline suppressions
     spans: dict[str, list[tuple[int, int]]]  # by file: the lines of each top-level block
     sources: dict[str, str]  # by file: for the source lines shown around findings
-    not_scanned: tuple[dict, ...]  # module calls whose source was not read (registry, git)
+    not_scanned: tuple[dict, ...]  # module calls whose source was not read (registry, git, outside the root)
     secrets: set[str]  # literals that secret findings are about: masked wherever source is shown
     digests: dict[str, str] = field(default_factory=dict)  # by file, variable files too: SHA-256 of what was read
+    skipped: tuple[dict, ...] = ()  # folders and files not read on purpose: {"path", "reason"} (.git, --skip-path)
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,7 @@ class Report:
     snippets: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)  # "file:line" -> lines
     stale_baseline: tuple[dict, ...] = ()  # baseline entries that no longer occur: the file can shrink
     warnings: tuple[ScanWarning, ...] = ()
+    skipped: tuple[dict, ...] = ()  # folders and files not read on purpose: {"path", "reason"} (.git, --skip-path)
 
     @property
     def exit_code(self) -> int:

@@ -7,7 +7,8 @@ the judgement is a function of besides the files:
 - gateaudit's own code and data (each file's size and modification time, as for `.pyc` files), and
   python-hcl2's grammar and lark's version (by the cache folder's name);
 - the rules that run, the code in every `--rules-dir`, and their options from the config file;
-- the paths and variable files as given, the working folder, and the limits;
+- the paths and variable files as given, the working folder, the repository root of each path (what a
+  symbolic link may reach), the `--skip-path` patterns, and the limits;
 and with it what loading asked the filesystem (`checker.inputs`). A later scan with the same key asks
 every question again, and reads and hashes every file again; only when every answer is the same is the
 judgement reused. Anything else, even one byte, and the scan judges afresh.
@@ -36,7 +37,8 @@ KEEP = 32
 
 
 def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rules: list,
-        rules_dirs: list[Path], rule_options: dict, max_file_size: int) -> str:
+        rules_dirs: list[Path], rule_options: dict, max_file_size: int, roots: list[Path],
+        skip_paths: tuple[str, ...]) -> str:
     """The name of the judgement of these inputs."""
     import gateaudit
     import gateaudit.rules
@@ -59,6 +61,8 @@ def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rule
     add("paths", [(str(p), os.path.abspath(p)) for p in paths])
     add("display", list(display_paths))
     add("var_files", [(str(p), os.path.abspath(p)) for p in var_files])
+    add("roots", [str(root) for root in roots])
+    add("skip", list(skip_paths))
     add("limits", (max_file_size, sorted((name, value) for name, value in vars(limits).items() if name.isupper())))
     return digest.hexdigest()
 

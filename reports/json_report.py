@@ -53,6 +53,7 @@ def render(report: Report) -> str:
         "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in report.errors],
         "warnings": [{"file": w.file, "line": w.line, "message": w.message} for w in report.warnings],
         "not_scanned": list(report.not_scanned),
+        "skipped": list(report.skipped),
         "stale_baseline": list(report.stale_baseline),
         "rules": [
             {"id": rule.id, "control": rule.control, "severity": rule.severity.value, "title": rule.title,

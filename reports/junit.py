@@ -131,6 +131,8 @@ def _properties(suite: ET.Element, report: Report, extra: dict[str, str]) -> Non
         values["git.working_tree_modified"] = {True: "true", False: "false"}.get(meta.git_modified, "unknown")
     if meta.git_branch:
         values["git.branch"] = meta.git_branch
+    for item in report.skipped:  # what the scan left out on purpose, on every suite a CI shows
+        values[f"gateaudit.skipped.{_path(report, item['path'])}"] = item["reason"]
     properties = _element(suite, "properties")
     for key, value in values.items():
         _element(properties, "property", name=key, value=value)

@@ -144,6 +144,8 @@ def render(report: Report) -> str:
         "errors": _table([_error_row(report, e) for e in report.errors], "scan errors"),
         "warnings": _table([_error_row(report, w) for w in report.warnings], "warnings"),
         "not_scanned": _table([_module_row(report, m) for m in report.not_scanned], "modules not scanned"),
+        "skipped": _table([(_path(report, item["path"]), item["reason"]) for item in report.skipped],
+                          "skipped paths"),
         "suppressed": _table([_suppressed_row(report, r) for r in suppressed(report)], "suppressed results"),
         "stale": _table([(e.rule_id, e.resource, e.attribute, e.recorded_at)
                          for e in stale_baseline(report, lambda file: _path(report, file))], "stale baseline entries"),
@@ -190,8 +192,8 @@ def _render(report: Report, plan: _Plan, sections: list[Section], tables: dict[s
     return _template().render(
         verdict_line=_verdict_line(outcome.key, counts, len(report.errors), len(report.not_scanned)),
         summary=outcome.summary, meta=report.metadata, sections=shown, errors=tables["errors"],
-        not_scanned=tables["not_scanned"], suppressed=tables["suppressed"], stale=tables["stale"],
-        warnings=tables["warnings"],
+        not_scanned=tables["not_scanned"], skipped=tables["skipped"], suppressed=tables["suppressed"],
+        stale=tables["stale"], warnings=tables["warnings"],
         settings=[setting for setting in gate_settings(report.metadata) if setting.changed],
         left_out=left_out, limit=f"{COMMENT_LIMIT:,}", work_tree=work_tree(report.metadata))
 

@@ -244,6 +244,9 @@ def _invocation(report: Report) -> dict:
         reason = f"module {item['module']} (source {item['source']}) was not scanned: {item['reason']}"
         notifications.append(_notification(report.metadata.uri_base,
                                            ScanError(item["file"], item["line"], reason), "warning"))
+    for item in report.skipped:
+        notifications.append(_notification(report.metadata.uri_base, ScanError(
+            item["path"], None, f"not scanned, on purpose: {item['reason']}"), "note"))
     for entry in report.stale_baseline:
         recorded = f", recorded at {entry['file']}:{entry['line']}" if entry.get("file") and entry.get("line") else ""
         attribute = f" ({entry['attribute']})" if entry.get("attribute") else ""
@@ -283,6 +286,7 @@ def _run_properties(report: Report) -> dict:
         "configFile": meta.config_file,
         "baselineFile": meta.baseline_file,
         "staleBaseline": [dict(entry) for entry in report.stale_baseline],
+        "skipped": [dict(item) for item in report.skipped],
         "gitCommit": meta.git_commit,
         "gitBranch": meta.git_branch,
         "gitWorkingTreeModified": meta.git_modified,

@@ -75,6 +75,8 @@ def render(report: Report, verbose: bool = False) -> str:
         if passed and not verbose:
             lines.append(f"  {passed} passed")
         lines.append("")
+    for item in report.skipped:
+        lines.append(f"skipped: {item['path']}: {item['reason']}")
     for item in report.not_scanned:
         lines.append(f"not scanned: {item['module']} (source {item['source']}) "
                      f"at {item['file']}:{item['line']}: {item['reason']}")

@@ -109,6 +109,7 @@ def test_a_change_to_the_tree_is_judged_afresh(tmp_path, cache, loads, change):
 
 
 def test_a_change_in_a_called_module_outside_the_scanned_folder(tmp_path, cache, loads):
+    (tmp_path / ".git").mkdir()  # the repository root: it holds both folders
     root, module = tmp_path / "root", tmp_path / "mod"
     root.mkdir()
     module.mkdir()
@@ -224,3 +225,26 @@ def test_only_the_most_recently_used_judgements_are_kept(tmp_path, cache, loads,
     assert loads["n"] == 0  # both kept
     scan(tmp_path, str(folders[1]))
     assert loads["n"] == 1  # pruned, judged again
+
+
+def test_a_variable_file_link_moved_out_of_the_root_is_judged_afresh(tmp_path, cache, loads):
+    folder = tree(tmp_path, 'variable "auth" {\n  type = string\n}\n' + (OPEN % "${var.auth}"))
+    (folder / "values").write_text('auth = "AWS_IAM"\n')
+    (tmp_path / "values").write_text('auth = "AWS_IAM"\n')
+    (folder / "terraform.tfvars").symlink_to(folder / "values")
+    assert scan(tmp_path, str(folder))[0] == 0
+    (folder / "terraform.tfvars").unlink()
+    (folder / "terraform.tfvars").symlink_to(tmp_path / "values")  # the same text, now outside the root
+    code, report = scan(tmp_path, str(folder))
+    assert code == 2 and "outside the repository root" in report["errors"][0]["message"]
+    assert loads["n"] == 2
+
+
+def test_the_repository_root_is_part_of_the_key(tmp_path, cache, loads):
+    folder = tree(tmp_path, 'variable "auth" {\n  type = string\n}\n' + (OPEN % "${var.auth}"))
+    (tmp_path / "values").write_text('auth = "AWS_IAM"\n')
+    (folder / "terraform.tfvars").symlink_to(tmp_path / "values")
+    assert scan(tmp_path, str(folder))[0] == 2  # the root is the scanned folder: the link leads out of it
+    (tmp_path / ".git").mkdir()  # now the root is tmp_path, and holds the link's target
+    assert scan(tmp_path, str(folder))[0] == 0
+    assert loads["n"] == 2

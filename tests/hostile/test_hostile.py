@@ -241,9 +241,9 @@ def test_a_link_to_a_file_inside_the_tree_is_followed(tmp_path):
 
 @pytest.mark.parametrize(("make", "text"), [
     (lambda d: (d / "escape.tf").symlink_to(d.parent / "outside" / "secret.tf"),
-     "escape.tf: symbolic link to '{outside}/secret.tf', outside the scanned folder: not followed"),
+     "escape.tf: symbolic link to '{outside}/secret.tf', outside the repository root {scanned}: not followed"),
     (lambda d: (d / "escape").symlink_to(d.parent / "outside"),
-     "escape: symbolic link to '{outside}', outside the scanned folder: not followed"),
+     "escape: symbolic link to '{outside}', outside the repository root {scanned}: not followed"),
     (lambda d: (d / "dangling.tf").symlink_to("missing.tf"),
      "dangling.tf: symbolic link to 'missing.tf', which does not exist: not followed"),
     (lambda d: ((d / "a.tf").symlink_to("b.tf"), (d / "b.tf").symlink_to("a.tf")),
@@ -253,7 +253,7 @@ def test_links_that_are_not_followed_are_errors(make, text, tmp_path):
     scanned = symlinks_tree(tmp_path)
     make(scanned)
     done = scan("--no-cache", scanned)
-    assert_outcome(done, 2, text.format(outside=(tmp_path / "outside").resolve()))
+    assert_outcome(done, 2, text.format(outside=(tmp_path / "outside").resolve(), scanned=scanned.resolve()))
     assert "aws_s3_bucket.outside" not in done.stdout
 
 
@@ -301,14 +301,14 @@ def test_a_file_that_cannot_be_opened_is_an_error_in_process(tmp_path, monkeypat
     from gateaudit import modules
 
     (tmp_path / "main.tf").write_text(OPEN_METHOD)
-    real_open = Path.open
+    real_open = os.open
 
-    def refuse(self, *args, **kwargs):
-        if self.name == "main.tf":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith("main.tf"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     _, errors = modules.load([tmp_path], use_cache=False)
     assert [str(e) for e in errors] == ["main.tf: cannot read: Permission denied"]
 
@@ -338,8 +338,8 @@ def test_a_file_that_vanishes_mid_scan_is_an_error(tmp_path, monkeypatch):
     (tmp_path / "gone.tf").write_text(OPEN_METHOD.replace('"m"', '"n"'))
     real_find = discover.find_config_files
 
-    def find_then_delete(path, problems=None):
-        found = real_find(path, problems)
+    def find_then_delete(*args):
+        found = real_find(*args)
         (tmp_path / "gone.tf").unlink()
         return found
 
@@ -371,12 +371,13 @@ def test_a_folder_that_vanishes_mid_walk_is_an_error(tmp_path, monkeypatch):
 def test_a_named_pipe_is_an_error_not_a_hang(tmp_path):
     (tmp_path / "main.tf").write_text(OPEN_METHOD)
     os.mkfifo(tmp_path / "pipe.tf")
-    assert_outcome(scan("--no-cache", tmp_path, timeout=30), 2, "pipe.tf: not a regular file: not read")
+    assert_outcome(scan("--no-cache", tmp_path, timeout=30), 2, "pipe.tf: not a regular file (a named pipe): not read")
 
 
 def test_a_module_source_outside_the_tree_is_loaded_and_shown_relative(tmp_path):
-    """Terraform loads it, so gateaudit does (scanning stack/terraform/rest needs ../modules); its files are
-    shown relative to the scanned folder."""
+    """Terraform loads it, so gateaudit does (scanning stack/terraform/rest needs ../modules) when it is inside
+    the repository root; its files are shown relative to the scanned folder."""
+    (tmp_path / ".git").mkdir()
     (tmp_path / "root").mkdir()
     (tmp_path / "shared").mkdir()
     (tmp_path / "root" / "main.tf").write_text('module "api" {\n  source = "../shared"\n}\n')
@@ -393,6 +394,7 @@ def test_a_module_cycle_between_folders_is_an_error(tmp_path):
 
 
 def test_modules_nested_too_deeply_is_an_error(tmp_path):
+    (tmp_path / ".git").mkdir()
     for level in range(40):
         (tmp_path / f"m{level}").mkdir()
         (tmp_path / f"m{level}" / "main.tf").write_text(f'module "next" {{\n  source = "../m{level + 1}"\n}}\n')

@@ -11,6 +11,7 @@ SCANS = {
     "seed": ["stack/examples/seed"],
     "error: no files": ["tests"],
     "var file and several paths": ["stack/examples/seed", "tests/rules/GA203/fail_tfvars_literal"],
+    "skipped paths": ["stack/terraform", "--skip-path", "http", "--skip-path", "backend-*"],
 }
 
 

@@ -43,7 +43,7 @@ BROKEN_TF = 'resource "aws_api_gateway_rest_api" "api" {\n  name = "fitness"\n'
 # value (unknown), for the --unknown modes.
 INLINE_REASON = "public health check <script>alert(1)</script> {{x}} [x](http://evil.example.com) \u202e"
 CONFIG_REASON = 'status page <img src=x onerror=alert(1)> " \\'
-CLI_SCANS = [*SCANS, "parse error", "suppressions", "suppressions rejected, unknown passes"]
+CLI_SCANS = [*SCANS, "parse error", "suppressions", "suppressions rejected, unknown passes", "skipped paths"]
 
 
 def report_of(*paths: str | Path, fail_on: Severity = Severity.LOW):
@@ -68,6 +68,7 @@ def sarif_files(tmp_path_factory) -> dict[str, Path]:
                         "suppressions": [str(stack), "--baseline", str(baseline), "--unknown", "warn"],
                         "suppressions rejected, unknown passes": [str(stack), "--baseline", str(baseline),
                                                                   "--fail-on-suppressions", "--unknown", "pass"],
+                        "skipped paths": ["stack/terraform", "--skip-path", "http", "--skip-path", "backend-*"],
                         }.items():
         target = out / (re.sub(r"\W+", "-", name).strip("-") + ".sarif")
         done = subprocess.run([sys.executable, "-m", "gateaudit", "scan", *paths, "--format", "sarif",
