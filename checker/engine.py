@@ -178,15 +178,15 @@ def scan(options: ScanOptions) -> Report:
 def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
     """Load the stack and run the rules; or reuse the judgement of an earlier scan of the same unchanged files."""
     from . import scan_cache
+    from .cache import open_cache
     from .modules import load_with_inputs
-    from .parse_many import cache_folder
 
-    folder = cache_folder() if options.use_cache else None
+    cache = open_cache() if options.use_cache else None
     name = None
-    if folder is not None:
+    if cache is not None:
         name = scan_cache.key(options.paths, options.display_paths, options.var_files, rules, options.rules_dirs,
                               rule_options, options.max_file_size)
-        kept = scan_cache.load(folder, name)
+        kept = scan_cache.load(cache, name)
         if kept is not None:
             return kept
     loader = load_with_inputs(options.paths, options.var_files, use_cache=options.use_cache,
@@ -201,8 +201,8 @@ def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
                           var_files=list(stack.var_files), comments=dict(stack.comments), spans=dict(stack.spans),
                           sources=dict(stack.sources), not_scanned=not_scanned,
                           secrets=secret_literals(stack, results))
-    if folder is not None and name is not None:
-        scan_cache.save(folder, name, loader.inputs, judgement)
+    if cache is not None and name is not None:
+        scan_cache.save(cache, name, loader.inputs, judgement)
     return judgement
 
 

@@ -23,13 +23,12 @@ import contextlib
 import hashlib
 import json
 import os
-import pickle
 import sys
 from pathlib import Path
 
 from . import limits
+from .cache import Cache, read, write
 from .inputs import Inputs
-from .parse_many import store
 from .result import Judgement
 
 KEEP = 32
@@ -63,13 +62,9 @@ def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rule
     return digest.hexdigest()
 
 
-def load(folder: Path, name: str) -> Judgement | None:
+def load(cache: Cache, name: str) -> Judgement | None:
     """The judgement kept under `name`, if the filesystem still answers as it did when it was made."""
-    try:
-        with (folder / "scans" / name).open("rb") as handle:
-            entry = pickle.load(handle)
-    except Exception:  # absent, truncated or corrupt: judge afresh (and write it again)
-        return None
+    entry = read(cache, f"scans/{name}")
     if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], Inputs)
             and isinstance(entry[1], Judgement)):
         return None
@@ -77,14 +72,13 @@ def load(folder: Path, name: str) -> Judgement | None:
     if not inputs.unchanged():
         return None
     with contextlib.suppress(OSError):
-        os.utime(folder / "scans" / name)  # recently used: the last to be pruned
+        os.utime(cache.folder / "scans" / name)  # recently used: the last to be pruned
     return judgement
 
 
-def save(folder: Path, name: str, inputs: Inputs, judgement: Judgement) -> None:
-    (folder / "scans").mkdir(exist_ok=True, mode=0o700)
-    store(folder / "scans" / name, (inputs, judgement))
-    _prune(folder / "scans")
+def save(cache: Cache, name: str, inputs: Inputs, judgement: Judgement) -> None:
+    write(cache, f"scans/{name}", (inputs, judgement))
+    _prune(cache.folder / "scans")
 
 
 def _prune(scans: Path) -> None:

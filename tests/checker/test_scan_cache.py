@@ -225,3 +225,87 @@ def test_only_the_most_recently_used_judgements_are_kept(tmp_path, cache, loads,
     assert loads["n"] == 0  # both kept
     scan(tmp_path, str(folders[1]))
     assert loads["n"] == 1  # pruned, judged again
+
+
+# --------------------------------------------------------------------------- what the caches hold, and whom they trust
+
+def test_a_scan_entry_edited_by_a_byte_is_ignored_and_rewritten(tmp_path, cache, loads):
+    folder = tree(tmp_path, OPEN % "NONE")
+    first = scan(tmp_path, str(folder))
+    assert ("GA101", "aws_api_gateway_method.m", "failed") in verdicts(first[1])
+    entry = next(path for path in cache.rglob("scans/*") if path.is_file())
+    kept = entry.read_bytes()
+    assert kept.count(b"failed") == 1
+    entry.write_bytes(kept.replace(b"failed", b"passed"))  # still a pickle, now of a judgement that passes
+    assert scan(tmp_path, str(folder)) == first
+    assert loads["n"] == 2 and entry.read_bytes() != kept.replace(b"failed", b"passed")
+    assert scan(tmp_path, str(folder)) == first and loads["n"] == 2  # written again, and trusted again
+
+
+def code_running_pickle(marker: Path) -> bytes:
+    import pickle
+
+    class RunsCode:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    return pickle.dumps(RunsCode())
+
+
+@pytest.fixture
+def gateaudit_process(cache):
+    """Run gateaudit in a process of its own, as a user would: it loads the grammar's tables from the cache too."""
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "gateaudit", *args], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "GATEAUDIT_CACHE_DIR": str(cache)})
+
+    return run
+
+
+def test_no_cache_entry_can_run_code(tmp_path, cache, gateaudit_process):
+    """Unpickling runs code: every entry (parse cache, scan cache, the grammar's tables) is authenticated first."""
+    folder = tree(tmp_path, OPEN % "NONE")
+    first = gateaudit_process("scan", str(folder), "--format", "json")
+    assert first.returncode == 1
+    entries = [path for path in cache.rglob("*") if path.is_file() and path.name != "key"]
+    kinds = {"scans" if path.parent.name == "scans" else path.suffix or "parsed" for path in entries}
+    assert kinds == {"scans", ".pickle", "parsed"}  # a scan entry, the grammar's tables, a parsed file
+    marker = tmp_path / "ran"
+    evil = code_running_pickle(marker)
+    for path in entries:
+        path.write_bytes(evil)
+    again = gateaudit_process("scan", str(folder), "--format", "json")
+    assert not marker.exists()
+    assert (again.returncode, again.stdout, again.stderr) == (first.returncode, first.stdout, first.stderr)
+    assert all(path.read_bytes() != evil for path in entries)  # each was read, refused and written again
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions only")
+@pytest.mark.parametrize("spoil", ["readable by the group", "readable by all", "a symbolic link", "another owner"])
+def test_a_key_file_others_could_read_or_replace_turns_the_cache_off(tmp_path, cache, loads, spoil):
+    folder = tree(tmp_path, OPEN % "NONE")
+    first = scan(tmp_path, str(folder))
+    [key] = cache.rglob("key")
+    assert key.stat().st_mode & 0o777 == 0o600
+    if spoil == "readable by the group":
+        key.chmod(0o640)
+    elif spoil == "readable by all":
+        key.chmod(0o644)
+    elif spoil == "a symbolic link":
+        elsewhere = tmp_path / "elsewhere-key"
+        elsewhere.write_bytes(key.read_bytes())
+        elsewhere.chmod(0o600)
+        key.unlink()
+        key.symlink_to(elsewhere)
+    else:
+        if os.getuid() != 0:
+            pytest.skip("changing a file's owner needs root")
+        os.chown(key, 65534, -1)
+    entries = sorted(path for path in cache.rglob("*") if path.is_file())
+    assert scan(tmp_path, str(folder)) == first
+    assert scan(tmp_path, str(folder)) == first
+    assert loads["n"] == 3  # judged every time: no cache, and no error
+    assert sorted(path for path in cache.rglob("*") if path.is_file()) == entries  # and nothing written
