@@ -20,8 +20,9 @@ The key guards against edits by anyone who cannot read it; it cannot guard a fol
 with it (a CI cache restored from a less trusted job's upload): share the folder only between runs as
 trusted as each other.
 
-What the folder holds: parsed source, literals included, and judgements with the scanned files' text
-(`checker.scan_cache`), so secrets written in the scanned files are in it, as they are in the files.
+What the folder holds: the parse cache holds parsed source, literals included, so secrets written in the
+scanned files are in it, as they are in the files; the scan cache holds no text of the scanned files
+(`checker.scan_cache`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import os
 import pickle
 import stat
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,12 +91,14 @@ def read(cache: Cache, name: str) -> object | None:
         return None
 
 
-def write(cache: Cache, name: str, entry: object) -> None:
-    """Sign and write an entry atomically."""
+def write(cache: Cache, name: str, entry: object, must_not_hold: Collection[str] = ()) -> None:
+    """Sign and write an entry atomically. One whose bytes would hold any of `must_not_hold` is not written."""
     try:
         payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return  # the cache only speeds things up; a scan never fails because of it
+    if any(text.encode("utf-8", "surrogatepass") in payload for text in must_not_hold):
+        return
     path = cache.folder / name
     temporary = None
     try:

@@ -4,8 +4,9 @@ The loader asks the filesystem through `Inputs` only: does this path exist, is i
 resolve to, which Terraform files are below it, what bytes does it hold. Each answer is kept as
 (question, path, answer), file contents as a SHA-256 digest. Loading is a function of these answers, the
 options and gateaudit's own code, so when asking every question again gives every same answer, a new
-load would build the same stack: `unchanged()` is how the scan cache (`checker.scan_cache`) decides
-whether a whole earlier judgement still holds.
+load would build the same stack: `reread()` is how the scan cache (`checker.scan_cache`) decides
+whether a whole earlier judgement still holds, and it hands back the bytes it read again, so the cache
+need not keep any.
 """
 
 from __future__ import annotations
@@ -80,20 +81,28 @@ class Inputs:
         self.answers.append(("read", str(path), (limit, _digest(data))))
         return data
 
-    def unchanged(self) -> bool:
-        """Whether the filesystem answers every question as it did."""
+    def paths_by_digest(self) -> dict[str, str]:
+        """The SHA-256 digest of each file read (as `read` returned it), and a path it was read from."""
+        return {answer[1]: shown for question, shown, answer in self.answers if question == "read"}
+
+    def reread(self) -> dict[str, bytes] | None:
+        """Every file's bytes read again, by path, when the filesystem answers every question as it did; else None."""
+        files: dict[str, bytes] = {}
         try:
             for question, shown, answer in self.answers:
                 path = Path(shown)
                 if question == "read":
                     limit, digest = answer
-                    if _digest(_read(path, limit)) != digest:
-                        return False
+                    data = _read(path, limit)
+                    if _digest(data) != digest:
+                        return None
+                    if isinstance(data, bytes):
+                        files[shown] = data
                 elif _QUESTIONS[question](path) != answer:
-                    return False
+                    return None
         except Exception:  # a question that now fails (a symbolic link loop, say): not the same answers
-            return False
-        return True
+            return None
+        return files
 
 
 def _digest(data: bytes | str) -> str:

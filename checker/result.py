@@ -132,6 +132,8 @@ class Judgement:
     sources: dict[str, str]  # by file: for the source lines shown around findings
     not_scanned: tuple[dict, ...]  # module calls whose source was not read (registry, git)
     secrets: set[str]  # literals that secret findings are about: masked wherever source is shown
+    # The scan cache keeps sources, comments and secrets as places in the files, never as text
+    # (`checker.scan_cache`): a field added here that holds the files' text must go the same way.
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,24 @@ and with it what loading asked the filesystem (`checker.inputs`). A later scan w
 every question again, and reads and hashes every file again; only when every answer is the same is the
 judgement reused. Anything else, even one byte, and the scan judges afresh.
 
-An entry holds the scanned files' text (for the source lines reports show), so only the most recently used
-KEEP entries are kept: enough for the trees and branches one person or runner scans, few enough that the
-folder does not grow with every commit.
+An entry holds no text of the scanned files: a judgement keeps the files' text (for the source lines reports
+show), their comments (for inline suppressions) and the literals secret findings are about (to mask them),
+and the entry keeps instead where each is, in files it hashed. A reuse reads every file again anyway, and
+takes them from there. A judgement whose text cannot all be found that way is not kept, nor one whose entry
+would still hold a flagged literal (a message quoting it). Only the most recently used KEEP entries are
+kept: enough for the trees and branches one person or runner scans, few enough that the folder does not
+grow with every commit.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import limits
@@ -62,14 +68,25 @@ def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rule
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class _Entry:
+    inputs: Inputs
+    judgement: Judgement  # with no sources, comments or secrets: they are read again from the files
+    source_reads: dict[str, str]  # file as shown -> the path, among those read, that holds its bytes
+    comments: dict[str, list[tuple[int, int, int]]]  # file as shown -> (line, offset, length) of each comment
+    secrets: tuple[tuple[str, int, int], ...]  # (file as shown, offset, length): a place each literal is written
+
+
 def load(cache: Cache, name: str) -> Judgement | None:
     """The judgement kept under `name`, if the filesystem still answers as it did when it was made."""
     entry = read(cache, f"scans/{name}")
-    if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], Inputs)
-            and isinstance(entry[1], Judgement)):
+    if not isinstance(entry, _Entry):
         return None
-    inputs, judgement = entry
-    if not inputs.unchanged():
+    files = entry.inputs.reread()
+    if files is None:
+        return None
+    judgement = _with_text(entry, files)
+    if judgement is None:
         return None
     with contextlib.suppress(OSError):
         os.utime(cache.folder / "scans" / name)  # recently used: the last to be pruned
@@ -77,8 +94,62 @@ def load(cache: Cache, name: str) -> Judgement | None:
 
 
 def save(cache: Cache, name: str, inputs: Inputs, judgement: Judgement) -> None:
-    write(cache, f"scans/{name}", (inputs, judgement))
+    entry = _without_text(inputs, judgement)
+    if entry is None:
+        return
+    write(cache, f"scans/{name}", entry, must_not_hold=judgement.secrets)
     _prune(cache.folder / "scans")
+
+
+_BOM = "\ufeff".encode()
+
+
+def _without_text(inputs: Inputs, judgement: Judgement) -> _Entry | None:
+    """The entry for a judgement: its text replaced by where that text is. None if some of it cannot be found."""
+    read_from = inputs.paths_by_digest()
+    source_reads = {}
+    for shown, text in judgement.sources.items():
+        data = text.encode("utf-8", "surrogatepass")
+        path = read_from.get(hashlib.sha256(data).hexdigest()) or read_from.get(hashlib.sha256(_BOM + data).hexdigest())
+        if path is None:
+            return None
+        source_reads[shown] = path
+    comments = {}
+    for shown, found in judgement.comments.items():
+        lines = judgement.sources.get(shown, "").split("\n")  # as the parser counts lines
+        starts = [0]  # the offset where each line begins
+        for source_line in lines:
+            starts.append(starts[-1] + len(source_line) + 1)
+        places = []
+        for line, text in found:
+            column = lines[line - 1].find(text) if 0 < line <= len(lines) else -1
+            if column < 0:
+                return None
+            places.append((line, starts[line - 1] + column, len(text)))
+        comments[shown] = places
+    secrets = []
+    for secret in sorted(judgement.secrets):
+        # Masking replaces a literal where it is written; one written nowhere in the files has nothing to mask.
+        for shown, text in judgement.sources.items():
+            offset = text.find(secret)
+            if offset >= 0:
+                secrets.append((shown, offset, len(secret)))
+                break
+    bare = dataclasses.replace(judgement, sources={}, comments={}, secrets=set())
+    return _Entry(inputs, bare, source_reads, comments, tuple(secrets))
+
+
+def _with_text(entry: _Entry, files: dict[str, bytes]) -> Judgement | None:
+    """The judgement again, its text taken from the files as just read (the very bytes hashed when it was kept)."""
+    try:
+        sources = {shown: files[path].decode("utf-8").removeprefix("\ufeff")
+                   for shown, path in entry.source_reads.items()}
+        comments = {shown: [(line, sources[shown][offset:offset + length]) for line, offset, length in places]
+                    for shown, places in entry.comments.items()}
+        secrets = {sources[shown][offset:offset + length] for shown, offset, length in entry.secrets}
+    except (KeyError, UnicodeDecodeError):  # not as it was when kept: judge afresh
+        return None
+    return dataclasses.replace(entry.judgement, sources=sources, comments=comments, secrets=secrets)
 
 
 def _prune(scans: Path) -> None:

@@ -229,6 +229,63 @@ def test_only_the_most_recently_used_judgements_are_kept(tmp_path, cache, loads,
 
 # --------------------------------------------------------------------------- what the caches hold, and whom they trust
 
+SECRET_ENV = "AKIAIOSFODNN7EXAMPLE"
+SECRET_TFVARS = "Tr0ub4dor-and-3-staple"
+NOTE = "# the zebra-unicorn note: a comment that is only text"
+LEAKY = f'''{NOTE}
+resource "aws_lambda_function" "uploader" {{
+  function_name = "fitness-uploader"
+  role          = "arn:aws:iam::123456789012:role/fitness-uploader"
+  environment {{
+    variables = {{
+      UPLOAD_PRINCIPAL = "{SECRET_ENV}"
+      DB_PASSWORD      = var.db_password
+    }}
+  }}
+}}
+
+variable "db_password" {{
+  type      = string
+  sensitive = true
+}}
+
+# gateaudit:ignore GA101 reason="a public health check"
+{OPEN % "NONE"}'''
+
+
+def every_report(tmp_path: Path, *args: str) -> tuple[int, dict[str, str]]:
+    out = tmp_path / "reports"
+    code = cli.main(["scan", *args, "--format", "json", "--format", "html", "--format", "text", "--output-dir",
+                     str(out)])
+    return code, {path.name: path.read_text() for path in sorted(out.iterdir())}
+
+
+@pytest.mark.parametrize("encoded", [str.encode, lambda text: "\ufeff".encode() + text.replace("\n", "\r\n").encode()],
+                         ids=["plain", "BOM and CRLF"])
+def test_the_scan_cache_holds_no_text_of_the_scanned_files(tmp_path, cache, loads, encoded):
+    folder = tree(tmp_path)
+    (folder / "main.tf").write_bytes(encoded(LEAKY))
+    (folder / "terraform.tfvars").write_bytes(encoded(f'db_password = "{SECRET_TFVARS}"\n'))
+    cold = every_report(tmp_path, str(folder), "-v")
+    warm = every_report(tmp_path, str(folder), "-v")
+    assert loads["n"] == 1 and warm == cold
+    code, reports = cold
+    assert code == 1
+    statuses = {(r["rule_id"], r["resource"], r["status"]) for r in json.loads(reports["gateaudit.json"])["results"]}
+    assert {("GA202", "aws_lambda_function.uploader", "failed"), ("GA203", "var.db_password", "failed"),
+            ("GA101", "aws_api_gateway_method.m", "suppressed")} <= statuses
+    assert "UPLOAD_PRINCIPAL = &#34;****&#34;" in reports["gateaudit.html"]  # masked, warm as cold
+    entries = [path for path in cache.rglob("scans/*") if path.is_file()]
+    assert len(entries) == 1
+    held = entries[0].read_bytes()
+    for text in (SECRET_ENV, SECRET_TFVARS, NOTE[2:], 'role          = "arn:aws:iam::123456789012:role/fitness-up'):
+        assert text.encode() not in held, text
+    # The parse cache holds the parsed .tf files, literals included, in the user's own 0700 folder (README,
+    # "Caches"); variable files are parsed afresh each time.
+    parsed = b"".join(path.read_bytes() for path in cache.rglob("*/[0-9a-f][0-9a-f]/*"))
+    assert SECRET_ENV.encode() in parsed and SECRET_TFVARS.encode() not in parsed
+
+
 def test_a_scan_entry_edited_by_a_byte_is_ignored_and_rewritten(tmp_path, cache, loads):
     folder = tree(tmp_path, OPEN % "NONE")
     first = scan(tmp_path, str(folder))
@@ -240,6 +297,29 @@ def test_a_scan_entry_edited_by_a_byte_is_ignored_and_rewritten(tmp_path, cache,
     assert scan(tmp_path, str(folder)) == first
     assert loads["n"] == 2 and entry.read_bytes() != kept.replace(b"failed", b"passed")
     assert scan(tmp_path, str(folder)) == first and loads["n"] == 2  # written again, and trusted again
+
+
+def test_a_judgement_whose_messages_quote_a_flagged_literal_is_not_kept(tmp_path, cache, loads):
+    """A rule should never echo a secret; if one does, the secret still does not reach the scan cache."""
+    folder = tree(tmp_path, LEAKY)
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "quoting.py").write_text(f'''from gateaudit.result import Severity
+from gateaudit.rules import Rule
+
+RULE = Rule(id="TEAM003", control="team", severity=Severity.HIGH, title="t", rationale="r", remediation="m")
+
+
+def check(stack):
+    for function in stack.resources("aws_lambda_function"):
+        yield RULE.failed(function, "the environment holds {SECRET_ENV}")
+''')
+    first = scan(tmp_path, str(folder), "--rules-dir", str(rules))
+    assert ("TEAM003", "aws_lambda_function.uploader", "failed") in verdicts(first[1])
+    assert ("GA202", "aws_lambda_function.uploader", "failed") in verdicts(first[1])
+    assert scan(tmp_path, str(folder), "--rules-dir", str(rules)) == first
+    assert loads["n"] == 2
+    assert not [path for path in cache.rglob("scans/*") if path.is_file()]
 
 
 def code_running_pickle(marker: Path) -> bytes:
