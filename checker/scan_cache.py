@@ -4,9 +4,10 @@ The parse cache (`checker.parse_many`) saves the parsing; building the model and
 cost several times the rest of a warm run. So a scan also keeps its judgement (`result.Judgement`: the
 rules' results and errors, before any waiver, date or baseline is applied) under a key naming everything
 the judgement is a function of besides the files:
-- gateaudit's own code and data (each file's size and modification time, as for `.pyc` files), and
-  python-hcl2's grammar and lark's version (by the cache folder's name);
-- the rules that run, the code in every `--rules-dir`, and their options from the config file;
+- gateaudit's own code and data (each file's content), and python-hcl2's grammar and lark's version (by the
+  cache folder's name);
+- the rules that run, the code in every `--rules-dir` (each file's content), and their options from the
+  config file;
 - the paths and variable files as given, the working folder, and the limits;
 and with it what loading asked the filesystem (`checker.inputs`). A later scan with the same key asks
 every question again, and reads and hashes every file again; only when every answer is the same is the
@@ -56,8 +57,10 @@ def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rule
         add("code", folder.resolve())
         for path in sorted(folder.rglob("*")):
             if path.suffix in (".py", ".json") and "__pycache__" not in path.parts and path.is_file():
-                info = path.stat()  # size and modification time, as Python itself decides a .pyc is stale
-                add(path.relative_to(folder), (info.st_size, info.st_mtime_ns))
+                # The content, not the size and time: a file rewritten with both kept is other code.
+                content = path.read_bytes()
+                add(path.relative_to(folder), len(content))
+                digest.update(content)
     add("rules", [(loaded.rule.id, loaded.origin) for loaded in rules])
     add("options", json.dumps(rule_options, sort_keys=True, default=str))
     add("cwd", os.getcwd())

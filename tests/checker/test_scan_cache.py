@@ -389,3 +389,32 @@ def test_a_key_file_others_could_read_or_replace_turns_the_cache_off(tmp_path, c
     assert scan(tmp_path, str(folder)) == first
     assert loads["n"] == 3  # judged every time: no cache, and no error
     assert sorted(path for path in cache.rglob("*") if path.is_file()) == entries  # and nothing written
+
+
+def test_a_rule_rewritten_with_the_same_size_and_time_is_run_again(tmp_path, cache, loads, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as for most users: Python keeps .pyc files
+    folder = tree(tmp_path)
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    rule = '''from gateaudit.result import Severity
+from gateaudit.rules import Rule
+
+RULE = Rule(id="TEAM002", control="team", severity=Severity.MEDIUM, title="t", rationale="r", remediation="m")
+
+
+def check(stack):
+    for method in stack.resources("aws_api_gateway_method"):
+        yield RULE.%s(method, "the team said so")
+'''
+    team = rules / "team.py"
+    team.write_text(rule % "unknown")
+    assert scan(tmp_path, str(folder), "--rules-dir", str(rules))[0] == 1
+    before = team.stat()
+    team.write_text(rule % "passed ")  # as long as "unknown": same size
+    os.utime(team, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert team.stat().st_size == before.st_size and team.stat().st_mtime_ns == before.st_mtime_ns
+    assert scan(tmp_path, str(folder), "--rules-dir", str(rules))[0] == 0
+    assert loads["n"] == 2
+    assert not (rules / "__pycache__").exists()  # a user's rule is run from its source, never from a .pyc
