@@ -22,7 +22,11 @@ trusted as each other.
 
 What the folder holds: the parse cache holds parsed source, literals included, so secrets written in the
 scanned files are in it, as they are in the files; the scan cache holds no text of the scanned files
-(`checker.scan_cache`).
+(`checker.scan_cache`). Parsed files keep their literals because an entry is keyed by content and serves
+every later scan, whatever its rules and options: which literal a rule flags is known only once the rules
+have judged the whole stack (a value reaches a sink through variables, locals and modules), and the model
+needs every literal to evaluate. Encrypting them with a key kept beside them would hide them from no one
+who can read the folder; the folder's permissions are what keeps them the user's.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ import pickle
 import stat
 import tempfile
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 KEY_FILE = "key"
@@ -53,7 +57,7 @@ class Cache:
     """A usable cache folder, and the key its entries are signed with."""
 
     folder: Path
-    key: bytes
+    key: bytes = field(repr=False)
 
 
 def open_cache() -> Cache | None:
