@@ -132,12 +132,12 @@ def _without_text(inputs: Inputs, judgement: Judgement) -> _Entry | None:
         comments[shown] = places
     secrets = []
     for secret in sorted(judgement.secrets):
-        # Masking replaces a literal where it is written; one written nowhere in the files has nothing to mask.
-        for shown, text in judgement.sources.items():
-            offset = text.find(secret)
-            if offset >= 0:
-                secrets.append((shown, offset, len(secret)))
-                break
+        # A literal written with an escape, or a value built from parts, is nowhere in the files as it is: with no
+        # place to stand for it, the judgement is not kept rather than reused with less to mask.
+        place = next(((shown, text.find(secret)) for shown, text in judgement.sources.items() if secret in text), None)
+        if place is None:
+            return None
+        secrets.append((*place, len(secret)))
     bare = dataclasses.replace(judgement, sources={}, comments={}, secrets=set())
     return _Entry(inputs, bare, source_reads, comments, tuple(secrets))
 

@@ -299,6 +299,26 @@ def test_a_scan_entry_edited_by_a_byte_is_ignored_and_rewritten(tmp_path, cache,
     assert scan(tmp_path, str(folder)) == first and loads["n"] == 2  # written again, and trusted again
 
 
+def test_a_reused_judgement_is_the_fresh_one_down_to_the_literals_it_masks(tmp_path, cache, loads):
+    """A flagged literal written with an escape is nowhere in the files as it is: no position can stand for it,
+    so that judgement is not kept, rather than reused with less to mask."""
+    from gateaudit.engine import ScanOptions, judge
+    from gateaudit.rules import load_rules
+
+    escaped = LEAKY.replace(SECRET_ENV, SECRET_ENV[:-1] + "\\u0045")  # the same value, its last letter escaped
+    assert SECRET_ENV not in escaped
+    for text, kept in ((LEAKY, True), (escaped, False)):
+        (tmp_path / str(kept)).mkdir()
+        folder = tree(tmp_path / str(kept), text)
+        options = ScanOptions(paths=[folder], display_paths=[str(folder)])
+        rules = load_rules()
+        cold = judge(options, rules, {})
+        assert SECRET_ENV in cold.secrets
+        loads["n"] = 0
+        assert judge(options, rules, {}) == cold
+        assert loads["n"] == (0 if kept else 1)
+
+
 def test_a_judgement_whose_messages_quote_a_flagged_literal_is_not_kept(tmp_path, cache, loads):
     """A rule should never echo a secret; if one does, the secret still does not reach the scan cache."""
     folder = tree(tmp_path, LEAKY)
