@@ -283,17 +283,17 @@ def unused_waivers(waivers: list[Waiver], used: set[Waiver], checkov_ran: bool) 
 def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
     """Load the stack and run the rules; or reuse the judgement of an earlier scan of the same unchanged files."""
     from . import scan_cache
+    from .cache import open_cache
     from .modules import load_with_inputs
-    from .parse_many import cache_folder
 
-    folder = cache_folder() if options.use_cache else None
+    cache = open_cache() if options.use_cache else None
     name = None
     repository = options.root or repository_root()
-    if folder is not None:
+    if cache is not None:
         roots = [root_of(path, repository) for path in options.paths]  # what links may reach depends on them
         name = scan_cache.key(options.paths, options.display_paths, options.var_files, rules, options.rules_dirs,
                               rule_options, options.max_file_size, roots, options.skip_paths)
-        kept = scan_cache.load(folder, name)
+        kept = scan_cache.load(cache, name)
         if kept is not None:
             return kept
     loader = load_with_inputs(options.paths, options.var_files, use_cache=options.use_cache,
@@ -310,8 +310,8 @@ def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
                           sources=dict(stack.sources), not_scanned=not_scanned,
                           secrets=masking.secret_literals(stack, results), digests=dict(loader.digests),
                           skipped=tuple({"path": path, "reason": why} for path, why in sorted(stack.skipped.items())))
-    if folder is not None and name is not None:
-        scan_cache.save(folder, name, loader.inputs, judgement)
+    if cache is not None and name is not None:
+        scan_cache.save(cache, name, loader.inputs, judgement)
     return judgement
 
 

@@ -12,15 +12,15 @@ Together they parse about 2.5 times faster, and the trees are the same token for
 
 The parse tables come from python-hcl2's own parser (`hcl2.parser.parser()`, which keeps them in a file
 beside the package), rebuilt with these options. In gateaudit's cache folder they are kept ready to
-load, which saves importing hcl2 and half of the loading.
+load, signed like every entry there (`checker.cache`), which saves importing hcl2 and half of the loading.
 """
 
 from __future__ import annotations
 
-import pickle
 import sys
-from pathlib import Path
 from typing import Any
+
+from .cache import Cache, read, write
 
 # The operator tokens python-hcl2's post-lexer glues a preceding newline or comment onto
 # (hcl2.postlexer.OPERATOR_TYPES; a test keeps the two equal). Not imported: importing hcl2 costs ~25 ms.
@@ -87,13 +87,13 @@ def accelerated() -> bool:
     return _accelerated
 
 
-def prepare(cache: Path | None) -> None:
-    """Load the parser once per process, from `cache` (a private folder) when it holds the tables."""
+def prepare(cache: Cache | None) -> None:
+    """Load the parser once per process, from `cache` when it holds the tables."""
     global _parser, _accelerated
     if _parser is not None:
         return
-    tables = _read_tables(cache / TABLES_FILE) if cache is not None else None
-    if tables is not None:
+    tables = read(cache, TABLES_FILE) if cache is not None else None
+    if isinstance(tables, dict) and {"data", "memo"} <= tables.keys():
         try:
             _parser, _accelerated = _build(tables)
             return
@@ -102,9 +102,7 @@ def prepare(cache: Path | None) -> None:
     tables = _tables_from_python_hcl2()
     _parser, _accelerated = _build(tables)
     if cache is not None:
-        from .parse_many import store  # written like a parse cache entry: atomically, never failing a scan
-
-        store(cache / TABLES_FILE, tables)
+        write(cache, TABLES_FILE, tables)  # like a parse cache entry: signed, atomically, never failing a scan
 
 
 def import_lark() -> None:
@@ -147,14 +145,3 @@ def _tables_from_python_hcl2() -> dict:
                        if k not in ("postlex", "propagate_positions", "_plugins", "transformer", "tree_class",
                                     "lexer_callbacks")}
     return {"data": data, "memo": memo}
-
-
-def _read_tables(path: Path) -> dict | None:
-    try:
-        with path.open("rb") as handle:
-            tables = pickle.load(handle)
-    except Exception:  # absent, truncated or corrupt: rebuild from python-hcl2 and write it again
-        return None
-    return tables if isinstance(tables, dict) and {"data", "memo"} <= tables.keys() else None
-
-

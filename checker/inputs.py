@@ -5,8 +5,9 @@ resolve to, which Terraform files are below it, what bytes does it hold (and may
 `_read`, the one rule for every file a scan opens). Each answer is kept as (question, path, the question's
 other arguments, answer), file contents as a SHA-256 digest. Loading is a function of these answers, the
 options and gateaudit's own code, so when asking every question again gives every same answer, a new
-load would build the same stack: `unchanged()` is how the scan cache (`checker.scan_cache`) decides
-whether a whole earlier judgement still holds.
+load would build the same stack: `reread()` is how the scan cache (`checker.scan_cache`) decides
+whether a whole earlier judgement still holds, and it hands back the bytes it read again, so the cache
+need not keep any.
 """
 
 from __future__ import annotations
@@ -125,19 +126,27 @@ class Inputs:
             self.sha256[str(path)] = digest
         return data
 
-    def unchanged(self) -> bool:
-        """Whether the filesystem answers every question as it did."""
+    def paths_by_digest(self) -> dict[str, str]:
+        """The SHA-256 digest of each file read (as `read` returned it), and a path it was read from."""
+        return {answer: shown for question, shown, _, answer in self.answers if question == "read"}
+
+    def reread(self) -> dict[str, bytes] | None:
+        """Every file's bytes read again, by path, when the filesystem answers every question as it did; else None."""
+        files: dict[str, bytes] = {}
         try:
             for question, shown, extra, answer in self.answers:
                 path = Path(shown)
                 if question == "read":
-                    if _digest(_read(path, *extra)) != answer:
-                        return False
+                    data = _read(path, *extra)
+                    if _digest(data) != answer:
+                        return None
+                    if isinstance(data, bytes):
+                        files[shown] = data
                 elif _QUESTIONS[question](path, *extra) != answer:
-                    return False
+                    return None
         except Exception:  # a question that now fails (a symbolic link loop, say): not the same answers
-            return False
-        return True
+            return None
+        return files
 
 
 def _digest(data: bytes | str) -> str:

@@ -172,6 +172,8 @@ class Judgement:
     secrets: set[str]  # literals that secret findings are about: masked wherever source is shown
     digests: dict[str, str] = field(default_factory=dict)  # by file, variable files too: SHA-256 of what was read
     skipped: tuple[dict, ...] = ()  # folders and files not read on purpose: {"path", "reason"} (.git, --skip-path)
+    # The scan cache keeps sources, comments and secrets as places in the files, never as text
+    # (`checker.scan_cache`): a field added here that holds the files' text must go the same way.
 
 
 @dataclass(frozen=True)

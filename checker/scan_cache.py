@@ -4,33 +4,39 @@ The parse cache (`checker.parse_many`) saves the parsing; building the model and
 cost several times the rest of a warm run. So a scan also keeps its judgement (`result.Judgement`: the
 rules' results and errors, before any waiver, date or baseline is applied) under a key naming everything
 the judgement is a function of besides the files:
-- gateaudit's own code and data (each file's size and modification time, as for `.pyc` files), and
-  python-hcl2's grammar and lark's version (by the cache folder's name);
-- the rules that run, the code in every `--rules-dir`, and their options from the config file;
+- gateaudit's own code and data (each file's content), and python-hcl2's grammar and lark's version (by the
+  cache folder's name);
+- the rules that run, the code in every `--rules-dir` (each file's content), and their options from the
+  config file;
 - the paths and variable files as given, the working folder, the repository root of each path (what a
   symbolic link may reach), the `--skip-path` patterns, and the limits;
 and with it what loading asked the filesystem (`checker.inputs`). A later scan with the same key asks
 every question again, and reads and hashes every file again; only when every answer is the same is the
 judgement reused. Anything else, even one byte, and the scan judges afresh.
 
-An entry holds the scanned files' text (for the source lines reports show), so only the most recently used
-KEEP entries are kept: enough for the trees and branches one person or runner scans, few enough that the
-folder does not grow with every commit.
+An entry holds no text of the scanned files: a judgement keeps the files' text (for the source lines reports
+show), their comments (for inline suppressions) and the literals secret findings are about (to mask them),
+and the entry keeps instead where each is, in files it hashed. A reuse reads every file again anyway, and
+takes them from there. A judgement whose text cannot all be found that way is not kept, nor one whose entry
+would still hold a flagged literal (a message quoting it). Only the most recently used KEEP entries are
+kept: enough for the trees and branches one person or runner scans, few enough that the folder does not
+grow with every commit.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
-import pickle
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import limits
+from .cache import Cache, read, write
 from .inputs import Inputs
-from .parse_many import store
 from .result import Judgement
 
 KEEP = 32
@@ -53,8 +59,10 @@ def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rule
         add("code", folder.resolve())
         for path in sorted(folder.rglob("*")):
             if path.suffix in (".py", ".json") and "__pycache__" not in path.parts and path.is_file():
-                info = path.stat()  # size and modification time, as Python itself decides a .pyc is stale
-                add(path.relative_to(folder), (info.st_size, info.st_mtime_ns))
+                # The content, not the size and time: a file rewritten with both kept is other code.
+                content = path.read_bytes()
+                add(path.relative_to(folder), len(content))
+                digest.update(content)
     add("rules", [(loaded.rule.id, loaded.origin) for loaded in rules])
     add("options", json.dumps(rule_options, sort_keys=True, default=str))
     add("cwd", os.getcwd())
@@ -67,28 +75,88 @@ def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rule
     return digest.hexdigest()
 
 
-def load(folder: Path, name: str) -> Judgement | None:
+@dataclass(frozen=True)
+class _Entry:
+    inputs: Inputs
+    judgement: Judgement  # with no sources, comments or secrets: they are read again from the files
+    source_reads: dict[str, str]  # file as shown -> the path, among those read, that holds its bytes
+    comments: dict[str, list[tuple[int, int, int]]]  # file as shown -> (line, offset, length) of each comment
+    secrets: tuple[tuple[str, int, int], ...]  # (file as shown, offset, length): a place each literal is written
+
+
+def load(cache: Cache, name: str) -> Judgement | None:
     """The judgement kept under `name`, if the filesystem still answers as it did when it was made."""
-    try:
-        with (folder / "scans" / name).open("rb") as handle:
-            entry = pickle.load(handle)
-    except Exception:  # absent, truncated or corrupt: judge afresh (and write it again)
+    entry = read(cache, f"scans/{name}")
+    if not isinstance(entry, _Entry):
         return None
-    if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], Inputs)
-            and isinstance(entry[1], Judgement)):
+    files = entry.inputs.reread()
+    if files is None:
         return None
-    inputs, judgement = entry
-    if not inputs.unchanged():
+    judgement = _with_text(entry, files)
+    if judgement is None:
         return None
     with contextlib.suppress(OSError):
-        os.utime(folder / "scans" / name)  # recently used: the last to be pruned
+        os.utime(cache.folder / "scans" / name)  # recently used: the last to be pruned
     return judgement
 
 
-def save(folder: Path, name: str, inputs: Inputs, judgement: Judgement) -> None:
-    (folder / "scans").mkdir(exist_ok=True, mode=0o700)
-    store(folder / "scans" / name, (inputs, judgement))
-    _prune(folder / "scans")
+def save(cache: Cache, name: str, inputs: Inputs, judgement: Judgement) -> None:
+    entry = _without_text(inputs, judgement)
+    if entry is None:
+        return
+    write(cache, f"scans/{name}", entry, must_not_hold=judgement.secrets)
+    _prune(cache.folder / "scans")
+
+
+_BOM = "\ufeff".encode()
+
+
+def _without_text(inputs: Inputs, judgement: Judgement) -> _Entry | None:
+    """The entry for a judgement: its text replaced by where that text is. None if some of it cannot be found."""
+    read_from = inputs.paths_by_digest()
+    source_reads = {}
+    for shown, text in judgement.sources.items():
+        data = text.encode("utf-8", "surrogatepass")
+        path = read_from.get(hashlib.sha256(data).hexdigest()) or read_from.get(hashlib.sha256(_BOM + data).hexdigest())
+        if path is None:
+            return None
+        source_reads[shown] = path
+    comments = {}
+    for shown, found in judgement.comments.items():
+        lines = judgement.sources.get(shown, "").split("\n")  # as the parser counts lines
+        starts = [0]  # the offset where each line begins
+        for source_line in lines:
+            starts.append(starts[-1] + len(source_line) + 1)
+        places = []
+        for line, text in found:
+            column = lines[line - 1].find(text) if 0 < line <= len(lines) else -1
+            if column < 0:
+                return None
+            places.append((line, starts[line - 1] + column, len(text)))
+        comments[shown] = places
+    secrets = []
+    for secret in sorted(judgement.secrets):
+        # A literal written with an escape, or a value built from parts, is nowhere in the files as it is: with no
+        # place to stand for it, the judgement is not kept rather than reused with less to mask.
+        place = next(((shown, text.find(secret)) for shown, text in judgement.sources.items() if secret in text), None)
+        if place is None:
+            return None
+        secrets.append((*place, len(secret)))
+    bare = dataclasses.replace(judgement, sources={}, comments={}, secrets=set())
+    return _Entry(inputs, bare, source_reads, comments, tuple(secrets))
+
+
+def _with_text(entry: _Entry, files: dict[str, bytes]) -> Judgement | None:
+    """The judgement again, its text taken from the files as just read (the very bytes hashed when it was kept)."""
+    try:
+        sources = {shown: files[path].decode("utf-8").removeprefix("\ufeff")
+                   for shown, path in entry.source_reads.items()}
+        comments = {shown: [(line, sources[shown][offset:offset + length]) for line, offset, length in places]
+                    for shown, places in entry.comments.items()}
+        secrets = {sources[shown][offset:offset + length] for shown, offset, length in entry.secrets}
+    except (KeyError, UnicodeDecodeError):  # not as it was when kept: judge afresh
+        return None
+    return dataclasses.replace(entry.judgement, sources=sources, comments=comments, secrets=secrets)
 
 
 def _prune(scans: Path) -> None:

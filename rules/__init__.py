@@ -7,6 +7,7 @@ Modules whose name starts with an underscore hold shared helpers and are not rul
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import importlib.util
 import os
 import pkgutil
@@ -117,9 +118,18 @@ def load_rules(rules_dirs: list[Path] | None = None) -> list[LoadedRule]:
     return sorted((item for item in loaded if not item.rule.deprecated), key=lambda item: item.rule.id)
 
 
+class _FromSource(importlib.machinery.SourceFileLoader):
+    """Runs a user's rule file from its source, every time. Python would run a `.pyc` beside it instead when the
+    source's size and modification time match it (a file rewritten with both kept runs its old code), or
+    without any check (an unchecked hash-based `.pyc`); the scan cache knows rule files by their content."""
+
+    def get_code(self, fullname: str) -> Any:
+        return self.source_to_code(self.get_data(self.path), self.path)
+
+
 def _import_file(path: Path) -> ModuleType:
     name = f"gateaudit_user_rules.{path.stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
+    spec = importlib.util.spec_from_file_location(name, path, loader=_FromSource(name, str(path)))
     if spec is None or spec.loader is None:
         raise RuleLoadError(f"{path}: cannot be imported")
     module = importlib.util.module_from_spec(spec)

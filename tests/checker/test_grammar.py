@@ -17,6 +17,7 @@ from lark import Tree
 from lark.exceptions import LarkError
 
 from gateaudit import grammar, parse
+from gateaudit.cache import open_cache
 from gateaudit.parse import ParseError, parse_hcl
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,17 +137,22 @@ def test_newlines_before_operators(text):
 
 
 def test_tables_are_kept_in_the_cache_folder_and_a_corrupt_file_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("GATEAUDIT_CACHE_DIR", str(tmp_path))
+    cache = open_cache()
     monkeypatch.setattr(grammar, "_parser", None)
-    grammar.prepare(tmp_path)
-    tables = tmp_path / grammar.TABLES_FILE
+    grammar.prepare(cache)
+    tables = cache.folder / grammar.TABLES_FILE
     assert tables.is_file()
     first = grammar.parse("a = 1")
-    for damage in (b"", b"not a pickle", tables.read_bytes()[:1000]):
+    whole = tables.read_bytes()
+    middle = len(whole) // 2
+    one_byte_edited = whole[:middle] + bytes([whole[middle] ^ 1]) + whole[middle + 1:]
+    for damage in (b"", b"not a pickle", whole[:1000], one_byte_edited):
         tables.write_bytes(damage)
         monkeypatch.setattr(grammar, "_parser", None)
-        grammar.prepare(tmp_path)
+        grammar.prepare(cache)
         assert grammar.parse("a = 1") == first
-        assert tables.stat().st_size > 1000  # written again, whole
+        assert tables.read_bytes() == whole  # written again, whole
 
 
 def test_without_lark_cython_the_same_grammar_runs_in_pure_python(monkeypatch):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from gateaudit import cache as cache_module
 from gateaudit import parse_many
 from gateaudit.modules import load
 
@@ -60,13 +61,30 @@ def test_a_changed_file_is_never_served_from_the_cache(tmp_path, cache):
     assert addresses_and_lines(tf)[0][0] == "aws_api_gateway_method.m2"
 
 
+def test_an_entry_edited_by_a_byte_is_ignored_and_rewritten(tmp_path, cache):
+    tf = tmp_path / "tf"
+    tf.mkdir()
+    (tf / "main.tf").write_text(FILE % 1)
+    first = addresses_and_lines(tf)
+    [entry] = (p for p in cache.rglob("*/[0-9a-f][0-9a-f]/*") if p.is_file())
+    kept = entry.read_bytes()
+    assert kept.count(b"\x8c\x02m1") == 1  # the block's label, a short string in the pickle
+    entry.write_bytes(kept.replace(b"\x8c\x02m1", b"\x8c\x02m9"))  # still a pickle: of a block named m9
+    assert addresses_and_lines(tf) == first == [("aws_api_gateway_method.m1", "main.tf:1")]
+    assert entry.read_bytes() == kept  # written again
+
+
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions only")
-def test_a_folder_others_can_write_is_not_used(tmp_path, cache):
-    assert parse_many.cache_folder() is not None
-    os.chmod(parse_many.cache_folder(), 0o777)
-    assert parse_many.cache_folder() is None
-    os.chmod(next(cache.iterdir()), stat.S_IRWXU)
-    assert parse_many.cache_folder() is not None
+@pytest.mark.parametrize("mode", [0o777, 0o770, 0o755, 0o750, 0o701])
+def test_a_folder_others_can_read_or_write_is_not_used(tmp_path, cache, mode):
+    """The folder holds parsed source, literals and all: it is the user's alone, or not used."""
+    assert cache_module.open_cache() is not None
+    [folder] = cache.iterdir()
+    assert folder.stat().st_mode & 0o777 == 0o700
+    os.chmod(folder, mode)
+    assert cache_module.open_cache() is None
+    os.chmod(folder, stat.S_IRWXU)
+    assert cache_module.open_cache() is not None
 
 
 def test_the_cache_folder_is_named_after_python_hcl2s_version_and_grammar(tmp_path, cache, monkeypatch):
@@ -75,7 +93,7 @@ def test_the_cache_folder_is_named_after_python_hcl2s_version_and_grammar(tmp_pa
     from types import SimpleNamespace
 
     installed = Path(importlib.util.find_spec("hcl2").origin).parent
-    as_installed = parse_many.cache_folder().name
+    as_installed = cache_module.open_cache().folder.name
     copy = tmp_path / "hcl2"
     shutil.copytree(installed, copy, ignore=shutil.ignore_patterns("__pycache__", "*.bin"))
     real_find_spec = importlib.util.find_spec
@@ -89,7 +107,35 @@ def test_the_cache_folder_is_named_after_python_hcl2s_version_and_grammar(tmp_pa
         if change:
             with (copy / change[0]).open("a") as handle:
                 handle.write(change[1])
-        parse_many._parser_identity.cache_clear()
-        names.append(parse_many.cache_folder().name)
-    parse_many._parser_identity.cache_clear()
+        cache_module._parser_identity.cache_clear()
+        names.append(cache_module.open_cache().folder.name)
+    cache_module._parser_identity.cache_clear()
     assert len(set(names)) == 3 and names[0] == as_installed, names
+
+
+@pytest.mark.parametrize("module", ["parse", "grammar", "jsonpos", "expr", "limits", "parse_many"])
+def test_the_cache_folder_is_named_after_gateaudits_own_parse_code(tmp_path, cache, monkeypatch, module):
+    """A change to the code that shapes the parsed files never reads pickles of the old shape."""
+    import importlib.util
+    import shutil
+    from types import SimpleNamespace
+
+    name = f"gateaudit.{module}"
+    installed = Path(importlib.util.find_spec(name).origin)
+    as_installed = cache_module.open_cache().folder.name
+    copy = tmp_path / installed.name
+    shutil.copy(installed, copy)
+    real_find_spec = importlib.util.find_spec
+
+    def find_spec(wanted, *args):
+        return SimpleNamespace(origin=str(copy)) if wanted == name else real_find_spec(wanted, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    with copy.open("a") as handle:
+        handle.write("\n# a change\n")
+    cache_module._parser_identity.cache_clear()
+    try:
+        changed = cache_module.open_cache().folder.name
+    finally:
+        cache_module._parser_identity.cache_clear()
+    assert changed != as_installed

@@ -248,3 +248,216 @@ def test_the_repository_root_is_part_of_the_key(tmp_path, cache, loads):
     (tmp_path / ".git").mkdir()  # now the root is tmp_path, and holds the link's target
     assert scan(tmp_path, str(folder))[0] == 0
     assert loads["n"] == 2
+
+
+# --------------------------------------------------------------------------- what the caches hold, and whom they trust
+
+SECRET_ENV = "AKIAIOSFODNN7EXAMPLE"
+SECRET_TFVARS = "Tr0ub4dor-and-3-staple"
+NOTE = "# the zebra-unicorn note: a comment that is only text"
+LEAKY = f'''{NOTE}
+resource "aws_lambda_function" "uploader" {{
+  function_name = "fitness-uploader"
+  role          = "arn:aws:iam::123456789012:role/fitness-uploader"
+  environment {{
+    variables = {{
+      UPLOAD_PRINCIPAL = "{SECRET_ENV}"
+      DB_PASSWORD      = var.db_password
+    }}
+  }}
+}}
+
+variable "db_password" {{
+  type      = string
+  sensitive = true
+}}
+
+# gateaudit:ignore GA101 reason="a public health check"
+{OPEN % "NONE"}'''
+
+
+def every_report(tmp_path: Path, *args: str) -> tuple[int, dict[str, str]]:
+    out = tmp_path / "reports"
+    code = cli.main(["scan", *args, "--format", "json", "--format", "html", "--format", "text", "--output-dir",
+                     str(out)])
+    return code, {path.name: path.read_text() for path in sorted(out.iterdir())}
+
+
+@pytest.mark.parametrize("encoded", [str.encode, lambda text: "\ufeff".encode() + text.replace("\n", "\r\n").encode()],
+                         ids=["plain", "BOM and CRLF"])
+def test_the_scan_cache_holds_no_text_of_the_scanned_files(tmp_path, cache, loads, encoded):
+    folder = tree(tmp_path)
+    (folder / "main.tf").write_bytes(encoded(LEAKY))
+    (folder / "terraform.tfvars").write_bytes(encoded(f'db_password = "{SECRET_TFVARS}"\n'))
+    cold = every_report(tmp_path, str(folder), "-v")
+    warm = every_report(tmp_path, str(folder), "-v")
+    assert loads["n"] == 1 and warm == cold
+    code, reports = cold
+    assert code == 1
+    statuses = {(r["rule_id"], r["resource"], r["status"]) for r in json.loads(reports["gateaudit.json"])["results"]}
+    assert {("GA202", "aws_lambda_function.uploader", "failed"), ("GA203", "var.db_password", "failed"),
+            ("GA101", "aws_api_gateway_method.m", "suppressed")} <= statuses
+    assert "UPLOAD_PRINCIPAL = &#34;****&#34;" in reports["gateaudit.html"]  # masked, warm as cold
+    entries = [path for path in cache.rglob("scans/*") if path.is_file()]
+    assert len(entries) == 1
+    held = entries[0].read_bytes()
+    for text in (SECRET_ENV, SECRET_TFVARS, NOTE[2:], 'role          = "arn:aws:iam::123456789012:role/fitness-up'):
+        assert text.encode() not in held, text
+    # The parse cache holds the parsed .tf files, literals included, in the user's own 0700 folder (README,
+    # "Caches"); variable files are parsed afresh each time.
+    parsed = b"".join(path.read_bytes() for path in cache.rglob("*/[0-9a-f][0-9a-f]/*"))
+    assert SECRET_ENV.encode() in parsed and SECRET_TFVARS.encode() not in parsed
+
+
+def test_a_scan_entry_edited_by_a_byte_is_ignored_and_rewritten(tmp_path, cache, loads):
+    folder = tree(tmp_path, OPEN % "NONE")
+    first = scan(tmp_path, str(folder))
+    assert ("GA101", "aws_api_gateway_method.m", "failed") in verdicts(first[1])
+    entry = next(path for path in cache.rglob("scans/*") if path.is_file())
+    kept = entry.read_bytes()
+    assert kept.count(b"failed") == 1
+    entry.write_bytes(kept.replace(b"failed", b"passed"))  # still a pickle, now of a judgement that passes
+    assert scan(tmp_path, str(folder)) == first
+    assert loads["n"] == 2 and entry.read_bytes() != kept.replace(b"failed", b"passed")
+    assert scan(tmp_path, str(folder)) == first and loads["n"] == 2  # written again, and trusted again
+
+
+def test_a_reused_judgement_is_the_fresh_one_down_to_the_literals_it_masks(tmp_path, cache, loads):
+    """A flagged literal written with an escape is nowhere in the files as it is: no position can stand for it,
+    so that judgement is not kept, rather than reused with less to mask."""
+    from gateaudit.engine import ScanOptions, judge
+    from gateaudit.rules import load_rules
+
+    escaped = LEAKY.replace(SECRET_ENV, SECRET_ENV[:-1] + "\\u0045")  # the same value, its last letter escaped
+    assert SECRET_ENV not in escaped
+    for text, kept in ((LEAKY, True), (escaped, False)):
+        (tmp_path / str(kept)).mkdir()
+        folder = tree(tmp_path / str(kept), text)
+        options = ScanOptions(paths=[folder], display_paths=[str(folder)])
+        rules = load_rules()
+        cold = judge(options, rules, {})
+        assert SECRET_ENV in cold.secrets
+        loads["n"] = 0
+        assert judge(options, rules, {}) == cold
+        assert loads["n"] == (0 if kept else 1)
+
+
+def test_a_judgement_whose_messages_quote_a_flagged_literal_is_not_kept(tmp_path, cache, loads):
+    """A rule should never echo a secret; if one does, the secret still does not reach the scan cache."""
+    folder = tree(tmp_path, LEAKY)
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "quoting.py").write_text(f'''from gateaudit.result import Severity
+from gateaudit.rules import Rule
+
+RULE = Rule(id="TEAM003", control="team", severity=Severity.HIGH, title="t", rationale="r", remediation="m")
+
+
+def check(stack):
+    for function in stack.resources("aws_lambda_function"):
+        yield RULE.failed(function, "the environment holds {SECRET_ENV}")
+''')
+    first = scan(tmp_path, str(folder), "--rules-dir", str(rules))
+    assert ("TEAM003", "aws_lambda_function.uploader", "failed") in verdicts(first[1])
+    assert ("GA202", "aws_lambda_function.uploader", "failed") in verdicts(first[1])
+    assert scan(tmp_path, str(folder), "--rules-dir", str(rules)) == first
+    assert loads["n"] == 2
+    assert not [path for path in cache.rglob("scans/*") if path.is_file()]
+
+
+def code_running_pickle(marker: Path) -> bytes:
+    import pickle
+
+    class RunsCode:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    return pickle.dumps(RunsCode())
+
+
+@pytest.fixture
+def gateaudit_process(cache):
+    """Run gateaudit in a process of its own, as a user would: it loads the grammar's tables from the cache too."""
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "gateaudit", *args], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "GATEAUDIT_CACHE_DIR": str(cache)})
+
+    return run
+
+
+def test_no_cache_entry_can_run_code(tmp_path, cache, gateaudit_process):
+    """Unpickling runs code: every entry (parse cache, scan cache, the grammar's tables) is authenticated first."""
+    folder = tree(tmp_path, OPEN % "NONE")
+    first = gateaudit_process("scan", str(folder), "--format", "json")
+    assert first.returncode == 1
+    entries = [path for path in cache.rglob("*") if path.is_file() and path.name != "key"]
+    kinds = {"scans" if path.parent.name == "scans" else path.suffix or "parsed" for path in entries}
+    assert kinds == {"scans", ".pickle", "parsed"}  # a scan entry, the grammar's tables, a parsed file
+    marker = tmp_path / "ran"
+    evil = code_running_pickle(marker)
+    for path in entries:
+        path.write_bytes(evil)
+    again = gateaudit_process("scan", str(folder), "--format", "json")
+    assert not marker.exists()
+    assert (again.returncode, again.stdout, again.stderr) == (first.returncode, first.stdout, first.stderr)
+    assert all(path.read_bytes() != evil for path in entries)  # each was read, refused and written again
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions only")
+@pytest.mark.parametrize("spoil", ["readable by the group", "readable by all", "a symbolic link", "another owner"])
+def test_a_key_file_others_could_read_or_replace_turns_the_cache_off(tmp_path, cache, loads, spoil):
+    folder = tree(tmp_path, OPEN % "NONE")
+    first = scan(tmp_path, str(folder))
+    [key] = cache.rglob("key")
+    assert key.stat().st_mode & 0o777 == 0o600
+    if spoil == "readable by the group":
+        key.chmod(0o640)
+    elif spoil == "readable by all":
+        key.chmod(0o644)
+    elif spoil == "a symbolic link":
+        elsewhere = tmp_path / "elsewhere-key"
+        elsewhere.write_bytes(key.read_bytes())
+        elsewhere.chmod(0o600)
+        key.unlink()
+        key.symlink_to(elsewhere)
+    else:
+        if os.getuid() != 0:
+            pytest.skip("changing a file's owner needs root")
+        os.chown(key, 65534, -1)
+    entries = sorted(path for path in cache.rglob("*") if path.is_file())
+    assert scan(tmp_path, str(folder)) == first
+    assert scan(tmp_path, str(folder)) == first
+    assert loads["n"] == 3  # judged every time: no cache, and no error
+    assert sorted(path for path in cache.rglob("*") if path.is_file()) == entries  # and nothing written
+
+
+def test_a_rule_rewritten_with_the_same_size_and_time_is_run_again(tmp_path, cache, loads, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as for most users: Python keeps .pyc files
+    folder = tree(tmp_path)
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    rule = '''from gateaudit.result import Severity
+from gateaudit.rules import Rule
+
+RULE = Rule(id="TEAM002", control="team", severity=Severity.MEDIUM, title="t", rationale="r", remediation="m")
+
+
+def check(stack):
+    for method in stack.resources("aws_api_gateway_method"):
+        yield RULE.%s(method, "the team said so")
+'''
+    team = rules / "team.py"
+    team.write_text(rule % "unknown")
+    assert scan(tmp_path, str(folder), "--rules-dir", str(rules))[0] == 1
+    before = team.stat()
+    team.write_text(rule % "passed ")  # as long as "unknown": same size
+    os.utime(team, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert team.stat().st_size == before.st_size and team.stat().st_mtime_ns == before.st_mtime_ns
+    assert scan(tmp_path, str(folder), "--rules-dir", str(rules))[0] == 0
+    assert loads["n"] == 2
+    assert not (rules / "__pycache__").exists()  # a user's rule is run from its source, never from a .pyc
