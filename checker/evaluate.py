@@ -33,7 +33,7 @@ from .expr import (
     Unsupported,
     walk,
 )
-from .model import Block, Location, Module, Reference, Scope, Unknown, contains_unknown
+from .model import Block, Budget, Location, Module, Reference, Scope, Unknown, contains_unknown
 from .parse import SyntaxBlock
 
 MAX_INSTANCES = 1000  # count/for_each beyond this is not expanded: the block is judged once, as unknown
@@ -44,40 +44,55 @@ class EvalError(Exception):
     """A definite error in an expression: Terraform itself would reject it."""
 
 
-class TooLarge(EvalError):
-    """An evaluation over the step or size limit (checker.limits): an unknown, never a hang."""
+class NotEvaluated(Exception):
+    """gateaudit stops short of a value Terraform would compute (a limit of checker.limits): the expression is
+    unknown, naming why. Unlike an EvalError, `try()` and `can()` do not catch it: Terraform would not fail."""
 
 
-_budget = {"depth": 0, "steps": 0}  # steps taken by the outermost evaluate() under way
+class TooLarge(NotEvaluated):
+    """An evaluation over a step, size or budget limit: an unknown, never a hang."""
 
 
 @contextmanager
-def _budgeted() -> Iterator[None]:
+def _budgeted(budget: Budget) -> Iterator[None]:
     """Entry points from outside this module count their steps afresh; nested ones share the outer count."""
-    if _budget["depth"] == 0:
-        _budget["steps"] = 0
-    _budget["depth"] += 1
+    if budget.depth == 0:
+        budget.expression_steps = 0
+    budget.depth += 1
     try:
         yield
     finally:
-        _budget["depth"] -= 1
+        budget.depth -= 1
 
 
 def evaluate(expr: Expr, scope: Scope) -> Any:
-    with _budgeted():
+    if isinstance(expr, Literal):
+        return expr.value  # written as it is: known, whatever the scan's budget has left
+    with _budgeted(scope.module.budget):
         try:
-            return _eval(expr, scope)
-        except TooLarge as error:
+            value = _eval(expr, scope)
+        except NotEvaluated as error:
             return Unknown(str(error))
         except EvalError as error:
             return Unknown(f"cannot evaluate: {error}")
         except RecursionError:
             return Unknown("expression nested too deeply to evaluate")
+    if _too_large(value):  # rules walk values: one that expands past the limit when rendered is not handed out
+        return Unknown(f"a value of more than {limits.MAX_VALUE_SIZE} elements or characters when rendered: "
+                       "not evaluated")
+    return value
 
 
 def _too_large(value: Any) -> bool:
     """Whether a value is over MAX_VALUE_SIZE: string characters, or elements through every level of lists
     and maps; values shared by several parents count once per parent, as they would once rendered."""
+    return _rendered_size(value) > limits.MAX_VALUE_SIZE
+
+
+def _rendered_size(value: Any) -> int:
+    """String characters, or elements through every level of lists and maps, counted as a rendering would
+    (a value shared by several parents once per parent), up to just past MAX_VALUE_SIZE; each shared value
+    is walked once, so the count costs what the distinct values hold, not what they render to."""
     limit = limits.MAX_VALUE_SIZE
     sizes: dict[int, int] = {}
 
@@ -98,14 +113,14 @@ def _too_large(value: Any) -> bool:
         return total
 
     try:
-        return size(value) > limit
+        return size(value)
     except RecursionError:
-        return True
+        return limit + 1
 
 
 def _unknown_in(*values: Any) -> Unknown | None:
     """The first Unknown among values (looking inside lists and maps), with every ref merged."""
-    found = [v for v in _unknowns(values)]
+    found = list(_unknowns(values))
     if not found:
         return None
     refs = tuple(dict.fromkeys(r for u in found for r in u.refs))
@@ -113,26 +128,57 @@ def _unknown_in(*values: Any) -> Unknown | None:
 
 
 def _unknowns(value: Any) -> Iterator[Unknown]:
-    if isinstance(value, Unknown):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _unknowns(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _unknowns(item)
+    """Every Unknown in a value, in order; a list or map shared by several parents is looked into once."""
+    seen: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Unknown):
+            yield item
+        elif isinstance(item, dict | list | tuple) and id(item) not in seen:
+            seen.add(id(item))
+            stack.extend(reversed(item.values() if isinstance(item, dict) else item))
+
+
+def _step(budget: Budget) -> None:
+    budget.steps += 1
+    budget.expression_steps += 1
+    if budget.expression_steps > limits.MAX_EVALUATION_STEPS:
+        raise TooLarge(f"evaluation takes more than {limits.MAX_EVALUATION_STEPS} steps: not evaluated")
+    if budget.steps > limits.MAX_SCAN_EVALUATION_STEPS:
+        raise TooLarge(f"over the scan's evaluation budget of {limits.MAX_SCAN_EVALUATION_STEPS} steps: not evaluated")
+
+
+def _spend(budget: Budget, size: int) -> None:
+    """Count characters or elements built, or handed to a function, against the scan's budget."""
+    budget.value_size += size
+    if budget.value_size > limits.MAX_SCAN_VALUE_SIZE:
+        raise TooLarge(f"over the scan's budget of {limits.MAX_SCAN_VALUE_SIZE} characters and elements of "
+                       "values: not evaluated")
+
+
+def _size_of(value: Any) -> int:
+    return len(value) if isinstance(value, str | list | dict) else 0
 
 
 def _eval(expr: Expr, scope: Scope) -> Any:
-    _budget["steps"] += 1
-    if _budget["steps"] > limits.MAX_EVALUATION_STEPS:
-        raise TooLarge(f"evaluation takes more than {limits.MAX_EVALUATION_STEPS} steps: not evaluated")
+    budget = scope.module.budget
+    _step(budget)
     value = _eval_expr(expr, scope)
     if isinstance(value, str) and len(value) > limits.MAX_VALUE_SIZE and not isinstance(expr, Literal):
         raise TooLarge(f"a string of more than {limits.MAX_VALUE_SIZE} characters: not evaluated")
     if isinstance(value, list | dict) and len(value) > limits.MAX_VALUE_SIZE:
         raise TooLarge(f"a collection of more than {limits.MAX_VALUE_SIZE} elements: not evaluated")
+    if _builds(expr):
+        _spend(budget, _size_of(value))
     return value
+
+
+def _builds(expr: Expr) -> bool:
+    """Does evaluating this node build a new value (rather than hand out one written or kept elsewhere)?"""
+    if isinstance(expr, Traversal):
+        return any(isinstance(step, Splat) for step in expr.steps)
+    return isinstance(expr, Template | Call | ForExpr | TupleExpr | ObjectExpr)
 
 
 def _eval_expr(expr: Expr, scope: Scope) -> Any:
@@ -295,9 +341,9 @@ def variable_value(module: Module, name: str) -> Any:
         return module.cache[key]
     module.cache[key] = Unknown(f"var.{name} refers to itself")
     try:
-        with _budgeted():
+        with _budgeted(module.budget):
             module.cache[key] = value = _variable_value(module, name)
-    except TooLarge as error:
+    except NotEvaluated as error:
         module.cache[key] = value = Unknown(f"var.{name}: {error}", (f"var.{name}",))
     except EvalError:
         del module.cache[key]
@@ -340,7 +386,7 @@ def local_value(module: Module, name: str) -> Any:
     module.cache[key] = Unknown(f"local.{name} refers to itself")
     try:
         module.cache[key] = value = _eval(attribute.expr, Scope(module, {}))
-    except TooLarge as error:  # kept: evaluating it again would only take as long again
+    except NotEvaluated as error:  # kept: evaluating it again would only take as long again
         module.cache[key] = value = Unknown(f"local.{name}: {error}", (f"local.{name}",))
     except EvalError:
         del module.cache[key]
@@ -660,6 +706,7 @@ def _call(expr: Call, scope: Scope) -> Any:
         if not isinstance(last, list):
             raise EvalError(f"{name}(...): only a list can be expanded with ...")
         args.extend(last)
+    _spend(scope.module.budget, sum(map(_size_of, args)))  # a function reads what it is handed
     if name in _PASSES_UNKNOWN:
         return function(*args)
     if name in _KEEPS_UNKNOWN_ELEMENTS:
@@ -894,11 +941,26 @@ def _hole(value: Any) -> Any:
 
 
 def instance_keys(syntax: SyntaxBlock, scope: Scope) -> tuple[list[tuple[Any, dict[str, Any]]], Unknown | None]:
-    """The instances `count`/`for_each` give a block: [(key, bindings)], or one unkeyed instance.
+    """The instances `count`/`for_each` give a block: [(key, bindings)], or one unkeyed instance, counted
+    against the scan's budget of instances.
 
-    When the expansion cannot be known (or is too large), one instance stands for all of them, its
-    count.index/each.* unknown, and the reason comes back so rules can say why.
+    When the expansion cannot be known (or is too large for the block or for what is left of the scan's
+    budget), one instance stands for all of them, its count.index/each.* unknown, and the reason comes back
+    so rules can say why.
     """
+    instances, unknown = _instance_keys(syntax, scope)
+    budget = scope.module.budget
+    if len(instances) > 1 and budget.instances + len(instances) > limits.MAX_SCAN_INSTANCES:
+        meta = "count" if "count" in syntax.attributes else "for_each"
+        unknown = Unknown(f"{meta} gives {len(instances)} instances, over the scan's budget of "
+                          f"{limits.MAX_SCAN_INSTANCES} resource and module instances")
+        instances = [(None, {"count": {"index": unknown}} if meta == "count" else
+                      {"each": {"key": unknown, "value": unknown}})]
+    budget.instances += len(instances)
+    return instances, unknown
+
+
+def _instance_keys(syntax: SyntaxBlock, scope: Scope) -> tuple[list[tuple[Any, dict[str, Any]]], Unknown | None]:
     if "count" in syntax.attributes:
         count = evaluate(syntax.attributes["count"].expr, scope)
         if isinstance(count, Unknown):

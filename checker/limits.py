@@ -1,7 +1,8 @@
 """Limits that keep a scan's time and memory bounded whatever the scanned files hold.
 
 Each is a module-level constant; `--max-file-size` sets the file size for one scan (`ScanOptions`). Input over a
-limit is never skipped quietly: it is a scan error (exit 2) naming the file, the limit and how to raise it.
+limit is never skipped quietly: it is a scan error (exit 2) naming the file, the limit and how to raise it. A
+value over an evaluation limit is `unknown`, naming the limit.
 """
 
 from __future__ import annotations
@@ -19,6 +20,15 @@ MAX_NESTING_DEPTH = 100
 # value with each local (`a1 = "${local.a0}${local.a0}"`): without these, 60 locals take forever.
 MAX_EVALUATION_STEPS = 200_000
 MAX_VALUE_SIZE = 1_000_000
+# The same, for a whole scan: the budget every expression of every file and module instance draws on, so
+# that ten small files, or one expression evaluated for a thousand instances, cannot multiply the limits
+# above. Value sizes count what evaluation builds and what functions are handed (characters, or elements).
+MAX_SCAN_EVALUATION_STEPS = 1_000_000
+MAX_SCAN_VALUE_SIZE = 10_000_000
+# Resource, data and module instances in one scan (count, for_each, dynamic blocks and module calls multiply
+# them): an expansion past it is judged once, as unknown; a module call past it is not loaded.
+MAX_SCAN_INSTANCES = 50_000
+
 
 _SIZE = re.compile(r"(\d+)\s*([kmg]i?b?|b)?", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}

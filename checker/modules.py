@@ -163,7 +163,8 @@ def _load_path(loader: Loader, path: Path) -> None:
 
 
 def _load_root(loader: Loader, directory: Path, files: list[Path]) -> None:
-    root = Module(key="", directory=directory, display_dir=_display_dir(loader, directory))
+    root = Module(key="", directory=directory, display_dir=_display_dir(loader, directory),
+                  budget=loader.stack.budget)
     _read_variable_values(loader, root)
     _build(loader, root, files, ancestors=(directory,))
 
@@ -343,7 +344,14 @@ def _load_child(loader: Loader, parent: Module, call: Block, ancestors: tuple[Pa
         loader.errors.append(ScanError(call.location.file, source_attribute.location.line,
                                        f"{call.address}: module source {source!r} has no .tf files"))
         return
+    budget = loader.stack.budget
+    if budget.instances + 1 > limits.MAX_SCAN_INSTANCES:  # a module called many times over multiplies its blocks
+        loader.stack.not_scanned.append(NotScanned(
+            call.address, source, call.location,
+            f"not loaded: the scan's budget of {limits.MAX_SCAN_INSTANCES} resource and module instances is spent"))
+        return
+    budget.instances += 1
     child = Module(key=call.address, directory=directory, display_dir=_display_dir(loader, directory),
-                   parent=parent, call=call)
+                   parent=parent, call=call, budget=budget)
     parent.children[call.name] = child
     _build(loader, child, files, (*ancestors, directory))

@@ -264,3 +264,65 @@ resource "aws_cloudwatch_log_group" "fn" {
         'aws_cloudwatch_log_group.fn["a"]': "/aws/lambda/fn-a", 'aws_cloudwatch_log_group.fn["b"]': "/aws/lambda/fn-b"}
     referenced = groups['aws_cloudwatch_log_group.fn["a"]'].get("name").referenced_blocks("aws_lambda_function")
     assert {b.address for b in referenced} == {'aws_lambda_function.fn["a"]', 'aws_lambda_function.fn["b"]'}
+
+
+# ------------------------------------------------------ hostile sizes: bounded, or a clean unknown that says why
+
+
+def test_the_scans_instance_budget_covers_count_for_each_and_module_calls(tmp_path, monkeypatch):
+    from gateaudit import limits
+
+    monkeypatch.setattr(limits, "MAX_SCAN_INSTANCES", 6)
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "main.tf").write_text('resource "aws_s3_bucket" "d" {}\n')
+    root = tmp_path / "root"
+    root.mkdir()
+    stack = stack_of(root, '''
+resource "aws_s3_bucket" "a" {
+  count = 3
+}
+resource "aws_s3_bucket" "b" {
+  count = 3
+}
+resource "aws_s3_bucket" "c" {
+  count  = 2
+  bucket = "c-${count.index}"
+}
+module "m" {
+  source = "../m"
+}
+''')
+    buckets = {b.address: b for b in stack.resources("aws_s3_bucket")}
+    assert sorted(buckets) == ["aws_s3_bucket.a[0]", "aws_s3_bucket.a[1]", "aws_s3_bucket.a[2]",
+                               "aws_s3_bucket.b[0]", "aws_s3_bucket.b[1]", "aws_s3_bucket.b[2]", "aws_s3_bucket.c"]
+    over = "over the scan's budget of 6 resource and module instances"
+    assert over in buckets["aws_s3_bucket.c"].expansion.reason
+    bucket = buckets["aws_s3_bucket.c"].value("bucket")
+    assert isinstance(bucket, Unknown) and over in bucket.reason
+    [skipped] = stack.not_scanned
+    assert (skipped.address, skipped.source, skipped.location.line) == ("module.m", "../m", 12)
+    assert skipped.reason == "not loaded: the scan's budget of 6 resource and module instances is spent"
+
+
+def test_the_scans_step_budget_leaves_literals_judged(tmp_path, monkeypatch):
+    from gateaudit import limits
+
+    monkeypatch.setattr(limits, "MAX_SCAN_EVALUATION_STEPS", 50)
+    stack = stack_of(tmp_path, '''
+locals {
+  words = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]
+}
+resource "aws_api_gateway_method" "m" {
+  count         = 3
+  rest_api_id   = "a"
+  resource_id   = "b"
+  http_method   = join("", [for w in local.words : upper(w)])
+  authorization = "NONE"
+}
+''')
+    methods = stack.resources("aws_api_gateway_method")
+    verbs = [m.value("http_method") for m in methods]
+    assert verbs[0] == "ABCDEFGHIJ"
+    assert all(isinstance(v, Unknown) and "over the scan's evaluation budget of 50 steps" in v.reason
+               for v in verbs[1:])
+    assert [m.value("authorization") for m in methods] == ["NONE"] * 3
