@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,6 +39,10 @@ from .parse import SyntaxBlock
 
 MAX_INSTANCES = 1000  # count/for_each beyond this is not expanded: the block is judged once, as unknown
 _BUILTIN_ROOTS = {"var", "local", "module", "data", "count", "each", "path", "terraform", "self", "ephemeral"}
+_MAX_INT_BITS = math.floor(limits.MAX_NUMBER_DIGITS / math.log10(2))  # no integer of more bits has fewer digits
+# A regular expression's program size times the characters it runs over: RE2's time is linear in the text,
+# but a huge program over a long text still takes a while.
+_MAX_REGEX_WORK = 100 * limits.MAX_VALUE_SIZE
 
 
 class EvalError(Exception):
@@ -195,7 +200,7 @@ def _eval_expr(expr: Expr, scope: Scope) -> Any:
             decided = _eval(condition, scope)
             if isinstance(decided, Unknown):
                 yes, no = _eval(if_true, scope), _eval(if_false, scope)
-                if not contains_unknown(yes) and not contains_unknown(no) and yes == no:
+                if not contains_unknown(yes) and not contains_unknown(no) and _equal(yes, no):
                     return yes
                 return Unknown(f"depends on a condition that cannot be decided ({decided.reason})", decided.refs)
             if not isinstance(decided, bool):
@@ -261,10 +266,15 @@ def _number(value: Any) -> int | float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise EvalError(f"expected a number, not {_show(value)}")
     if isinstance(value, str):
+        if re.fullmatch(r"-?\d+", value):
+            if len(value.lstrip("-")) > limits.MAX_NUMBER_DIGITS:
+                raise TooLarge(f"a number of more than {limits.MAX_NUMBER_DIGITS} digits: not evaluated")
+            return int(value)
         try:
-            return int(value) if re.fullmatch(r"-?\d+", value) else float(value)
+            return float(value)
         except ValueError:
-            raise EvalError(f"{value!r} is not a number") from None
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            raise EvalError(f"{shown!r} is not a number") from None
     return value
 
 
@@ -601,6 +611,16 @@ def _add_instances(module: Module, kind: str, type_: str, name: str, index_step:
 
 
 def _binary(op: str, left: Any, right: Any) -> Any:
+    try:
+        result = _arithmetic(op, left, right)
+    except OverflowError:
+        raise TooLarge(f"a number too large to compute ({op}): not evaluated") from None
+    if isinstance(result, int) and result.bit_length() > _MAX_INT_BITS:
+        raise TooLarge(f"a number of more than {limits.MAX_NUMBER_DIGITS} digits: not evaluated")
+    return result
+
+
+def _arithmetic(op: str, left: Any, right: Any) -> Any:
     unknown = _unknown_in(left, right)
     if op in ("&&", "||"):
         for side in (left, right):
@@ -638,7 +658,16 @@ def _binary(op: str, left: Any, right: Any) -> Any:
 def _equal(left: Any, right: Any) -> bool:
     if isinstance(left, bool) != isinstance(right, bool):
         return False
+    if isinstance(left, list | dict) and isinstance(right, list | dict):
+        _check_rendered(left)  # two values built from the same parts compare part by part, as rendered
+        _check_rendered(right)
     return left == right
+
+
+def _check_rendered(value: Any) -> None:
+    if _rendered_size(value) > limits.MAX_VALUE_SIZE:
+        raise TooLarge(f"a value of more than {limits.MAX_VALUE_SIZE} elements or characters when rendered: "
+                       "not evaluated")
 
 
 def _for(expr: ForExpr, scope: Scope) -> Any:
@@ -718,7 +747,7 @@ def _call(expr: Call, scope: Scope) -> Any:
         return Unknown(unknown.reason, unknown.refs, _partial(name, function, args))
     try:
         return function(*args)
-    except (TypeError, ValueError, KeyError, IndexError) as error:
+    except (TypeError, ValueError, KeyError, IndexError, ArithmeticError) as error:
         raise EvalError(f"{name}(): {error}") from None
 
 
@@ -773,22 +802,35 @@ def _format(spec: Any, *args: Any) -> str:
     if not isinstance(spec, str):
         raise EvalError("format() needs a format string")
     values = iter(args)
+    limit = limits.MAX_VALUE_SIZE
+    written = len(spec)
 
     def one(match: re.Match[str]) -> str:
-        verb = match.group(2)
+        nonlocal written
+        flags, verb = match.groups()
         if verb == "%":
             return "%"
+        for number in re.findall(r"\d+", flags):  # Python would pad to any width: a gigabyte for %999999999d
+            if len(number) > len(str(limit)) or int(number) > limit:
+                raise TooLarge(f"format(): a width or precision of {number} is over the limit of {limit}: "
+                               "not evaluated")
         try:
             value = next(values)
         except StopIteration:
             raise EvalError("format(): not enough arguments") from None
         if verb == "q":
-            return json.dumps(_to_string(value))
-        if verb in "dfeg":
-            return ("%" + match.group(1) + verb) % _number(value)
-        if verb == "v" and not isinstance(value, str | int | float | bool):
-            return json.dumps(value, separators=(",", ":"))
-        return ("%" + match.group(1) + "s") % _to_string(value)
+            text = json.dumps(_to_string(value))
+        elif verb in "dfeg":
+            text = ("%" + flags + verb) % _number(value)
+        elif verb == "v" and not isinstance(value, str | int | float | bool):
+            _check_rendered(value)
+            text = json.dumps(value, separators=(",", ":"))
+        else:
+            text = ("%" + flags + "s") % _to_string(value)
+        written += len(text)
+        if written > limit:
+            raise TooLarge(f"a string of more than {limit} characters: not evaluated")
+        return text
 
     return re.sub(r"%([-+ #0-9.]*)([svdfegtq%])", one, spec)
 
@@ -796,14 +838,112 @@ def _format(spec: Any, *args: Any) -> str:
 def _replace(text: Any, search: Any, replacement: Any) -> str:
     text, search, replacement = _to_string(text), _to_string(search), _to_string(replacement)
     if len(search) > 1 and search.startswith("/") and search.endswith("/"):
-        go_groups = re.sub(r"\$\{?(\d+)\}?", r"\\g<\1>", replacement)
-        return re.sub(search[1:-1], go_groups, text)
+        return _regex_replace(text, search[1:-1], replacement)
+    occurrences = text.count(search) if search else len(text) + 1  # "" matches before every character
+    if len(text) + occurrences * (len(replacement) - len(search)) > limits.MAX_VALUE_SIZE:
+        raise TooLarge(f"a string of more than {limits.MAX_VALUE_SIZE} characters: not evaluated")
     return text.replace(search, replacement)
 
 
+def _regex_replace(text: str, pattern: str, template: str) -> str:
+    """Go's `regexp.ReplaceAllString`, as Terraform's replace() runs it: RE2 syntax and linear-time matching
+    (the google-re2 bindings, never Python's backtracking `re`), `$1`/`${name}` expansion, and no replacement
+    for an empty match right after a match."""
+    try:
+        import re2
+    except ImportError:  # google-re2 is a dependency; a platform without its wheel gets an explicit unknown
+        raise NotEvaluated("replace() with a regular expression needs the google-re2 package: not evaluated") \
+            from None
+    options = re2.Options()
+    options.log_errors = False  # RE2 would print the pattern, the scanned tree's text, on stderr
+    try:
+        regexp = re2.compile(pattern, options)
+    except re2.error as error:
+        detail = error.args[0] if error.args else ""
+        detail = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
+        raise EvalError(f"replace(): invalid regular expression: {detail}") from None
+    if regexp.programsize * (len(text) + 1) > _MAX_REGEX_WORK:
+        raise TooLarge(f"replace(): a regular expression of {regexp.programsize} instructions over "
+                       f"{len(text)} characters is over the limit of {_MAX_REGEX_WORK}: not evaluated")
+    data = text.encode("utf-8")
+    pieces = _go_template(template, regexp.groupindex, regexp.groups)
+    out: list[bytes] = []
+    written = 0
+    last_end = search = 0
+    while search <= len(data):
+        match = regexp.search(data, search)
+        if match is None:
+            break
+        start, end = match.span()
+        chunk = [data[last_end:start]]
+        if end > last_end or start == 0:
+            chunk += [piece if isinstance(piece, bytes) else _group(match, piece) for piece in pieces]
+        written += sum(map(len, chunk))
+        if written > 4 * limits.MAX_VALUE_SIZE:  # bytes: up to 4 per character
+            raise TooLarge(f"a string of more than {limits.MAX_VALUE_SIZE} characters: not evaluated")
+        out += chunk
+        last_end = end
+        width = _utf8_width(data, search)  # advance at least one character past the match
+        search = search + width if search + width > end else max(end, search + 1)
+    out.append(data[last_end:])
+    return b"".join(out).decode("utf-8")
+
+
+def _group(match: Any, group: int | str | None) -> bytes:
+    if group is None:
+        return b""
+    start, end = match.span(group)
+    return match.string[start:end] if start >= 0 else b""
+
+
+def _utf8_width(data: bytes, position: int) -> int:
+    if position >= len(data):
+        return 0
+    lead = data[position]
+    return 1 if lead < 0xC0 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+
+
+def _go_template(template: str, names: dict[str, int], groups: int) -> list[bytes | int | None]:
+    """Go's `Regexp.Expand` template, split once: literal bytes, and group numbers for `$1`, `${1}`, `$name`,
+    `${name}` (None for a group that does not exist: it expands to nothing). `$$` is a dollar; a name is the
+    longest run of letters, digits and `_` (`$1x` names a group "1x"); a `$` without a name stays a `$`."""
+    pieces: list[bytes | int | None] = []
+    literal: list[str] = []
+    rest = template
+    while "$" in rest:
+        before, _, rest = rest.partition("$")
+        literal.append(before)
+        if rest.startswith("$"):
+            literal.append("$")
+            rest = rest[1:]
+            continue
+        brace = rest.startswith("{")
+        body = rest[1:] if brace else rest
+        length = 0
+        while length < len(body) and (body[length].isalpha() or body[length].isdecimal() or body[length] == "_"):
+            length += 1
+        if length == 0 or (brace and body[length:length + 1] != "}"):
+            literal.append("$")  # malformed: the dollar is text
+            continue
+        name = body[:length]
+        rest = body[length + 1:] if brace else body[length:]
+        pieces.append("".join(literal).encode("utf-8"))
+        literal = []
+        number = int(name) if name.isascii() and name.isdigit() and len(name) <= 8 else -1
+        if name.startswith("0") and len(name) > 1:
+            number = -1
+        pieces.append((number if number <= groups else None) if number >= 0 else names.get(name))
+    literal.append(rest)
+    pieces.append("".join(literal).encode("utf-8"))
+    return pieces
+
+
 def _join(separator: Any, *lists: Any) -> str:
-    items = [item for items in lists for item in _as_list(items)]
-    return _to_string(separator).join(_to_string(item) for item in items)
+    separator = _to_string(separator)
+    items = [_to_string(item) for items in lists for item in _as_list(items)]
+    if sum(map(len, items)) + len(separator) * max(len(items) - 1, 0) > limits.MAX_VALUE_SIZE:
+        raise TooLarge(f"a string of more than {limits.MAX_VALUE_SIZE} characters: not evaluated")
+    return separator.join(items)
 
 
 def _as_list(value: Any) -> list:
@@ -813,18 +953,40 @@ def _as_list(value: Any) -> list:
 
 
 def _concat(*lists: Any) -> list:
-    return [item for items in lists for item in _as_list(items)]
+    if sum(len(_as_list(items)) for items in lists) > limits.MAX_VALUE_SIZE:
+        raise TooLarge(f"a collection of more than {limits.MAX_VALUE_SIZE} elements: not evaluated")
+    return [item for items in lists for item in items]
 
 
 def _flatten(value: Any) -> list:
+    """Lists in lists, flattened in a loop; the same list held many times is walked each time, so the walk
+    is bounded like the result."""
     result: list = []
-    for item in _as_list(value):
-        result.extend(_flatten(item) if isinstance(item, list) else [item])
+    walked = 0
+    stack = [iter(_as_list(value))]
+    while stack:
+        for item in stack[-1]:
+            walked += 1
+            if walked > limits.MAX_VALUE_SIZE:
+                raise TooLarge(f"a collection of more than {limits.MAX_VALUE_SIZE} elements: not evaluated")
+            if isinstance(item, list):
+                stack.append(iter(item))
+                break
+            result.append(item)
+        else:
+            stack.pop()
     return result
 
 
 def _jsonencode(value: Any) -> str:
+    _check_rendered(value)  # a list held a thousand times is encoded a thousand times
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def _contains(items: Any, value: Any) -> bool:
+    items = _as_list(items)
+    _check_rendered(items)  # each element is compared with the value, part by part
+    return value in items
 
 
 def _jsondecode(text: Any) -> Any:
@@ -886,7 +1048,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "element": _element,
     "keys": lambda m: sorted(m) if isinstance(m, dict) else _as_list(m),
     "values": lambda m: [m[k] for k in sorted(m)],
-    "contains": lambda items, value: value in _as_list(items),
+    "contains": _contains,
     "split": lambda sep, s: _to_string(s).split(_to_string(sep)),
     "trimspace": lambda s: _to_string(s).strip(),
     "trimprefix": lambda s, p: _to_string(s).removeprefix(_to_string(p)),
@@ -929,11 +1091,14 @@ def _partial(name: str, function: Callable[..., Any], args: list[Any]) -> Any:
     return None
 
 
-def _hole(value: Any) -> Any:
+def _hole(value: Any, made: dict[int, list] | None = None) -> Any:
     if isinstance(value, Unknown):
         return value.partial if isinstance(value.partial, str) else "${" + (value.refs[0] if value.refs else "?") + "}"
     if isinstance(value, list):
-        return [_hole(item) for item in value]
+        made = {} if made is None else made
+        if id(value) not in made:  # a list held many times is rebuilt once
+            made[id(value)] = [_hole(item, made) for item in value]
+        return made[id(value)]
     return value
 
 

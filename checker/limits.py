@@ -28,6 +28,9 @@ MAX_SCAN_VALUE_SIZE = 10_000_000
 # Resource, data and module instances in one scan (count, for_each, dynamic blocks and module calls multiply
 # them): an expansion past it is judged once, as unknown; a module call past it is not loaded.
 MAX_SCAN_INSTANCES = 50_000
+# Python reads at most this many digits as an integer (sys.get_int_max_str_digits()); Terraform's numbers
+# have no such limit, so a longer number, or an arithmetic result longer than it, is unknown.
+MAX_NUMBER_DIGITS = 4300
 
 
 _SIZE = re.compile(r"(\d+)\s*([kmg]i?b?|b)?", re.IGNORECASE)

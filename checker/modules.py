@@ -220,13 +220,16 @@ def _tfvars_attributes(path: Path, text: str) -> dict[str, SyntaxAttribute]:
 
 
 def _json_literal(node) -> Literal:
-    from .expr import ObjectExpr, TupleExpr
+    from . import jsonpos
+    from .expr import ObjectExpr, TupleExpr, Unsupported
 
     if isinstance(node.value, list):
         return TupleExpr(node.line, tuple(_json_literal(item) for item in node.value))
     if isinstance(node.value, dict):
         return ObjectExpr(node.line, tuple((Literal(line, key), _json_literal(child))
                                            for key, (line, child) in node.value.items()))
+    if isinstance(node.value, jsonpos.LongNumber):
+        return Unsupported(node.line, f"a number of {node.value.digits} digits")
     return Literal(node.line, node.value)
 
 

@@ -407,6 +407,9 @@ def _expr(node: Any) -> Expr:
         trees = [c for c in children if _is_tree(c)]
         return _expr(trees[0])  # `( expression )` or a single term
     if kind == "int_lit":
+        digits = str(children[0]).lstrip("-")
+        if len(digits) > limits.MAX_NUMBER_DIGITS:  # Python refuses to read it; Terraform would take it
+            return Unsupported(line, f"a number of {len(digits)} digits")
         return Literal(line, int(str(children[0])))
     if kind == "float_lit":
         return Literal(line, float(str(children[0])))
@@ -623,4 +626,6 @@ def _json_expr(node: jsonpos.Node, line: int) -> Expr:
         items = tuple((Literal(key_line, key), _json_expr(child, child.line))
                       for key, (key_line, child) in value.items())
         return ObjectExpr(node.line, items)
+    if isinstance(value, jsonpos.LongNumber):
+        return Unsupported(node.line, f"a number of {value.digits} digits")
     return Literal(node.line, value)

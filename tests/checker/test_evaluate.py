@@ -269,6 +269,37 @@ resource "aws_cloudwatch_log_group" "fn" {
 # ------------------------------------------------------ hostile sizes: bounded, or a clean unknown that says why
 
 
+@pytest.mark.parametrize(("expression", "expected"), [
+    ('replace("abxd", "/x*/", "-")', "-a-b-d-"),  # Go skips an empty match right after a match; Python's re does not
+    ('replace("a.b", "/(?P<dot>\\\\.)/", "[$dot][$${dot}][$$]")', "a[.][.][$]b"),
+    ('replace("ab", "/(a)/", "$1x|$${1}x")', "|axb"),  # `$1x` names a group "1x", as in Go
+    ('replace("ab", "/a/", "\\\\n")', "\\nb"),  # a backslash is literal text in Go's replacement
+    ('replace("héllo", "/[é]/", "e")', "hello"),
+    ('format("%5d|%-4s|%.2f", 42, "x", 3.14159)', "   42|x   |3.14"),
+])
+def test_replace_is_terraforms_re2_and_go_expansion(tmp_path, expression, expected):
+    assert value_of(tmp_path, expression) == expected
+
+
+@pytest.mark.parametrize(("expression", "reason"), [
+    ('replace("abc", "/(/", "")', "replace(): invalid regular expression: missing ): ("),
+    ('replace("aa", "/(a)\\\\1/", "")', "replace(): invalid regular expression: invalid escape sequence: \\1"),
+    ('format("%999999999d", 1)', "format(): a width or precision of 999999999 is over the limit of 1000000"),
+    ('format("%.999999999f", 1.5)', "format(): a width or precision of 999999999 is over the limit of 1000000"),
+])
+def test_a_hostile_function_argument_is_an_unknown_naming_it(tmp_path, expression, reason):
+    value = value_of(tmp_path, expression)
+    assert isinstance(value, Unknown) and reason in value.reason, value
+
+
+def test_a_5000_digit_number_is_unknown_not_a_crash(tmp_path):
+    value = value_of(tmp_path, "1" + "0" * 5000)
+    assert isinstance(value, Unknown) and value.reason == "a number of 5001 digits is not evaluated by gateaudit"
+    value = value_of(tmp_path, 'tonumber("' + "9" * 5000 + '")')
+    assert isinstance(value, Unknown) and "a number of more than 4300 digits" in value.reason
+    assert value_of(tmp_path, "9" * 4300 + " > 1") is True
+
+
 def test_the_scans_instance_budget_covers_count_for_each_and_module_calls(tmp_path, monkeypatch):
     from gateaudit import limits
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 HANG_GUARD = 120  # seconds; every case here ends in a few seconds once bounded
 
@@ -128,3 +131,77 @@ def test_values_over_the_scans_memory_budget_are_unknown(tmp_path):
     assert code == 1
     over = unknown_results(document, "over the scan's budget of 10000000 characters and elements of values")
     assert len(over) > 900, document["summary"]
+
+
+# ------------------------------------------------------------------------------ functions and numbers
+
+
+def test_a_catastrophic_regex_runs_in_linear_time(tmp_path):
+    """RE2, as Terraform: `(a+)+$` over "aaaa…b" is decided at once (Python's re backtracks for ages)."""
+    (tmp_path / "main.tf").write_text('variable "x" {\n  default = "' + "a" * 30_000 + 'b"\n}\n' + method(
+        "m", 'replace(var.x, "/(a+)+$/", "") == var.x ? "NONE" : "CUSTOM"'))
+    done = scan(tmp_path)
+    assert_clean(done)
+    assert done.returncode == 1 and 'authorization is "NONE"' in done.stdout, done.stdout[-2000:]
+
+
+@pytest.mark.parametrize(("expression", "text"), [
+    ('replace("abc", "/(/", "")', "replace(): invalid regular expression"),
+    ('format("%999999999d", 1)', "format(): a width or precision of 999999999"),
+    ('format("%.999999999f", 1)', "format(): a width or precision of 999999999"),
+    ("1" + "0" * 5000, "a number of 5001 digits is not evaluated"),
+    ('tonumber("' + "9" * 5000 + '")', "a number of more than 4300 digits"),
+], ids=["invalid_regex", "format_width", "format_precision", "5000_digit_literal", "5000_digit_string"])
+def test_a_hostile_expression_is_a_clean_unknown_on_that_expression(expression, text, tmp_path):
+    (tmp_path / "main.tf").write_text(method("m", f'{expression} == "" ? "NONE" : "CUSTOM"'))
+    done = scan(tmp_path)
+    assert_clean(done)
+    assert done.returncode == 1 and "UNKNOWN GA101" in done.stdout and text in done.stdout, done.stdout[-2000:]
+
+
+def test_a_5000_digit_number_in_terraform_json_is_a_clean_unknown(tmp_path):
+    (tmp_path / "main.tf.json").write_text('{"resource": {"aws_api_gateway_method": {"m": {"rest_api_id": "a", '
+                                           '"resource_id": "b", "http_method": "GET", "authorization": '
+                                           + "9" * 5000 + "}}}}")
+    done = scan(tmp_path)
+    assert_clean(done)
+    assert done.returncode == 1 and "a number of 5000 digits is not evaluated" in done.stdout, done.stdout[-2000:]
+
+
+def test_numbers_that_square_with_each_local_are_bounded(tmp_path):
+    squares = "\n".join(f"  n{i} = local.n{i - 1} * local.n{i - 1}" for i in range(1, 40))
+    (tmp_path / "main.tf").write_text(f"locals {{\n  n0 = 3\n{squares}\n}}\n" + method(
+        "m", 'local.n39 > 0 ? "NONE" : "CUSTOM"'))
+    done = scan(tmp_path)
+    assert_clean(done)
+    assert done.returncode == 1 and "a number of more than 4300 digits" in done.stdout, done.stdout[-2000:]
+
+
+def cap_address_space(limit: int = 1024**3):
+    """For preexec_fn: the scan (and the workers it forks) may map at most `limit` bytes."""
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    return cap
+
+
+# Strings and lists of 131,072 characters or elements, doubled local by local.
+STRINGS = "".join(f'  s{i} = "${{local.s{i - 1}}}${{local.s{i - 1}}}"\n' for i in range(1, 17))
+SIZES = 'locals {\n  s0 = "ab"\n' + STRINGS + "}\n" + doubling_locals(16)
+
+
+@pytest.mark.parametrize("expression", [
+    'replace(local.s16, "", local.s16)',
+    'replace(local.s16, "/(?:)/", local.s16)',
+    "join(local.s16, local.l16)",
+    "jsonencode([for i in local.l10 : local.l16])",
+    "flatten([for i in local.l10 : local.l16])",
+    "concat([for i in local.l10 : local.l16]...)",
+    'format(join("", [for i in local.l12 : "%s"]), [for i in local.l12 : local.s16]...)',
+], ids=["replace", "replace_regex", "join", "jsonencode", "flatten", "concat", "format"])
+def test_a_function_result_over_the_size_limit_is_unknown_before_it_is_built(expression, tmp_path):
+    """Each would build from 17 million to 17 billion characters or elements out of a few kilobytes."""
+    (tmp_path / "main.tf").write_text(SIZES + method("m", f'length({expression}) > 0 ? "NONE" : "CUSTOM"'))
+    done = scan(tmp_path, preexec_fn=cap_address_space())
+    assert_clean(done)
+    assert done.returncode == 1 and "UNKNOWN GA101" in done.stdout, done.stdout[-2000:]
+    assert "more than 1000000" in done.stdout or "over the scan's budget of 10000000" in done.stdout
