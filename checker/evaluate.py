@@ -32,6 +32,7 @@ from .expr import (
     TupleExpr,
     UnaryOp,
     Unsupported,
+    operator_chain,
     walk,
 )
 from .model import Block, Budget, Location, Module, Reference, Scope, Unknown, contains_unknown
@@ -216,8 +217,8 @@ def _eval_expr(expr: Expr, scope: Scope) -> Any:
                     return Unknown(f"an object key is unknown ({key.reason})", key.refs)
                 result[_to_string(key)] = _eval(value_expr, scope)
             return result
-        case BinaryOp(op=op, left=left, right=right):
-            return _binary(op, _eval(left, scope), _eval(right, scope))
+        case BinaryOp():
+            return _operator_chain(expr, scope)
         case UnaryOp(op=op, operand=operand):
             value = _eval(operand, scope)
             if isinstance(value, Unknown):
@@ -608,6 +609,18 @@ def _add_instances(module: Module, kind: str, type_: str, name: str, index_step:
 
 
 # ------------------------------------------------------------------------------------ operators
+
+
+def _operator_chain(expr: BinaryOp, scope: Scope) -> Any:
+    """`a + b + c + ...` left to right, in a loop: a chain of thousands of terms is valid HCL and must not
+    recurse once per term."""
+    first, links = operator_chain(expr)
+    value = _eval(first, scope)
+    for position, link in enumerate(links):
+        if position:
+            _step(scope.module.budget)  # each operator is a step, as when the chain recursed
+        value = _binary(link.op, value, _eval(link.right, scope))
+    return value
 
 
 def _binary(op: str, left: Any, right: Any) -> Any:

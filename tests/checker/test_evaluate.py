@@ -357,3 +357,12 @@ resource "aws_api_gateway_method" "m" {
     assert all(isinstance(v, Unknown) and "over the scan's evaluation budget of 50 steps" in v.reason
                for v in verbs[1:])
     assert [m.value("authorization") for m in methods] == ["NONE"] * 3
+
+
+def test_a_long_chain_of_operators_converts_and_evaluates_without_recursion(tmp_path):
+    chain = " + ".join(["2"] * 5000) + " - 1"
+    assert value_of(tmp_path, chain) == 9999
+    stack = stack_of(tmp_path, f'variable "v" {{}}\nlocals {{\n  probe = {chain} + var.v\n}}\n')
+    value = stack.modules[0].locals["probe"].value
+    assert isinstance(value, Unknown) and value.refs == ("var.v",)
+    assert [r.block.address for r in stack.modules[0].locals["probe"].references] == ["var.v"]

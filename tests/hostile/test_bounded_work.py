@@ -205,3 +205,33 @@ def test_a_function_result_over_the_size_limit_is_unknown_before_it_is_built(exp
     assert_clean(done)
     assert done.returncode == 1 and "UNKNOWN GA101" in done.stdout, done.stdout[-2000:]
     assert "more than 1000000" in done.stdout or "over the scan's budget of 10000000" in done.stdout
+
+
+# ------------------------------------------------------------------------------------- flat operator chains
+
+
+@pytest.mark.parametrize("terms", [120, 10_000])
+def test_a_flat_chain_of_operators_is_one_level_and_evaluates(terms, tmp_path):
+    chain = " + ".join(["1"] * terms)
+    (tmp_path / "main.tf").write_text(method("m", f'{chain} == {terms} ? "NONE" : "CUSTOM"'))
+    done = scan(tmp_path)
+    assert_clean(done)
+    assert done.returncode == 1 and 'authorization is "NONE"' in done.stdout, done.stdout[-2000:]
+
+
+def test_flat_chains_in_templates_json_and_heredocs(tmp_path):
+    chain = " && ".join(["true"] * 2000)
+    (tmp_path / "main.tf.json").write_text(json.dumps({"resource": {"aws_api_gateway_method": {"m": {
+        "rest_api_id": "a", "resource_id": "b", "http_method": "GET",
+        "authorization": "${" + chain + " ? \"NONE\" : \"CUSTOM\"}"}}}}))
+    (tmp_path / "heredoc.tf").write_text(f'locals {{\n  h = <<EOT\n${{{chain} ? "NONE" : "CUSTOM"}}\nEOT\n}}\n'
+                                         + method("h", "trimspace(local.h)"))
+    done = scan(tmp_path)
+    assert_clean(done)
+    assert done.returncode == 1 and done.stdout.count('authorization is "NONE"') == 2, done.stdout[-2000:]
+
+
+def test_parentheses_inside_a_chain_are_still_nesting(tmp_path):
+    (tmp_path / "main.tf").write_text("\n" + method("m", "1 + (" * 150 + "1" + ")" * 150))
+    done = scan(tmp_path)
+    assert done.returncode == 2 and "main.tf:6: nested more than 100 levels deep" in done.stdout + done.stderr
