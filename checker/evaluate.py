@@ -1199,18 +1199,37 @@ def _expand_dynamic(block: Block, syntax: SyntaxBlock) -> list[Block]:
     content_syntax = SyntaxBlock(label, (), content.line, content.attributes, content.blocks)
     for_each = syntax.attributes.get("for_each")
     collection = evaluate(for_each.expr, block.scope) if for_each else Unknown("dynamic block without for_each")
+    budget = block.module.budget
     if isinstance(collection, list) and not contains_unknown(collection):
         pairs = list(enumerate(collection))
     elif isinstance(collection, dict):
         pairs = list(collection.items())
     else:
         reason = collection if isinstance(collection, Unknown) else Unknown(f"for_each is {_show(collection)}")
-        bindings = {**block.bindings, iterator: {"key": reason, "value": reason}}
-        generated = _nested_block(block, content_syntax, label, bindings, syntax.line)
-        generated.expansion = Unknown(f"dynamic \"{label}\" for_each is unknown ({reason.reason})", reason.refs)
-        return [generated]
+        return [_unknown_dynamic(block, syntax, content_syntax, iterator, reason,
+                                 Unknown(f"dynamic \"{label}\" for_each is unknown ({reason.reason})", reason.refs))]
+    over = None
+    if len(pairs) > MAX_INSTANCES:  # judged as one unknown block: cut at the limit, the rest would pass unseen
+        over = f"over the expansion limit of {MAX_INSTANCES}"
+    elif budget.instances + len(pairs) > limits.MAX_SCAN_INSTANCES:
+        over = f"over the scan's budget of {limits.MAX_SCAN_INSTANCES} resource and module instances"
+    if over is not None:
+        reason = Unknown(f"dynamic \"{label}\" for_each has {len(pairs)} elements, {over}")
+        return [_unknown_dynamic(block, syntax, content_syntax, iterator, reason, reason)]
+    budget.instances += len(pairs)
     return [_nested_block(block, content_syntax, label, {**block.bindings, iterator: {"key": k, "value": v}},
-                          syntax.line) for k, v in pairs[:MAX_INSTANCES]]
+                          syntax.line) for k, v in pairs]
+
+
+def _unknown_dynamic(block: Block, syntax: SyntaxBlock, content: SyntaxBlock, iterator: str, value: Unknown,
+                     expansion: Unknown) -> Block:
+    """One block standing for every block a `dynamic` generates, its iterator unknown: what it holds is
+    judged, and whatever depends on the iterator is unknown, saying why."""
+    block.module.budget.instances += 1
+    bindings = {**block.bindings, iterator: {"key": value, "value": value}}
+    generated = _nested_block(block, content, content.type, bindings, syntax.line)
+    generated.expansion = expansion
+    return generated
 
 
 # ------------------------------------------------------------------ values decided at plan time

@@ -359,6 +359,31 @@ resource "aws_api_gateway_method" "m" {
     assert [m.value("authorization") for m in methods] == ["NONE"] * 3
 
 
+def test_a_dynamic_block_over_the_expansion_limit_is_one_unknown_block(tmp_path):
+    items = ", ".join(str(i) for i in range(1001))
+    stack = stack_of(tmp_path, f'''
+resource "aws_api_gateway_method_settings" "s" {{
+  rest_api_id = "a"
+  stage_name  = "prod"
+  method_path = "*/*"
+  dynamic "settings" {{
+    for_each = [{items}]
+    content {{
+      logging_level   = "INFO"
+      throttling_rate_limit = settings.value
+    }}
+  }}
+}}
+''')
+    [settings] = stack.resources("aws_api_gateway_method_settings")
+    [nested] = settings.blocks("settings")
+    reason = 'dynamic "settings" for_each has 1001 elements, over the expansion limit of 1000'
+    assert nested.expansion is not None and reason in nested.expansion.reason
+    assert nested.value("logging_level") == "INFO"
+    rate = nested.value("throttling_rate_limit")
+    assert isinstance(rate, Unknown) and reason in rate.reason
+
+
 def test_a_long_chain_of_operators_converts_and_evaluates_without_recursion(tmp_path):
     chain = " + ".join(["2"] * 5000) + " - 1"
     assert value_of(tmp_path, chain) == 9999

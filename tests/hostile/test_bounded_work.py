@@ -235,3 +235,31 @@ def test_parentheses_inside_a_chain_are_still_nesting(tmp_path):
     (tmp_path / "main.tf").write_text("\n" + method("m", "1 + (" * 150 + "1" + ")" * 150))
     done = scan(tmp_path)
     assert done.returncode == 2 and "main.tf:6: nested more than 100 levels deep" in done.stdout + done.stderr
+
+
+# ------------------------------------------------------------------------------------------- dynamic blocks
+
+
+def test_a_dynamic_block_over_the_expansion_limit_is_unknown_not_cut(tmp_path):
+    """The 1,001st setting turns data trace on: cut at 1,000, the stage-wide settings would pass."""
+    traces = ", ".join(["false"] * 1000 + ["true"])
+    (tmp_path / "main.tf").write_text(f'''locals {{
+  traces = [{traces}]
+}}
+resource "aws_api_gateway_method_settings" "all" {{
+  rest_api_id = "a"
+  stage_name  = "prod"
+  method_path = "*/*"
+  dynamic "settings" {{
+    for_each = local.traces
+    content {{
+      logging_level      = "ERROR"
+      data_trace_enabled = settings.value
+    }}
+  }}
+}}
+''')
+    code, document = scan_json(tmp_path)
+    [result] = [r for r in document["results"] if r["rule_id"] == "GA404"]
+    assert (code, result["status"]) == (1, "unknown"), result
+    assert 'dynamic "settings" for_each has 1001 elements, over the expansion limit of 1000' in result["message"]
