@@ -263,3 +263,18 @@ resource "aws_api_gateway_method_settings" "all" {{
     [result] = [r for r in document["results"] if r["rule_id"] == "GA404"]
     assert (code, result["status"]) == (1, "unknown"), result
     assert 'dynamic "settings" for_each has 1001 elements, over the expansion limit of 1000' in result["message"]
+
+
+# ------------------------------------------------------------------------------- bytes and parse memory
+
+
+def test_a_9_mb_string_parses_in_little_memory(tmp_path):
+    """python-hcl2's string, comment and heredoc patterns kept ~115 bytes per character for backtracking
+    (2 GB for 9 MB); the same patterns without it fit in a quarter of a gigabyte of address space."""
+    body = "a" * 9_000_000
+    (tmp_path / "string.tf").write_text(f'resource "aws_s3_bucket" "b" {{\n  bucket = "{body}"\n}}\n')
+    (tmp_path / "comment.tf").write_text(f"/*{body}*/\n")
+    (tmp_path / "heredoc.tf").write_text(f'locals {{\n  h = <<EOT\n{body}\nEOT\n}}\n')
+    done = scan("--max-file-size", "20M", tmp_path, preexec_fn=cap_address_space())  # its workers inherit it
+    assert_clean(done)
+    assert done.returncode == 0 and "PASS" in done.stdout, (done.stdout + done.stderr)[-2000:]
