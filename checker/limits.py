@@ -1,8 +1,8 @@
 """Limits that keep a scan's time and memory bounded whatever the scanned files hold.
 
-Each is a module-level constant; `--max-file-size` sets the file size for one scan (`ScanOptions`). Input over a
-limit is never skipped quietly: it is a scan error (exit 2) naming the file, the limit and how to raise it. A
-value over an evaluation limit is `unknown`, naming the limit.
+Each is a module-level constant; `--max-file-size` and `--max-scan-size` set the file sizes for one scan
+(`ScanOptions`). Input over a size limit is never skipped quietly: it is a scan error (exit 2) naming the file,
+the limit and how to raise it. A value over an evaluation limit is `unknown`, naming the limit.
 """
 
 from __future__ import annotations
@@ -11,6 +11,13 @@ import argparse
 import re
 
 MAX_FILE_SIZE = 10 * 1024 * 1024  # bytes per .tf/.tf.json/.tfvars file: python-hcl2 parses ~0.1 MB/s
+# Bytes of every file one scan reads, added up: what is read is kept, parsed, for the whole scan (typical
+# Terraform about 35 bytes of model per byte, one number after another about 100).
+MAX_SCAN_SIZE = 32 * 1024 * 1024
+# A parse worker's memory, as a multiple of the file size limit: lark's tree of typical Terraform takes about
+# 95 bytes per byte of source, of `1, 1, 1, ...` about 400; a worker over it stops with a scan error.
+PARSE_MEMORY_PER_BYTE = 200
+MIN_PARSE_MEMORY = 256 * 1024 * 1024
 # Brackets, braces, blocks, calls, operators and traversal steps inside each other, per file. Python's
 # recursion limit bounds what can be parsed and evaluated; 100 is far beyond real Terraform and well
 # inside that bound, so it is fixed rather than overridable.
@@ -31,6 +38,11 @@ MAX_SCAN_INSTANCES = 50_000
 # Python reads at most this many digits as an integer (sys.get_int_max_str_digits()); Terraform's numbers
 # have no such limit, so a longer number, or an arithmetic result longer than it, is unknown.
 MAX_NUMBER_DIGITS = 4300
+
+
+def parse_memory(max_file_size: int) -> int:
+    """The memory a parse worker may take beyond what it starts with, for a scan's file size limit."""
+    return max(MIN_PARSE_MEMORY, PARSE_MEMORY_PER_BYTE * max_file_size)
 
 
 _SIZE = re.compile(r"(\d+)\s*([kmg]i?b?|b)?", re.IGNORECASE)

@@ -16,7 +16,7 @@ from .evaluate import instance_keys
 from .expr import Literal
 from .inputs import Inputs
 from .model import Attribute, Block, Location, Module, NotScanned, Scope, Stack, VariableValue
-from .parse import ParseError, SyntaxAttribute, SyntaxBlock, SyntaxFile, parse_hcl
+from .parse import ParseError, SyntaxAttribute, SyntaxBlock, SyntaxFile
 from .parse_many import parse_all, parse_text
 from .result import ScanError
 
@@ -38,6 +38,8 @@ class Loader:
     outcomes: dict[Path, tuple] = field(default_factory=dict)  # parsed ahead, in parallel or from the cache
     inputs: Inputs = field(default_factory=Inputs)  # every question put to the filesystem, and its answer
     max_file_size: int = limits.MAX_FILE_SIZE
+    max_scan_size: int = limits.MAX_SCAN_SIZE  # bytes of every file read, added up
+    bytes_read: int = 0
 
     def show(self, path: Path) -> str:
         relative = os.path.relpath(path, self.base)
@@ -59,6 +61,14 @@ class Loader:
         if len(data) > limit:
             self.errors.append(ScanError(shown, None, f"larger than the file size limit of {limits.show_size(limit)}: "
                                                       "not read (raise the limit with --max-file-size)"))
+            return None
+        if self.bytes_read > self.max_scan_size:  # the limit is behind us: one error said so, naming the first
+            return None
+        self.bytes_read += len(data)
+        if self.bytes_read > self.max_scan_size:
+            self.errors.append(ScanError(shown, None, "the files read add up to more than the scan size limit of "
+                                                      f"{limits.show_size(self.max_scan_size)}: not read, nor any "
+                                                      "file after it (raise the limit with --max-scan-size)"))
             return None
         if b"\0" in data:
             line = data.count(b"\n", 0, data.index(b"\0")) + 1
@@ -101,21 +111,24 @@ class Loader:
         todo = [a for a in (Path(os.path.abspath(p)) for p in paths) if a not in self.parsed]
         items = [(p, self.read(p)) for p in todo]
         items = [(p, text) for p, text in items if text is not None]
-        outcomes = parse_all([(p.name, text) for p, text in items], use_cache=self.use_cache)
+        outcomes = parse_all([(p.name, text) for p, text in items], use_cache=self.use_cache,
+                             worker_memory=limits.parse_memory(self.max_file_size))
         self.outcomes.update((p, outcome) for (p, _), outcome in zip(items, outcomes, strict=True))
 
 
 def load(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool = True,
-         max_file_size: int = limits.MAX_FILE_SIZE) -> tuple[Stack, list[ScanError]]:
+         max_file_size: int = limits.MAX_FILE_SIZE,
+         max_scan_size: int = limits.MAX_SCAN_SIZE) -> tuple[Stack, list[ScanError]]:
     """Load every scanned path. Returns the stack and the errors that make the scan untrustworthy."""
-    loader = load_with_inputs(paths, var_files, use_cache, max_file_size)
+    loader = load_with_inputs(paths, var_files, use_cache, max_file_size, max_scan_size)
     return loader.stack, loader.errors
 
 
 def load_with_inputs(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool = True,
-                     max_file_size: int = limits.MAX_FILE_SIZE) -> Loader:
+                     max_file_size: int = limits.MAX_FILE_SIZE, max_scan_size: int = limits.MAX_SCAN_SIZE) -> Loader:
     """`load`, keeping what the loader asked the filesystem (`loader.inputs`)."""
-    loader = Loader(var_files=list(var_files or []), use_cache=use_cache, max_file_size=max_file_size)
+    loader = Loader(var_files=list(var_files or []), use_cache=use_cache, max_file_size=max_file_size,
+                    max_scan_size=max_scan_size)
     for path in paths:
         folder = path if loader.inputs.is_dir(path) else path.parent
         loader.base = folder
@@ -192,7 +205,7 @@ def _read_variable_values(loader: Loader, module: Module) -> None:
         if text is None:
             continue
         try:
-            attributes = _tfvars_attributes(path, text)
+            attributes = _tfvars_attributes(loader, path, text)
         except ParseError as error:
             loader.errors.append(ScanError(loader.show(path), error.line, error.message))
             continue
@@ -201,7 +214,7 @@ def _read_variable_values(loader: Loader, module: Module) -> None:
             module.variable_values[name] = VariableValue(attribute, Location(loader.show(path), attribute.line))
 
 
-def _tfvars_attributes(path: Path, text: str) -> dict[str, SyntaxAttribute]:
+def _tfvars_attributes(loader: Loader, path: Path, text: str) -> dict[str, SyntaxAttribute]:
     if path.name.endswith(".json"):
         from . import jsonpos
 
@@ -213,7 +226,10 @@ def _tfvars_attributes(path: Path, text: str) -> dict[str, SyntaxAttribute]:
             raise ParseError("a .tfvars.json file must hold a JSON object", document.line)
         return {name: SyntaxAttribute(name, _json_literal(node), line)
                 for name, (line, node) in document.value.items()}
-    syntax = parse_hcl(text)
+    [(status, syntax, message, line)] = parse_all([(path.name, text)], use_cache=loader.use_cache,
+                                                  worker_memory=limits.parse_memory(loader.max_file_size))
+    if status == "error":  # parsed like every other file: in a worker of bounded memory, when it is large
+        raise ParseError(message, line)
     if syntax.blocks:
         raise ParseError("a variable file holds only assignments, not blocks", syntax.blocks[0].line)
     return syntax.attributes

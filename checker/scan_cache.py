@@ -36,7 +36,8 @@ KEEP = 32
 
 
 def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rules: list,
-        rules_dirs: list[Path], rule_options: dict, max_file_size: int) -> str:
+        rules_dirs: list[Path], rule_options: dict, max_file_size: int,
+        max_scan_size: int = limits.MAX_SCAN_SIZE) -> str:
     """The name of the judgement of these inputs."""
     import gateaudit
     import gateaudit.rules
@@ -59,7 +60,8 @@ def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rule
     add("paths", [(str(p), os.path.abspath(p)) for p in paths])
     add("display", list(display_paths))
     add("var_files", [(str(p), os.path.abspath(p)) for p in var_files])
-    add("limits", (max_file_size, sorted((name, value) for name, value in vars(limits).items() if name.isupper())))
+    constants = sorted((name, value) for name, value in vars(limits).items() if name.isupper())
+    add("limits", (max_file_size, max_scan_size, constants))
     return digest.hexdigest()
 
 

@@ -278,3 +278,28 @@ def test_a_9_mb_string_parses_in_little_memory(tmp_path):
     done = scan("--max-file-size", "20M", tmp_path, preexec_fn=cap_address_space())  # its workers inherit it
     assert_clean(done)
     assert done.returncode == 0 and "PASS" in done.stdout, (done.stdout + done.stderr)[-2000:]
+
+
+def test_the_bytes_read_per_scan_are_capped(tmp_path):
+    for index in range(3):
+        bucket = f'resource "aws_s3_bucket" "b{index}" {{\n  bucket = "{"x" * 500}"\n}}\n'
+        (tmp_path / f"f{index}.tf").write_text(bucket)
+    done = scan("--max-scan-size", "1k", tmp_path)
+    assert_clean(done)
+    assert done.returncode == 2
+    assert ("f1.tf: the files read add up to more than the scan size limit of 1 KiB: not read, nor any file "
+            "after it (raise the limit with --max-scan-size)") in done.stdout + done.stderr
+    assert scan("--max-scan-size", "2k", tmp_path).returncode == 0
+
+
+def test_a_parse_worker_over_its_memory_is_a_clean_error_naming_the_file(tmp_path):
+    """A worker may use 200 times the file size limit: with a 2 MiB limit, 400 MiB; one number after another
+    costs lark about 400 bytes of tree per byte of source."""
+    (tmp_path / "dense.tf").write_text("locals {\n  x = [" + "1," * 950_000 + "]\n}\n")
+    (tmp_path / "fine.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
+    done = scan("--max-file-size", "2M", tmp_path)
+    assert_clean(done)
+    assert done.returncode == 2
+    assert ("dense.tf: parsing it takes more memory than a parse worker may use (400 MiB, 200 times the file "
+            "size limit): not parsed (raise the limit with --max-file-size)") in done.stdout + done.stderr
+    assert "fine.tf" not in done.stderr
