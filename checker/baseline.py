@@ -24,7 +24,9 @@ from .result import Result, Status
 from .suppressions import Waiver
 
 FORMAT_VERSION = 2  # 1 had no fingerprints: its entries accepted any finding of the rule on the resource
-_LOCATION = re.compile(r"(\S+?\.(?:tf|tf\.json|tfvars|tfvars\.json)):\d+")
+# The line after a file name in a message (`variables.tf:12`): anchored on the suffix, so it runs in linear
+# time over a message of any length (a message may quote a long value).
+_LOCATION = re.compile(r"(\.tf|\.tf\.json|\.tfvars|\.tfvars\.json):\d+")
 
 
 def fingerprint(result: Result, block: Block | None = None) -> str:

@@ -115,6 +115,8 @@ def _parser() -> argparse.ArgumentParser:
 
     scan.add_argument("--max-file-size", type=limits.parse_size, default=limits.MAX_FILE_SIZE, metavar="SIZE",
                       help="skip no file: a file larger than SIZE is a scan error (default: 10M; e.g. 512k, 20M)")
+    scan.add_argument("--max-scan-size", type=limits.parse_size, default=limits.MAX_SCAN_SIZE, metavar="SIZE",
+                      help="files read adding up to more than SIZE are a scan error (default: 32M)")
     baseline = commands.add_parser("baseline", help="record today's failures so a scan fails only on new ones")
     baseline.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     baseline.add_argument("--output", "-o", default=".gateaudit-baseline.json", metavar="FILE",
@@ -127,6 +129,8 @@ def _parser() -> argparse.ArgumentParser:
                           help="the date inline suppressions expire against (default: the real date)")
     baseline.add_argument("--max-file-size", type=limits.parse_size, default=limits.MAX_FILE_SIZE, metavar="SIZE",
                           help="a file larger than SIZE is a scan error: no baseline written (default: 10M)")
+    baseline.add_argument("--max-scan-size", type=limits.parse_size, default=limits.MAX_SCAN_SIZE, metavar="SIZE",
+                          help="files read adding up to more than SIZE are a scan error (default: 32M)")
     baseline.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     commands.add_parser("schema", help="print the JSON Schema of the json report")
     rules = commands.add_parser("rules", help="list the rules")
@@ -211,7 +215,7 @@ def _run(args: argparse.Namespace) -> int:
         use_cache=not args.no_cache, checkov=checkov, max_file_size=args.max_file_size,
         fail_on_exemptions=True if args.fail_on_exemptions else None, today=args.today,
         strict_config=args.strict_config, allow_unscanned_modules=args.allow_unscanned_modules,
-        skip_paths=tuple(args.skip_path))
+        skip_paths=tuple(args.skip_path), max_scan_size=args.max_scan_size)
     formats = list(dict.fromkeys(args.format or ["text"]))
     if args.output and args.output_dir:
         _say("gateaudit: error: --output and --output-dir together: --output names one file, --output-dir a folder")
@@ -289,7 +293,8 @@ def _write_baseline(args: argparse.Namespace) -> int:
     options = ScanOptions(paths=[Path(p) for p in args.paths], display_paths=list(args.paths),
                           var_files=[Path(f) for f in args.var_file], rules_dirs=[Path(d) for d in args.rules_dir],
                           inline_suppressions=True, config=Path(args.config) if args.config else None,
-                          max_file_size=args.max_file_size, today=args.today, skip_paths=tuple(args.skip_path))
+                          max_file_size=args.max_file_size, today=args.today, skip_paths=tuple(args.skip_path),
+                          max_scan_size=args.max_scan_size)
     try:
         report = scan(options)
     except SetupError as error:

@@ -150,6 +150,7 @@ class ScanOptions:
     use_cache: bool = True  # the parse and scan caches in the user's cache folder
     checkov: CheckovOptions | None = None  # set: run Checkov too and merge its results (`--with-checkov`)
     max_file_size: int = limits.MAX_FILE_SIZE  # bytes: a larger file is a scan error, never read
+    max_scan_size: int = limits.MAX_SCAN_SIZE  # bytes of every file read, added up: past it, a scan error
     root: Path | None = None  # the repository root (checker.root); None: found from the current folder
     fail_on_exemptions: bool | None = None  # an applied config exemption fails the scan by being there
     today: date | None = None  # the date suppressions expire against (--today); None: the real date
@@ -292,12 +293,13 @@ def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
     if cache is not None:
         roots = [root_of(path, repository) for path in options.paths]  # what links may reach depends on them
         name = scan_cache.key(options.paths, options.display_paths, options.var_files, rules, options.rules_dirs,
-                              rule_options, options.max_file_size, roots, options.skip_paths)
+                              rule_options, options.max_file_size, roots, options.skip_paths, options.max_scan_size)
         kept = scan_cache.load(cache, name)
         if kept is not None:
             return kept
     loader = load_with_inputs(options.paths, options.var_files, use_cache=options.use_cache,
-                              max_file_size=options.max_file_size, repository=repository, skip=options.skip_paths)
+                              max_file_size=options.max_file_size, repository=repository, skip=options.skip_paths,
+                              max_scan_size=options.max_scan_size)
     stack = loader.stack
     stack.rule_options = rule_options
     errors = [*loader.errors, *near_miss_errors(stack)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,53 +32,73 @@ from .expr import (
     TupleExpr,
     UnaryOp,
     Unsupported,
+    operator_chain,
     walk,
 )
-from .model import Block, Location, Module, Reference, Scope, Unknown, contains_unknown
+from .model import Block, Budget, Location, Module, Reference, Scope, Unknown, contains_unknown
 from .parse import SyntaxBlock
 
 MAX_INSTANCES = 1000  # count/for_each beyond this is not expanded: the block is judged once, as unknown
 _BUILTIN_ROOTS = {"var", "local", "module", "data", "count", "each", "path", "terraform", "self", "ephemeral"}
+_MAX_INT_BITS = math.floor(limits.MAX_NUMBER_DIGITS / math.log10(2))  # no integer of more bits has fewer digits
+# A regular expression's program size times the characters it runs over: RE2's time is linear in the text,
+# but a huge program over a long text still takes a while.
+_MAX_REGEX_WORK = 100 * limits.MAX_VALUE_SIZE
 
 
 class EvalError(Exception):
     """A definite error in an expression: Terraform itself would reject it."""
 
 
-class TooLarge(EvalError):
-    """An evaluation over the step or size limit (checker.limits): an unknown, never a hang."""
+class NotEvaluated(Exception):
+    """gateaudit stops short of a value Terraform would compute (a limit of checker.limits): the expression is
+    unknown, naming why. Unlike an EvalError, `try()` and `can()` do not catch it: Terraform would not fail."""
 
 
-_budget = {"depth": 0, "steps": 0}  # steps taken by the outermost evaluate() under way
+class TooLarge(NotEvaluated):
+    """An evaluation over a step, size or budget limit: an unknown, never a hang."""
 
 
 @contextmanager
-def _budgeted() -> Iterator[None]:
+def _budgeted(budget: Budget) -> Iterator[None]:
     """Entry points from outside this module count their steps afresh; nested ones share the outer count."""
-    if _budget["depth"] == 0:
-        _budget["steps"] = 0
-    _budget["depth"] += 1
+    if budget.depth == 0:
+        budget.expression_steps = 0
+    budget.depth += 1
     try:
         yield
     finally:
-        _budget["depth"] -= 1
+        budget.depth -= 1
 
 
 def evaluate(expr: Expr, scope: Scope) -> Any:
-    with _budgeted():
+    if isinstance(expr, Literal):
+        return expr.value  # written as it is: known, whatever the scan's budget has left
+    with _budgeted(scope.module.budget):
         try:
-            return _eval(expr, scope)
-        except TooLarge as error:
+            value = _eval(expr, scope)
+        except NotEvaluated as error:
             return Unknown(str(error))
         except EvalError as error:
             return Unknown(f"cannot evaluate: {error}")
         except RecursionError:
             return Unknown("expression nested too deeply to evaluate")
+    if _too_large(value):  # rules walk values: one that expands past the limit when rendered is not handed out
+        return Unknown(f"a value of more than {limits.MAX_VALUE_SIZE} elements or characters when rendered: "
+                       "not evaluated")
+    return value
 
 
 def _too_large(value: Any) -> bool:
     """Whether a value is over MAX_VALUE_SIZE: string characters, or elements through every level of lists
     and maps; values shared by several parents count once per parent, as they would once rendered."""
+    return _rendered_size(value) > limits.MAX_VALUE_SIZE
+
+
+def _rendered_size(value: Any) -> int:
+    """String characters, or elements through every level of lists and maps, counted as a rendering would
+    (a value shared by several parents once per parent), up to just past MAX_VALUE_SIZE; each shared value
+    is walked once, so the count costs what the distinct values hold, not what they render to."""
     limit = limits.MAX_VALUE_SIZE
     sizes: dict[int, int] = {}
 
@@ -98,14 +119,14 @@ def _too_large(value: Any) -> bool:
         return total
 
     try:
-        return size(value) > limit
+        return size(value)
     except RecursionError:
-        return True
+        return limit + 1
 
 
 def _unknown_in(*values: Any) -> Unknown | None:
     """The first Unknown among values (looking inside lists and maps), with every ref merged."""
-    found = [v for v in _unknowns(values)]
+    found = list(_unknowns(values))
     if not found:
         return None
     refs = tuple(dict.fromkeys(r for u in found for r in u.refs))
@@ -113,26 +134,57 @@ def _unknown_in(*values: Any) -> Unknown | None:
 
 
 def _unknowns(value: Any) -> Iterator[Unknown]:
-    if isinstance(value, Unknown):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _unknowns(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _unknowns(item)
+    """Every Unknown in a value, in order; a list or map shared by several parents is looked into once."""
+    seen: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Unknown):
+            yield item
+        elif isinstance(item, dict | list | tuple) and id(item) not in seen:
+            seen.add(id(item))
+            stack.extend(reversed(item.values() if isinstance(item, dict) else item))
+
+
+def _step(budget: Budget) -> None:
+    budget.steps += 1
+    budget.expression_steps += 1
+    if budget.expression_steps > limits.MAX_EVALUATION_STEPS:
+        raise TooLarge(f"evaluation takes more than {limits.MAX_EVALUATION_STEPS} steps: not evaluated")
+    if budget.steps > limits.MAX_SCAN_EVALUATION_STEPS:
+        raise TooLarge(f"over the scan's evaluation budget of {limits.MAX_SCAN_EVALUATION_STEPS} steps: not evaluated")
+
+
+def _spend(budget: Budget, size: int) -> None:
+    """Count characters or elements built, or handed to a function, against the scan's budget."""
+    budget.value_size += size
+    if budget.value_size > limits.MAX_SCAN_VALUE_SIZE:
+        raise TooLarge(f"over the scan's budget of {limits.MAX_SCAN_VALUE_SIZE} characters and elements of "
+                       "values: not evaluated")
+
+
+def _size_of(value: Any) -> int:
+    return len(value) if isinstance(value, str | list | dict) else 0
 
 
 def _eval(expr: Expr, scope: Scope) -> Any:
-    _budget["steps"] += 1
-    if _budget["steps"] > limits.MAX_EVALUATION_STEPS:
-        raise TooLarge(f"evaluation takes more than {limits.MAX_EVALUATION_STEPS} steps: not evaluated")
+    budget = scope.module.budget
+    _step(budget)
     value = _eval_expr(expr, scope)
     if isinstance(value, str) and len(value) > limits.MAX_VALUE_SIZE and not isinstance(expr, Literal):
         raise TooLarge(f"a string of more than {limits.MAX_VALUE_SIZE} characters: not evaluated")
     if isinstance(value, list | dict) and len(value) > limits.MAX_VALUE_SIZE:
         raise TooLarge(f"a collection of more than {limits.MAX_VALUE_SIZE} elements: not evaluated")
+    if _builds(expr):
+        _spend(budget, _size_of(value))
     return value
+
+
+def _builds(expr: Expr) -> bool:
+    """Does evaluating this node build a new value (rather than hand out one written or kept elsewhere)?"""
+    if isinstance(expr, Traversal):
+        return any(isinstance(step, Splat) for step in expr.steps)
+    return isinstance(expr, Template | Call | ForExpr | TupleExpr | ObjectExpr)
 
 
 def _eval_expr(expr: Expr, scope: Scope) -> Any:
@@ -149,7 +201,7 @@ def _eval_expr(expr: Expr, scope: Scope) -> Any:
             decided = _eval(condition, scope)
             if isinstance(decided, Unknown):
                 yes, no = _eval(if_true, scope), _eval(if_false, scope)
-                if not contains_unknown(yes) and not contains_unknown(no) and yes == no:
+                if not contains_unknown(yes) and not contains_unknown(no) and _equal(yes, no):
                     return yes
                 return Unknown(f"depends on a condition that cannot be decided ({decided.reason})", decided.refs)
             if not isinstance(decided, bool):
@@ -165,8 +217,8 @@ def _eval_expr(expr: Expr, scope: Scope) -> Any:
                     return Unknown(f"an object key is unknown ({key.reason})", key.refs)
                 result[_to_string(key)] = _eval(value_expr, scope)
             return result
-        case BinaryOp(op=op, left=left, right=right):
-            return _binary(op, _eval(left, scope), _eval(right, scope))
+        case BinaryOp():
+            return _operator_chain(expr, scope)
         case UnaryOp(op=op, operand=operand):
             value = _eval(operand, scope)
             if isinstance(value, Unknown):
@@ -215,10 +267,15 @@ def _number(value: Any) -> int | float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise EvalError(f"expected a number, not {_show(value)}")
     if isinstance(value, str):
+        if re.fullmatch(r"-?\d+", value):
+            if len(value.lstrip("-")) > limits.MAX_NUMBER_DIGITS:
+                raise TooLarge(f"a number of more than {limits.MAX_NUMBER_DIGITS} digits: not evaluated")
+            return int(value)
         try:
-            return int(value) if re.fullmatch(r"-?\d+", value) else float(value)
+            return float(value)
         except ValueError:
-            raise EvalError(f"{value!r} is not a number") from None
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            raise EvalError(f"{shown!r} is not a number") from None
     return value
 
 
@@ -295,9 +352,9 @@ def variable_value(module: Module, name: str) -> Any:
         return module.cache[key]
     module.cache[key] = Unknown(f"var.{name} refers to itself")
     try:
-        with _budgeted():
+        with _budgeted(module.budget):
             module.cache[key] = value = _variable_value(module, name)
-    except TooLarge as error:
+    except NotEvaluated as error:
         module.cache[key] = value = Unknown(f"var.{name}: {error}", (f"var.{name}",))
     except EvalError:
         del module.cache[key]
@@ -340,7 +397,7 @@ def local_value(module: Module, name: str) -> Any:
     module.cache[key] = Unknown(f"local.{name} refers to itself")
     try:
         module.cache[key] = value = _eval(attribute.expr, Scope(module, {}))
-    except TooLarge as error:  # kept: evaluating it again would only take as long again
+    except NotEvaluated as error:  # kept: evaluating it again would only take as long again
         module.cache[key] = value = Unknown(f"local.{name}: {error}", (f"local.{name}",))
     except EvalError:
         del module.cache[key]
@@ -554,7 +611,29 @@ def _add_instances(module: Module, kind: str, type_: str, name: str, index_step:
 # ------------------------------------------------------------------------------------ operators
 
 
+def _operator_chain(expr: BinaryOp, scope: Scope) -> Any:
+    """`a + b + c + ...` left to right, in a loop: a chain of thousands of terms is valid HCL and must not
+    recurse once per term."""
+    first, links = operator_chain(expr)
+    value = _eval(first, scope)
+    for position, link in enumerate(links):
+        if position:
+            _step(scope.module.budget)  # each operator is a step, as when the chain recursed
+        value = _binary(link.op, value, _eval(link.right, scope))
+    return value
+
+
 def _binary(op: str, left: Any, right: Any) -> Any:
+    try:
+        result = _arithmetic(op, left, right)
+    except OverflowError:
+        raise TooLarge(f"a number too large to compute ({op}): not evaluated") from None
+    if isinstance(result, int) and result.bit_length() > _MAX_INT_BITS:
+        raise TooLarge(f"a number of more than {limits.MAX_NUMBER_DIGITS} digits: not evaluated")
+    return result
+
+
+def _arithmetic(op: str, left: Any, right: Any) -> Any:
     unknown = _unknown_in(left, right)
     if op in ("&&", "||"):
         for side in (left, right):
@@ -592,7 +671,16 @@ def _binary(op: str, left: Any, right: Any) -> Any:
 def _equal(left: Any, right: Any) -> bool:
     if isinstance(left, bool) != isinstance(right, bool):
         return False
+    if isinstance(left, list | dict) and isinstance(right, list | dict):
+        _check_rendered(left)  # two values built from the same parts compare part by part, as rendered
+        _check_rendered(right)
     return left == right
+
+
+def _check_rendered(value: Any) -> None:
+    if _rendered_size(value) > limits.MAX_VALUE_SIZE:
+        raise TooLarge(f"a value of more than {limits.MAX_VALUE_SIZE} elements or characters when rendered: "
+                       "not evaluated")
 
 
 def _for(expr: ForExpr, scope: Scope) -> Any:
@@ -660,6 +748,7 @@ def _call(expr: Call, scope: Scope) -> Any:
         if not isinstance(last, list):
             raise EvalError(f"{name}(...): only a list can be expanded with ...")
         args.extend(last)
+    _spend(scope.module.budget, sum(map(_size_of, args)))  # a function reads what it is handed
     if name in _PASSES_UNKNOWN:
         return function(*args)
     if name in _KEEPS_UNKNOWN_ELEMENTS:
@@ -671,7 +760,7 @@ def _call(expr: Call, scope: Scope) -> Any:
         return Unknown(unknown.reason, unknown.refs, _partial(name, function, args))
     try:
         return function(*args)
-    except (TypeError, ValueError, KeyError, IndexError) as error:
+    except (TypeError, ValueError, KeyError, IndexError, ArithmeticError) as error:
         raise EvalError(f"{name}(): {error}") from None
 
 
@@ -726,22 +815,35 @@ def _format(spec: Any, *args: Any) -> str:
     if not isinstance(spec, str):
         raise EvalError("format() needs a format string")
     values = iter(args)
+    limit = limits.MAX_VALUE_SIZE
+    written = len(spec)
 
     def one(match: re.Match[str]) -> str:
-        verb = match.group(2)
+        nonlocal written
+        flags, verb = match.groups()
         if verb == "%":
             return "%"
+        for number in re.findall(r"\d+", flags):  # Python would pad to any width: a gigabyte for %999999999d
+            if len(number) > len(str(limit)) or int(number) > limit:
+                raise TooLarge(f"format(): a width or precision of {number} is over the limit of {limit}: "
+                               "not evaluated")
         try:
             value = next(values)
         except StopIteration:
             raise EvalError("format(): not enough arguments") from None
         if verb == "q":
-            return json.dumps(_to_string(value))
-        if verb in "dfeg":
-            return ("%" + match.group(1) + verb) % _number(value)
-        if verb == "v" and not isinstance(value, str | int | float | bool):
-            return json.dumps(value, separators=(",", ":"))
-        return ("%" + match.group(1) + "s") % _to_string(value)
+            text = json.dumps(_to_string(value))
+        elif verb in "dfeg":
+            text = ("%" + flags + verb) % _number(value)
+        elif verb == "v" and not isinstance(value, str | int | float | bool):
+            _check_rendered(value)
+            text = json.dumps(value, separators=(",", ":"))
+        else:
+            text = ("%" + flags + "s") % _to_string(value)
+        written += len(text)
+        if written > limit:
+            raise TooLarge(f"a string of more than {limit} characters: not evaluated")
+        return text
 
     return re.sub(r"%([-+ #0-9.]*)([svdfegtq%])", one, spec)
 
@@ -749,14 +851,112 @@ def _format(spec: Any, *args: Any) -> str:
 def _replace(text: Any, search: Any, replacement: Any) -> str:
     text, search, replacement = _to_string(text), _to_string(search), _to_string(replacement)
     if len(search) > 1 and search.startswith("/") and search.endswith("/"):
-        go_groups = re.sub(r"\$\{?(\d+)\}?", r"\\g<\1>", replacement)
-        return re.sub(search[1:-1], go_groups, text)
+        return _regex_replace(text, search[1:-1], replacement)
+    occurrences = text.count(search) if search else len(text) + 1  # "" matches before every character
+    if len(text) + occurrences * (len(replacement) - len(search)) > limits.MAX_VALUE_SIZE:
+        raise TooLarge(f"a string of more than {limits.MAX_VALUE_SIZE} characters: not evaluated")
     return text.replace(search, replacement)
 
 
+def _regex_replace(text: str, pattern: str, template: str) -> str:
+    """Go's `regexp.ReplaceAllString`, as Terraform's replace() runs it: RE2 syntax and linear-time matching
+    (the google-re2 bindings, never Python's backtracking `re`), `$1`/`${name}` expansion, and no replacement
+    for an empty match right after a match."""
+    try:
+        import re2
+    except ImportError:  # google-re2 is a dependency; a platform without its wheel gets an explicit unknown
+        raise NotEvaluated("replace() with a regular expression needs the google-re2 package: not evaluated") \
+            from None
+    options = re2.Options()
+    options.log_errors = False  # RE2 would print the pattern, the scanned tree's text, on stderr
+    try:
+        regexp = re2.compile(pattern, options)
+    except re2.error as error:
+        detail = error.args[0] if error.args else ""
+        detail = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
+        raise EvalError(f"replace(): invalid regular expression: {detail}") from None
+    if regexp.programsize * (len(text) + 1) > _MAX_REGEX_WORK:
+        raise TooLarge(f"replace(): a regular expression of {regexp.programsize} instructions over "
+                       f"{len(text)} characters is over the limit of {_MAX_REGEX_WORK}: not evaluated")
+    data = text.encode("utf-8")
+    pieces = _go_template(template, regexp.groupindex, regexp.groups)
+    out: list[bytes] = []
+    written = 0
+    last_end = search = 0
+    while search <= len(data):
+        match = regexp.search(data, search)
+        if match is None:
+            break
+        start, end = match.span()
+        chunk = [data[last_end:start]]
+        if end > last_end or start == 0:
+            chunk += [piece if isinstance(piece, bytes) else _group(match, piece) for piece in pieces]
+        written += sum(map(len, chunk))
+        if written > 4 * limits.MAX_VALUE_SIZE:  # bytes: up to 4 per character
+            raise TooLarge(f"a string of more than {limits.MAX_VALUE_SIZE} characters: not evaluated")
+        out += chunk
+        last_end = end
+        width = _utf8_width(data, search)  # advance at least one character past the match
+        search = search + width if search + width > end else max(end, search + 1)
+    out.append(data[last_end:])
+    return b"".join(out).decode("utf-8")
+
+
+def _group(match: Any, group: int | str | None) -> bytes:
+    if group is None:
+        return b""
+    start, end = match.span(group)
+    return match.string[start:end] if start >= 0 else b""
+
+
+def _utf8_width(data: bytes, position: int) -> int:
+    if position >= len(data):
+        return 0
+    lead = data[position]
+    return 1 if lead < 0xC0 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+
+
+def _go_template(template: str, names: dict[str, int], groups: int) -> list[bytes | int | None]:
+    """Go's `Regexp.Expand` template, split once: literal bytes, and group numbers for `$1`, `${1}`, `$name`,
+    `${name}` (None for a group that does not exist: it expands to nothing). `$$` is a dollar; a name is the
+    longest run of letters, digits and `_` (`$1x` names a group "1x"); a `$` without a name stays a `$`."""
+    pieces: list[bytes | int | None] = []
+    literal: list[str] = []
+    rest = template
+    while "$" in rest:
+        before, _, rest = rest.partition("$")
+        literal.append(before)
+        if rest.startswith("$"):
+            literal.append("$")
+            rest = rest[1:]
+            continue
+        brace = rest.startswith("{")
+        body = rest[1:] if brace else rest
+        length = 0
+        while length < len(body) and (body[length].isalpha() or body[length].isdecimal() or body[length] == "_"):
+            length += 1
+        if length == 0 or (brace and body[length:length + 1] != "}"):
+            literal.append("$")  # malformed: the dollar is text
+            continue
+        name = body[:length]
+        rest = body[length + 1:] if brace else body[length:]
+        pieces.append("".join(literal).encode("utf-8"))
+        literal = []
+        number = int(name) if name.isascii() and name.isdigit() and len(name) <= 8 else -1
+        if name.startswith("0") and len(name) > 1:
+            number = -1
+        pieces.append((number if number <= groups else None) if number >= 0 else names.get(name))
+    literal.append(rest)
+    pieces.append("".join(literal).encode("utf-8"))
+    return pieces
+
+
 def _join(separator: Any, *lists: Any) -> str:
-    items = [item for items in lists for item in _as_list(items)]
-    return _to_string(separator).join(_to_string(item) for item in items)
+    separator = _to_string(separator)
+    items = [_to_string(item) for items in lists for item in _as_list(items)]
+    if sum(map(len, items)) + len(separator) * max(len(items) - 1, 0) > limits.MAX_VALUE_SIZE:
+        raise TooLarge(f"a string of more than {limits.MAX_VALUE_SIZE} characters: not evaluated")
+    return separator.join(items)
 
 
 def _as_list(value: Any) -> list:
@@ -766,18 +966,40 @@ def _as_list(value: Any) -> list:
 
 
 def _concat(*lists: Any) -> list:
-    return [item for items in lists for item in _as_list(items)]
+    if sum(len(_as_list(items)) for items in lists) > limits.MAX_VALUE_SIZE:
+        raise TooLarge(f"a collection of more than {limits.MAX_VALUE_SIZE} elements: not evaluated")
+    return [item for items in lists for item in items]
 
 
 def _flatten(value: Any) -> list:
+    """Lists in lists, flattened in a loop; the same list held many times is walked each time, so the walk
+    is bounded like the result."""
     result: list = []
-    for item in _as_list(value):
-        result.extend(_flatten(item) if isinstance(item, list) else [item])
+    walked = 0
+    stack = [iter(_as_list(value))]
+    while stack:
+        for item in stack[-1]:
+            walked += 1
+            if walked > limits.MAX_VALUE_SIZE:
+                raise TooLarge(f"a collection of more than {limits.MAX_VALUE_SIZE} elements: not evaluated")
+            if isinstance(item, list):
+                stack.append(iter(item))
+                break
+            result.append(item)
+        else:
+            stack.pop()
     return result
 
 
 def _jsonencode(value: Any) -> str:
+    _check_rendered(value)  # a list held a thousand times is encoded a thousand times
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def _contains(items: Any, value: Any) -> bool:
+    items = _as_list(items)
+    _check_rendered(items)  # each element is compared with the value, part by part
+    return value in items
 
 
 def _jsondecode(text: Any) -> Any:
@@ -839,7 +1061,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "element": _element,
     "keys": lambda m: sorted(m) if isinstance(m, dict) else _as_list(m),
     "values": lambda m: [m[k] for k in sorted(m)],
-    "contains": lambda items, value: value in _as_list(items),
+    "contains": _contains,
     "split": lambda sep, s: _to_string(s).split(_to_string(sep)),
     "trimspace": lambda s: _to_string(s).strip(),
     "trimprefix": lambda s, p: _to_string(s).removeprefix(_to_string(p)),
@@ -882,11 +1104,14 @@ def _partial(name: str, function: Callable[..., Any], args: list[Any]) -> Any:
     return None
 
 
-def _hole(value: Any) -> Any:
+def _hole(value: Any, made: dict[int, list] | None = None) -> Any:
     if isinstance(value, Unknown):
         return value.partial if isinstance(value.partial, str) else "${" + (value.refs[0] if value.refs else "?") + "}"
     if isinstance(value, list):
-        return [_hole(item) for item in value]
+        made = {} if made is None else made
+        if id(value) not in made:  # a list held many times is rebuilt once
+            made[id(value)] = [_hole(item, made) for item in value]
+        return made[id(value)]
     return value
 
 
@@ -894,11 +1119,26 @@ def _hole(value: Any) -> Any:
 
 
 def instance_keys(syntax: SyntaxBlock, scope: Scope) -> tuple[list[tuple[Any, dict[str, Any]]], Unknown | None]:
-    """The instances `count`/`for_each` give a block: [(key, bindings)], or one unkeyed instance.
+    """The instances `count`/`for_each` give a block: [(key, bindings)], or one unkeyed instance, counted
+    against the scan's budget of instances.
 
-    When the expansion cannot be known (or is too large), one instance stands for all of them, its
-    count.index/each.* unknown, and the reason comes back so rules can say why.
+    When the expansion cannot be known (or is too large for the block or for what is left of the scan's
+    budget), one instance stands for all of them, its count.index/each.* unknown, and the reason comes back
+    so rules can say why.
     """
+    instances, unknown = _instance_keys(syntax, scope)
+    budget = scope.module.budget
+    if len(instances) > 1 and budget.instances + len(instances) > limits.MAX_SCAN_INSTANCES:
+        meta = "count" if "count" in syntax.attributes else "for_each"
+        unknown = Unknown(f"{meta} gives {len(instances)} instances, over the scan's budget of "
+                          f"{limits.MAX_SCAN_INSTANCES} resource and module instances")
+        instances = [(None, {"count": {"index": unknown}} if meta == "count" else
+                      {"each": {"key": unknown, "value": unknown}})]
+    budget.instances += len(instances)
+    return instances, unknown
+
+
+def _instance_keys(syntax: SyntaxBlock, scope: Scope) -> tuple[list[tuple[Any, dict[str, Any]]], Unknown | None]:
     if "count" in syntax.attributes:
         count = evaluate(syntax.attributes["count"].expr, scope)
         if isinstance(count, Unknown):
@@ -959,18 +1199,37 @@ def _expand_dynamic(block: Block, syntax: SyntaxBlock) -> list[Block]:
     content_syntax = SyntaxBlock(label, (), content.line, content.attributes, content.blocks, file=syntax.file)
     for_each = syntax.attributes.get("for_each")
     collection = evaluate(for_each.expr, block.scope) if for_each else Unknown("dynamic block without for_each")
+    budget = block.module.budget
     if isinstance(collection, list) and not contains_unknown(collection):
         pairs = list(enumerate(collection))
     elif isinstance(collection, dict):
         pairs = list(collection.items())
     else:
         reason = collection if isinstance(collection, Unknown) else Unknown(f"for_each is {_show(collection)}")
-        bindings = {**block.bindings, iterator: {"key": reason, "value": reason}}
-        generated = _nested_block(block, content_syntax, label, bindings, syntax.line)
-        generated.expansion = Unknown(f"dynamic \"{label}\" for_each is unknown ({reason.reason})", reason.refs)
-        return [generated]
+        return [_unknown_dynamic(block, syntax, content_syntax, iterator, reason,
+                                 Unknown(f"dynamic \"{label}\" for_each is unknown ({reason.reason})", reason.refs))]
+    over = None
+    if len(pairs) > MAX_INSTANCES:  # judged as one unknown block: cut at the limit, the rest would pass unseen
+        over = f"over the expansion limit of {MAX_INSTANCES}"
+    elif budget.instances + len(pairs) > limits.MAX_SCAN_INSTANCES:
+        over = f"over the scan's budget of {limits.MAX_SCAN_INSTANCES} resource and module instances"
+    if over is not None:
+        reason = Unknown(f"dynamic \"{label}\" for_each has {len(pairs)} elements, {over}")
+        return [_unknown_dynamic(block, syntax, content_syntax, iterator, reason, reason)]
+    budget.instances += len(pairs)
     return [_nested_block(block, content_syntax, label, {**block.bindings, iterator: {"key": k, "value": v}},
-                          syntax.line) for k, v in pairs[:MAX_INSTANCES]]
+                          syntax.line) for k, v in pairs]
+
+
+def _unknown_dynamic(block: Block, syntax: SyntaxBlock, content: SyntaxBlock, iterator: str, value: Unknown,
+                     expansion: Unknown) -> Block:
+    """One block standing for every block a `dynamic` generates, its iterator unknown: what it holds is
+    judged, and whatever depends on the iterator is unknown, saying why."""
+    block.module.budget.instances += 1
+    bindings = {**block.bindings, iterator: {"key": value, "value": value}}
+    generated = _nested_block(block, content, content.type, bindings, syntax.line)
+    generated.expansion = expansion
+    return generated
 
 
 # ------------------------------------------------------------------ values decided at plan time

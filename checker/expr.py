@@ -123,6 +123,19 @@ class Unsupported(Expr):
     what: str
 
 
+def operator_chain(expr: BinaryOp) -> tuple[Expr, list[BinaryOp]]:
+    """A chain of binary operators (`a + b - c`, parsed as `((a + b) - c)`) as its first operand and each
+    operator applied after it, in order: found in a loop, so a chain of thousands of terms (valid HCL, one
+    level deep) costs no recursion."""
+    links = []
+    node: Expr = expr
+    while isinstance(node, BinaryOp):
+        links.append(node)
+        node = node.left
+    links.reverse()
+    return node, links
+
+
 def walk(expr: Expr):
     """Yield the expression and every expression inside it."""
     stack = [expr]

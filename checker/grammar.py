@@ -118,9 +118,41 @@ def import_lark() -> None:
         del sys.modules["regex"]
 
 
+# python-hcl2's patterns for strings, comments and heredocs repeat a group once per character, and Python's
+# `re` keeps backtracking state for every repetition: about 115 bytes per character, 2 GB for one 9 MB string.
+# The same languages, written so that `re` keeps none (a possessive repeat where nothing follows it, a
+# character class for "any character"), give the same tokens (tests/checker/test_grammar.py).
+_STRING_CHARS = ('(?:(?!\\$\\$\\{)(?!\\$\\{)(?!%%\\{)(?!%\\{)[^"\\\\]|\\\\.|(?:\\$(?!\\$?\\{))|'
+                 '(?:%(?!%?\\{)))+')
+_HEREDOC = "<<{dash}(?P<{name}>[a-zA-Z][a-zA-Z0-9._-]*)\r?\n(?:{body}\r?\n)??\\s*(?P={name})\r?\n"
+_LEANER_PATTERNS = {  # terminal: (python-hcl2's pattern, the same language without per-character state)
+    "STRING_CHARS": (_STRING_CHARS, _STRING_CHARS + "+"),  # nothing follows the repeat: possessive is the same
+    "NL_OR_COMMENT": ("(?:\\/\\*(.|\n)*?(\\*\\/)|\\/\\/.*\n|#.*\n|\n[ \t]*)",
+                      "(?:\\/\\*[\\s\\S]*?\\*\\/|\\/\\/.*\n|#.*\n|\n[ \t]*)"),
+    "HEREDOC_TEMPLATE": (_HEREDOC.format(dash="", name="heredoc", body="(?:.|\n)*?"),
+                         _HEREDOC.format(dash="", name="heredoc", body="[\\s\\S]*?")),
+    "HEREDOC_TEMPLATE_TRIM": (_HEREDOC.format(dash="-", name="heredoc_trim", body="(?:.|\n)*?"),
+                              _HEREDOC.format(dash="-", name="heredoc_trim", body="[\\s\\S]*?")),
+}
+
+
+def lean_patterns(tables: dict) -> int:
+    """Rewrite python-hcl2's per-character group repeats in the tables (in place); how many were rewritten."""
+    rewritten = 0
+    for entry in tables["memo"].values():
+        fix = _LEANER_PATTERNS.get(entry.get("name")) if isinstance(entry, dict) else None
+        pattern = entry.get("pattern") if fix else None
+        if pattern is not None and pattern.get("value") == fix[0]:
+            pattern["value"] = fix[1]
+            rewritten += 1
+    return rewritten
+
+
 def _build(tables: dict) -> tuple[Any, bool]:
     import_lark()
     from lark import Lark
+
+    lean_patterns(tables)
 
     try:
         import lark_cython

@@ -30,6 +30,13 @@ class Node:
     line: int
 
 
+@dataclass(frozen=True)
+class LongNumber:
+    """An integer of more digits than Python reads (limits.MAX_NUMBER_DIGITS): its length, not its value."""
+
+    digits: int
+
+
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
 _CONSTANTS = {"true": True, "false": False, "null": None}
@@ -92,7 +99,10 @@ class _Reader:
         if match:
             self.position = match.end()
             number = match.group(0)
-            return Node(float(number) if match.group(1) or match.group(2) else int(number), line)
+            if match.group(1) or match.group(2):
+                return Node(float(number), line)
+            digits = len(number.lstrip("-"))
+            return Node(int(number) if digits <= limits.MAX_NUMBER_DIGITS else LongNumber(digits), line)
         self.fail(f"unexpected character {char!r}")
 
     def object(self, depth: int) -> dict[str, tuple[int, Node]]:

@@ -19,7 +19,7 @@ from .inputs import Inputs
 from .model import Attribute, Block, Location, Module, NotScanned, Scope, Stack, VariableValue
 from .overrides import is_override_file
 from .overrides import merge as merge_overrides
-from .parse import ParseError, SyntaxAttribute, SyntaxBlock, SyntaxFile, parse_hcl
+from .parse import ParseError, SyntaxAttribute, SyntaxBlock, SyntaxFile
 from .parse_many import parse_all, parse_text
 from .result import ScanError
 from .root import repository_root, root_of
@@ -48,6 +48,8 @@ class Loader:
     root: Path = Path("/")  # the repository root of the path being scanned (checker.root): what links may reach
     trusted: set[Path] = field(default_factory=set)  # files the command line named: read wherever they are
     skip: tuple[str, ...] = ()  # --skip-path patterns, relative to the scanned folder (discover.skip_reason)
+    max_scan_size: int = limits.MAX_SCAN_SIZE  # bytes of every file read, added up
+    bytes_read: int = 0
 
     def show(self, path: Path) -> str:
         relative = os.path.relpath(path, self.base)
@@ -69,6 +71,14 @@ class Loader:
         if len(data) > limit:
             self.errors.append(ScanError(shown, None, f"larger than the file size limit of {limits.show_size(limit)}: "
                                                       "not read (raise the limit with --max-file-size)"))
+            return None
+        if self.bytes_read > self.max_scan_size:  # the limit is behind us: one error said so, naming the first
+            return None
+        self.bytes_read += len(data)
+        if self.bytes_read > self.max_scan_size:
+            self.errors.append(ScanError(shown, None, "the files read add up to more than the scan size limit of "
+                                                      f"{limits.show_size(self.max_scan_size)}: not read, nor any "
+                                                      "file after it (raise the limit with --max-scan-size)"))
             return None
         self.digests[shown] = self.inputs.sha256[str(path)]
         if b"\0" in data:
@@ -112,21 +122,22 @@ class Loader:
         todo = [a for a in (Path(os.path.abspath(p)) for p in paths) if a not in self.parsed]
         items = [(p, self.read(p)) for p in todo]
         items = [(p, text) for p, text in items if text is not None]
-        outcomes = parse_all([(p.name, text) for p, text in items], use_cache=self.use_cache)
+        outcomes = parse_all([(p.name, text) for p, text in items], use_cache=self.use_cache,
+                             worker_memory=limits.parse_memory(self.max_file_size))
         self.outcomes.update((p, outcome) for (p, _), outcome in zip(items, outcomes, strict=True))
 
 
 def load(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool = True,
          max_file_size: int = limits.MAX_FILE_SIZE, repository: Path | None = None,
-         skip: tuple[str, ...] = ()) -> tuple[Stack, list[ScanError]]:
+         skip: tuple[str, ...] = (), max_scan_size: int = limits.MAX_SCAN_SIZE) -> tuple[Stack, list[ScanError]]:
     """Load every scanned path. Returns the stack and the errors that make the scan untrustworthy."""
-    loader = load_with_inputs(paths, var_files, use_cache, max_file_size, repository, skip)
+    loader = load_with_inputs(paths, var_files, use_cache, max_file_size, repository, skip, max_scan_size)
     return loader.stack, loader.errors
 
 
 def load_with_inputs(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool = True,
                      max_file_size: int = limits.MAX_FILE_SIZE, repository: Path | None = None,
-                     skip: tuple[str, ...] = ()) -> Loader:
+                     skip: tuple[str, ...] = (), max_scan_size: int = limits.MAX_SCAN_SIZE) -> Loader:
     """`load`, keeping what the loader asked the filesystem (`loader.inputs`).
 
     `repository` is the repository root (`checker.root`; None: found from the current folder): each path is
@@ -135,7 +146,7 @@ def load_with_inputs(paths: list[Path], var_files: list[Path] | None = None, use
     """
     repository = repository or repository_root()
     loader = Loader(var_files=list(var_files or []), use_cache=use_cache, max_file_size=max_file_size,
-                    skip=tuple(skip))
+                    skip=tuple(skip), max_scan_size=max_scan_size)
     loader.trusted = {Path(os.path.abspath(p)) for p in [*loader.var_files, *paths]}
     for path in paths:
         folder = path if loader.inputs.is_dir(path) else path.parent
@@ -186,7 +197,8 @@ def _load_path(loader: Loader, path: Path) -> None:
 
 
 def _load_root(loader: Loader, directory: Path, files: list[Path]) -> None:
-    root = Module(key="", directory=directory, display_dir=_display_dir(loader, directory))
+    root = Module(key="", directory=directory, display_dir=_display_dir(loader, directory),
+                  budget=loader.stack.budget)
     _read_variable_values(loader, root)
     _build(loader, root, files, ancestors=(directory,))
 
@@ -219,7 +231,7 @@ def _read_variable_values(loader: Loader, module: Module) -> None:
         if text is None:
             continue
         try:
-            attributes = _tfvars_attributes(path, text)
+            attributes = _tfvars_attributes(loader, path, text)
         except ParseError as error:
             loader.errors.append(ScanError(loader.show(path), error.line, error.message))
             continue
@@ -228,7 +240,7 @@ def _read_variable_values(loader: Loader, module: Module) -> None:
             module.variable_values[name] = VariableValue(attribute, Location(loader.show(path), attribute.line))
 
 
-def _tfvars_attributes(path: Path, text: str) -> dict[str, SyntaxAttribute]:
+def _tfvars_attributes(loader: Loader, path: Path, text: str) -> dict[str, SyntaxAttribute]:
     if path.name.endswith(".json"):
         from . import jsonpos
 
@@ -240,20 +252,26 @@ def _tfvars_attributes(path: Path, text: str) -> dict[str, SyntaxAttribute]:
             raise ParseError("a .tfvars.json file must hold a JSON object", document.line)
         return {name: SyntaxAttribute(name, _json_literal(node), line)
                 for name, (line, node) in document.value.items()}
-    syntax = parse_hcl(text)
+    [(status, syntax, message, line)] = parse_all([(path.name, text)], use_cache=loader.use_cache,
+                                                  worker_memory=limits.parse_memory(loader.max_file_size))
+    if status == "error":  # parsed like every other file: in a worker of bounded memory, when it is large
+        raise ParseError(message, line)
     if syntax.blocks:
         raise ParseError("a variable file holds only assignments, not blocks", syntax.blocks[0].line)
     return syntax.attributes
 
 
 def _json_literal(node) -> Literal:
-    from .expr import ObjectExpr, TupleExpr
+    from . import jsonpos
+    from .expr import ObjectExpr, TupleExpr, Unsupported
 
     if isinstance(node.value, list):
         return TupleExpr(node.line, tuple(_json_literal(item) for item in node.value))
     if isinstance(node.value, dict):
         return ObjectExpr(node.line, tuple((Literal(line, key), _json_literal(child))
                                            for key, (line, child) in node.value.items()))
+    if isinstance(node.value, jsonpos.LongNumber):
+        return Unsupported(node.line, f"a number of {node.value.digits} digits")
     return Literal(node.line, node.value)
 
 
@@ -400,8 +418,15 @@ def _load_child(loader: Loader, parent: Module, call: Block, ancestors: tuple[Pa
         loader.errors.append(ScanError(call.location.file, source_attribute.location.line,
                                        f"{call.address}: module source {source!r} has no .tf files"))
         return
+    budget = loader.stack.budget
+    if budget.instances + 1 > limits.MAX_SCAN_INSTANCES:  # a module called many times over multiplies its blocks
+        loader.stack.not_scanned.append(NotScanned(
+            call.address, source, call.location,
+            f"not loaded: the scan's budget of {limits.MAX_SCAN_INSTANCES} resource and module instances is spent"))
+        return
+    budget.instances += 1
     child = Module(key=call.address, directory=directory, display_dir=_display_dir(loader, directory),
-                   parent=parent, call=call)
+                   parent=parent, call=call, budget=budget)
     parent.children[call.name] = child
     _build(loader, child, files, (*ancestors, directory))
 

@@ -29,6 +29,7 @@ from .expr import (
     TupleExpr,
     UnaryOp,
     Unsupported,
+    operator_chain,
 )
 
 
@@ -103,20 +104,31 @@ def _too_deep() -> str:
 
 
 def check_nesting(tree: Any, line_offset: int = 0) -> None:
-    """Raise ParseError at the first node nested deeper than the limit; iterative, so any depth is safe."""
+    """Raise ParseError at the first node nested deeper than the limit; iterative, so any depth is safe.
+
+    A chain of binary operators (`1 + 2 + 3`) is one level, however long: the parser builds it as operations
+    inside each other (`(1 + 2) + 3`), but nothing in it is written inside anything else.
+    """
     limit = limits.MAX_NESTING_DEPTH
     raw_limit = 6 * limit + 20  # a backstop for nesting through node kinds not counted above
     stack = [(tree, 0, 1)]
     while stack:
         node, level, raw = stack.pop()
         kind = node.data
+        outer, outer_raw = level, raw
         if kind in _NESTING_KINDS or (kind == "expr_term" and any(str(c) == "(" for c in node.children
                                                                   if not _is_tree(c))):
             level += 1
         if level > limit or raw > raw_limit:
             line = _line(node)
             raise ParseError(_too_deep(), line + line_offset if line is not None else None)
-        stack.extend((child, level, raw + 1) for child in node.children if _is_tree(child))
+        for position, child in enumerate(node.children):
+            if not _is_tree(child):
+                continue
+            if kind == "binary_op" and position == 0 and child.data == "binary_op":
+                stack.append((child, outer, outer_raw))  # the chain's earlier part: the same level as this
+            else:
+                stack.append((child, level, raw + 1))
 
 
 def _describe_unexpected(error: Exception) -> str:
@@ -384,6 +396,12 @@ def _shift(expr: Expr, offset: int) -> Expr:
         return expr
 
     def move(value: Any) -> Any:
+        if isinstance(value, BinaryOp):  # a chain in a loop: it may hold thousands of terms
+            first, links = operator_chain(value)
+            moved = move(first)
+            for link in links:
+                moved = BinaryOp(link.line + offset, link.op, moved, move(link.right))
+            return moved
         if isinstance(value, Expr):
             changes = {f.name: move(getattr(value, f.name)) for f in dataclasses.fields(value)}
             changes["line"] = value.line + offset
@@ -409,6 +427,9 @@ def _expr(node: Any) -> Expr:
         trees = [c for c in children if _is_tree(c)]
         return _expr(trees[0])  # `( expression )` or a single term
     if kind == "int_lit":
+        digits = str(children[0]).lstrip("-")
+        if len(digits) > limits.MAX_NUMBER_DIGITS:  # Python refuses to read it; Terraform would take it
+            return Unsupported(line, f"a number of {len(digits)} digits")
         return Literal(line, int(str(children[0])))
     if kind == "float_lit":
         return Literal(line, float(str(children[0])))
@@ -459,16 +480,27 @@ def _expr(node: Any) -> Expr:
         exprs = [_expr(c) for c in children if _is_tree(c)]
         return Conditional(line, *exprs)
     if kind == "binary_op":
-        left = _expr(children[0])
-        term = children[1]
-        term_children = [c for c in term.children if not (_is_tree(c) and c.data == "new_line_or_comment")]
-        operator = _operator(term_children[0].children[0])
-        return BinaryOp(line, operator, left, _expr(term_children[1]))
+        return _binary_chain(node, line)
     if kind == "unary_op":
         return UnaryOp(line, str(children[0]), _expr(children[1]))
     if kind in ("for_tuple_expr", "for_object_expr"):
         return _for(node, children, line)
     raise ParseError(f"unsupported expression syntax ({kind})", line)
+
+
+def _binary_chain(node: Any, line: int) -> Expr:
+    """`a + b - c`, which the parser nests as `((a + b) - c)`, converted in a loop: a chain of thousands of
+    terms must not recurse once per term. Every operation of the chain starts on its first operand's line."""
+    terms = []
+    while _is_tree(node) and node.data == "binary_op":
+        terms.append(next(c for c in node.children[1:] if _is_tree(c) and c.data != "new_line_or_comment"))
+        node = node.children[0]
+    result = _expr(node)
+    for term in reversed(terms):
+        term_children = [c for c in term.children if not (_is_tree(c) and c.data == "new_line_or_comment")]
+        operator = _operator(term_children[0].children[0])
+        result = BinaryOp(line, operator, result, _expr(term_children[1]))
+    return result
 
 
 def _first_tree(children: list, skip: tuple[str, ...] = ("new_line_or_comment",)) -> Any:
@@ -625,6 +657,8 @@ def _json_expr(node: jsonpos.Node, line: int) -> Expr:
         items = tuple((Literal(key_line, key), _json_expr(child, child.line))
                       for key, (key_line, child) in value.items())
         return ObjectExpr(node.line, items)
+    if isinstance(value, jsonpos.LongNumber):
+        return Unsupported(node.line, f"a number of {value.digits} digits")
     return Literal(node.line, value)
 
 

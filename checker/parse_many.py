@@ -10,12 +10,15 @@ from __future__ import annotations
 import hashlib
 import os
 
-from . import grammar
+from . import grammar, limits
 from .cache import Cache, open_cache, read, write
 from .parse import ParseError, SyntaxFile, parse_hcl, parse_json
 
 Outcome = tuple[str, SyntaxFile | None, str | None, int | None]  # ("ok"|"error", syntax, message, line)
-POOL_MIN_BYTES = 256 * 1024  # below this, starting worker processes costs more than it saves
+# Below this, starting worker processes costs more than it saves; from it on, parsing runs in workers of
+# bounded memory, even for one file, so a file whose tree would take gigabytes fails alone, cleanly.
+POOL_MIN_BYTES = 256 * 1024
+_OUT_OF_MEMORY = "out of memory"  # a worker's outcome; parse_all says which limit it ran into
 
 
 def parse_text(name: str, text: str) -> Outcome:
@@ -27,11 +30,81 @@ def parse_text(name: str, text: str) -> Outcome:
 
 
 def _parse_item(item: tuple[str, str]) -> Outcome:
-    return parse_text(*item)
+    try:
+        return parse_text(*item)
+    except MemoryError:  # the worker's limit (_limit_memory): what it built so far is freed on the way out
+        return ("error", None, _OUT_OF_MEMORY, None)
 
 
-def parse_all(items: list[tuple[str, str]], use_cache: bool = True, workers: int | None = None) -> list[Outcome]:
-    """Outcomes for (file name, text) pairs, in order."""
+def _parse_chunk(chunk: list[tuple[str, str]]) -> list[Outcome]:
+    return [_parse_item(item) for item in chunk]
+
+
+def _limit_memory(allowance: int) -> None:
+    """A parse worker's initializer: its address space may grow by `allowance` bytes past what it starts
+    with (its parent's, when forked). Where the address space cannot be read (not Linux), no limit is set;
+    the scan size limit still bounds what is parsed."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as statm:
+            current = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = current + allowance
+        for given in (soft, hard):  # never above a limit the scan itself runs under
+            if given != resource.RLIM_INFINITY:
+                limit = min(limit, given)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError, IndexError):
+        return
+
+
+def _memory_message(worker_memory: int) -> str:
+    why = limits.show_size(worker_memory)
+    if worker_memory != limits.parse_memory(0):
+        why += f", {limits.PARSE_MEMORY_PER_BYTE} times the file size limit"
+    return (f"parsing it takes more memory than a parse worker may use ({why}): not parsed (raise the limit "
+            "with --max-file-size)")
+
+
+def _chunks(sizes: list[int], workers: int) -> list[list[int]]:
+    """Positions in chunks for the workers: a large file alone, so that a failure names it; small ones together."""
+    per_chunk = max(1, len(sizes) // (workers * 4))
+    chunks: list[list[int]] = []
+    small: list[int] = []
+    for position, size in enumerate(sizes):
+        if size >= POOL_MIN_BYTES:
+            chunks.append([position])
+            continue
+        small.append(position)
+        if len(small) == per_chunk:
+            chunks.append(small)
+            small = []
+    return chunks + ([small] if small else [])
+
+
+def _parse_in_workers(batch: list[tuple[str, str]], workers: int, worker_memory: int) -> list[Outcome]:
+    from concurrent.futures import ProcessPoolExecutor  # ~6 ms to import: only when it is used
+    from concurrent.futures.process import BrokenProcessPool
+
+    outcomes: list[Outcome] = [("error", None, _OUT_OF_MEMORY, None)] * len(batch)
+    chunks = _chunks([len(text) for _, text in batch], workers)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_limit_memory, initargs=(worker_memory,)) as pool:
+        futures = [pool.submit(_parse_chunk, [batch[i] for i in chunk]) for chunk in chunks]
+        for chunk, future in zip(chunks, futures, strict=True):
+            try:
+                parsed = future.result()
+            except (MemoryError, BrokenProcessPool):  # the result too large to send back, or a worker killed
+                continue
+            for position, outcome in zip(chunk, parsed, strict=True):
+                outcomes[position] = outcome
+    return outcomes
+
+
+def parse_all(items: list[tuple[str, str]], use_cache: bool = True, workers: int | None = None,
+              worker_memory: int | None = None) -> list[Outcome]:
+    """Outcomes for (file name, text) pairs, in order. Large batches parse in workers whose memory may grow by
+    `worker_memory` bytes (default: what the default file size limit allows)."""
     cache = open_cache() if use_cache else None
     outcomes: list[Outcome | None] = [None] * len(items)
     keys = [_key(name, text) for name, text in items]
@@ -43,14 +116,13 @@ def parse_all(items: list[tuple[str, str]], use_cache: bool = True, workers: int
     workers = workers or min(len(missing), os.cpu_count() or 1)
     if missing:
         grammar.prepare(cache)  # before the workers fork, so none of them loads the grammar again
-    if workers > 1 and size >= POOL_MIN_BYTES:
-        from concurrent.futures import ProcessPoolExecutor  # ~6 ms to import: only when it is used
-
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            chunk = max(1, len(missing) // (workers * 4))
-            parsed = list(pool.map(_parse_item, [items[i] for i in missing], chunksize=chunk))
+    if missing and size >= POOL_MIN_BYTES:
+        worker_memory = worker_memory or limits.parse_memory(limits.MAX_FILE_SIZE)
+        parsed = _parse_in_workers([items[i] for i in missing], workers, worker_memory)
+        parsed = [(status, syntax, _memory_message(worker_memory) if message == _OUT_OF_MEMORY else message, line)
+                  for status, syntax, message, line in parsed]
     else:
-        parsed = [_parse_item(items[i]) for i in missing]
+        parsed = [parse_text(*items[i]) for i in missing]
     for index, outcome in zip(missing, parsed, strict=True):
         outcomes[index] = outcome
         if cache is not None and outcome[0] == "ok":

@@ -44,7 +44,7 @@ KEEP = 32
 
 def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rules: list,
         rules_dirs: list[Path], rule_options: dict, max_file_size: int, roots: list[Path],
-        skip_paths: tuple[str, ...]) -> str:
+        skip_paths: tuple[str, ...], max_scan_size: int = limits.MAX_SCAN_SIZE) -> str:
     """The name of the judgement of these inputs."""
     import gateaudit
     import gateaudit.rules
@@ -71,7 +71,8 @@ def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rule
     add("var_files", [(str(p), os.path.abspath(p)) for p in var_files])
     add("roots", [str(root) for root in roots])
     add("skip", list(skip_paths))
-    add("limits", (max_file_size, sorted((name, value) for name, value in vars(limits).items() if name.isupper())))
+    constants = sorted((name, value) for name, value in vars(limits).items() if name.isupper())
+    add("limits", (max_file_size, max_scan_size, constants))
     return digest.hexdigest()
 
 

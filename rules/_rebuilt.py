@@ -32,6 +32,7 @@ from gateaudit.expr import (
     Traversal,
     TupleExpr,
     UnaryOp,
+    operator_chain,
     walk,
 )
 from gateaudit.model import Attribute, Block, Module, Scope, Unknown
@@ -158,8 +159,9 @@ def _children(expr: Expr) -> list[Expr]:
             return list(items)
         case ObjectExpr(items=items):
             return [part for item in items for part in item]
-        case BinaryOp(left=left, right=right):
-            return [left, right]
+        case BinaryOp():  # a chain of operators is one level, however many terms it has
+            first, links = operator_chain(expr)
+            return [first, *(link.right for link in links)]
         case UnaryOp(operand=operand):
             return [operand]
         case ForExpr():

@@ -264,3 +264,131 @@ resource "aws_cloudwatch_log_group" "fn" {
         'aws_cloudwatch_log_group.fn["a"]': "/aws/lambda/fn-a", 'aws_cloudwatch_log_group.fn["b"]': "/aws/lambda/fn-b"}
     referenced = groups['aws_cloudwatch_log_group.fn["a"]'].get("name").referenced_blocks("aws_lambda_function")
     assert {b.address for b in referenced} == {'aws_lambda_function.fn["a"]', 'aws_lambda_function.fn["b"]'}
+
+
+# ------------------------------------------------------ hostile sizes: bounded, or a clean unknown that says why
+
+
+@pytest.mark.parametrize(("expression", "expected"), [
+    ('replace("abxd", "/x*/", "-")', "-a-b-d-"),  # Go skips an empty match right after a match; Python's re does not
+    ('replace("a.b", "/(?P<dot>\\\\.)/", "[$dot][$${dot}][$$]")', "a[.][.][$]b"),
+    ('replace("ab", "/(a)/", "$1x|$${1}x")', "|axb"),  # `$1x` names a group "1x", as in Go
+    ('replace("ab", "/a/", "\\\\n")', "\\nb"),  # a backslash is literal text in Go's replacement
+    ('replace("héllo", "/[é]/", "e")', "hello"),
+    ('format("%5d|%-4s|%.2f", 42, "x", 3.14159)', "   42|x   |3.14"),
+])
+def test_replace_is_terraforms_re2_and_go_expansion(tmp_path, expression, expected):
+    assert value_of(tmp_path, expression) == expected
+
+
+@pytest.mark.parametrize(("expression", "reason"), [
+    ('replace("abc", "/(/", "")', "replace(): invalid regular expression: missing ): ("),
+    ('replace("aa", "/(a)\\\\1/", "")', "replace(): invalid regular expression: invalid escape sequence: \\1"),
+    ('format("%999999999d", 1)', "format(): a width or precision of 999999999 is over the limit of 1000000"),
+    ('format("%.999999999f", 1.5)', "format(): a width or precision of 999999999 is over the limit of 1000000"),
+])
+def test_a_hostile_function_argument_is_an_unknown_naming_it(tmp_path, expression, reason):
+    value = value_of(tmp_path, expression)
+    assert isinstance(value, Unknown) and reason in value.reason, value
+
+
+def test_a_5000_digit_number_is_unknown_not_a_crash(tmp_path):
+    value = value_of(tmp_path, "1" + "0" * 5000)
+    assert isinstance(value, Unknown) and value.reason == "a number of 5001 digits is not evaluated by gateaudit"
+    value = value_of(tmp_path, 'tonumber("' + "9" * 5000 + '")')
+    assert isinstance(value, Unknown) and "a number of more than 4300 digits" in value.reason
+    assert value_of(tmp_path, "9" * 4300 + " > 1") is True
+
+
+def test_the_scans_instance_budget_covers_count_for_each_and_module_calls(tmp_path, monkeypatch):
+    from gateaudit import limits
+
+    monkeypatch.setattr(limits, "MAX_SCAN_INSTANCES", 6)
+    (tmp_path / ".git").mkdir()  # the repository root: ../m lies inside it
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "main.tf").write_text('resource "aws_s3_bucket" "d" {}\n')
+    root = tmp_path / "root"
+    root.mkdir()
+    stack = stack_of(root, '''
+resource "aws_s3_bucket" "a" {
+  count = 3
+}
+resource "aws_s3_bucket" "b" {
+  count = 3
+}
+resource "aws_s3_bucket" "c" {
+  count  = 2
+  bucket = "c-${count.index}"
+}
+module "m" {
+  source = "../m"
+}
+''')
+    buckets = {b.address: b for b in stack.resources("aws_s3_bucket")}
+    assert sorted(buckets) == ["aws_s3_bucket.a[0]", "aws_s3_bucket.a[1]", "aws_s3_bucket.a[2]",
+                               "aws_s3_bucket.b[0]", "aws_s3_bucket.b[1]", "aws_s3_bucket.b[2]", "aws_s3_bucket.c"]
+    over = "over the scan's budget of 6 resource and module instances"
+    assert over in buckets["aws_s3_bucket.c"].expansion.reason
+    bucket = buckets["aws_s3_bucket.c"].value("bucket")
+    assert isinstance(bucket, Unknown) and over in bucket.reason
+    [skipped] = stack.not_scanned
+    assert (skipped.address, skipped.source, skipped.location.line) == ("module.m", "../m", 12)
+    assert skipped.reason == "not loaded: the scan's budget of 6 resource and module instances is spent"
+
+
+def test_the_scans_step_budget_leaves_literals_judged(tmp_path, monkeypatch):
+    from gateaudit import limits
+
+    monkeypatch.setattr(limits, "MAX_SCAN_EVALUATION_STEPS", 50)
+    stack = stack_of(tmp_path, '''
+locals {
+  words = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]
+}
+resource "aws_api_gateway_method" "m" {
+  count         = 3
+  rest_api_id   = "a"
+  resource_id   = "b"
+  http_method   = join("", [for w in local.words : upper(w)])
+  authorization = "NONE"
+}
+''')
+    methods = stack.resources("aws_api_gateway_method")
+    verbs = [m.value("http_method") for m in methods]
+    assert verbs[0] == "ABCDEFGHIJ"
+    assert all(isinstance(v, Unknown) and "over the scan's evaluation budget of 50 steps" in v.reason
+               for v in verbs[1:])
+    assert [m.value("authorization") for m in methods] == ["NONE"] * 3
+
+
+def test_a_dynamic_block_over_the_expansion_limit_is_one_unknown_block(tmp_path):
+    items = ", ".join(str(i) for i in range(1001))
+    stack = stack_of(tmp_path, f'''
+resource "aws_api_gateway_method_settings" "s" {{
+  rest_api_id = "a"
+  stage_name  = "prod"
+  method_path = "*/*"
+  dynamic "settings" {{
+    for_each = [{items}]
+    content {{
+      logging_level   = "INFO"
+      throttling_rate_limit = settings.value
+    }}
+  }}
+}}
+''')
+    [settings] = stack.resources("aws_api_gateway_method_settings")
+    [nested] = settings.blocks("settings")
+    reason = 'dynamic "settings" for_each has 1001 elements, over the expansion limit of 1000'
+    assert nested.expansion is not None and reason in nested.expansion.reason
+    assert nested.value("logging_level") == "INFO"
+    rate = nested.value("throttling_rate_limit")
+    assert isinstance(rate, Unknown) and reason in rate.reason
+
+
+def test_a_long_chain_of_operators_converts_and_evaluates_without_recursion(tmp_path):
+    chain = " + ".join(["2"] * 5000) + " - 1"
+    assert value_of(tmp_path, chain) == 9999
+    stack = stack_of(tmp_path, f'variable "v" {{}}\nlocals {{\n  probe = {chain} + var.v\n}}\n')
+    value = stack.modules[0].locals["probe"].value
+    assert isinstance(value, Unknown) and value.refs == ("var.v",)
+    assert [r.block.address for r in stack.modules[0].locals["probe"].references] == ["var.v"]

@@ -303,10 +303,10 @@ def test_the_scan_cache_holds_no_text_of_the_scanned_files(tmp_path, cache, load
     held = entries[0].read_bytes()
     for text in (SECRET_ENV, SECRET_TFVARS, NOTE[2:], 'role          = "arn:aws:iam::123456789012:role/fitness-up'):
         assert text.encode() not in held, text
-    # The parse cache holds the parsed .tf files, literals included, in the user's own 0700 folder (README,
-    # "Caches"); variable files are parsed afresh each time.
+    # The parse cache holds the parsed files, .tf and HCL variable files alike, literals included, in the
+    # user's own 0700 folder (README, "Caches").
     parsed = b"".join(path.read_bytes() for path in cache.rglob("*/[0-9a-f][0-9a-f]/*"))
-    assert SECRET_ENV.encode() in parsed and SECRET_TFVARS.encode() not in parsed
+    assert SECRET_ENV.encode() in parsed and SECRET_TFVARS.encode() in parsed
 
 
 def test_a_scan_entry_edited_by_a_byte_is_ignored_and_rewritten(tmp_path, cache, loads):
