@@ -57,11 +57,12 @@ test: $(STAMP) sarif-tools chromium checkov-or-skip
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-## the hostile-input fuzz tests at length: FUZZ_EXAMPLES per test (5 tests: 15,000 inputs by default, ~15 min)
+## every hostile-input test, with the fuzz tests at length: FUZZ_EXAMPLES per fuzz test (5 tests: 15,000 inputs
+## by default, ~15 min)
 FUZZ_EXAMPLES ?= 3000
 .PHONY: fuzz
 fuzz: $(STAMP)
-	GATEAUDIT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/hostile/test_fuzz.py -p no:cacheprovider \
+	GATEAUDIT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests -m hostile -p no:cacheprovider \
 	  --hypothesis-show-statistics
 
 ## for tests/reports/test_sarif.py: Microsoft's SARIF Multitool (npm, pinned in tests/reports/) and the OASIS

@@ -9,6 +9,7 @@ Unknown keys are an error, not ignored: a misspelt setting must not quietly leav
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -85,17 +86,32 @@ def inside_tree(path: Path, root: Path) -> list[Path]:
 
 
 def _configs_here(folder: Path) -> list[Path]:
+    """The config files in one folder of the scanned tree. Only named, never applied: a `.gateaudit.toml` by
+    its name alone, a `pyproject.toml` when it holds a [tool.gateaudit] table, read only if it is a regular
+    file (no link, which could lead out of the repository) of at most `_UNTRUSTED_PYPROJECT` bytes."""
     found = []
-    if (folder / ".gateaudit.toml").is_file():
+    if os.path.lexists(folder / ".gateaudit.toml"):
         found.append(folder / ".gateaudit.toml")
     pyproject = folder / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            if "gateaudit" in _read(pyproject).get("tool", {}):
-                found.append(pyproject)
-        except ConfigError:
-            pass
+    try:
+        handle = os.open(pyproject, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:  # absent, a link, unreadable
+        return found
+    with os.fdopen(handle, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            return found
+        data = file.read(_UNTRUSTED_PYPROJECT + 1)
+    if b"gateaudit" not in data or len(data) > _UNTRUSTED_PYPROJECT:
+        return found
+    try:
+        if "gateaudit" in tomllib.loads(data.decode("utf-8")).get("tool", {}):
+            found.append(pyproject)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError, TypeError):
+        pass
     return found
+
+
+_UNTRUSTED_PYPROJECT = 1024 * 1024
 
 
 def _read(path: Path) -> dict:

@@ -7,6 +7,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The scanned tree as an attacker writes it (issues 8 and 13): `make fuzz` runs these (`pytest -m hostile`)
+# with its fuzz tests at length; `make test` runs them as part of everything.
+HOSTILE = {"hostile", "cli/test_user_rules.py", "cli/test_config_trust.py", "cli/test_baseline.py",
+           "cli/test_terminal.py", "cli/test_output.py", "cli/test_skip_path.py", "checkov/test_hostile.py",
+           "reports/test_no_secret_in_reports.py", "reports/test_evidence.py", "checker/test_overrides.py",
+           "checker/test_root.py", "checker/test_scan_cache.py", "checker/test_parse_cache.py"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        relative = Path(item.fspath).resolve().relative_to(ROOT / "tests")
+        if relative.parts[0] in HOSTILE or relative.as_posix() in HOSTILE:
+            item.add_marker(pytest.mark.hostile)
 # Scans in tests use their own parse cache, never the user's.
 os.environ.setdefault("GATEAUDIT_CACHE_DIR", tempfile.mkdtemp(prefix="gateaudit-test-cache-"))
 

@@ -189,3 +189,16 @@ def test_a_module_nobody_read_is_unknown_in_every_control_unless_allowed(tmp_pat
     assert code == 0
     assert {r["status"] for r in report["results"]} == {"suppressed"}
     assert report["results"][0]["suppression"]["source"] == "command-line"
+
+
+def test_a_pyproject_in_the_tree_is_never_read_through_a_link_or_a_pipe(tmp_path):
+    root = repository(tmp_path)
+    outside = tmp_path / "elsewhere.toml"  # outside the repository root: gateaudit must not open it
+    outside.write_text("[tool.gateaudit]\n" + LENIENT.replace("[[exemptions]]", "[[tool.gateaudit.exemptions]]"))
+    outside.chmod(0)  # were it opened, the read would fail (not as root; the pipe below holds as root too)
+    (root / "infra" / "pyproject.toml").symlink_to(outside)
+    (root / "infra" / "deeper").mkdir()
+    os.mkfifo(root / "infra" / "deeper" / "pyproject.toml")  # opened blocking, it would hang the scan
+    code, report, stderr = gateaudit("scan", "infra", cwd=root)
+    assert code == 1, stderr
+    assert report["warnings"] == [] and method(report)["status"] == "failed"
