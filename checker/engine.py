@@ -208,7 +208,8 @@ def scan(options: ScanOptions) -> Report:
 
         peer = checkov.run(options.paths, options.var_files, options.checkov, skip_comments=use_inline)
         skipped = set(settings.skip_rules)  # Checkov's checks too, like its own --skip-check
-        peer_results = _fingerprinted([r for r in peer.results if r.rule_id not in skipped])
+        peer_results = _fingerprinted([r for r in peer.results if r.rule_id not in skipped
+                                       and not _skipped_file(r.file, options)])
         results = sorted([*results, *peer_results], key=Result.sort_key)
         errors.extend(peer.errors)
         peer_rules = [info for info in peer.rules if info.id not in skipped]
@@ -243,6 +244,20 @@ def scan(options: ScanOptions) -> Report:
         stale_baseline=stale, skipped=judgement.skipped,
         warnings=tuple(sorted(set(warnings), key=ScanWarning.sort_key)),
     ), judgement)
+
+
+def _skipped_file(file: str, options: ScanOptions) -> bool:
+    """Whether `--skip-path` skips a file as a report shows it (relative to its scanned folder, behind that
+    folder when several are scanned), or a folder above it: Checkov reads what gateaudit skips."""
+    from .discover import skip_reason
+
+    if not options.skip_paths:
+        return False
+    if len(options.paths) > 1:
+        folders = [str(p if p.is_dir() else p.parent).rstrip("/") + "/" for p in options.paths]
+        file = next((file.removeprefix(f) for f in folders if f != "./" and file.startswith(f)), file)
+    parts = file.split("/")
+    return any(skip_reason("/".join(parts[:end]), options.skip_paths) for end in range(1, len(parts) + 1))
 
 
 def _skipped_modules(judgement: Judgement) -> list[Waiver]:

@@ -158,3 +158,15 @@ def test_a_checkov_that_still_skips_gives_unknown_under_no_inline_suppressions(t
     else:
         assert result["status"] == "unknown"
         assert "checkov:skip comment, which --no-inline-suppressions does not accept" in result["message"]
+
+
+def test_what_skip_path_skips_checkov_does_not_judge_either(tmp_path, real_checkov):
+    (tmp_path / "legacy").mkdir()
+    (tmp_path / "legacy" / "main.tf").write_text(OPEN_METHOD)
+    (tmp_path / "main.tf").write_text(OPEN_METHOD.replace('"fitness"', '"kept"').replace('"NONE"', '"AWS_IAM"'))
+    done = gateaudit("scan", ".", "--checkov", str(real_checkov), "--format", "json", "--skip-path", "legacy",
+                     cwd=tmp_path, env=dict(os.environ))
+    report = json.loads(done.stdout)
+    assert report["skipped"] == [{"path": "legacy", "reason": "--skip-path legacy"}]
+    checkov = [r for r in report["results"] if r["source"] == "checkov"]
+    assert checkov and all(not r["file"].startswith("legacy/") for r in checkov), checkov
