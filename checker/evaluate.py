@@ -35,7 +35,7 @@ from .expr import (
     operator_chain,
     walk,
 )
-from .model import Block, Budget, Location, Module, Reference, Scope, Unknown, contains_unknown
+from .model import Block, Budget, Location, Module, Reference, Scope, Unknown, contains_unknown, unknowns
 from .parse import SyntaxBlock
 
 MAX_INSTANCES = 1000  # count/for_each beyond this is not expanded: the block is judged once, as unknown
@@ -126,24 +126,11 @@ def _rendered_size(value: Any) -> int:
 
 def _unknown_in(*values: Any) -> Unknown | None:
     """The first Unknown among values (looking inside lists and maps), with every ref merged."""
-    found = list(_unknowns(values))
+    found = list(unknowns(values))
     if not found:
         return None
     refs = tuple(dict.fromkeys(r for u in found for r in u.refs))
     return Unknown(found[0].reason, refs)
-
-
-def _unknowns(value: Any) -> Iterator[Unknown]:
-    """Every Unknown in a value, in order; a list or map shared by several parents is looked into once."""
-    seen: set[int] = set()
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Unknown):
-            yield item
-        elif isinstance(item, dict | list | tuple) and id(item) not in seen:
-            seen.add(id(item))
-            stack.extend(reversed(item.values() if isinstance(item, dict) else item))
 
 
 def _step(budget: Budget) -> None:

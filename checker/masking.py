@@ -180,11 +180,14 @@ def mask_results(results: Iterable[Result], secrets: Iterable[str]) -> list[Resu
 
 
 def _result(masker: Masker, result: Result) -> Result:
+    """The result with its texts masked; the same object when nothing in it changes (most of them)."""
     suppression = result.suppression
-    if suppression is not None:
+    if suppression is not None and masker.text(suppression.reason) != suppression.reason:
         suppression = dataclasses.replace(suppression, reason=masker.text(suppression.reason))
-    return dataclasses.replace(result, message=masker.text(result.message), resource=masker.text(result.resource),
-                               suppression=suppression)
+    message, resource = masker.text(result.message), masker.text(result.resource)
+    if (message, resource, suppression) == (result.message, result.resource, result.suppression):
+        return result
+    return dataclasses.replace(result, message=message, resource=resource, suppression=suppression)
 
 
 def mask_report(report: Report, judgement: Judgement) -> Report:

@@ -52,21 +52,25 @@ class Unknown:
         return hash((self.reason, self.refs))
 
 
-def contains_unknown(value: Any) -> bool:
-    """Whether an Unknown is anywhere in a value; a list or map held by several parents is looked into once,
-    so a value built by doubling a list twenty times costs what it holds, not what it would render to."""
-    if not isinstance(value, dict | list | tuple):
-        return isinstance(value, Unknown)
+def unknowns(value: Any) -> Iterator[Unknown]:
+    """Every Unknown in a value, in order; a list or map held by several parents is looked into once, so a
+    value built by doubling a list twenty times costs what it holds, not what it would render to."""
     seen: set[int] = set()
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, Unknown):
-            return True
-        if isinstance(item, dict | list | tuple) and id(item) not in seen:
+            yield item
+        elif isinstance(item, dict | list | tuple) and id(item) not in seen:
             seen.add(id(item))
-            stack.extend(item.values() if isinstance(item, dict) else item)
-    return False
+            stack.extend(reversed(item.values() if isinstance(item, dict) else item))
+
+
+def contains_unknown(value: Any) -> bool:
+    """Whether an Unknown is anywhere in a value."""
+    if not isinstance(value, dict | list | tuple):
+        return isinstance(value, Unknown)
+    return next(unknowns(value), None) is not None
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,10 @@ class Severity(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Severity).index(self)
+        return _RANKS[self]
+
+
+_RANKS = {severity: rank for rank, severity in enumerate(Severity)}  # asked once per result and gate: a lookup
 
 
 @dataclass(frozen=True)
