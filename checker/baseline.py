@@ -40,18 +40,12 @@ def fingerprint(result: Result, block: Block | None = None) -> str:
 
 
 def _evidence(block: Block, path: str) -> Any:
-    """The evaluated value at an attribute path (`environment.variables`), or the arguments of the nested
+    """The evaluated values at an attribute path (`environment.variables`), or the arguments of the nested
     blocks it names (`inline_policy`)."""
-    *nested, name = path.split(".")
-    for part in nested:
-        children = block.blocks(part)
-        if not children:
-            return None
-        block = children[0]
-    attribute = block.get(name)
-    if attribute is not None:
-        return attribute.value
-    return [{key: child.value(key) for key in sorted(child.attributes)} for child in block.blocks(name)]
+    attributes = block.attributes_at(path)
+    if attributes:
+        return [attribute.value for attribute in attributes]
+    return [{key: child.value(key) for key in sorted(child.attributes)} for child in block.blocks_at(path)]
 
 
 def _canonical(value: Any) -> str:

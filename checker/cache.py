@@ -43,6 +43,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .inputs import read_regular
+
 KEY_FILE = "key"
 KEY_BYTES = 32
 _MAC_BYTES = hashlib.sha256().digest_size
@@ -137,14 +139,12 @@ def _read_regular(path: Path, private: bool = False) -> bytes | None:
     """A regular file's bytes, never through a symbolic link and never waiting on a pipe; with `private`, only
     a file of the user's own that nobody else may read or write."""
     try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        found = read_regular(path)
     except OSError:
         return None
-    with os.fdopen(handle, "rb") as opened:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode) or (private and not _private(info)):
-            return None
-        return opened.read()
+    if found is None or (private and not _private(found[1])):
+        return None
+    return found[0]
 
 
 def _key(path: Path) -> bytes | None:

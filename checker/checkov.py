@@ -41,7 +41,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from .discover import display_prefix
 from .result import Result, RuleInfo, ScanError, Severity, Status, Suppression
+from .root import program_on_path
 
 ENV_EXECUTABLE = "GATEAUDIT_CHECKOV"
 VENV = ".venv-checkov"
@@ -151,8 +153,8 @@ def find_executable(given: str | None = None, scanned: Iterable[Path] = ()) -> P
     The first two are trusted: the command line and the environment name them. The last two are found, and
     a program found inside a scanned folder is never run: the scanned tree is written by the change under
     review, and a `.venv-checkov/bin/checkov` or a `checkov` on a relative PATH entry shipped in it would run
-    with CI's environment. So neither the current folder nor a relative PATH entry is ever searched.
-    """
+    with CI's environment. So neither the current folder nor a relative PATH entry is ever searched, nor a
+    PATH folder inside a scanned path's repository (`root.program_on_path`)."""
     explicit = given or os.environ.get(ENV_EXECUTABLE)
     if explicit:
         how = "--checkov" if given else ENV_EXECUTABLE
@@ -175,10 +177,8 @@ def find_executable(given: str | None = None, scanned: Iterable[Path] = ()) -> P
         tried.append(str(candidate))
         if candidate.is_file() and os.access(candidate, os.X_OK) and not inside_scanned(candidate):
             return candidate
-    absolute = os.pathsep.join(entry for entry in os.environ.get("PATH", "").split(os.pathsep)
-                               if entry and os.path.isabs(entry))
-    on_path = shutil.which("checkov", path=absolute)
-    if on_path and not inside_scanned(Path(on_path)):
+    on_path = program_on_path("checkov", scanned)
+    if on_path:
         return Path(on_path)
     raise CheckovError(f"checkov not found: not at {' nor '.join(tried)}, nor on PATH (a program inside a scanned "
                        f"folder is never run). Run `make checkov` (it installs Checkov into {VENV}/ beside "
@@ -323,8 +323,7 @@ class _Place:
 
 def place_of(path: Path, several: bool) -> _Place:
     base = path if path.is_dir() else path.parent
-    prefix = str(base).rstrip("/") + "/" if several else ""
-    return _Place(base, "" if prefix == "./" else prefix)
+    return _Place(base, display_prefix(base, several))
 
 
 _HEADER = re.compile(r'^\s*(resource|data|provider|module)\s+"')

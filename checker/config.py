@@ -9,13 +9,14 @@ Unknown keys are an error, not ignored: a misspelt setting must not quietly leav
 from __future__ import annotations
 
 import os
-import stat
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .discover import ALWAYS_SKIPPED
+from .inputs import read_regular
 from .result import Severity
 from .suppressions import Waiver
 
@@ -63,7 +64,7 @@ def _config_in(folder: Path) -> Path | None:
     return None
 
 
-NOT_SCANNED_FOLDERS = {".git", ".terraform"}
+_UNTRUSTED_PYPROJECT = 1024 * 1024  # bytes of a pyproject.toml in the scanned tree read to see if it is gateaudit's
 
 
 def inside_tree(path: Path, root: Path) -> list[Path]:
@@ -79,7 +80,7 @@ def inside_tree(path: Path, root: Path) -> list[Path]:
         found += _configs_here(candidate)
     if resolved.is_dir():
         for directory, subdirectories, _ in os.walk(resolved):
-            subdirectories[:] = sorted(d for d in subdirectories if d not in NOT_SCANNED_FOLDERS)
+            subdirectories[:] = sorted(d for d in subdirectories if d not in ALWAYS_SKIPPED)
             if Path(directory) != folder:
                 found += _configs_here(Path(directory))
     return sorted(set(found))
@@ -94,13 +95,10 @@ def _configs_here(folder: Path) -> list[Path]:
         found.append(folder / ".gateaudit.toml")
     pyproject = folder / "pyproject.toml"
     try:
-        handle = os.open(pyproject, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        read = read_regular(pyproject, _UNTRUSTED_PYPROJECT)
     except OSError:  # absent, a link, unreadable
         return found
-    with os.fdopen(handle, "rb") as file:
-        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-            return found
-        data = file.read(_UNTRUSTED_PYPROJECT + 1)
+    data = read[0] if read is not None else b""
     if b"gateaudit" not in data or len(data) > _UNTRUSTED_PYPROJECT:
         return found
     try:
@@ -109,9 +107,6 @@ def _configs_here(folder: Path) -> list[Path]:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError, TypeError):
         pass
     return found
-
-
-_UNTRUSTED_PYPROJECT = 1024 * 1024
 
 
 def _read(path: Path) -> dict:

@@ -20,6 +20,13 @@ ALWAYS_SKIPPED = {
 }
 
 
+def display_prefix(folder: Path, several: bool) -> str:
+    """What reports put before the files of one scanned folder: nothing when one path is scanned; the folder as
+    given when several are (`infra/main.tf`, `modules/main.tf`), so their files stay apart."""
+    prefix = str(folder).rstrip("/") + "/" if several else ""
+    return "" if prefix == "./" else prefix
+
+
 def is_config_file(name: str) -> bool:
     return name.endswith(CONFIG_SUFFIXES)
 

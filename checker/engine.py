@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import limits, masking
+from .discover import display_prefix, skip_reason
 from .git import work_tree
 from .model import Block, Stack
 from .result import (
@@ -225,15 +226,14 @@ def scan(options: ScanOptions) -> Report:
     # Expiry is judged against the real date, or the one the command line gives: SOURCE_DATE_EPOCH makes
     # reports reproducible, and must not let a build's environment bring an expired suppression back to life.
     today = options.today or datetime.now(UTC).date()
-    metadata = _metadata(options, judgement.var_files, fail_on, unknown_mode, use_inline, fail_on_suppressions,
-                         settings.path, judgement.digests)
-    metadata = dataclasses.replace(metadata, fail_on_exemptions=fail_on_exemptions, today=today.isoformat())
+    metadata = _metadata(options, judgement, fail_on, unknown_mode, use_inline, fail_on_suppressions,
+                         fail_on_exemptions, settings.path, today)
     results, used = apply_waivers(results, judgement, inline, waivers, today)
     stale = tuple({"rule_id": w.rule_id, "resource": w.resource, "attribute": w.attribute, "file": w.file,
                    "line": w.line} for w in waivers if w.source == "baseline" and w not in used)
     checkov_ran = options.checkov is not None
-    warnings += unused_waivers([w for found in inline.values() for w in found], used, checkov_ran)
-    warnings += unused_waivers(settings.exemptions, used, checkov_ran)
+    warnings += _unused_waivers([w for found in inline.values() for w in found], used, checkov_ran)
+    warnings += _unused_waivers(settings.exemptions, used, checkov_ran)
     errors = sorted(set(errors), key=ScanError.sort_key)
     return masking.mask_report(Report(
         metadata=metadata,
@@ -249,13 +249,11 @@ def scan(options: ScanOptions) -> Report:
 def _skipped_file(file: str, options: ScanOptions) -> bool:
     """Whether `--skip-path` skips a file as a report shows it (relative to its scanned folder, behind that
     folder when several are scanned), or a folder above it: Checkov reads what gateaudit skips."""
-    from .discover import skip_reason
-
     if not options.skip_paths:
         return False
     if len(options.paths) > 1:
-        folders = [str(p if p.is_dir() else p.parent).rstrip("/") + "/" for p in options.paths]
-        file = next((file.removeprefix(f) for f in folders if f != "./" and file.startswith(f)), file)
+        prefixes = [display_prefix(p if p.is_dir() else p.parent, True) for p in options.paths]
+        file = next((file.removeprefix(p) for p in prefixes if p and file.startswith(p)), file)
     parts = file.split("/")
     return any(skip_reason("/".join(parts[:end]), options.skip_paths) for end in range(1, len(parts) + 1))
 
@@ -272,7 +270,7 @@ def _skipped_modules(judgement: Judgement) -> list[Waiver]:
             for item in judgement.not_scanned if item["reason"].startswith(SKIPPED_BY) for rule_id in RULE_IDS]
 
 
-def unused_waivers(waivers: list[Waiver], used: set[Waiver], checkov_ran: bool) -> list[ScanWarning]:
+def _unused_waivers(waivers: list[Waiver], used: set[Waiver], checkov_ran: bool) -> list[ScanWarning]:
     """A suppression or exemption that accepts nothing: once its finding is fixed it would silently accept
     the next one, so it is named for removal. One naming a Checkov check is judged only when Checkov ran."""
     entries: dict[tuple, list[Waiver]] = {}
@@ -304,7 +302,7 @@ def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
 
     cache = open_cache() if options.use_cache else None
     name = None
-    repository = options.root or repository_root()
+    repository = _repository(options)
     if cache is not None:
         roots = [root_of(path, repository) for path in options.paths]  # what links may reach depends on them
         name = scan_cache.key(options.paths, options.display_paths, options.var_files, rules, options.rules_dirs,
@@ -377,8 +375,7 @@ def _config(options: ScanOptions, config_file) -> tuple:
 def _shown_in_scan(file: Path, path: Path, several: bool) -> str:
     """A file as reports show the scanned files: relative to the scanned folder, behind it when several are."""
     folder = path if path.is_dir() else path.parent
-    prefix = str(folder).rstrip("/") + "/" if several and str(folder) != "." else ""
-    return (prefix + os.path.relpath(file, folder.resolve())).replace(os.sep, "/")
+    return (display_prefix(folder, several) + os.path.relpath(file, folder.resolve())).replace(os.sep, "/")
 
 
 def _check_config_names(settings, rules, known: set[str]) -> None:
@@ -431,8 +428,9 @@ def _rule_info(loaded, severity: dict[str, Severity]) -> RuleInfo:
                     help=help_text, origin=loaded.origin)
 
 
-def _metadata(options: ScanOptions, var_files: list[str], fail_on: Severity, unknown: str, inline: bool,
-              fail_on_suppressions: bool, config_path: str | None, digests: dict[str, str]) -> ScanMetadata:
+def _metadata(options: ScanOptions, judgement: Judgement, fail_on: Severity, unknown: str, inline: bool,
+              fail_on_suppressions: bool, fail_on_exemptions: bool, config_path: str | None,
+              today: date) -> ScanMetadata:
     from gateaudit import __version__
     from gateaudit.rules import RULESET_VERSION
 
@@ -450,11 +448,12 @@ def _metadata(options: ScanOptions, var_files: list[str], fail_on: Severity, unk
         uri_base = "" if relative == "." else relative + "/"
     return ScanMetadata(tool="gateaudit", version=__version__, ruleset_version=RULESET_VERSION,
                         generated_at=when.strftime("%Y-%m-%dT%H:%M:%SZ"), paths=tuple(options.display_paths),
-                        var_files=tuple(var_files), fail_on=fail_on, git_commit=tree.commit if tree else None,
+                        var_files=tuple(judgement.var_files), fail_on=fail_on, git_commit=tree.commit if tree else None,
                         git_branch=tree.branch if tree else None, git_modified=tree.modified if tree else None,
                         uri_base=uri_base, unknown=unknown, inline_suppressions=inline,
-                        fail_on_suppressions=fail_on_suppressions, config_file=_shown(config_path),
-                        baseline_file=_shown(options.baseline), files=tuple(sorted(digests.items())))
+                        fail_on_suppressions=fail_on_suppressions, fail_on_exemptions=fail_on_exemptions,
+                        config_file=_shown(config_path), baseline_file=_shown(options.baseline),
+                        today=today.isoformat(), files=tuple(sorted(judgement.digests.items())))
 
 
 def _shown(path: str | Path | None) -> str | None:

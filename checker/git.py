@@ -12,13 +12,12 @@ someone else (`safe.directory`) stands, and the report then records no commit.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .root import repository_root
+from .root import program_on_path
 
 TIMEOUT = 10  # seconds per git command: past it, the report says git could not tell
 _TRUSTED_SCOPES = ("system", "global", "command")  # the machine's and the caller's; "local", "worktree": the tree's
@@ -44,7 +43,7 @@ def work_tree(directory: Path, scanned: Iterable[Path]) -> WorkTree | None:
     decide the verdict as much as the scanned files do. `scanned` are the scanned paths: no `git` is taken from
     inside them or their repositories.
     """
-    program = _program(scanned)
+    program = program_on_path("git", scanned)
     if program is None:
         return None
     head = _run(program, directory, "rev-parse", "HEAD", "--abbrev-ref", "HEAD", "--show-toplevel")
@@ -59,17 +58,6 @@ def work_tree(directory: Path, scanned: Iterable[Path]) -> WorkTree | None:
                       "--ignore-submodules=all")
         modified = None if status is None else status != ""
     return WorkTree(commit=lines[0], branch=lines[1] if lines[1] != "HEAD" else None, top=top, modified=modified)
-
-
-def _program(scanned: Iterable[Path]) -> str | None:
-    """`git` from PATH, skipping relative folders and folders inside the scanned paths or their repositories."""
-    untrusted = set()
-    for path in scanned:
-        resolved = path.resolve()
-        untrusted.update((resolved, repository_root(resolved if resolved.is_dir() else resolved.parent)))
-    folders = [folder for folder in os.environ.get("PATH", os.defpath).split(os.pathsep)
-               if os.path.isabs(folder) and not any(Path(folder).resolve().is_relative_to(u) for u in untrusted)]
-    return shutil.which("git", path=os.pathsep.join(folders)) if folders else None
 
 
 def _filters_off(program: str, top: Path) -> list[str] | None:

@@ -47,16 +47,27 @@ def _read(path: Path, limit: int, root: Path | None) -> bytes | str:
             mode = path.stat().st_mode
             if not stat.S_ISREG(mode):
                 return f"not a regular file ({_kind(mode)}): not read"
-        # Non-blocking, in case the file was swapped for a pipe since it was looked at.
-        with open(path, "rb", opener=lambda name, flags: os.open(name, flags | _NONBLOCK)) as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return "not a regular file: not read"
-            return handle.read(limit + 1)  # never more than the limit, even if the file grows meanwhile
+        # Opened again whatever was looked at: the file may have been swapped for a pipe meanwhile.
+        found = read_regular(path, limit, follow_links=True)
+        return "not a regular file: not read" if found is None else found[0]
     except OSError as error:
         return f"cannot read: {error.strerror or error}"
 
 
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def read_regular(path: Path, limit: int | None = None,
+                 follow_links: bool = False) -> tuple[bytes, os.stat_result] | None:
+    """A regular file's bytes (at most `limit` + 1 of them: never more, even if it grows meanwhile) and its
+    status; None for anything else. Opened without waiting (a named pipe would block, a device never end),
+    and never through a symbolic link unless `follow_links`. Raises OSError when it cannot be opened or read."""
+    handle = os.open(path, os.O_RDONLY | _NONBLOCK | (0 if follow_links else getattr(os, "O_NOFOLLOW", 0)))
+    with os.fdopen(handle, "rb") as opened:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        return (opened.read() if limit is None else opened.read(limit + 1)), info
 
 
 def _kind(mode: int) -> str:

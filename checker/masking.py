@@ -73,16 +73,8 @@ def secret_literals(stack: Stack, results: Iterable[Result]) -> set[str]:
 def _sinks(block: Block, path: str | None) -> list[Attribute]:
     """The arguments a result names (`environment.variables` in every `environment` block), or every argument of
     the block when it names none; for a variable, also the tfvars value and the module call's argument."""
-    if path is None:
-        attributes = _every_attribute(block)
-    else:
-        *nested, name = path.split(".")
-        blocks = [block]
-        for part in nested:
-            blocks = [child for parent in blocks for child in parent.blocks(part)]
-        attributes = [attribute for b in blocks if (attribute := b.get(name)) is not None]
-        if not attributes:  # a path the block does not have (a user rule's): the whole block, not nothing
-            attributes = _every_attribute(block)
+    # No path, or one the block does not have (a user rule's): the whole block, not nothing.
+    attributes = (block.attributes_at(path) if path is not None else []) or _every_attribute(block)
     if block.kind == "variable":
         module = block.module
         given = module.call.get(block.name) if module.call is not None else None

@@ -170,6 +170,19 @@ class Block:
         """Nested blocks of a type, including those a `dynamic` block generates."""
         return [b for b in self.nested if b.type == type]
 
+    def blocks_at(self, path: str) -> list[Block]:
+        """The nested blocks at a path of block types (`environment`, `settings.throttle`): every one of each
+        type, level by level; [self] for the empty path."""
+        blocks = [self]
+        for part in path.split(".") if path else ():
+            blocks = [child for parent in blocks for child in parent.blocks(part)]
+        return blocks
+
+    def attributes_at(self, path: str) -> list[Attribute]:
+        """The arguments at a path (`environment.variables`: that argument of every `environment` block)."""
+        nested, _, name = path.rpartition(".")
+        return [attribute for block in self.blocks_at(nested) if (attribute := block.get(name)) is not None]
+
     def __repr__(self) -> str:
         return f"<Block {self.address} at {self.location}>"
 

@@ -152,9 +152,7 @@ def load_with_inputs(paths: list[Path], var_files: list[Path] | None = None, use
         folder = path if loader.inputs.is_dir(path) else path.parent
         loader.root = root_of(path, repository)
         loader.base = folder
-        loader.prefix = "" if len(paths) == 1 else str(folder).rstrip("/") + "/"
-        if loader.prefix == "./":
-            loader.prefix = ""
+        loader.prefix = discover.display_prefix(folder, len(paths) > 1)
         _load_path(loader, path)
     return loader
 

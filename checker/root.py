@@ -13,6 +13,9 @@ of its own: the folder holding `.git` at or above it, else the scanned folder it
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -36,3 +39,16 @@ def _git_folder_above(folder: Path) -> Path | None:
         if (candidate / ".git").exists():
             return candidate
     return None
+
+
+def program_on_path(name: str, scanned: Iterable[Path]) -> str | None:
+    """`name` from PATH, as the scanned tree cannot choose it: only absolute folders of PATH (a relative one is
+    the current folder), and none inside a scanned path or its repository (CI puts folders of the checkout on
+    PATH, such as `node_modules/.bin`)."""
+    untrusted = set()
+    for path in scanned:
+        resolved = path.resolve()
+        untrusted.update((resolved, repository_root(resolved if resolved.is_dir() else resolved.parent)))
+    folders = [folder for folder in os.environ.get("PATH", os.defpath).split(os.pathsep)
+               if os.path.isabs(folder) and not any(Path(folder).resolve().is_relative_to(u) for u in untrusted)]
+    return shutil.which(name, path=os.pathsep.join(folders)) if folders else None
