@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .expr import Literal, Template
+from .hcl import HclAttribute
 from .model import Attribute, Block, Stack
 from .parse import ParseError, StringSpan, string_spans
 from .result import Judgement, Report, Result, ScanError, ScanWarning, Status
@@ -81,7 +82,7 @@ def _sinks(block: Block, path: str | None) -> list[Attribute]:
         if given is not None:
             attributes.append(given)
         if module.call is None and block.name in module.variable_values:
-            attributes.append(Attribute(module.variable_values[block.name].attribute, block, block.name))
+            attributes.append(HclAttribute(module.variable_values[block.name].attribute, block, block.name))
     return attributes
 
 
