@@ -52,15 +52,21 @@ class Unknown:
         return hash((self.reason, self.refs))
 
 
-def unknowns(value: Any) -> Iterator[Unknown]:
+def unknowns(value: Any, encoded: bool = False) -> Iterator[Unknown]:
     """Every Unknown in a value, in order; a list or map held by several parents is looked into once, so a
-    value built by doubling a list twenty times costs what it holds, not what it would render to."""
+    value built by doubling a list twenty times costs what it holds, not what it would render to.
+
+    `encoded`: for a jsonencode(...) of an object with unknowns in it (an Unknown whose `partial` is that
+    object), the unknowns in the object rather than the encoded text's own."""
     seen: set[int] = set()
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, Unknown):
-            yield item
+            if encoded and isinstance(item.partial, dict | list):
+                stack.append(item.partial)
+            else:
+                yield item
         elif isinstance(item, dict | list | tuple) and id(item) not in seen:
             seen.add(id(item))
             stack.extend(reversed(item.values() if isinstance(item, dict) else item))
@@ -71,6 +77,12 @@ def contains_unknown(value: Any) -> bool:
     if not isinstance(value, dict | list | tuple):
         return isinstance(value, Unknown)
     return next(unknowns(value), None) is not None
+
+
+def same(first: Any, second: Any) -> bool | Unknown:
+    """Are two values equal? True or False when both are known; the first Unknown otherwise (never a guess)."""
+    unknown = next(unknowns(first), None) or next(unknowns(second), None)
+    return unknown if unknown is not None else first == second
 
 
 @dataclass(frozen=True)

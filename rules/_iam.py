@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateaudit.model import Attribute, Block, Stack, Unknown
-
-from ._rebuilt import rebuilt
+from gateaudit.provenance import built_unknowns
 
 # A `${ref}` hole the evaluator left in a template's text; `${aws:username}` (a colon) is an IAM variable.
 HOLE = re.compile(r"\$\{([^}:]*)\}")
@@ -51,7 +50,7 @@ def statements(attribute: Attribute | None) -> list[Statement | Unknown] | Unkno
     document = _document(attribute.value)
     if isinstance(document, Unknown):
         return document
-    built = rebuilt(attribute) if _bare_unknowns(document) else []
+    built = built_unknowns(attribute) if _bare_unknowns(document) else []
     if built:
         document = _opaque(document, {(u.reason, u.refs): what for u, what in built})
     if not isinstance(document, dict):
