@@ -384,11 +384,8 @@ def _outcomes(expr: Expr, scope: Scope, depth: int) -> list[tuple[Expr, Scope]]:
             if name == "coalesce":  # null and "" are skipped, never the result
                 args = tuple(a for a in args if not (isinstance(a, Literal) and a.value in (None, "")))
             return [o for arg in args for o in _outcomes(arg, scope, depth + 1)]
-        case Traversal(root="local", steps=(GetAttr(name=name),)) if name in scope.module.locals:
-            return _outcomes(scope.module.locals[name].expr, Scope(scope.module, {}), depth + 1)
-        case Traversal(root="var", steps=(GetAttr(name=name),)) if _call_input(scope, name) is not None:
-            given = _call_input(scope, name)
-            return _outcomes(given.expr, given.block.scope, depth + 1)
+        case Traversal() if (alias := _alias(expr, scope)) is not None:
+            return _outcomes(*alias, depth + 1)
     return [(expr, scope)]
 
 
@@ -421,17 +418,17 @@ def _map_entries(expr: Expr, scope: Scope, depth: int = 0) -> dict[str, tuple[Ex
         case Call(name="merge", args=args, expand_last=False):
             for arg in args:
                 found.update(_map_entries(arg, scope, depth + 1))
-        case Traversal(root="local", steps=(GetAttr(name=name),)) if name in scope.module.locals:
-            return _map_entries(scope.module.locals[name].expr, Scope(scope.module, {}), depth + 1)
-        case Traversal(root="var", steps=(GetAttr(name=name),)) if _call_input(scope, name) is not None:
-            given = _call_input(scope, name)
-            return _map_entries(given.expr, given.block.scope, depth + 1)
+        case Traversal() if (alias := _alias(expr, scope)) is not None:
+            return _map_entries(*alias, depth + 1)
     return found
 
 
-def _call_input(scope: Scope, name: str) -> Attribute | None:
-    call = scope.module.call
-    return call.get(name) if call is not None else None
+def _alias(expr: Traversal, scope: Scope) -> tuple[Expr, Scope] | None:
+    """What a bare `local.x`, or a `var.x` the module call gives, stands for, where it is written."""
+    if expr.root not in ("local", "var") or len(expr.steps) != 1 or not isinstance(expr.steps[0], GetAttr):
+        return None
+    found = _sources(expr, scope)
+    return found[0] if found else None
 
 
 def plain(attribute: Attribute) -> bool:
@@ -453,33 +450,9 @@ def _plain(expr: Expr, scope: Scope, depth: int = 0) -> bool:
         if isinstance(node, Conditional) and not isinstance(evaluate(node.condition, scope), bool):
             return False
         if isinstance(node, Traversal) and isinstance(node.root, str) \
-                and not all(_plain(e, s, depth + 1) for e, s in _followed(node, scope)):
+                and not all(_plain(e, s, depth + 1) for e, s in _sources(node, scope)):
             return False
     return True
-
-
-def _followed(node: Traversal, scope: Scope) -> list[tuple[Expr, Scope]]:
-    """What a reference stands for, where the configuration writes it: a local's expression, a module
-    input, an output's value, or a resource argument set in its block."""
-    module = scope.module
-    names = [s.name for s in node.steps if isinstance(s, GetAttr)]
-    if node.root == "local" and names and names[0] in module.locals:
-        return [(module.locals[names[0]].expr, Scope(module, {}))]
-    if node.root == "var" and names and _call_input(scope, names[0]) is not None:
-        given = _call_input(scope, names[0])
-        return [(given.expr, given.block.scope)]
-    if node.root == "module" and len(names) >= 2 and names[0] in module.children:
-        output = module.children[names[0]].outputs.get(names[1])
-        value = output.get("value") if output is not None else None
-        return [(value.expr, value.block.scope)] if value is not None else []
-    if node.root in _BUILTIN_ROOTS or node.root == "var":
-        return []
-    kind = node.root if node.root in ("data", "ephemeral") else "resource"
-    path = names if kind != "resource" else [node.root, *names]  # type, name, argument
-    if len(path) < 3:
-        return []
-    blocks: list[Block] = module.resources.get((kind, path[0], path[1]), [])
-    return [(b.get(path[2]).expr, b.scope) for b in blocks if b.get(path[2]) is not None]
 
 
 def supplied_at_apply(leaf: Unknown) -> bool:
