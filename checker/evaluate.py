@@ -1169,9 +1169,11 @@ def expand_nested(block: Block) -> list[Block]:
 def _nested_block(parent: Block, syntax: SyntaxBlock, type_: str, bindings: dict[str, Any],
                   line: int | None = None) -> Block:
     path = f"{parent.path}.{type_}" if parent.path else type_
-    return Block(kind="nested", type=type_, name=type_, address=parent.address,
-                 location=Location(syntax.file or parent.location.file, line or syntax.line), module=parent.module,
-                 syntax=syntax, parent=parent, bindings=bindings, instance_key=parent.instance_key, path=path)
+    # The parent's own class (gateaudit.hcl's HclBlock): naming it here would close an import circle.
+    return type(parent)(kind="nested", type=type_, name=type_, address=parent.address,
+                            location=Location(syntax.file or parent.location.file, line or syntax.line),
+                            module=parent.module, syntax=syntax, parent=parent, bindings=bindings,
+                            instance_key=parent.instance_key, path=path)
 
 
 def _expand_dynamic(block: Block, syntax: SyntaxBlock) -> list[Block]:

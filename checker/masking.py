@@ -5,7 +5,7 @@ rules found, and everything that value was made of:
 - `secret_literals(stack, results)`: for each failed or unknown secret-not-hardcoded result, every string
   literal written where its argument's value comes from (the argument, locals, variables with their defaults
   and tfvars values, module arguments and outputs, resource arguments, for expressions, function arguments,
-  `for_each` and dynamic block collections: `gateaudit.rules._rebuilt.flows_into`), the literal parts of
+  `for_each` and dynamic block collections: `gateaudit.provenance.flows_into`), the literal parts of
   templates, and the strings the argument evaluates to.
 - `mask_report(report, judgement)`: the report with each of them masked wherever it could show: the source
   lines around each finding (`snippets`), messages, resource addresses (a `for_each` key), suppression
@@ -13,7 +13,7 @@ rules found, and everything that value was made of:
   can turn a secret into a spelling the mask does not know. A secret Checkov reports (`--with-checkov`) was
   not traced to its literals: every string of its block is masked in the source lines instead.
 
-In source lines a string is masked as a whole, as the parser reads it (`checker.parse.string_spans`): a
+In source lines a string is masked as a whole, as the parser reads it (`gateaudit.parse.string_spans`): a
 quoted string whose decoded text holds a secret (`"p\\u0061ss"` is `pass`), each line of a heredoc, a
 `.tf.json` string. Elsewhere (comments, messages) the secret is replaced where it occurs, as written, as JSON
 and Python escape it, and line by line for a multi-line value. A value shorter than `SHORT` characters is
@@ -31,8 +31,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .expr import Literal, Template
+from .hcl import HclAttribute
 from .model import Attribute, Block, Stack
 from .parse import ParseError, StringSpan, string_spans
+from .provenance import flows_into
 from .result import Judgement, Report, Result, ScanError, ScanWarning, Status
 
 MASK = "****"
@@ -43,7 +45,6 @@ SNIPPET_BEFORE, SNIPPET_AFTER = 2, 8
 
 def secret_literals(stack: Stack, results: Iterable[Result]) -> set[str]:
     """The strings a failed or unknown secret-not-hardcoded result is about, and everything they flow from."""
-    from gateaudit.rules._rebuilt import flows_into  # the rules' own answer to "where does this value come from"
     from gateaudit.rules._unscanned import RULE_IDS as COVERAGE  # about a module not read, not about a value
 
     flagged: dict[str, set[str | None]] = {}
@@ -81,7 +82,7 @@ def _sinks(block: Block, path: str | None) -> list[Attribute]:
         if given is not None:
             attributes.append(given)
         if module.call is None and block.name in module.variable_values:
-            attributes.append(Attribute(module.variable_values[block.name].attribute, block, block.name))
+            attributes.append(HclAttribute(module.variable_values[block.name].attribute, block, block.name))
     return attributes
 
 

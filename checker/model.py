@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .expr import Expr
-from .parse import SyntaxAttribute, SyntaxBlock
+if TYPE_CHECKING:
+    from .parse import SyntaxAttribute
 
 
 @dataclass(frozen=True)
@@ -52,15 +52,21 @@ class Unknown:
         return hash((self.reason, self.refs))
 
 
-def unknowns(value: Any) -> Iterator[Unknown]:
+def unknowns(value: Any, encoded: bool = False) -> Iterator[Unknown]:
     """Every Unknown in a value, in order; a list or map held by several parents is looked into once, so a
-    value built by doubling a list twenty times costs what it holds, not what it would render to."""
+    value built by doubling a list twenty times costs what it holds, not what it would render to.
+
+    `encoded`: for a jsonencode(...) of an object with unknowns in it (an Unknown whose `partial` is that
+    object), the unknowns in the object rather than the encoded text's own."""
     seen: set[int] = set()
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, Unknown):
-            yield item
+            if encoded and isinstance(item.partial, dict | list):
+                stack.append(item.partial)
+            else:
+                yield item
         elif isinstance(item, dict | list | tuple) and id(item) not in seen:
             seen.add(id(item))
             stack.extend(reversed(item.values() if isinstance(item, dict) else item))
@@ -73,6 +79,12 @@ def contains_unknown(value: Any) -> bool:
     return next(unknowns(value), None) is not None
 
 
+def same(first: Any, second: Any) -> bool | Unknown:
+    """Are two values equal? True or False when both are known; the first Unknown otherwise (never a guess)."""
+    unknown = next(unknowns(first), None) or next(unknowns(second), None)
+    return unknown if unknown is not None else first == second
+
+
 @dataclass(frozen=True)
 class Reference:
     """An attribute's reference to another block, resolved through variables, locals and modules."""
@@ -82,26 +94,23 @@ class Reference:
 
 
 class Attribute:
-    """An argument of a block: its expression, its line, its value and what it refers to."""
+    """An argument of a block: its value, the line that wrote it and what it refers to.
 
-    def __init__(self, syntax: SyntaxAttribute, block: Block, path: str):
-        self.name = syntax.name
-        self.expr: Expr = syntax.expr
+    A source builds it. This class holds values given outright (a plan, an AWS account, a model built by
+    hand); `gateaudit.hcl.HclAttribute` evaluates the expression that wrote it when asked. Rules read
+    `value`, `references` and `location`; where a value comes from is `gateaudit.provenance`'s question.
+    """
+
+    expr: Any = None  # the expression that wrote it, where a source has one; only provenance reads it
+
+    def __init__(self, name: str, block: Block, path: str, location: Location, value: Any = None,
+                 references: tuple[Reference, ...] = ()):
+        self.name = name
         self.block = block
         self.path = path  # `access_log_settings.destination_arn`
-        self.location = Location(syntax.file or block.location.file, syntax.line)  # an override's own file
-
-    @cached_property
-    def value(self) -> Any:
-        from .evaluate import evaluate
-
-        return evaluate(self.expr, self.block.scope)
-
-    @cached_property
-    def references(self) -> tuple[Reference, ...]:
-        from .evaluate import references
-
-        return references(self.expr, self.block.scope)
+        self.location = location
+        self.value = value
+        self.references = references
 
     def referenced_blocks(self, *types: str) -> list[Block]:
         """Blocks this attribute refers to, optionally only those of the given types, without repeats."""
@@ -120,12 +129,13 @@ class Block:
 
     Resources and data sources with `count`/`for_each` give one Block per instance, addressed with its
     key. Nested blocks (`access_log_settings`, the content of `dynamic "x"`) are Blocks too, with kind
-    "nested" and their parent's address.
+    "nested" and their parent's address. A source builds them: this class holds the arguments and nested
+    blocks it is given (`attributes`, `nested`); `gateaudit.hcl.HclBlock` reads them from its syntax.
     """
 
     def __init__(self, *, kind: str, type: str, name: str, address: str, location: Location,
-                 module: Module, syntax: SyntaxBlock, parent: Block | None = None,
-                 bindings: dict[str, Any] | None = None, instance_key: Any = None, path: str = ""):
+                 module: Module, parent: Block | None = None, bindings: dict[str, Any] | None = None,
+                 instance_key: Any = None, path: str = ""):
         self.kind = kind  # resource, data, ephemeral, module, variable, locals, output, provider, terraform, nested
         self.type = type  # resource/data type, nested block type, or the kind for the others
         self.name = name
@@ -133,7 +143,6 @@ class Block:
         self.location = location
         self.module = module
         self.parent = parent
-        self.syntax = syntax
         self.bindings = bindings or {}  # count.index, each.key/value, dynamic iterators
         self.instance_key = instance_key
         self.path = path  # for nested blocks: `settings`, `access_log_settings`
@@ -145,8 +154,11 @@ class Block:
 
     @cached_property
     def attributes(self) -> dict[str, Attribute]:
-        prefix = f"{self.path}." if self.path else ""
-        return {name: Attribute(a, self, prefix + name) for name, a in self.syntax.attributes.items()}
+        return {}  # a source that gives values fills it in
+
+    @cached_property
+    def nested(self) -> list[Block]:
+        return []
 
     def get(self, name: str) -> Attribute | None:
         return self.attributes.get(name)
@@ -159,12 +171,6 @@ class Block:
 
     def has(self, name: str) -> bool:
         return name in self.attributes
-
-    @cached_property
-    def nested(self) -> list[Block]:
-        from .evaluate import expand_nested
-
-        return expand_nested(self)
 
     def blocks(self, type: str) -> list[Block]:
         """Nested blocks of a type, including those a `dynamic` block generates."""

@@ -15,8 +15,9 @@ from pathlib import Path
 from . import discover, limits
 from .evaluate import instance_keys
 from .expr import Literal
+from .hcl import HclAttribute, HclBlock
 from .inputs import Inputs
-from .model import Attribute, Block, Location, Module, NotScanned, Scope, Stack, VariableValue
+from .model import Block, Location, Module, NotScanned, Scope, Stack, VariableValue
 from .overrides import is_override_file
 from .overrides import merge as merge_overrides
 from .parse import ParseError, SyntaxAttribute, SyntaxBlock, SyntaxFile
@@ -327,7 +328,7 @@ def _declare(loader: Loader, module: Module, shown: str, syntax: SyntaxBlock) ->
             loader.errors.append(ScanError(shown, syntax.line, f"{prefix}{type_}.{name} is declared twice "
                                                                f"(first at {first})"))
             return None
-        block = Block(kind=kind, type=type_, name=name, address=module.address(f"{prefix}{type_}.{name}"),
+        block = HclBlock(kind=kind, type=type_, name=name, address=module.address(f"{prefix}{type_}.{name}"),
                       location=location, module=module, syntax=syntax)
         module.resources[key] = [block]
         return block
@@ -347,7 +348,7 @@ def _declare(loader: Loader, module: Module, shown: str, syntax: SyntaxBlock) ->
             loader.errors.append(ScanError(shown, syntax.line, f"{addresses[kind]} is declared twice "
                                                                f"(first at {first.location})"))
             return None
-    block = Block(kind=kind, type=kind, name=name, address=address, location=location, module=module,
+    block = HclBlock(kind=kind, type=kind, name=name, address=address, location=location, module=module,
                   syntax=syntax)
     module.blocks.append(block)
     if kind == "variable":
@@ -356,7 +357,7 @@ def _declare(loader: Loader, module: Module, shown: str, syntax: SyntaxBlock) ->
         module.outputs[name] = block
     elif kind == "locals":
         for local_name, attribute in syntax.attributes.items():
-            local = Attribute(attribute, block, local_name)
+            local = HclAttribute(attribute, block, local_name)
             if local_name in module.locals:
                 loader.errors.append(ScanError(local.location.file, attribute.line, f"local.{local_name} is "
                                                f"declared twice (first at {module.locals[local_name].location})"))
@@ -372,7 +373,7 @@ def _expand(module: Module, shown: str, syntax: SyntaxBlock, placeholder: Block)
         address = placeholder.address
         if key is not None:
             address += f'["{key}"]' if isinstance(key, str) else f"[{key}]"
-        block = Block(kind=placeholder.kind, type=placeholder.type, name=placeholder.name, address=address,
+        block = HclBlock(kind=placeholder.kind, type=placeholder.type, name=placeholder.name, address=address,
                       location=placeholder.location, module=module, syntax=syntax, bindings=bindings,
                       instance_key=key)
         block.expansion = unknown

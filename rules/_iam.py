@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from gateaudit.model import Attribute, Block, Stack, Unknown
-
-from ._rebuilt import rebuilt
+from gateaudit.model import Attribute, Block, Stack, Unknown, unknowns
+from gateaudit.provenance import built_unknowns
 
 # A `${ref}` hole the evaluator left in a template's text; `${aws:username}` (a colon) is an IAM variable.
 HOLE = re.compile(r"\$\{([^}:]*)\}")
@@ -51,7 +50,7 @@ def statements(attribute: Attribute | None) -> list[Statement | Unknown] | Unkno
     document = _document(attribute.value)
     if isinstance(document, Unknown):
         return document
-    built = rebuilt(attribute) if _bare_unknowns(document) else []
+    built = built_unknowns(attribute) if any(u.partial is None for u in unknowns(document)) else []
     if built:
         document = _opaque(document, {(u.reason, u.refs): what for u, what in built})
     if not isinstance(document, dict):
@@ -61,14 +60,6 @@ def statements(attribute: Attribute | None) -> list[Statement | Unknown] | Unkno
         return Unknown(f"its Statement cannot be resolved ({listed.reason})", listed.refs)
     return [_statement(position, item) for position, item in
             enumerate(listed if isinstance(listed, list) else [listed], start=1)]
-
-
-def _bare_unknowns(value: Any) -> bool:
-    if isinstance(value, Unknown):
-        return value.partial is None
-    if isinstance(value, dict | list):
-        return any(map(_bare_unknowns, value.values() if isinstance(value, dict) else value))
-    return False
 
 
 def _opaque(value: Any, built: dict[tuple, str]) -> Any:

@@ -10,10 +10,10 @@ import re
 from typing import Any
 
 from gateaudit.model import Attribute, Block, Unknown
+from gateaudit.provenance import built_by
 from gateaudit.result import Result
 
 from . import Rule
-from ._rebuilt import built_by
 
 DESTINATION_TYPES = ("aws_cloudwatch_log_group", "aws_kinesis_firehose_delivery_stream")
 _DESTINATION_ARN = re.compile(r"arn:aws[a-z-]*:(logs|firehose):")

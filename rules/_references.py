@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateaudit.model import Attribute, Block, Unknown
+from gateaudit.model import Attribute, Block, Unknown, same
 
 
 def target(block: Block, argument: str, *types: str) -> list[Block]:
@@ -23,11 +23,11 @@ def same_target(first: Attribute | None, second: Attribute | None, *types: str) 
     second_blocks = {id(b) for b in second.referenced_blocks(*types)}
     if first_blocks and second_blocks:
         return bool(first_blocks & second_blocks)
-    a, b = first.value, second.value
-    if first_blocks or second_blocks or isinstance(a, Unknown) or isinstance(b, Unknown):
+    equal = same(first.value, second.value)
+    if first_blocks or second_blocks or isinstance(equal, Unknown):
         return Unknown(f"cannot tell whether {first.block.address}.{first.path} and "
                        f"{second.block.address}.{second.path} point at the same {' or '.join(types)}")
-    return a == b
+    return equal
 
 
 def points_at(attribute: Attribute | None, block: Block) -> bool:

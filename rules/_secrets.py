@@ -5,11 +5,10 @@
 - `credential_in(name, text)`: is a literal string a credential: shaped like one whatever its name (an AWS
   access key id, a private key, a long random token), or any value under a secret-like name that does not
   merely name a secret (an ARN, `prod/app/api-key`, `alias/x`, a URL without a password)?
-- `origin(attribute)`: is an argument's value written in the configuration (a literal, also through locals,
-  variable defaults, tfvars or `jsonencode`), supplied at apply time (a variable with no value, a resource,
-  data source or ephemeral attribute), or impossible to tell?
-- `map_entries`, `fixed_outcomes`: where each key of a map is written, and the literal branches or fallbacks
-  an expression may take; `declared_secret_names(stack)`: names of the stack's secrets and parameters.
+- `declared_secret_names(stack)`, `names_referenced_secret(attribute, text)`: a literal that is the name of
+  one of the stack's secrets and parameters names a secret, it is not one.
+
+Where a value comes from (a literal, a variable, a resource) is the model's question: `gateaudit.provenance`.
 """
 
 from __future__ import annotations
@@ -21,25 +20,10 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from gateaudit.evaluate import FUNCTIONS, evaluate, variable_value
-from gateaudit.expr import (
-    Call,
-    Conditional,
-    Expr,
-    ForExpr,
-    GetAttr,
-    Literal,
-    ObjectExpr,
-    Template,
-    Traversal,
-    Unsupported,
-    walk,
-)
-from gateaudit.model import Attribute, Block, Scope, Stack, Unknown, contains_unknown
+from gateaudit.model import Attribute, Stack
 
 # ------------------------------------------------------------------------------------------------ names
 
@@ -236,123 +220,7 @@ def strings_in(value: Any) -> Iterator[str]:
             yield from strings_in(item)
 
 
-# ----------------------------------------------------------------------------------------------- origin
-
-_BUILTIN_ROOTS = {"local", "module", "path", "terraform", "self", "count", "each"}
-_PASS_THROUGH = ("coalesce", "try", "sensitive", "nonsensitive", "tostring")  # any argument may be the value
-_PLAIN_FUNCTIONS = {"jsonencode", "format", "join", "merge", "tostring", "trimspace", "lower", "upper"}
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a value comes from: "fixed" (written in the configuration: `value` is it), "supplied" (only
-    known at apply time: `detail` names the sources) or "unresolved" (`detail` says why)."""
-
-    source: str
-    value: Any = None
-    detail: str = ""
-
-
-def origin(attribute: Attribute) -> Origin:
-    value = attribute.value
-    if not contains_unknown(value):
-        return Origin("fixed", value)
-    supplied: list[str] = []
-    unresolved: str | None = None
-    for expr, scope in _outcomes(attribute.expr, attribute.block.scope, 0):
-        outcome = evaluate(expr, scope)
-        if not contains_unknown(outcome):
-            if outcome is not None:
-                return Origin("fixed", outcome, "one branch or fallback is a literal")
-            continue
-        key = _literal_secret_key(outcome)
-        if key is not None:
-            return Origin("fixed", None, f'jsonencode key "{key}" holds a literal')
-        computed = _computed_from_literals(expr, scope)
-        if computed is not None:
-            return Origin("fixed", None, f"{computed}() computes it from values written in the configuration")
-        leaves = list(unknown_leaves(outcome))
-        odd = next((leaf.reason for leaf in leaves if not supplied_at_apply(leaf)), None)
-        if odd is None and not plain(expr, scope):
-            odd = "it goes through a conditional, a for expression or a function gateaudit does not evaluate"
-        if odd is not None:
-            unresolved = unresolved or odd
-        supplied.extend(ref for leaf in leaves for ref in leaf.refs)
-    if unresolved is not None:
-        return Origin("unresolved", detail=unresolved)
-    return Origin("supplied", detail=", ".join(dict.fromkeys(supplied)))
-
-
-_FROM_OUTSIDE = ("file", "templatefile", "uuid", "timestamp", "plantimestamp")  # files, or new at each run
-
-
-def _computed_from_literals(expr: Expr, scope: Scope) -> str | None:
-    """The function gateaudit does not evaluate (`base64encode`, `sha256`...) that makes an expression unknown
-    although every value it reads is written in the configuration; None when some input is not."""
-    nodes = list(walk(expr))
-    calls = [n.name for n in nodes if isinstance(n, Call)]
-    if not calls or any(name.startswith(_FROM_OUTSIDE) for name in calls) or any(
-            isinstance(n, Unsupported | ForExpr) for n in nodes):
-        return None
-    references = [n for n in nodes if isinstance(n, Traversal)]
-    if any(contains_unknown(evaluate(n, scope)) for n in references):
-        return None
-    literals = [n for n in nodes if isinstance(n, Literal | Template)]
-    return next((name for name in calls if name not in FUNCTIONS), None) if literals or references else None
-
-
-def _outcomes(expr: Expr, scope: Scope, depth: int) -> list[tuple[Expr, Scope]]:
-    """The expressions the value may come from: each branch of an undecided conditional, each argument of
-    coalesce()/try(), followed through locals and module inputs."""
-    if depth > 16:
-        return [(expr, scope)]
-    match expr:
-        case Conditional(condition=condition, if_true=if_true, if_false=if_false):
-            decided = evaluate(condition, scope)
-            undecided = not isinstance(decided, bool)
-            branches = [if_true, if_false] if undecided else [if_true if decided else if_false]
-            return [o for branch in branches for o in _outcomes(branch, scope, depth + 1)]
-        case Call(name=name, args=args, expand_last=False) if name in _PASS_THROUGH and args:
-            if name == "coalesce":  # null and "" are skipped, never the result
-                args = tuple(a for a in args if not (isinstance(a, Literal) and a.value in (None, "")))
-            return [o for arg in args for o in _outcomes(arg, scope, depth + 1)]
-        case Traversal(root="local", steps=(GetAttr(name=name),)) if name in scope.module.locals:
-            return _outcomes(scope.module.locals[name].expr, Scope(scope.module, {}), depth + 1)
-        case Traversal(root="var", steps=(GetAttr(name=name),)) if _call_input(scope, name) is not None:
-            given = _call_input(scope, name)
-            return _outcomes(given.expr, given.block.scope, depth + 1)
-    return [(expr, scope)]
-
-
-def fixed_outcomes(expr: Expr, scope: Scope) -> list[Any]:
-    """The values written in the configuration that an expression may take: each fully known branch of an
-    undecided conditional, each known coalesce()/try() fallback (null excluded)."""
-    values = (evaluate(e, s) for e, s in _outcomes(expr, scope, 0))
-    return [value for value in values if value is not None and not contains_unknown(value)]
-
-
-def map_entries(expr: Expr, scope: Scope, depth: int = 0) -> dict[str, tuple[Expr, Scope]]:
-    """Where each key of a map is written: `{ KEY = ... }`, `merge(..., { KEY = ... })` (the last wins),
-    followed through locals and module inputs. Keys built some other way are absent."""
-    found: dict[str, tuple[Expr, Scope]] = {}
-    if depth > 16:
-        return found
-    match expr:
-        case ObjectExpr(items=items):
-            for key_expr, value_expr in items:
-                key = evaluate(key_expr, scope)
-                if isinstance(key, str):
-                    found[key] = (value_expr, scope)
-        case Call(name="merge", args=args, expand_last=False):
-            for arg in args:
-                found.update(map_entries(arg, scope, depth + 1))
-        case Traversal(root="local", steps=(GetAttr(name=name),)) if name in scope.module.locals:
-            return map_entries(scope.module.locals[name].expr, Scope(scope.module, {}), depth + 1)
-        case Traversal(root="var", steps=(GetAttr(name=name),)) if _call_input(scope, name) is not None:
-            given = _call_input(scope, name)
-            return map_entries(given.expr, given.block.scope, depth + 1)
-    return found
-
+# ---------------------------------------------------------------------------------------- declared secrets
 
 _SECRET_STORES = ("aws_secretsmanager_secret", "aws_ssm_parameter")
 _NAMING_TYPES = (*_SECRET_STORES, "aws_kms_key", "aws_kms_alias")
@@ -375,121 +243,3 @@ def names_referenced_secret(attribute: Attribute, value: str) -> bool:
             if isinstance(named, str) and named == value:
                 return True
     return False
-
-
-def _call_input(scope: Scope, name: str) -> Attribute | None:
-    call = scope.module.call
-    return call.get(name) if call is not None else None
-
-
-def plain(expr: Expr, scope: Scope, depth: int = 0) -> bool:
-    """Does the value flow from references alone, through locals, module inputs, resource arguments and
-    outputs, without an undecided conditional, a for expression or a function the evaluator does not model?
-    Then every unknown in it stands for something unknown until apply, not for a hidden literal."""
-    if depth > 16:
-        return False
-    for node in walk(expr):
-        if isinstance(node, ForExpr | Unsupported):
-            return False
-        if isinstance(node, Call) and node.name not in _PLAIN_FUNCTIONS:
-            return False
-        if isinstance(node, Conditional) and not isinstance(evaluate(node.condition, scope), bool):
-            return False
-        if isinstance(node, Traversal) and isinstance(node.root, str) \
-                and not all(plain(e, s, depth + 1) for e, s in _followed(node, scope)):
-            return False
-    return True
-
-
-def _followed(node: Traversal, scope: Scope) -> list[tuple[Expr, Scope]]:
-    """What a reference stands for, where the configuration writes it: a local's expression, a module
-    input, an output's value, or a resource argument set in its block."""
-    module = scope.module
-    names = [s.name for s in node.steps if isinstance(s, GetAttr)]
-    if node.root == "local" and names and names[0] in module.locals:
-        return [(module.locals[names[0]].expr, Scope(module, {}))]
-    if node.root == "var" and names and _call_input(scope, names[0]) is not None:
-        given = _call_input(scope, names[0])
-        return [(given.expr, given.block.scope)]
-    if node.root == "module" and len(names) >= 2 and names[0] in module.children:
-        output = module.children[names[0]].outputs.get(names[1])
-        value = output.get("value") if output is not None else None
-        return [(value.expr, value.block.scope)] if value is not None else []
-    if node.root in _BUILTIN_ROOTS or node.root == "var":
-        return []
-    kind = node.root if node.root in ("data", "ephemeral") else "resource"
-    path = names if kind != "resource" else [node.root, *names]  # type, name, argument
-    if len(path) < 3:
-        return []
-    blocks: list[Block] = module.resources.get((kind, path[0], path[1]), [])
-    return [(b.get(path[2]).expr, b.scope) for b in blocks if b.get(path[2]) is not None]
-
-
-def unknown_leaves(value: Any) -> Iterator[Unknown]:
-    """Every Unknown in a value; for jsonencode(...) the Unknowns in the object it encoded."""
-    if isinstance(value, Unknown):
-        if isinstance(value.partial, dict | list):
-            yield from unknown_leaves(value.partial)
-        else:
-            yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from unknown_leaves(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from unknown_leaves(item)
-
-
-def supplied_at_apply(leaf: Unknown) -> bool:
-    """The Unknown waits for a variable without value, or a resource, data source or ephemeral attribute
-    (not a module gateaudit did not load, a path, or an expression it could not evaluate)."""
-    if not leaf.refs or (isinstance(leaf.partial, str) and "${?}" in leaf.partial):
-        return False
-    roots = []
-    for ref in leaf.refs:
-        parts = ref.split(".")
-        nested = parts[0] == "module"
-        while parts[0] == "module" and len(parts) > 2:
-            parts = parts[2:]
-        roots.append("child-var" if nested and parts[0] == "var" else parts[0])
-    runtime = [r for r in roots if r not in _BUILTIN_ROOTS]
-    return len(runtime) == len(roots) and any(r != "child-var" for r in roots)
-
-
-def _literal_secret_key(value: Any) -> str | None:
-    """A key of a jsonencode(...) object that is secret-like and holds a literal string."""
-    if isinstance(value, Unknown):
-        return _literal_secret_key(value.partial) if isinstance(value.partial, dict | list) else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if secret_like(key) and isinstance(item, str):
-                return key
-            found = _literal_secret_key(item)
-            if found is not None:
-                return found
-    if isinstance(value, list):
-        return next((k for k in map(_literal_secret_key, value) if k is not None), None)
-    return None
-
-
-def written_in(attribute: Attribute) -> str:
-    """Where a fixed value is written, for messages: through which variables (and where they are set) or
-    locals, else "as a literal"."""
-    places = []
-    for ref in attribute.references:
-        variable = ref.block
-        if variable.kind != "variable":
-            continue
-        module = variable.module
-        if variable_value(module, variable.name) is None:
-            continue  # null: the literal is elsewhere (a coalesce() fallback)
-        if module.call is None and variable.name in module.variable_values:
-            places.append(f"{variable.address} set in {module.variable_values[variable.name].location}")
-        elif module.call is not None and module.call.has(variable.name):
-            places.append(f"{variable.address} set by {module.call.address}")
-        elif variable.has("default"):
-            places.append(f"the default of {variable.address}")
-    if not places:
-        places = sorted({f"local.{n.steps[0].name}" for n in walk(attribute.expr) if isinstance(n, Traversal)
-                         and n.root == "local" and n.steps and isinstance(n.steps[0], GetAttr)})
-    return f"through {', '.join(places)}" if places else "as a literal"

@@ -41,8 +41,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gateaudit.expr import Conditional
 from gateaudit.model import Block, Stack, Unknown
+from gateaudit.provenance import is_conditional
 from gateaudit.result import Result, Severity
 
 from . import Rule
@@ -85,7 +85,7 @@ def _judge_api(api: Block) -> Result | None:
         return None
     if attribute is None or attribute.value is None:
         return RULE.passed(api, "no quick-create target: every route is an aws_apigatewayv2_route")
-    if isinstance(attribute.value, Unknown) and isinstance(attribute.expr, Conditional):
+    if isinstance(attribute.value, Unknown) and is_conditional(attribute):
         return RULE.unknown(api, f"target cannot be resolved ({attribute.value.reason}): unless it is null, "
                                  "quick create adds a catch-all route with no authorization", "target")
     key = api.value("route_key", "$default")

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gateaudit.model import Block, Stack, Unknown
+from gateaudit.model import Block, Stack, Unknown, unknowns
 from gateaudit.result import Result, Severity
 
 from . import Rule
@@ -102,7 +102,7 @@ def _judge(authorizer: Block, authorizer_type: str, key_header: str) -> Result:
     _, _, _, argument, prefixes = _AUTHORIZERS[authorizer.type]
     rest = authorizer.type == "aws_api_gateway_authorizer"
     value = authorizer.value(argument, _REST_DEFAULT if rest else None)
-    unknown = next(iter(_unknowns(value)), None)
+    unknown = next(unknowns(value), None)
     if unknown is not None:
         return RULE.unknown(authorizer, f"{argument} cannot be resolved: {unknown.reason}", argument)
     items = value.split(",") if isinstance(value, str) else value or []
@@ -119,13 +119,6 @@ def _judge(authorizer: Block, authorizer_type: str, key_header: str) -> Result:
     why = _consequence(authorizer, authorizer_type, sources, key_header)
     return RULE.failed(authorizer, f"{argument} {has} the {key_header} header: {why}; add "
                                    f"{prefixes[0]}{key_header}", argument)
-
-
-def _unknowns(value: object) -> Iterator[Unknown]:
-    if isinstance(value, Unknown):
-        yield value
-    elif isinstance(value, list):
-        yield from (item for item in value if isinstance(item, Unknown))
 
 
 def _consequence(authorizer: Block, authorizer_type: str, sources: list[str], key_header: str) -> str:

@@ -45,10 +45,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gateaudit.model import Block, Stack
+from gateaudit.provenance import origin, written_in
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._secrets import origin, written_in
+from ._secrets import secret_like
 
 RULE = Rule(
     id="GA201",
@@ -79,7 +80,7 @@ def _judge(version: Block) -> Result:
     attributes = [version.get(name) for name in _VALUE_ARGUMENTS if version.get(name) is not None]
     supplied, unresolved = [], None
     for attribute in attributes:
-        found = origin(attribute)
+        found = origin(attribute, secret_like)
         if found.source == "fixed" and (found.value is not None or found.detail):
             where = found.detail or written_in(attribute)
             kept = ("the repository and every plan (write-only keeps it out of the state only)"

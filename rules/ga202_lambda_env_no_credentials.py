@@ -79,25 +79,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gateaudit.evaluate import evaluate
-from gateaudit.expr import Traversal
-from gateaudit.model import Attribute, Block, Stack, Unknown, contains_unknown
+from gateaudit.model import Attribute, Block, Stack, Unknown, contains_unknown, unknowns
+from gateaudit.provenance import fixed_outcomes, is_reference, map_entries, plain, supplied_at_apply, written_in
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._secrets import (
-    credential_in,
-    credential_in_template,
-    declared_secret_names,
-    fixed_outcomes,
-    map_entries,
-    names_referenced_secret,
-    plain,
-    secret_like,
-    supplied_at_apply,
-    unknown_leaves,
-    written_in,
-)
+from ._secrets import credential_in, credential_in_template, declared_secret_names, names_referenced_secret, secret_like
 
 RULE = Rule(
     id="GA202",
@@ -124,7 +111,7 @@ def _judge(function: Block, attribute: Attribute, named: set[str]) -> Result:
     variables = attribute.value
     credentials = _credentials(attribute, variables, named)
     if credentials:
-        where = f" ({written_in(attribute)})" if isinstance(attribute.expr, Traversal) else ""
+        where = f" ({written_in(attribute)})" if is_reference(attribute) else ""
         return RULE.failed(function, f"environment variables hold literal credentials{where}: "
                                      f"{', '.join(credentials)}; keep them in Secrets Manager and pass the "
                                      "secret's ARN instead", attribute)
@@ -143,7 +130,7 @@ def _judge(function: Block, attribute: Attribute, named: set[str]) -> Result:
         if _supplied(attribute, value):
             supplied.append(name)
         else:
-            unresolved.append(f"{name} ({next(unknown_leaves(value)).reason})")
+            unresolved.append(f"{name} ({next(unknowns(value, encoded=True)).reason})")
     if unresolved:
         return RULE.unknown(function, "cannot tell whether these secret-like environment variables hold "
                                       f"literal credentials: {', '.join(unresolved)}", attribute)
@@ -155,14 +142,14 @@ def _judge(function: Block, attribute: Attribute, named: set[str]) -> Result:
 def _credentials(attribute: Attribute, variables: object, named: set[str]) -> list[str]:
     """Entries holding a literal credential: as their value, or as a branch or fallback written in the map
     (`DB_PASSWORD = var.prod ? var.password : "devpassword"`), also beside an unknown map in merge()."""
-    written = map_entries(attribute.expr, attribute.block.scope)
+    written = map_entries(attribute)
     found = []
     for name in variables if isinstance(variables, dict) else written:
-        value = variables[name] if isinstance(variables, dict) else evaluate(*written[name])
+        value = variables[name] if isinstance(variables, dict) else written[name].value
         if not contains_unknown(value):
             candidates, how = [value], ""
         elif name in written:
-            candidates, how = fixed_outcomes(*written[name]), " in one branch or fallback"
+            candidates, how = fixed_outcomes(written[name]), " in one branch or fallback"
         else:
             candidates, how = [], ""
         reasons = (f"{why}{how}" for text in candidates if isinstance(text, str) and text not in named
@@ -178,4 +165,4 @@ def _credentials(attribute: Attribute, variables: object, named: set[str]) -> li
 
 def _supplied(attribute: Attribute, value: object) -> bool:
     """Every unknown in the value waits for apply time, through plain references only."""
-    return plain(attribute.expr, attribute.block.scope) and all(map(supplied_at_apply, unknown_leaves(value)))
+    return plain(attribute) and all(map(supplied_at_apply, unknowns(value, encoded=True)))

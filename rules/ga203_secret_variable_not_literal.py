@@ -40,12 +40,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gateaudit.evaluate import evaluate
-from gateaudit.model import Block, Location, Scope, Stack
+from gateaudit.model import Block, Location, Stack
+from gateaudit.provenance import origin, set_in_tfvars
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._secrets import BY_NAME, credential_in, declared_secret_names, origin, secret_like, strings_in
+from ._secrets import BY_NAME, credential_in, declared_secret_names, secret_like, strings_in
 
 RULE = Rule(
     id="GA203",
@@ -68,15 +68,14 @@ def check(stack: Stack) -> Iterator[Result]:
 
 def _judge(variable: Block, named: set[str]) -> Result:
     module, name = variable.module, variable.name
-    if module.call is None and name in module.variable_values:
-        assigned = module.variable_values[name]
-        value = evaluate(assigned.attribute.expr, Scope(module, {}))
-        why = _credential(name, value, named)
+    assigned = set_in_tfvars(variable)
+    if assigned is not None:
+        why = _credential(name, assigned.value, named)
         if why is not None:
             return _fail(variable, f"{assigned.location.file} sets it to {why}", assigned.location)
     given = module.call.get(name) if module.call is not None else None
     if given is not None:
-        found = origin(given)
+        found = origin(given, secret_like)
         if found.source == "unresolved":
             return RULE.unknown(variable, f"cannot tell whether {module.call.address} passes a literal: "
                                           f"{found.detail}", location=given.location)

@@ -34,10 +34,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gateaudit.model import Block, Stack
+from gateaudit.provenance import origin, written_in
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._secrets import origin, written_in
+from ._secrets import secret_like
 
 RULE = Rule(
     id="GA204",
@@ -62,7 +63,7 @@ def check(stack: Stack) -> Iterator[Result]:
 
 def _judge(key: Block) -> Result:
     attribute = key.get("value")
-    found = origin(attribute) if attribute is not None else None
+    found = origin(attribute, secret_like) if attribute is not None else None
     if found is None or (found.source == "fixed" and found.value is None and not found.detail):
         return RULE.passed(key, "value is not set: API Gateway generates the key")
     if found.source == "fixed":

@@ -38,10 +38,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gateaudit.model import Block, Stack
+from gateaudit.provenance import origin, written_in
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._secrets import origin, written_in
+from ._secrets import secret_like
 
 RULE = Rule(
     id="GA205",
@@ -74,7 +75,7 @@ def _judge(provider: Block) -> Iterator[Result]:
     judged = False
     supplied: list[str] = []
     for attribute in attributes:
-        found = origin(attribute)
+        found = origin(attribute, secret_like)
         if found.source == "unresolved":
             judged = True
             yield RULE.unknown(provider, f"{which}: cannot tell whether {attribute.path} is written in the "

@@ -46,10 +46,10 @@ import re
 from collections.abc import Iterator
 
 from gateaudit.model import Attribute, Block, Stack, Unknown
+from gateaudit.provenance import built_by
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._rebuilt import built_by
 
 RULE = Rule(
     id="GA301",

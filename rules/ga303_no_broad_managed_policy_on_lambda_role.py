@@ -48,11 +48,11 @@ import re
 from collections.abc import Iterator
 
 from gateaudit.model import Attribute, Block, Stack, Unknown
+from gateaudit.provenance import built_by
 from gateaudit.result import Result, Severity
 
 from . import Rule
 from ._iam import ATTACHMENTS, HOLE, as_text, lambda_roles, role_targets
-from ._rebuilt import built_by
 
 RULE = Rule(
     id="GA303",

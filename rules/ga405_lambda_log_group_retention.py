@@ -40,8 +40,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gateaudit.expr import Template, Traversal
 from gateaudit.model import Attribute, Block, Stack, Unknown
+from gateaudit.provenance import template_of
 from gateaudit.result import Result, Severity
 
 from . import Rule
@@ -119,8 +119,8 @@ def _matching(function: Block | None, expected: tuple[str, bool] | None,
 
 def _names(name: Attribute | None, function: Block) -> bool:
     """`name = "/aws/lambda/${<function>.function_name}"`, however the reference is spelled."""
-    return (name is not None and isinstance(name.expr, Template) and len(name.expr.parts) == 2
-            and name.expr.parts[0] == "/aws/lambda/" and isinstance(name.expr.parts[1], Traversal)
+    parts = template_of(name) if name is not None else None
+    return (parts is not None and len(parts) == 2 and parts[0] == "/aws/lambda/" and isinstance(parts[1], tuple)
             and any(r.block is function and r.attribute == "function_name" for r in name.references))
 
 

@@ -1,9 +1,9 @@
-"""`rules._rebuilt` finds what built an unknown value anywhere in an argument's expression."""
+"""`gateaudit.provenance` finds what built an unknown value anywhere in an argument's expression."""
 
 from __future__ import annotations
 
 from gateaudit.modules import load
-from gateaudit.rules._rebuilt import built_by
+from gateaudit.provenance import built_by
 
 
 def test_a_function_at_the_start_of_a_long_operator_chain_is_found(tmp_path):

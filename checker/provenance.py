@@ -1,0 +1,510 @@
+"""Where a value comes from (`gateaudit.provenance`): which expressions and literals of the configuration
+wrote it, through variables, locals, module inputs and outputs, tfvars, `each.value` and function calls, and
+where each was written.
+
+Rules ask this module; they never walk expressions. For a value a source gave outright (a plan, an AWS
+account, a model built by hand: an `Attribute` with no `expr`), the value is all there is: it was written
+where its `location` says, by nothing this module can look into.
+
+- `origin(attribute, secret_name)`: written in the configuration ("fixed"), supplied at apply time, or
+  impossible to tell; `written_in(attribute)`: through which variables or locals, for messages.
+- `map_entries(attribute)`: where each key of a map is written; `fixed_outcomes(written)`: the literal
+  branches or fallbacks an expression may take; `plain(attribute)`: built from references alone.
+- `built_by(attribute, value)`, `built_unknowns(attribute)`: which unknowns a function, a for expression or an
+  undecided conditional built around a reference, so that they are not read as the reference itself.
+- `flows_into(attribute)`: every expression whose value may become part of the argument's (for masking).
+- `is_reference`, `is_conditional`, `template_of`: how an argument is written, where a rule's verdict
+  depends on the spelling (a quick-create `target` that is a conditional; a log group named after a function).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .evaluate import FUNCTIONS, evaluate, references, variable_value
+from .expr import (
+    BinaryOp,
+    Call,
+    Conditional,
+    Expr,
+    ForExpr,
+    GetAttr,
+    Index,
+    Literal,
+    ObjectExpr,
+    Template,
+    Traversal,
+    TupleExpr,
+    UnaryOp,
+    Unsupported,
+    operator_chain,
+    walk,
+)
+from .model import Attribute, Block, Location, Module, Reference, Scope, Unknown, contains_unknown, unknowns
+
+
+@dataclass(frozen=True)
+class Written:
+    """An expression of the configuration that writes (part of) a value, in the scope it is evaluated in."""
+
+    expr: Expr
+    scope: Scope
+    location: Location | None = None
+
+    @property
+    def value(self) -> Any:
+        return evaluate(self.expr, self.scope)
+
+
+def _written(attribute: Attribute) -> Written | None:
+    """The expression that wrote the argument; None when a source gave the value outright."""
+    return None if attribute.expr is None else Written(attribute.expr, attribute.block.scope, attribute.location)
+
+
+# ------------------------------------------------------------------------------------ how it is written
+
+def is_reference(attribute: Attribute) -> bool:
+    """The argument is written as a bare reference (`var.environment`, `local.x`, `aws_x.y.arn`)."""
+    return isinstance(attribute.expr, Traversal)
+
+
+def is_conditional(attribute: Attribute) -> bool:
+    """The argument is written as a conditional (`var.on ? x : null`)."""
+    return isinstance(attribute.expr, Conditional)
+
+
+def template_of(attribute: Attribute) -> tuple[str | tuple[Reference, ...] | None, ...] | None:
+    """A string argument written as one template: its literal text, the blocks each `${...}` that is a plain
+    reference refers to, None for any other `${...}`; None when it is not written as a template."""
+    expr = attribute.expr
+    if not isinstance(expr, Template):
+        return None
+    scope = attribute.block.scope
+    return tuple(part if isinstance(part, str) else references(part, scope) if isinstance(part, Traversal)
+                 else None for part in expr.parts)
+
+
+def set_in_tfvars(variable: Block) -> Written | None:
+    """A root variable's value as a tfvars file (or --var-file) sets it, and where; None when none does."""
+    module = variable.module
+    if module.call is not None or variable.name not in module.variable_values:
+        return None
+    assigned = module.variable_values[variable.name]
+    return Written(assigned.attribute.expr, Scope(module, {}), assigned.location)
+
+
+# ---------------------------------------------------------------------------- unknowns built by functions
+
+# Functions that hand an unknown argument back as it is (jsonencode keeps the object as `partial`).
+_KEEPS_ARGUMENT = {"try", "coalesce", "lookup", "merge", "jsonencode"}
+_DOCUMENTS = ("aws_iam_policy_document",)
+_MAX_DEPTH = 24
+
+
+def built_by(attribute: Attribute, value: Any) -> str | None:
+    """What built `value` (an Unknown without text, found in the argument's value) around a reference:
+    `format()`, `a for expression`, `a conditional that cannot be decided`; None when it is a reference."""
+    if not isinstance(value, Unknown) or value.partial is not None:
+        return None
+    key = (value.reason, value.refs)
+    return next((what for built, what in built_unknowns(attribute) if (built.reason, built.refs) == key), None)
+
+
+def built_unknowns(attribute: Attribute) -> list[tuple[Unknown, str]]:
+    """Every Unknown without text that some function, for expression or conditional in the argument's
+    expression (or in what it refers to) produced, with a description of what produced it."""
+    found: list[tuple[Unknown, str]] = []
+    if attribute.expr is not None:
+        _visit(attribute.expr, attribute.block.scope, found, set(), 0)
+    return found
+
+
+def _visit(expr: Expr, scope: Scope, found: list, seen: set, depth: int) -> None:
+    key = (id(expr), id(scope.block) if scope.block is not None else id(scope.module))
+    if depth > _MAX_DEPTH or key in seen:
+        return
+    seen.add(key)
+    what = _builder(expr, scope)
+    if what is not None:
+        value = evaluate(expr, scope)
+        if isinstance(value, Unknown) and value.partial is None:
+            found.append((value, what))
+        elif isinstance(expr, ForExpr) and any(map(_builds, walk(expr.value))):
+            found.extend((leaf, what) for leaf in unknowns(value) if leaf.partial is None)
+    if isinstance(expr, Traversal) and isinstance(expr.root, str):
+        for inner, inner_scope in _sources(expr, scope):
+            _visit(inner, inner_scope, found, seen, depth + 1)
+    for child in _children(expr):
+        _visit(child, scope, found, seen, depth + 1)
+
+
+def flows_into(attribute: Attribute, seen: set | None = None) -> Iterator[tuple[Expr, Scope]]:
+    """Every expression, with its scope, whose value may become part of the argument's: the argument's own
+    nodes (not conditions, object keys, indexes or comparisons: they choose a value, they are not one) and,
+    behind each reference, what the configuration writes for it: locals, module inputs and outputs, variable
+    defaults and tfvars values, resource arguments, `for_each` and dynamic block collections.
+
+    Each expression is given once per scope; `seen` shared between calls gives it once over all of them.
+    No depth limit: a chain of a thousand locals is followed to its end (`seen` ends cycles)."""
+    seen = set() if seen is None else seen
+    todo = [(attribute.expr, attribute.block.scope)] if attribute.expr is not None else []
+    while todo:
+        expr, scope = todo.pop()
+        key = (id(expr), id(scope.block) if scope.block is not None else id(scope.module))
+        if key in seen:
+            continue
+        seen.add(key)
+        yield expr, scope
+        if isinstance(expr, Traversal) and isinstance(expr.root, str):
+            todo.extend(_sources(expr, scope, assigned=True))
+        todo.extend((child, scope) for child in _value_parts(expr))
+
+
+def _value_parts(expr: Expr) -> list[Expr]:
+    """The parts of an expression its value is made of."""
+    match expr:
+        case Template(parts=parts):
+            return [p for p in parts if isinstance(p, Expr)]
+        case Traversal(root=root):
+            return [root] if isinstance(root, Expr) else []
+        case Call(args=args):
+            return list(args)
+        case Conditional(if_true=if_true, if_false=if_false):
+            return [if_true, if_false]
+        case TupleExpr(items=items):
+            return list(items)
+        case ObjectExpr(items=items):
+            return [value for _, value in items]
+        case ForExpr(collection=collection, value=value):
+            return [collection, value]
+    return []
+
+
+def _builds(expr: Expr) -> bool:
+    """Might this node, inside a for expression's body, build a value around an unknown one?"""
+    return isinstance(expr, ForExpr | Conditional) or (isinstance(expr, Call) and expr.name not in _KEEPS_ARGUMENT)
+
+
+def _builder(expr: Expr, scope: Scope) -> str | None:
+    if isinstance(expr, Call) and expr.name not in _KEEPS_ARGUMENT:
+        return f"{expr.name}()"
+    if isinstance(expr, ForExpr):
+        return "a for expression"
+    if isinstance(expr, Conditional) and not isinstance(evaluate(expr.condition, scope), bool):
+        return "a conditional that cannot be decided"
+    return None
+
+
+def _children(expr: Expr) -> list[Expr]:
+    match expr:
+        case Template(parts=parts):
+            return [p for p in parts if isinstance(p, Expr)]
+        case Traversal(root=root, steps=steps):
+            inner = [root] if isinstance(root, Expr) else []
+            return inner + [s.key for s in steps if isinstance(s, Index)]
+        case Call(args=args):
+            return list(args)
+        case Conditional(condition=condition, if_true=if_true, if_false=if_false):
+            return [condition, if_true, if_false]
+        case TupleExpr(items=items):
+            return list(items)
+        case ObjectExpr(items=items):
+            return [part for item in items for part in item]
+        case BinaryOp():  # a chain of operators is one level, however many terms it has
+            first, links = operator_chain(expr)
+            return [first, *(link.right for link in links)]
+        case UnaryOp(operand=operand):
+            return [operand]
+        case ForExpr():
+            return []  # its body is judged as a whole: evaluated outside the loop, it means nothing
+    return []
+
+
+def _sources(node: Traversal, scope: Scope, assigned: bool = False) -> list[tuple[Expr, Scope]]:
+    """The expressions a reference takes its value from, where the configuration writes them. `assigned`:
+    also a variable's default and tfvars value, and the collection a dynamic block's iterator walks."""
+    module = scope.module
+    names = [s.name if isinstance(s, GetAttr) else None for s in node.steps]
+    root = node.root
+    if root == "local" and names and names[0] in module.locals:
+        return [(module.locals[names[0]].expr, Scope(module, {}))]
+    if assigned and root == "var" and names and names[0] in module.variables:
+        return _assignments(module, names[0])
+    if root == "var" and names and module.call is not None and module.call.get(names[0]) is not None:
+        given = module.call.get(names[0])
+        return [(given.expr, given.block.scope)]
+    if assigned and root in scope.bindings and root not in ("each", "count"):
+        return _iterated(scope.block, root)
+    if root == "module" and len(names) >= 2 and names[0] in module.children:
+        output = module.children[names[0]].outputs.get(names[1] or "")
+        value = output.get("value") if output is not None else None
+        return [(value.expr, value.block.scope)] if value is not None else []
+    if root == "each" and scope.block is not None:  # each.value: what the block's for_each map holds
+        top = scope.block
+        while top.parent is not None:
+            top = top.parent
+        for_each = top.syntax.attributes.get("for_each")
+        return [(for_each.expr, Scope(module, {}))] if for_each is not None else []
+    if root in ("var", "local", "module", "path", "terraform", "self", "count", "each") or root in scope.bindings:
+        return []
+    kind = root if root in ("data", "ephemeral") else "resource"
+    path = names if kind != "resource" else [root, *names]  # type, name, then an index or the argument
+    if len(path) < 2 or None in path[:2]:
+        return []
+    blocks: list[Block] = module.resources.get((kind, path[0], path[1]), [])
+    if kind == "data" and path[0] in _DOCUMENTS:
+        return [pair for block in blocks for pair in _all_arguments(block)]
+    argument = next((name for name in path[2:] if name is not None), None)  # `x[0].arn`: skip the index
+    return [(b.get(argument).expr, b.scope) for b in blocks if argument and b.get(argument) is not None]
+
+
+def _assignments(module: Module, name: str) -> list[tuple[Expr, Scope]]:
+    """Every value a variable may be given: the module call's argument or the tfvars value, and the default."""
+    found = []
+    given = module.call.get(name) if module.call is not None else None
+    if given is not None:
+        found.append((given.expr, given.block.scope))
+    if module.call is None and name in module.variable_values:
+        found.append((module.variable_values[name].attribute.expr, Scope(module, {})))
+    default = module.variables[name].get("default")
+    if default is not None:
+        found.append((default.expr, default.block.scope))
+    return found
+
+
+def _iterated(block: Block | None, iterator: str) -> list[tuple[Expr, Scope]]:
+    """The `for_each` of the dynamic block whose iterator is `iterator`, around `block`."""
+    while block is not None and block.parent is not None:
+        parent = block.parent
+        for syntax in parent.syntax.blocks:
+            if syntax.type != "dynamic" or not syntax.labels or "for_each" not in syntax.attributes:
+                continue
+            named = syntax.attributes.get("iterator")
+            name = named.expr.root if named is not None and isinstance(named.expr, Traversal) else syntax.labels[0]
+            if name == iterator:
+                return [(syntax.attributes["for_each"].expr, parent.scope)]
+        block = parent
+    return []
+
+
+def _all_arguments(block: Block) -> list[tuple[Expr, Scope]]:
+    pairs = [(a.expr, block.scope) for a in block.attributes.values()]
+    for nested in block.nested:
+        pairs += _all_arguments(nested)
+    return pairs
+
+
+# ----------------------------------------------------------------------------------------------- origin
+
+_BUILTIN_ROOTS = {"local", "module", "path", "terraform", "self", "count", "each"}
+_PASS_THROUGH = ("coalesce", "try", "sensitive", "nonsensitive", "tostring")  # any argument may be the value
+_PLAIN_FUNCTIONS = {"jsonencode", "format", "join", "merge", "tostring", "trimspace", "lower", "upper"}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a value comes from: "fixed" (written in the configuration: `value` is it), "supplied" (only
+    known at apply time: `detail` names the sources) or "unresolved" (`detail` says why)."""
+
+    source: str
+    value: Any = None
+    detail: str = ""
+
+
+def origin(attribute: Attribute, secret_name: Callable[[str], bool]) -> Origin:
+    """Where the argument's value comes from. `secret_name` says which names call their value a secret: a
+    literal under such a key of a jsonencode(...) object makes the whole value "fixed"."""
+    value = attribute.value
+    if not contains_unknown(value):
+        return Origin("fixed", value)
+    supplied: list[str] = []
+    unresolved: str | None = None
+    if attribute.expr is None:  # given outright: its unknowns are all there is to judge
+        leaves = list(unknowns(value, encoded=True))
+        odd = next((leaf.reason for leaf in leaves if not supplied_at_apply(leaf)), None)
+        if odd is not None:
+            return Origin("unresolved", detail=odd)
+        return Origin("supplied", detail=", ".join(dict.fromkeys(ref for leaf in leaves for ref in leaf.refs)))
+    for expr, scope in _outcomes(attribute.expr, attribute.block.scope, 0):
+        outcome = evaluate(expr, scope)
+        if not contains_unknown(outcome):
+            if outcome is not None:
+                return Origin("fixed", outcome, "one branch or fallback is a literal")
+            continue
+        key = _literal_secret_key(outcome, secret_name)
+        if key is not None:
+            return Origin("fixed", None, f'jsonencode key "{key}" holds a literal')
+        computed = _computed_from_literals(expr, scope)
+        if computed is not None:
+            return Origin("fixed", None, f"{computed}() computes it from values written in the configuration")
+        leaves = list(unknowns(outcome, encoded=True))
+        odd = next((leaf.reason for leaf in leaves if not supplied_at_apply(leaf)), None)
+        if odd is None and not _plain(expr, scope):
+            odd = "it goes through a conditional, a for expression or a function gateaudit does not evaluate"
+        if odd is not None:
+            unresolved = unresolved or odd
+        supplied.extend(ref for leaf in leaves for ref in leaf.refs)
+    if unresolved is not None:
+        return Origin("unresolved", detail=unresolved)
+    return Origin("supplied", detail=", ".join(dict.fromkeys(supplied)))
+
+
+_FROM_OUTSIDE = ("file", "templatefile", "uuid", "timestamp", "plantimestamp")  # files, or new at each run
+
+
+def _computed_from_literals(expr: Expr, scope: Scope) -> str | None:
+    """The function gateaudit does not evaluate (`base64encode`, `sha256`...) that makes an expression unknown
+    although every value it reads is written in the configuration; None when some input is not."""
+    nodes = list(walk(expr))
+    calls = [n.name for n in nodes if isinstance(n, Call)]
+    if not calls or any(name.startswith(_FROM_OUTSIDE) for name in calls) or any(
+            isinstance(n, Unsupported | ForExpr) for n in nodes):
+        return None
+    references = [n for n in nodes if isinstance(n, Traversal)]
+    if any(contains_unknown(evaluate(n, scope)) for n in references):
+        return None
+    literals = [n for n in nodes if isinstance(n, Literal | Template)]
+    return next((name for name in calls if name not in FUNCTIONS), None) if literals or references else None
+
+
+def _outcomes(expr: Expr, scope: Scope, depth: int) -> list[tuple[Expr, Scope]]:
+    """The expressions the value may come from: each branch of an undecided conditional, each argument of
+    coalesce()/try(), followed through locals and module inputs."""
+    if depth > 16:
+        return [(expr, scope)]
+    match expr:
+        case Conditional(condition=condition, if_true=if_true, if_false=if_false):
+            decided = evaluate(condition, scope)
+            undecided = not isinstance(decided, bool)
+            branches = [if_true, if_false] if undecided else [if_true if decided else if_false]
+            return [o for branch in branches for o in _outcomes(branch, scope, depth + 1)]
+        case Call(name=name, args=args, expand_last=False) if name in _PASS_THROUGH and args:
+            if name == "coalesce":  # null and "" are skipped, never the result
+                args = tuple(a for a in args if not (isinstance(a, Literal) and a.value in (None, "")))
+            return [o for arg in args for o in _outcomes(arg, scope, depth + 1)]
+        case Traversal() if (alias := _alias(expr, scope)) is not None:
+            return _outcomes(*alias, depth + 1)
+    return [(expr, scope)]
+
+
+def fixed_outcomes(written: Written) -> list[Any]:
+    """The values written in the configuration that an expression may take: each fully known branch of an
+    undecided conditional, each known coalesce()/try() fallback (null excluded)."""
+    values = (evaluate(e, s) for e, s in _outcomes(written.expr, written.scope, 0))
+    return [value for value in values if value is not None and not contains_unknown(value)]
+
+
+def map_entries(attribute: Attribute) -> dict[str, Written]:
+    """Where each key of a map argument is written: `{ KEY = ... }`, `merge(..., { KEY = ... })` (the last
+    wins), followed through locals and module inputs. Keys built some other way are absent."""
+    if attribute.expr is None:
+        return {}
+    return {key: Written(expr, scope) for key, (expr, scope) in
+            _map_entries(attribute.expr, attribute.block.scope).items()}
+
+
+def _map_entries(expr: Expr, scope: Scope, depth: int = 0) -> dict[str, tuple[Expr, Scope]]:
+    found: dict[str, tuple[Expr, Scope]] = {}
+    if depth > 16:
+        return found
+    match expr:
+        case ObjectExpr(items=items):
+            for key_expr, value_expr in items:
+                key = evaluate(key_expr, scope)
+                if isinstance(key, str):
+                    found[key] = (value_expr, scope)
+        case Call(name="merge", args=args, expand_last=False):
+            for arg in args:
+                found.update(_map_entries(arg, scope, depth + 1))
+        case Traversal() if (alias := _alias(expr, scope)) is not None:
+            return _map_entries(*alias, depth + 1)
+    return found
+
+
+def _alias(expr: Traversal, scope: Scope) -> tuple[Expr, Scope] | None:
+    """What a bare `local.x`, or a `var.x` the module call gives, stands for, where it is written."""
+    if expr.root not in ("local", "var") or len(expr.steps) != 1 or not isinstance(expr.steps[0], GetAttr):
+        return None
+    found = _sources(expr, scope)
+    return found[0] if found else None
+
+
+def plain(attribute: Attribute) -> bool:
+    """Does the argument's value flow from references alone, through locals, module inputs, resource
+    arguments and outputs, without an undecided conditional, a for expression or a function the evaluator
+    does not model? Then every unknown in it stands for something unknown until apply, not for a hidden
+    literal. A value given outright is plain: nothing built it."""
+    return attribute.expr is None or _plain(attribute.expr, attribute.block.scope)
+
+
+def _plain(expr: Expr, scope: Scope, depth: int = 0) -> bool:
+    if depth > 16:
+        return False
+    for node in walk(expr):
+        if isinstance(node, ForExpr | Unsupported):
+            return False
+        if isinstance(node, Call) and node.name not in _PLAIN_FUNCTIONS:
+            return False
+        if isinstance(node, Conditional) and not isinstance(evaluate(node.condition, scope), bool):
+            return False
+        if isinstance(node, Traversal) and isinstance(node.root, str) \
+                and not all(_plain(e, s, depth + 1) for e, s in _sources(node, scope)):
+            return False
+    return True
+
+
+def supplied_at_apply(leaf: Unknown) -> bool:
+    """The Unknown waits for a variable without value, or a resource, data source or ephemeral attribute
+    (not a module gateaudit did not load, a path, or an expression it could not evaluate)."""
+    if not leaf.refs or (isinstance(leaf.partial, str) and "${?}" in leaf.partial):
+        return False
+    roots = []
+    for ref in leaf.refs:
+        parts = ref.split(".")
+        nested = parts[0] == "module"
+        while parts[0] == "module" and len(parts) > 2:
+            parts = parts[2:]
+        roots.append("child-var" if nested and parts[0] == "var" else parts[0])
+    runtime = [r for r in roots if r not in _BUILTIN_ROOTS]
+    return len(runtime) == len(roots) and any(r != "child-var" for r in roots)
+
+
+def _literal_secret_key(value: Any, secret_name: Callable[[str], bool]) -> str | None:
+    """A key of a jsonencode(...) object that is secret-like and holds a literal string."""
+    if isinstance(value, Unknown):
+        return _literal_secret_key(value.partial, secret_name) if isinstance(value.partial, dict | list) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if secret_name(key) and isinstance(item, str):
+                return key
+            found = _literal_secret_key(item, secret_name)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        return next((k for item in value if (k := _literal_secret_key(item, secret_name)) is not None), None)
+    return None
+
+
+def written_in(attribute: Attribute) -> str:
+    """Where a fixed value is written, for messages: through which variables (and where they are set) or
+    locals, else "as a literal"."""
+    places = []
+    for ref in attribute.references:
+        variable = ref.block
+        if variable.kind != "variable":
+            continue
+        module = variable.module
+        if variable_value(module, variable.name) is None:
+            continue  # null: the literal is elsewhere (a coalesce() fallback)
+        if module.call is None and variable.name in module.variable_values:
+            places.append(f"{variable.address} set in {module.variable_values[variable.name].location}")
+        elif module.call is not None and module.call.has(variable.name):
+            places.append(f"{variable.address} set by {module.call.address}")
+        elif variable.has("default"):
+            places.append(f"the default of {variable.address}")
+    if not places and attribute.expr is not None:
+        places = sorted({f"local.{n.steps[0].name}" for n in walk(attribute.expr) if isinstance(n, Traversal)
+                         and n.root == "local" and n.steps and isinstance(n.steps[0], GetAttr)})
+    return f"through {', '.join(places)}" if places else "as a literal"
