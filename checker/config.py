@@ -9,6 +9,7 @@ Unknown keys are an error, not ignored: a misspelt setting must not quietly leav
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +23,11 @@ from .suppressions import Waiver
 
 UNKNOWN_MODES = ("fail", "warn", "pass")
 _TOP_KEYS = {"fail-on", "unknown", "skip-rules", "inline-suppressions", "fail-on-suppressions",
-             "fail-on-exemptions", "severity", "rules", "exemptions"}
+             "fail-on-exemptions", "severity", "rules", "exemptions", "api-key-header"}
+# A header name is an HTTP token (RFC 9110, 5.1 and 5.6.2): no spaces, no separators.
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+# Before `api-key-header`, GA104 took the header as its own option; still read, with a warning (`deprecations`).
+_OLD_HEADER_OPTION = ("GA104", "header")
 _EXEMPTION_KEYS = {"resources", "rules", "reason", "until"}
 
 
@@ -42,6 +47,8 @@ class Config:
     severity: dict[str, Severity] = field(default_factory=dict)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     exemptions: list[Waiver] = field(default_factory=list)
+    api_key_header: str | None = None  # the header clients send the API key in (gateaudit.settings)
+    deprecations: list[str] = field(default_factory=list)  # old keys still applied: each is a warning of the scan
 
 
 def find(root: Path) -> Path | None:
@@ -142,7 +149,20 @@ def load(path: Path) -> Config:
     severities = _table(table.get("severity", {}), f"{where}: severity")
     config.severity = {rule: _severity(value, f"{where}: severity.{rule}") for rule, value in severities.items()}
     options = _table(table.get("rules", {}), f"{where}: rules")
-    config.rule_options = {rule: _table(value, f"{where}: rules.{rule}") for rule, value in options.items()}
+    config.rule_options = {rule: dict(_table(value, f"{where}: rules.{rule}")) for rule, value in options.items()}
+    if "api-key-header" in table:
+        config.api_key_header = _header(table["api-key-header"], f"{where}: api-key-header")
+    rule_id, name = _OLD_HEADER_OPTION
+    if name in config.rule_options.get(rule_id, {}):
+        old = _header(config.rule_options[rule_id].pop(name), f"{where}: rules.{rule_id}.{name}")
+        if not config.rule_options[rule_id]:
+            del config.rule_options[rule_id]
+        if config.api_key_header is not None and config.api_key_header.lower() != old.lower():
+            raise ConfigError(f"{where}: rules.{rule_id}.{name} ({old!r}) and api-key-header "
+                              f"({config.api_key_header!r}) disagree: keep api-key-header only")
+        config.api_key_header = config.api_key_header or old
+        config.deprecations.append(f"{where}: rules.{rule_id}.{name} is deprecated and will be removed: write "
+                                   f"api-key-header = {old!r} at the top level instead (GA104 and GA406 read it)")
     exemptions = table.get("exemptions", [])
     if not isinstance(exemptions, list):
         raise ConfigError(f"{where}: exemptions must be an array of tables ([[exemptions]])")
@@ -173,6 +193,13 @@ def _exemption(entry: Any, where: str, file: str, number: int) -> list[Waiver]:
     rules = _strings(entry.get("rules", []), f"{where}: rules") or [None]
     return [Waiver(rule, reason.strip(), until, "config", file, None, resource=pattern, entry=number)
             for rule in rules]
+
+
+def _header(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not _HEADER_NAME.fullmatch(value):
+        raise ConfigError(f"{where} must be an HTTP header name (letters, digits and - or _, no spaces), "
+                          f"such as \"x-api-key\"; got {value!r}")
+    return value
 
 
 def _shown(path: Path) -> str:

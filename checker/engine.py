@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import limits, masking
+from .config import ConfigError
 from .discover import display_prefix, skip_reason
 from .git import work_tree
 from .model import Block, Stack
@@ -33,6 +34,7 @@ from .result import (
 )
 from .root import repository_root, root_of
 from .schema import aws_type_names
+from .settings import Settings, from_config
 from .suppressions import MARKER, Waiver, inline_waivers, is_checkov_id
 from .suppressions import apply as apply_waivers
 
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
 # error, because the misspelt resource would otherwise be silently out of scope.
 JUDGED_FAMILIES = ("aws_api_gateway_", "aws_apigatewayv2_", "aws_lambda_", "aws_iam_",
                    "aws_secretsmanager_", "aws_cloudwatch_log_")
+DEFAULTS = Settings()  # a scan without a config
 
 
 def near_miss_errors(stack: Stack) -> list[ScanError]:
@@ -69,7 +72,9 @@ def near_miss_errors(stack: Stack) -> list[ScanError]:
     return list({(e.file, e.line): e for e in errors}.values())
 
 
-def run_rules(stack: Stack, rules: Iterable) -> tuple[list[Result], list[ScanError]]:
+def run_rules(stack: Stack, rules: Iterable, settings: Settings = DEFAULTS) -> tuple[list[Result], list[ScanError]]:
+    """Every rule's results on `stack`, given `settings` (the config's; the defaults when none is given), sorted,
+    and an error naming each rule that raised."""
     from gateaudit.rules import describe, process_exit_refused
 
     results: list[Result] = []
@@ -77,7 +82,7 @@ def run_rules(stack: Stack, rules: Iterable) -> tuple[list[Result], list[ScanErr
     for loaded in rules:
         try:
             with process_exit_refused():
-                for result in loaded.check(stack):
+                for result in loaded.run(stack, settings):
                     if not isinstance(result, Result):
                         raise TypeError(f"yielded {type(result).__name__}, not a Result")
                     results.append(result)
@@ -174,6 +179,8 @@ def scan(options: ScanOptions) -> Report:
         settings, untrusted_configs = _config(options, config_file)
         every_rule = load_rules(options.rules_dirs)
         rules = [r for r in every_rule if r.rule.id not in settings.skip_rules]
+        _check_config_names(settings, known := {loaded.rule.id for loaded in every_rule})
+        rule_settings = from_config(settings, every_rule)
         waivers = list(settings.exemptions)
         if options.baseline is not None:
             waivers += load_baseline(options.baseline)
@@ -183,18 +190,17 @@ def scan(options: ScanOptions) -> Report:
             waivers += [Waiver(rule_id, ALLOWED, None, "command-line", None, None) for rule_id in RULE_IDS]
     except (config_file.ConfigError, RuleLoadError, BaselineError) as error:
         raise SetupError(str(error)) from None
-    known = {loaded.rule.id for loaded in every_rule}  # a skipped rule is still a rule a comment may name
-    _check_config_names(settings, every_rule, known)
+    # `known`: a skipped rule is still a rule a comment may name
     fail_on = options.fail_on or settings.fail_on or Severity.LOW
     unknown_mode = options.unknown or settings.unknown or "fail"
     use_inline = _first(options.inline_suppressions, settings.inline_suppressions, True)
     fail_on_suppressions = _first(options.fail_on_suppressions, settings.fail_on_suppressions, False)
     fail_on_exemptions = _first(options.fail_on_exemptions, settings.fail_on_exemptions, False)
 
-    judgement = judge(options, rules, settings.rule_options)
+    judgement = judge(options, rules, rule_settings)
     results, errors = list(judgement.results), list(judgement.errors)
     waivers += _skipped_modules(judgement)
-    warnings: list[ScanWarning] = []
+    warnings: list[ScanWarning] = [ScanWarning(None, None, text) for text in settings.deprecations]
     for shown in untrusted_configs:
         found = (ScanError if options.strict_config else ScanWarning)(
             shown, None, "a config file inside the scanned tree is not applied: only the config at the "
@@ -294,7 +300,7 @@ def _unused_waivers(waivers: list[Waiver], used: set[Waiver], checkov_ran: bool)
     return warnings
 
 
-def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
+def judge(options: ScanOptions, rules: list, settings: Settings = DEFAULTS) -> Judgement:
     """Load the stack and run the rules; or reuse the judgement of an earlier scan of the same unchanged files."""
     from . import scan_cache
     from .cache import open_cache
@@ -306,7 +312,7 @@ def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
     if cache is not None:
         roots = [root_of(path, repository) for path in options.paths]  # what links may reach depends on them
         name = scan_cache.key(options.paths, options.display_paths, options.var_files, rules, options.rules_dirs,
-                              rule_options, options.max_file_size, roots, options.skip_paths, options.max_scan_size)
+                              settings, options.max_file_size, roots, options.skip_paths, options.max_scan_size)
         kept = scan_cache.load(cache, name)
         if kept is not None:
             return kept
@@ -314,9 +320,8 @@ def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
                               max_file_size=options.max_file_size, repository=repository, skip=options.skip_paths,
                               max_scan_size=options.max_scan_size)
     stack = loader.stack
-    stack.rule_options = rule_options
     errors = [*loader.errors, *near_miss_errors(stack)]
-    results, rule_errors = run_rules(stack, rules)
+    results, rule_errors = run_rules(stack, rules, settings)
     results = _fingerprinted(results, stack)
     not_scanned = tuple({"module": n.address, "source": n.source, "file": n.location.file,
                          "line": n.location.line, "reason": n.reason} for n in stack.not_scanned)
@@ -378,30 +383,12 @@ def _shown_in_scan(file: Path, path: Path, several: bool) -> str:
     return (display_prefix(folder, several) + os.path.relpath(file, folder.resolve())).replace(os.sep, "/")
 
 
-def _check_config_names(settings, rules, known: set[str]) -> None:
-    """Rule ids and options the config names must exist: a typo must not quietly do nothing."""
+def _check_config_names(settings, known: set[str]) -> None:
+    """Rule ids the config names must exist: a typo must not quietly do nothing. (Options: settings.from_config.)"""
     where = settings.path or "config"
     for rule_id in [*settings.skip_rules, *settings.severity, *(w.rule_id for w in settings.exemptions if w.rule_id)]:
         if rule_id not in known and not is_checkov_id(rule_id):
-            raise SetupError(f"{where}: {rule_id} is not a rule")
-    for rule_id in settings.rule_options:
-        if rule_id not in known:
-            raise SetupError(f"{where}: {rule_id} is not a rule with options")
-    declared = {loaded.rule.id: loaded.rule.options for loaded in rules}
-    for rule_id, values in settings.rule_options.items():
-        for name, value in values.items():
-            if name not in declared[rule_id]:
-                names = ", ".join(sorted(declared[rule_id])) or "none"
-                raise SetupError(f"{where}: rules.{rule_id} has no option {name!r} (options: {names})")
-            default = declared[rule_id][name]
-            if not _same_shape(value, default):
-                raise SetupError(f"{where}: rules.{rule_id}.{name} must be like its default {default!r}")
-
-
-def _same_shape(value, default) -> bool:
-    if isinstance(default, list):  # list options hold strings: methods, header names, policy names
-        return isinstance(value, list) and all(isinstance(item, str) for item in value)
-    return type(value) is type(default)
+            raise ConfigError(f"{where}: {rule_id} is not a rule")
 
 
 def _controls(results: list[Result], rules, controls) -> list[ControlSummary]:

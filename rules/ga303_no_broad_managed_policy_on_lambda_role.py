@@ -50,7 +50,7 @@ from collections.abc import Iterator
 from gateaudit.model import Attribute, Block, Stack, Unknown
 from gateaudit.result import Result, Severity
 
-from . import Rule
+from . import Rule, Settings
 from ._iam import ATTACHMENTS, HOLE, as_text, lambda_roles, role_targets
 from ._rebuilt import built_by
 
@@ -76,8 +76,8 @@ _BROAD = {name.lower(): name for name in
 _AWS_MANAGED = re.compile(r"arn:[^:]*:iam::aws:policy/(?:.*/)?([^/]+)")
 
 
-def check(stack: Stack) -> Iterator[Result]:
-    allowed = {entry.strip().lower() for entry in RULE.option(stack, "allowed-managed-policies")}
+def check(stack: Stack, settings: Settings) -> Iterator[Result]:
+    allowed = {entry.strip().lower() for entry in RULE.option(settings, "allowed-managed-policies")}
     roles = lambda_roles(stack)
     for attachment in stack.resources(*ATTACHMENTS):
         targets, arns = ATTACHMENTS[attachment.type]
