@@ -18,10 +18,9 @@ from typing import Any
 
 from .discover import ALWAYS_SKIPPED
 from .inputs import read_regular
-from .result import Severity
-from .suppressions import Waiver
+from .result import Severity, UnknownMode
+from .suppressions import Suppression
 
-UNKNOWN_MODES = ("fail", "warn", "pass")
 _TOP_KEYS = {"fail-on", "unknown", "skip-rules", "inline-suppressions", "fail-on-suppressions",
              "fail-on-exemptions", "severity", "rules", "exemptions", "api-key-header"}
 # A header name is an HTTP token (RFC 9110, 5.1 and 5.6.2): no spaces, no separators.
@@ -39,14 +38,14 @@ class ConfigError(Exception):
 class Config:
     path: str | None = None
     fail_on: Severity | None = None
-    unknown: str | None = None
+    unknown: UnknownMode | None = None
     skip_rules: tuple[str, ...] = ()
     inline_suppressions: bool | None = None
     fail_on_suppressions: bool | None = None
     fail_on_exemptions: bool | None = None
     severity: dict[str, Severity] = field(default_factory=dict)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
-    exemptions: list[Waiver] = field(default_factory=list)
+    exemptions: list[Suppression] = field(default_factory=list)
     api_key_header: str | None = None  # the header clients send the API key in (gateaudit.settings)
     deprecations: list[str] = field(default_factory=list)  # old keys still applied: each is a warning of the scan
 
@@ -136,9 +135,9 @@ def load(path: Path) -> Config:
     if "fail-on" in table:
         config.fail_on = _severity(table["fail-on"], f"{where}: fail-on")
     if "unknown" in table:
-        if table["unknown"] not in UNKNOWN_MODES:
-            raise ConfigError(f"{where}: unknown must be one of {', '.join(UNKNOWN_MODES)}")
-        config.unknown = table["unknown"]
+        if table["unknown"] not in set(UnknownMode):
+            raise ConfigError(f"{where}: unknown must be one of {', '.join(UnknownMode)}")
+        config.unknown = UnknownMode(table["unknown"])
     config.skip_rules = tuple(_strings(table.get("skip-rules", []), f"{where}: skip-rules"))
     for key in ("inline-suppressions", "fail-on-suppressions", "fail-on-exemptions"):
         if key in table and not isinstance(table[key], bool):
@@ -171,7 +170,7 @@ def load(path: Path) -> Config:
     return config
 
 
-def _exemption(entry: Any, where: str, file: str, number: int) -> list[Waiver]:
+def _exemption(entry: Any, where: str, file: str, number: int) -> list[Suppression]:
     entry = _table(entry, where)
     unknown_keys = sorted(set(entry) - _EXEMPTION_KEYS)
     if unknown_keys:
@@ -191,7 +190,7 @@ def _exemption(entry: Any, where: str, file: str, number: int) -> list[Waiver]:
     if until is not None and not isinstance(until, date):
         raise ConfigError(f"{where}: until must be a date (YYYY-MM-DD)")
     rules = _strings(entry.get("rules", []), f"{where}: rules") or [None]
-    return [Waiver(rule, reason.strip(), until, "config", file, None, resource=pattern, entry=number)
+    return [Suppression(rule, reason.strip(), until, "config", file, None, resource=pattern, entry=number)
             for rule in rules]
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from gateaudit.result import Report, Result, RuleInfo
+from gateaudit.result import ExitCode, Report, Result, RuleInfo
 
 from . import _view
 
@@ -25,7 +25,8 @@ _ENVIRONMENT = Environment(loader=PackageLoader("gateaudit.reports", "templates"
 
 STATUS_LABEL = {"failed": "FAIL", "unknown": "UNKNOWN", "suppressed": "SUPPRESSED", "passed": "PASS",
                 "not_applicable": "NOT APPLICABLE"}
-EXIT_MEANING = {0: "pass", 1: "failed or undecided results at or above fail-on", 2: "scan incomplete"}
+EXIT_MEANING = {ExitCode.PASS: "pass", ExitCode.FAIL: "failed or undecided results at or above fail-on",
+                ExitCode.ERROR: "scan incomplete"}
 
 # Chart geometry, in SVG user units.
 _LABEL_WIDTH, _BAR_WIDTH, _ROW_HEIGHT, _BAR_HEIGHT, _TOP = 160, 290, 30, 18, 8

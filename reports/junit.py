@@ -20,6 +20,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 
+from gateaudit import gate
 from gateaudit.reports._view import ControlView, controls, not_blocking, stale_baseline, waived
 from gateaudit.result import Report, Result, Status
 
@@ -104,7 +105,7 @@ def _accepted(report: Report, result: Result) -> str:
 
 def _rejected(report: Report, result: Result) -> bool:
     """A suppression that fails the gate by being there (--fail-on-suppressions, --fail-on-exemptions)."""
-    return report.metadata.rejects(result.suppression)
+    return gate.rejected(result.suppression, report.metadata)
 
 
 def _suite(root: ET.Element, report: Report, name: str, counts: dict[str, int]) -> ET.Element:

@@ -31,7 +31,7 @@ from gateaudit.reports._view import (
     waived,
     work_tree,
 )
-from gateaudit.result import Report, Result, Status
+from gateaudit.result import Report, Result, Status, UnknownMode
 
 COMMENT_LIMIT = 65_536  # GitHub's limit for a comment body, in characters
 # What we allow ourselves, counted in UTF-8 bytes (never fewer than characters): the rest is left for a marker
@@ -239,7 +239,7 @@ def _row(report: Report, result: Result) -> Row:
         message = f"suppressed: {message}"
     status = _STATUS[result.status]
     why = not_blocking(result, report.metadata)
-    if why and result.status == Status.UNKNOWN and report.metadata.unknown != "fail":
+    if why and result.status == Status.UNKNOWN and report.metadata.unknown != UnknownMode.FAIL:
         status = f"❓ unknown (not blocking: unknown = {report.metadata.unknown})"
     elif why:
         status = f"{status} (below fail-on: not blocking)"
