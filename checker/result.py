@@ -165,11 +165,11 @@ class Gate:
 class Judgement:
     """What the rules found in a loaded stack, and what of the stack a report still needs.
 
-    Nothing here depends on the date, the config's waivers and severities, or a baseline: those are
+    Nothing here depends on the date, the config's suppressions and severities, or a baseline: those are
     applied afterwards, so a judgement of unchanged files can be kept and reused (`checker.scan_cache`).
     """
 
-    results: list[Result]  # before waivers
+    results: list[Result]  # before suppressions
     errors: list[ScanError]  # loading, unknown resource types, rules that raised
     files: list[str]  # as shown in reports
     var_files: list[str]

@@ -2,7 +2,7 @@
 
 The parse cache (`checker.parse_many`) saves the parsing; building the model and running the rules still
 cost several times the rest of a warm run. So a scan also keeps its judgement (`result.Judgement`: the
-rules' results and errors, before any waiver, date or baseline is applied) under a key naming everything
+rules' results and errors, before any suppression, date or baseline is applied) under a key naming everything
 the judgement is a function of besides the files:
 - gateaudit's own code and data (each file's content), and python-hcl2's grammar and lark's version (by the
   cache folder's name);

@@ -59,7 +59,7 @@ class ControlView:
 
 
 @dataclass(frozen=True)
-class Waived:
+class SuppressionView:
     """Who accepted a suppressed result's risk and why: what every report shows beside the result."""
 
     source: str  # "inline", "config" or "baseline" ("" when the result carries no suppression record)
@@ -111,22 +111,23 @@ blocking = gate.blocks  # whether the gate blocks on a result: asked of gateaudi
 not_blocking = gate.not_blocking  # why it does not
 
 
-def waived(report: Report, result: Result, path: Callable[[str], str] = str) -> Waived:
+def suppression_view(report: Report, result: Result, path: Callable[[str], str] = str) -> SuppressionView:
     """The suppression of a suppressed result, with where it was written. `path` shows a scanned file's name
     the way the renderer shows result files (the config and baseline files are shown as the scan named them)."""
     record = result.suppression
     if record is None:  # a rule may report a result as suppressed itself: there is then no record to show
-        return Waived("", "not recorded", "no reason recorded", None, None)
+        return SuppressionView("", "not recorded", "no reason recorded", None, None)
     meta = report.metadata
     if record.source == "inline":
         where = (f"{path(record.file)}:{record.line}" if record.line else path(record.file)) if record.file else None
     elif record.source == "config":
         where = meta.config_file or record.file
     elif record.source == "baseline":
-        where = meta.baseline_file  # the entry's file and line are where the failure was, not the waiver
+        where = meta.baseline_file  # the entry's file and line are where the failure was, not the suppression
     else:
         where = record.file
-    return Waived(record.source, SOURCE_LABEL.get(record.source, record.source), record.reason, where, record.until)
+    return SuppressionView(record.source, SOURCE_LABEL.get(record.source, record.source), record.reason, where,
+                           record.until)
 
 
 def suppressed(report: Report) -> tuple[Result, ...]:

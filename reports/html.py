@@ -74,7 +74,7 @@ class Finding:
 @dataclass(frozen=True)
 class Suppressed:
     result: Result
-    waived: _view.Waived
+    waived: _view.SuppressionView
 
 
 def render(report: Report) -> str:
@@ -87,7 +87,7 @@ def render(report: Report) -> str:
             number += 1
             numbered.append(_finding(report, result, f"finding-{number}"))
         findings[control.id] = tuple(numbered)
-    suppressed = {control.id: tuple(Suppressed(r, _view.waived(report, r)) for r in control.suppressed)
+    suppressed = {control.id: tuple(Suppressed(r, _view.suppression_view(report, r)) for r in control.suppressed)
                   for control in controls}
     control_bars = [(c.id, c.counts, "not applicable" if c.state == "not_applicable" else "") for c in controls]
     severity_bars = [(severity.value, counts, "") for severity, counts in _view.severity_counts(report)]

@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 
 from gateaudit import gate
-from gateaudit.reports._view import ControlView, controls, not_blocking, stale_baseline, waived
+from gateaudit.reports._view import ControlView, controls, not_blocking, stale_baseline, suppression_view
 from gateaudit.result import Report, Result, Status
 
 # Characters XML 1.0 forbids (C0 controls but tab, newline and carriage return; surrogates; U+FFFE/U+FFFF):
@@ -99,7 +99,7 @@ def _body(report: Report, result: Result) -> str:
 
 def _accepted(report: Report, result: Result) -> str:
     """`suppressed (inline, main.tf:12, until 2027-03-31): reason`."""
-    accepted = waived(report, result, lambda file: _path(report, file))
+    accepted = suppression_view(report, result, lambda file: _path(report, file))
     return f"suppressed ({accepted.summary()}): {accepted.reason}"
 
 

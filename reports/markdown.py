@@ -27,8 +27,8 @@ from gateaudit.reports._view import (
     not_blocking,
     stale_baseline,
     suppressed,
+    suppression_view,
     verdict,
-    waived,
     work_tree,
 )
 from gateaudit.result import Report, Result, Status, UnknownMode
@@ -248,7 +248,7 @@ def _row(report: Report, result: Result) -> Row:
 
 
 def _suppressed_row(report: Report, result: Result) -> SuppressedRow:
-    accepted = waived(report, result, lambda file: _path(report, file))
+    accepted = suppression_view(report, result, lambda file: _path(report, file))
     return SuppressedRow(rule=result.rule_id, resource=result.resource,
                          location=f"{_path(report, result.file)}:{result.line}", message=result.message,
                          source=f"{_SOURCE_ICON.get(accepted.source, '🔕')} {accepted.label}", where=accepted.where,

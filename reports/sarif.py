@@ -75,7 +75,7 @@ import re
 from urllib.parse import quote
 
 from gateaudit import gate
-from gateaudit.reports._view import ordered_mappings, waived
+from gateaudit.reports._view import ordered_mappings, suppression_view
 from gateaudit.result import Report, Result, RuleInfo, ScanError, ScanWarning, Severity, Status, UnknownMode
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -197,7 +197,7 @@ def _result(report: Report, result: Result, rule_index: dict[str, int], fingerpr
 
 def _suppression(report: Report, result: Result) -> dict:
     """Who accepted the risk, why, and where it was written (the comment's location, for an inline one)."""
-    accepted = waived(report, result)
+    accepted = suppression_view(report, result)
     inline = accepted.source == "inline"
     rejected = gate.rejected(result.suppression, report.metadata)
     suppression: dict = {"kind": "inSource" if inline else "external", "status": "rejected" if rejected else "accepted",

@@ -63,7 +63,7 @@ def render(report: Report, verbose: bool = False) -> str:
             if result.suppression is not None:
                 where = result.suppression
                 place = f" ({where.file}:{where.line})" if where.file and where.line else ""
-                if where.source == "baseline":  # the entry's file:line is where the finding was, not the waiver
+                if where.source == "baseline":  # the entry's file:line is where the finding was, not the suppression
                     place = f" ({meta.baseline_file or 'baseline'})"
                 elif where.source == "config":
                     place = f" ({meta.config_file or 'config'})"
