@@ -21,7 +21,7 @@ from typing import Any
 
 from .model import Block, Unknown
 from .result import Result, Status
-from .suppressions import Waiver
+from .suppressions import Suppression
 
 FORMAT_VERSION = 2  # 1 had no fingerprints: its entries accepted any finding of the rule on the resource
 # The line after a file name in a message (`variables.tf:12`): anchored on the suffix, so it runs in linear
@@ -78,7 +78,7 @@ def render(results: list[Result]) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def load(path: Path) -> list[Waiver]:
+def load(path: Path) -> list[Suppression]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
@@ -91,13 +91,13 @@ def load(path: Path) -> list[Waiver]:
                             "scan you have reviewed")
     if not isinstance(document, dict) or document.get("gateaudit_baseline") != FORMAT_VERSION:
         raise BaselineError(f"baseline {path}: not a gateaudit baseline (version {FORMAT_VERSION})")
-    waivers = []
+    suppressions = []
     for number, item in enumerate(document.get("entries", []), start=1):
         if not isinstance(item, dict) or not all(isinstance(item.get(k), str)
                                                  for k in ("rule_id", "resource", "fingerprint")):
             raise BaselineError(f"baseline {path}: entry {number} needs rule_id, resource and fingerprint")
-        waivers.append(Waiver(item["rule_id"], f"recorded in the baseline {path.name}", None, "baseline",
+        suppressions.append(Suppression(item["rule_id"], f"recorded in the baseline {path.name}", None, "baseline",
                               item.get("file"), item.get("line"), resource=item["resource"],
                               attribute=item.get("attribute"), folder=item.get("folder"),
                               fingerprint=item["fingerprint"]))
-    return waivers
+    return suppressions

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .discover import display_prefix
-from .result import Result, RuleInfo, ScanError, Severity, Status, Suppression
+from .result import Result, RuleInfo, ScanError, Severity, Status, SuppressionRecord
 from .root import program_on_path
 
 ENV_EXECUTABLE = "GATEAUDIT_CHECKOV"
@@ -408,7 +408,7 @@ def _result(check: dict, status: Status, place: _Place, skip_comments: bool = Tr
                  "does not accept")
     elif status == Status.SUPPRESSED:
         reason = (check.get("check_result") or {}).get("suppress_comment") or "skipped by a #checkov:skip comment"
-        suppression = Suppression(source="inline", reason=f"checkov:skip: {reason}", file=shown, line=None)
+        suppression = SuppressionRecord(source="inline", reason=f"checkov:skip: {reason}", file=shown, line=None)
     return Result(rule_id=check_id, control=control_of(check_id), severity=_severity(check), status=status,
                   resource=terraform_address(check), file=shown, line=line, message=name, suppression=suppression,
                   source="checkov")

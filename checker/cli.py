@@ -17,16 +17,14 @@ from typing import TextIO
 from gateaudit.reports import FORMATS, file_name, for_terminal, renderer
 from gateaudit.reports.text import terminal_line, verdict_line
 
-from .result import Severity
-
-EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+from .result import ExitCode, Severity, UnknownMode
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # usage errors are exit 2, like every other untrusted scan
         self.print_usage(sys.stderr)
         _say(f"gateaudit: error: {message}")
-        raise SystemExit(EXIT_ERROR)
+        raise SystemExit(ExitCode.ERROR)
 
     def _print_message(self, message: str, file: TextIO | None = None) -> None:  # usage and help: escaped too
         if message:
@@ -76,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--skip-path", action="append", default=[], metavar="PATTERN", help=SKIP_PATH_HELP)
     scan.add_argument("--fail-on", choices=[s.value for s in Severity],
                       help="lowest severity that fails the scan (default: the config's, else low)")
-    scan.add_argument("--unknown", choices=["fail", "warn", "pass"],
+    scan.add_argument("--unknown", choices=[mode.value for mode in UnknownMode],
                       help="what an unknown result does to the exit code (default: fail)")
     scan.add_argument("--baseline", metavar="FILE", help="fail only on failures not recorded in FILE")
     scan.add_argument("--config", metavar="FILE", help="the config file (default: .gateaudit.toml or "
@@ -156,7 +154,7 @@ def _seconds(text: str) -> float:
     return value
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> ExitCode:
     args = _parser().parse_args(argv)
     # A scan builds many small objects that live until it ends; the cyclic collector would walk them
     # again and again for nothing (a quarter of a warm scan's time).
@@ -165,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
     except KeyboardInterrupt:
         _say("gateaudit: interrupted")
-        return EXIT_ERROR
+        return ExitCode.ERROR
     except Exception:
         if args.debug:
             for line in traceback.format_exc().rstrip("\n").split("\n"):  # exceptions may quote the scanned tree
@@ -173,17 +171,17 @@ def main(argv: list[str] | None = None) -> int:
         else:
             _say("gateaudit: internal error: this is a bug in gateaudit, not in your Terraform. "
                  "Re-run with --debug to see where.")
-        return EXIT_ERROR
+        return ExitCode.ERROR
     finally:
         gc.enable()
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace) -> ExitCode:
     from gateaudit import __version__
 
     if args.version:
         _say(f"gateaudit {__version__}", sys.stdout)
-        return EXIT_PASS
+        return ExitCode.PASS
     if args.command == "rules":
         return _list_rules(args)
     if args.command == "baseline":
@@ -192,10 +190,10 @@ def _run(args: argparse.Namespace) -> int:
         from importlib.resources import files
 
         _write(sys.stdout, files("gateaudit.reports").joinpath("schema/gateaudit-report.schema.json").read_text())
-        return EXIT_PASS
+        return ExitCode.PASS
     if args.command != "scan":
         _parser().print_help()
-        return EXIT_ERROR
+        return ExitCode.ERROR
     from gateaudit.engine import ScanOptions, SetupError, scan
 
     checkov = None
@@ -207,7 +205,8 @@ def _run(args: argparse.Namespace) -> int:
     options = ScanOptions(
         paths=[Path(p) for p in args.paths], display_paths=list(args.paths),
         var_files=[Path(f) for f in args.var_file], rules_dirs=[Path(d) for d in args.rules_dir],
-        fail_on=Severity(args.fail_on) if args.fail_on else None, unknown=args.unknown,
+        fail_on=Severity(args.fail_on) if args.fail_on else None,
+        unknown=UnknownMode(args.unknown) if args.unknown else None,
         inline_suppressions=False if args.no_inline_suppressions else None,
         fail_on_suppressions=True if args.fail_on_suppressions else None,
         baseline=Path(args.baseline) if args.baseline else None,
@@ -219,16 +218,16 @@ def _run(args: argparse.Namespace) -> int:
     formats = list(dict.fromkeys(args.format or ["text"]))
     if args.output and args.output_dir:
         _say("gateaudit: error: --output and --output-dir together: --output names one file, --output-dir a folder")
-        return EXIT_ERROR
+        return ExitCode.ERROR
     if len(formats) > 1 and not args.output_dir:
         _say("gateaudit: error: several formats need --output-dir DIR, which writes DIR/gateaudit.<ext> for each "
              "(stdout and --output take one)")
-        return EXIT_ERROR
+        return ExitCode.ERROR
     try:
         report = scan(options)
     except SetupError as error:
         _say(f"gateaudit: error: {error}")
-        return EXIT_ERROR
+        return ExitCode.ERROR
     for name in formats:
         module = renderer(name)
         rendered = module.render(report, verbose=args.verbose) if name == "text" else module.render(report)
@@ -240,7 +239,7 @@ def _run(args: argparse.Namespace) -> int:
             _write_report(Path(target), rendered)
         except OSError as error:
             _say(f"gateaudit: cannot write {target}: {error.strerror or error}")
-            return EXIT_ERROR
+            return ExitCode.ERROR
         if args.output_dir:
             _say(f"gateaudit: wrote {target}")
     for warning in report.warnings:
@@ -271,22 +270,22 @@ def _write_report(target: Path, text: str) -> None:
         raise
 
 
-def _list_rules(args: argparse.Namespace) -> int:
+def _list_rules(args: argparse.Namespace) -> ExitCode:
     from gateaudit.rules import RuleLoadError, load_rules
 
     try:
         rules = load_rules([Path(d) for d in args.rules_dir])
     except RuleLoadError as error:
         _say(f"gateaudit: {error}")
-        return EXIT_ERROR
+        return ExitCode.ERROR
     width = max((len(r.rule.control) for r in rules), default=10)
     for loaded in rules:
         rule = loaded.rule
         _say(f"{rule.id}  {rule.control:<{width}}  {rule.severity.value:<8}  {rule.title}", sys.stdout)
-    return EXIT_PASS
+    return ExitCode.PASS
 
 
-def _write_baseline(args: argparse.Namespace) -> int:
+def _write_baseline(args: argparse.Namespace) -> ExitCode:
     from gateaudit.baseline import render
     from gateaudit.engine import ScanOptions, SetupError, scan
 
@@ -299,18 +298,18 @@ def _write_baseline(args: argparse.Namespace) -> int:
         report = scan(options)
     except SetupError as error:
         _say(f"gateaudit: error: {error}")
-        return EXIT_ERROR
+        return ExitCode.ERROR
     for error in report.errors:
         _say(f"gateaudit: error: {error}")
     if report.errors:
         _say("gateaudit: no baseline written: the scan had errors")
-        return EXIT_ERROR
+        return ExitCode.ERROR
     text = render(list(report.results))
     try:
         _write_report(Path(args.output), text)  # like the reports: never through a symlink, whole or not at all
     except OSError as error:
         _say(f"gateaudit: cannot write {args.output}: {error.strerror or error}")
-        return EXIT_ERROR
+        return ExitCode.ERROR
     count = text.count('"rule_id"')
     _say(f"gateaudit: recorded {count} failing result(s) in {args.output}", sys.stdout)
-    return EXIT_PASS
+    return ExitCode.PASS

@@ -9,6 +9,7 @@ Unknown keys are an error, not ignored: a misspelt setting must not quietly leav
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,12 +18,15 @@ from typing import Any
 
 from .discover import ALWAYS_SKIPPED
 from .inputs import read_regular
-from .result import Severity
-from .suppressions import Waiver
+from .result import Severity, UnknownMode
+from .suppressions import Suppression
 
-UNKNOWN_MODES = ("fail", "warn", "pass")
 _TOP_KEYS = {"fail-on", "unknown", "skip-rules", "inline-suppressions", "fail-on-suppressions",
-             "fail-on-exemptions", "severity", "rules", "exemptions"}
+             "fail-on-exemptions", "severity", "rules", "exemptions", "api-key-header"}
+# A header name is an HTTP token (RFC 9110, 5.1 and 5.6.2): no spaces, no separators.
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+# Before `api-key-header`, GA104 took the header as its own option; still read, with a warning (`deprecations`).
+_OLD_HEADER_OPTION = ("GA104", "header")
 _EXEMPTION_KEYS = {"resources", "rules", "reason", "until"}
 
 
@@ -34,14 +38,16 @@ class ConfigError(Exception):
 class Config:
     path: str | None = None
     fail_on: Severity | None = None
-    unknown: str | None = None
+    unknown: UnknownMode | None = None
     skip_rules: tuple[str, ...] = ()
     inline_suppressions: bool | None = None
     fail_on_suppressions: bool | None = None
     fail_on_exemptions: bool | None = None
     severity: dict[str, Severity] = field(default_factory=dict)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
-    exemptions: list[Waiver] = field(default_factory=list)
+    exemptions: list[Suppression] = field(default_factory=list)
+    api_key_header: str | None = None  # the header clients send the API key in (gateaudit.settings)
+    deprecations: list[str] = field(default_factory=list)  # old keys still applied: each is a warning of the scan
 
 
 def find(root: Path) -> Path | None:
@@ -129,9 +135,9 @@ def load(path: Path) -> Config:
     if "fail-on" in table:
         config.fail_on = _severity(table["fail-on"], f"{where}: fail-on")
     if "unknown" in table:
-        if table["unknown"] not in UNKNOWN_MODES:
-            raise ConfigError(f"{where}: unknown must be one of {', '.join(UNKNOWN_MODES)}")
-        config.unknown = table["unknown"]
+        if table["unknown"] not in set(UnknownMode):
+            raise ConfigError(f"{where}: unknown must be one of {', '.join(UnknownMode)}")
+        config.unknown = UnknownMode(table["unknown"])
     config.skip_rules = tuple(_strings(table.get("skip-rules", []), f"{where}: skip-rules"))
     for key in ("inline-suppressions", "fail-on-suppressions", "fail-on-exemptions"):
         if key in table and not isinstance(table[key], bool):
@@ -142,7 +148,20 @@ def load(path: Path) -> Config:
     severities = _table(table.get("severity", {}), f"{where}: severity")
     config.severity = {rule: _severity(value, f"{where}: severity.{rule}") for rule, value in severities.items()}
     options = _table(table.get("rules", {}), f"{where}: rules")
-    config.rule_options = {rule: _table(value, f"{where}: rules.{rule}") for rule, value in options.items()}
+    config.rule_options = {rule: dict(_table(value, f"{where}: rules.{rule}")) for rule, value in options.items()}
+    if "api-key-header" in table:
+        config.api_key_header = _header(table["api-key-header"], f"{where}: api-key-header")
+    rule_id, name = _OLD_HEADER_OPTION
+    if name in config.rule_options.get(rule_id, {}):
+        old = _header(config.rule_options[rule_id].pop(name), f"{where}: rules.{rule_id}.{name}")
+        if not config.rule_options[rule_id]:
+            del config.rule_options[rule_id]
+        if config.api_key_header is not None and config.api_key_header.lower() != old.lower():
+            raise ConfigError(f"{where}: rules.{rule_id}.{name} ({old!r}) and api-key-header "
+                              f"({config.api_key_header!r}) disagree: keep api-key-header only")
+        config.api_key_header = config.api_key_header or old
+        config.deprecations.append(f"{where}: rules.{rule_id}.{name} is deprecated and will be removed: write "
+                                   f"api-key-header = {old!r} at the top level instead (GA104 and GA406 read it)")
     exemptions = table.get("exemptions", [])
     if not isinstance(exemptions, list):
         raise ConfigError(f"{where}: exemptions must be an array of tables ([[exemptions]])")
@@ -151,7 +170,7 @@ def load(path: Path) -> Config:
     return config
 
 
-def _exemption(entry: Any, where: str, file: str, number: int) -> list[Waiver]:
+def _exemption(entry: Any, where: str, file: str, number: int) -> list[Suppression]:
     entry = _table(entry, where)
     unknown_keys = sorted(set(entry) - _EXEMPTION_KEYS)
     if unknown_keys:
@@ -171,8 +190,15 @@ def _exemption(entry: Any, where: str, file: str, number: int) -> list[Waiver]:
     if until is not None and not isinstance(until, date):
         raise ConfigError(f"{where}: until must be a date (YYYY-MM-DD)")
     rules = _strings(entry.get("rules", []), f"{where}: rules") or [None]
-    return [Waiver(rule, reason.strip(), until, "config", file, None, resource=pattern, entry=number)
+    return [Suppression(rule, reason.strip(), until, "config", file, None, resource=pattern, entry=number)
             for rule in rules]
+
+
+def _header(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not _HEADER_NAME.fullmatch(value):
+        raise ConfigError(f"{where} must be an HTTP header name (letters, digits and - or _, no spaces), "
+                          f"such as \"x-api-key\"; got {value!r}")
+    return value
 
 
 def _shown(path: Path) -> str:

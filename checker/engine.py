@@ -1,40 +1,30 @@
-"""Run rules over a loaded stack: collect results and errors, decide the exit code."""
+"""`gateaudit.engine`: load the rules, run them over a loaded stack, and collect their results and errors.
+
+`scan` is the whole scan the CLI asks for: it loads the config and the rules, judges the stack (`judge`, or
+the scan cache's earlier judgement), then hands the results on: the team's decisions about them to
+`gateaudit.policy` (severities, suppressions), the verdict to `gateaudit.gate`, and the report to
+`gateaudit.report`.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import glob
-import inspect
 import os
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import limits, masking
+from . import limits, masking, policy, report
+from .config import ConfigError
 from .discover import display_prefix, skip_reason
-from .git import work_tree
 from .model import Block, Stack
-from .result import (
-    ControlSummary,
-    Gate,
-    Judgement,
-    Report,
-    Result,
-    RuleInfo,
-    ScanError,
-    ScanMetadata,
-    ScanWarning,
-    Severity,
-    Status,
-    rejected,
-)
+from .result import Judgement, Report, Result, ScanError, ScanWarning, Severity, Status, UnknownMode
 from .root import repository_root, root_of
 from .schema import aws_type_names
-from .suppressions import MARKER, Waiver, inline_waivers, is_checkov_id
-from .suppressions import apply as apply_waivers
+from .settings import Settings, from_config
+from .suppressions import inline_suppressions, is_checkov_id
 
 if TYPE_CHECKING:
     from .checkov import CheckovOptions
@@ -43,6 +33,7 @@ if TYPE_CHECKING:
 # error, because the misspelt resource would otherwise be silently out of scope.
 JUDGED_FAMILIES = ("aws_api_gateway_", "aws_apigatewayv2_", "aws_lambda_", "aws_iam_",
                    "aws_secretsmanager_", "aws_cloudwatch_log_")
+DEFAULTS = Settings()  # a scan without a config
 
 
 def near_miss_errors(stack: Stack) -> list[ScanError]:
@@ -69,7 +60,9 @@ def near_miss_errors(stack: Stack) -> list[ScanError]:
     return list({(e.file, e.line): e for e in errors}.values())
 
 
-def run_rules(stack: Stack, rules: Iterable) -> tuple[list[Result], list[ScanError]]:
+def run_rules(stack: Stack, rules: Iterable, settings: Settings = DEFAULTS) -> tuple[list[Result], list[ScanError]]:
+    """Every rule's results on `stack`, given `settings` (the config's; the defaults when none is given), sorted,
+    and an error naming each rule that raised."""
     from gateaudit.rules import describe, process_exit_refused
 
     results: list[Result] = []
@@ -77,7 +70,7 @@ def run_rules(stack: Stack, rules: Iterable) -> tuple[list[Result], list[ScanErr
     for loaded in rules:
         try:
             with process_exit_refused():
-                for result in loaded.check(stack):
+                for result in loaded.run(stack, settings):
                     if not isinstance(result, Result):
                         raise TypeError(f"yielded {type(result).__name__}, not a Result")
                     results.append(result)
@@ -86,51 +79,6 @@ def run_rules(stack: Stack, rules: Iterable) -> tuple[list[Result], list[ScanErr
                                                 f"{describe(error)}"))
     unique = {(r.rule_id, r.resource, r.file, r.line, r.attribute, r.status): r for r in results}
     return sorted(unique.values(), key=Result.sort_key), errors
-
-
-def gate(results: Iterable[Result], errors: Iterable[ScanError], fail_on: Severity, unknown: str = "fail",
-         fail_on_suppressions: bool = False, fail_on_exemptions: bool = False) -> Gate:
-    """0: nothing failed at or above fail_on; 1: something did; 2: the scan cannot be trusted; and why.
-
-    An unknown result counts as a failure unless `unknown` says otherwise: what cannot be proven secure
-    is not waved through by default. With fail_on_suppressions, an inline suppression fails the gate by
-    being there, so a change cannot silence the gate that judges it; fail_on_exemptions does the same for
-    the config's exemptions. The reasons name what blocks, then what was let through and why (below
-    fail-on, unknown = warn), so "PASS" beside a failure is never a puzzle.
-    """
-    errors = list(errors)
-    if errors:
-        return Gate(2, (f"{_plural(len(errors), 'scan error')}: part of the configuration was not judged",))
-    results = list(results)
-    bar = f"fail-on {fail_on.value}"
-    above = [r.status for r in results if r.severity.rank >= fail_on.rank]
-    below = [r.status for r in results if r.severity.rank < fail_on.rank]
-    blocking = []
-    if failed := above.count(Status.FAILED):
-        blocking.append(f"{failed} failed at or above {bar}")
-    if unknown == "fail" and (undecided := above.count(Status.UNKNOWN)):
-        blocking.append(f"{undecided} unknown at or above {bar} (unknown = fail)")
-    for source, noun, setting in (("inline", "inline suppression", "fail-on-suppressions"),
-                                  ("config", "config exemption", "fail-on-exemptions")):
-        present = sum(1 for r in results if r.suppression and r.suppression.source == source
-                      and rejected(r.suppression, fail_on_suppressions, fail_on_exemptions))
-        if present:
-            blocking.append(f"{_plural(present, noun)} present ({setting})")
-    let_through = []
-    if failed := below.count(Status.FAILED):
-        let_through.append(f"{failed} failed below {bar}")
-    if unknown == "fail" and (undecided := below.count(Status.UNKNOWN)):
-        let_through.append(f"{undecided} unknown below {bar}")
-    if unknown != "fail" and (undecided := above.count(Status.UNKNOWN) + below.count(Status.UNKNOWN)):
-        let_through.append(f"{undecided} unknown not blocking (unknown = {unknown})")
-    if blocking:
-        return Gate(1, (*blocking, *let_through))
-    judged = "failed or unknown" if unknown == "fail" else "failed"
-    return Gate(0, tuple(let_through) or (f"nothing {judged} at or above {bar}",))
-
-
-def _plural(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @dataclass
@@ -142,7 +90,7 @@ class ScanOptions:
     var_files: list[Path] = field(default_factory=list)
     rules_dirs: list[Path] = field(default_factory=list)
     fail_on: Severity | None = None
-    unknown: str | None = None
+    unknown: UnknownMode | None = None
     inline_suppressions: bool | None = None
     fail_on_suppressions: bool | None = None
     baseline: Path | None = None
@@ -171,30 +119,29 @@ def scan(options: ScanOptions) -> Report:
     from .baseline import BaselineError
     from .baseline import load as load_baseline
     try:
-        settings, untrusted_configs = _config(options, config_file)
+        config, untrusted_configs = _config(options, config_file)
         every_rule = load_rules(options.rules_dirs)
-        rules = [r for r in every_rule if r.rule.id not in settings.skip_rules]
-        waivers = list(settings.exemptions)
+        rules = [r for r in every_rule if r.rule.id not in config.skip_rules]
+        # `known`: a skipped rule is still a rule a comment may name
+        _check_config_names(config, known := {loaded.rule.id for loaded in every_rule})
+        settings = from_config(config, every_rule)
+        suppressions = list(config.exemptions)
         if options.baseline is not None:
-            waivers += load_baseline(options.baseline)
+            suppressions += load_baseline(options.baseline)
         if options.allow_unscanned_modules:
-            from gateaudit.rules._unscanned import ALLOWED, RULE_IDS
-
-            waivers += [Waiver(rule_id, ALLOWED, None, "command-line", None, None) for rule_id in RULE_IDS]
+            suppressions += policy.unscanned_allowed()
     except (config_file.ConfigError, RuleLoadError, BaselineError) as error:
         raise SetupError(str(error)) from None
-    known = {loaded.rule.id for loaded in every_rule}  # a skipped rule is still a rule a comment may name
-    _check_config_names(settings, every_rule, known)
-    fail_on = options.fail_on or settings.fail_on or Severity.LOW
-    unknown_mode = options.unknown or settings.unknown or "fail"
-    use_inline = _first(options.inline_suppressions, settings.inline_suppressions, True)
-    fail_on_suppressions = _first(options.fail_on_suppressions, settings.fail_on_suppressions, False)
-    fail_on_exemptions = _first(options.fail_on_exemptions, settings.fail_on_exemptions, False)
+    fail_on = options.fail_on or config.fail_on or Severity.LOW
+    unknown_mode = UnknownMode(options.unknown or config.unknown or UnknownMode.FAIL)
+    use_inline = _first(options.inline_suppressions, config.inline_suppressions, True)
+    fail_on_suppressions = _first(options.fail_on_suppressions, config.fail_on_suppressions, False)
+    fail_on_exemptions = _first(options.fail_on_exemptions, config.fail_on_exemptions, False)
 
-    judgement = judge(options, rules, settings.rule_options)
+    judgement = judge(options, rules, settings)
     results, errors = list(judgement.results), list(judgement.errors)
-    waivers += _skipped_modules(judgement)
-    warnings: list[ScanWarning] = []
+    suppressions += policy.skipped_modules(judgement)
+    warnings: list[ScanWarning] = [ScanWarning(None, None, text) for text in config.deprecations]
     for shown in untrusted_configs:
         found = (ScanError if options.strict_config else ScanWarning)(
             shown, None, "a config file inside the scanned tree is not applied: only the config at the "
@@ -208,7 +155,7 @@ def scan(options: ScanOptions) -> Report:
         from . import checkov
 
         peer = checkov.run(options.paths, options.var_files, options.checkov, skip_comments=use_inline)
-        skipped = set(settings.skip_rules)  # Checkov's checks too, like its own --skip-check
+        skipped = set(config.skip_rules)  # Checkov's checks too, like its own --skip-check
         peer_results = _fingerprinted([r for r in peer.results if r.rule_id not in skipped
                                        and not _skipped_file(r.file, options)])
         results = sorted([*results, *peer_results], key=Result.sort_key)
@@ -217,33 +164,23 @@ def scan(options: ScanOptions) -> Report:
         known = known | {info.id for info in peer.rules}  # `# gateaudit:ignore CKV_AWS_59 reason=...` works too
         controls[checkov.OTHER] = Control(checkov.OTHER, "Checkov checks outside gateaudit's four controls",
                                           "no Checkov check outside the four controls judged anything")
-    results = [dataclasses.replace(r, severity=settings.severity[r.rule_id]) if r.rule_id in settings.severity
-               else r for r in results]
-    # Masked before waivers: a baseline written from this report's addresses must match them again.
+    results = policy.with_severities(results, config.severity)
+    # Masked before suppressions: a baseline written from this report's addresses must match them again.
     results = masking.mask_results(results, judgement.secrets)
-    inline, inline_errors = inline_waivers(judgement, known) if use_inline else ({}, [])
+    inline, inline_errors = inline_suppressions(judgement, known) if use_inline else ({}, [])
     errors.extend(inline_errors)
     # Expiry is judged against the real date, or the one the command line gives: SOURCE_DATE_EPOCH makes
     # reports reproducible, and must not let a build's environment bring an expired suppression back to life.
     today = options.today or datetime.now(UTC).date()
-    metadata = _metadata(options, judgement, fail_on, unknown_mode, use_inline, fail_on_suppressions,
-                         fail_on_exemptions, settings.path, today)
-    results, used = apply_waivers(results, judgement, inline, waivers, today)
-    stale = tuple({"rule_id": w.rule_id, "resource": w.resource, "attribute": w.attribute, "file": w.file,
-                   "line": w.line} for w in waivers if w.source == "baseline" and w not in used)
-    checkov_ran = options.checkov is not None
-    warnings += _unused_waivers([w for found in inline.values() for w in found], used, checkov_ran)
-    warnings += _unused_waivers(settings.exemptions, used, checkov_ran)
-    errors = sorted(set(errors), key=ScanError.sort_key)
-    return masking.mask_report(Report(
-        metadata=metadata,
-        rules=(*(_rule_info(loaded, settings.severity) for loaded in rules), *peer_rules),
-        results=tuple(results), errors=tuple(errors), not_scanned=judgement.not_scanned,
-        controls=tuple(_controls(results, rules, controls)),
-        gate=gate(results, errors, fail_on, unknown_mode, fail_on_suppressions, fail_on_exemptions),
-        stale_baseline=stale, skipped=judgement.skipped,
-        warnings=tuple(sorted(set(warnings), key=ScanWarning.sort_key)),
-    ), judgement)
+    metadata = report.metadata(options.paths, options.display_paths, judgement, fail_on, unknown_mode, use_inline,
+                               fail_on_suppressions, fail_on_exemptions, config.path, options.baseline, today)
+    applied = policy.apply(results, judgement, inline, suppressions, config.exemptions, today,
+                           checkov_ran=options.checkov is not None)
+    return report.assemble(
+        metadata, (*(report.rule_info(loaded, config.severity) for loaded in rules), *peer_rules),
+        applied.results, sorted(set(errors), key=ScanError.sort_key), judgement,
+        report.control_summaries(applied.results, rules, controls), applied.stale_baseline,
+        [*warnings, *applied.warnings])
 
 
 def _skipped_file(file: str, options: ScanOptions) -> bool:
@@ -258,43 +195,7 @@ def _skipped_file(file: str, options: ScanOptions) -> bool:
     return any(skip_reason("/".join(parts[:end]), options.skip_paths) for end in range(1, len(parts) + 1))
 
 
-def _skipped_modules(judgement: Judgement) -> list[Waiver]:
-    """A module call whose folder --skip-path names was left unread on purpose, on the command line: its gap
-    (GA100...GA400) is shown as suppressed, like --allow-unscanned-modules for that call alone."""
-    from gateaudit.rules._unscanned import RULE_IDS
-
-    from .modules import SKIPPED_BY
-
-    return [Waiver(rule_id, f"its folder is {item['reason']}: not read, on purpose", None, "command-line", None, None,
-                   resource=glob.escape(item["module"]))
-            for item in judgement.not_scanned if item["reason"].startswith(SKIPPED_BY) for rule_id in RULE_IDS]
-
-
-def _unused_waivers(waivers: list[Waiver], used: set[Waiver], checkov_ran: bool) -> list[ScanWarning]:
-    """A suppression or exemption that accepts nothing: once its finding is fixed it would silently accept
-    the next one, so it is named for removal. One naming a Checkov check is judged only when Checkov ran."""
-    entries: dict[tuple, list[Waiver]] = {}
-    for waiver in waivers:
-        if waiver.rule_id and is_checkov_id(waiver.rule_id) and not checkov_ran:
-            continue
-        entries.setdefault((waiver.source, waiver.file, waiver.line, waiver.entry), []).append(waiver)
-    warnings = []
-    for (source, file, line, entry), group in entries.items():
-        if any(waiver in used for waiver in group):
-            continue
-        if source == "config":
-            rules = [w.rule_id for w in group if w.rule_id]
-            scope = f", rules {', '.join(rules)}" if rules else ""
-            warnings.append(ScanWarning(None, None, f'{file}: exemption #{entry} (resources = "{group[0].resource}"'
-                                                    f"{scope}) matches no failed or unknown result: remove it"))
-        else:
-            for waiver in group:
-                warnings.append(ScanWarning(file, line, f"{MARKER} {waiver.rule_id} suppresses no failed or "
-                                                        "unknown result: remove it"))
-    return warnings
-
-
-def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
+def judge(options: ScanOptions, rules: list, settings: Settings = DEFAULTS) -> Judgement:
     """Load the stack and run the rules; or reuse the judgement of an earlier scan of the same unchanged files."""
     from . import scan_cache
     from .cache import open_cache
@@ -306,7 +207,7 @@ def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
     if cache is not None:
         roots = [root_of(path, repository) for path in options.paths]  # what links may reach depends on them
         name = scan_cache.key(options.paths, options.display_paths, options.var_files, rules, options.rules_dirs,
-                              rule_options, options.max_file_size, roots, options.skip_paths, options.max_scan_size)
+                              settings, options.max_file_size, roots, options.skip_paths, options.max_scan_size)
         kept = scan_cache.load(cache, name)
         if kept is not None:
             return kept
@@ -314,9 +215,8 @@ def judge(options: ScanOptions, rules: list, rule_options: dict) -> Judgement:
                               max_file_size=options.max_file_size, repository=repository, skip=options.skip_paths,
                               max_scan_size=options.max_scan_size)
     stack = loader.stack
-    stack.rule_options = rule_options
     errors = [*loader.errors, *near_miss_errors(stack)]
-    results, rule_errors = run_rules(stack, rules)
+    results, rule_errors = run_rules(stack, rules, settings)
     results = _fingerprinted(results, stack)
     not_scanned = tuple({"module": n.address, "source": n.source, "file": n.location.file,
                          "line": n.location.line, "reason": n.reason} for n in stack.not_scanned)
@@ -378,86 +278,9 @@ def _shown_in_scan(file: Path, path: Path, several: bool) -> str:
     return (display_prefix(folder, several) + os.path.relpath(file, folder.resolve())).replace(os.sep, "/")
 
 
-def _check_config_names(settings, rules, known: set[str]) -> None:
-    """Rule ids and options the config names must exist: a typo must not quietly do nothing."""
+def _check_config_names(settings, known: set[str]) -> None:
+    """Rule ids the config names must exist: a typo must not quietly do nothing. (Options: settings.from_config.)"""
     where = settings.path or "config"
     for rule_id in [*settings.skip_rules, *settings.severity, *(w.rule_id for w in settings.exemptions if w.rule_id)]:
         if rule_id not in known and not is_checkov_id(rule_id):
-            raise SetupError(f"{where}: {rule_id} is not a rule")
-    for rule_id in settings.rule_options:
-        if rule_id not in known:
-            raise SetupError(f"{where}: {rule_id} is not a rule with options")
-    declared = {loaded.rule.id: loaded.rule.options for loaded in rules}
-    for rule_id, values in settings.rule_options.items():
-        for name, value in values.items():
-            if name not in declared[rule_id]:
-                names = ", ".join(sorted(declared[rule_id])) or "none"
-                raise SetupError(f"{where}: rules.{rule_id} has no option {name!r} (options: {names})")
-            default = declared[rule_id][name]
-            if not _same_shape(value, default):
-                raise SetupError(f"{where}: rules.{rule_id}.{name} must be like its default {default!r}")
-
-
-def _same_shape(value, default) -> bool:
-    if isinstance(default, list):  # list options hold strings: methods, header names, policy names
-        return isinstance(value, list) and all(isinstance(item, str) for item in value)
-    return type(value) is type(default)
-
-
-def _controls(results: list[Result], rules, controls) -> list[ControlSummary]:
-    summaries = []
-    for control_id in list(controls) + sorted({r.rule.control for r in rules} - set(controls)):
-        counts = {status.value: 0 for status in Status}
-        for result in results:
-            if result.control == control_id:
-                counts[result.status.value] += 1
-        known = controls.get(control_id)
-        empty = None
-        if not any(counts.values()):
-            empty = known.nothing_in_scope if known else "nothing in scope"
-        summaries.append(ControlSummary(control_id, known.title if known else control_id, counts, empty))
-    return summaries
-
-
-def _rule_info(loaded, severity: dict[str, Severity]) -> RuleInfo:
-    rule = loaded.rule
-    module = sys.modules.get(loaded.check.__module__)
-    help_text = inspect.cleandoc(module.__doc__) if module is not None and module.__doc__ else rule.rationale
-    return RuleInfo(id=rule.id, control=rule.control, severity=severity.get(rule.id, rule.severity), title=rule.title,
-                    rationale=rule.rationale, remediation=rule.remediation, mappings=dict(rule.mappings),
-                    help=help_text, origin=loaded.origin)
-
-
-def _metadata(options: ScanOptions, judgement: Judgement, fail_on: Severity, unknown: str, inline: bool,
-              fail_on_suppressions: bool, fail_on_exemptions: bool, config_path: str | None,
-              today: date) -> ScanMetadata:
-    from gateaudit import __version__
-    from gateaudit.rules import RULESET_VERSION
-
-    paths = options.paths
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
-    first = paths[0] if paths else Path(".")
-    base = first if first.is_dir() else first.parent
-    if len(paths) > 1:
-        base = Path(".")
-    tree = work_tree(base if base.exists() else Path("."), paths)
-    uri_base = ""
-    if base.exists():
-        relative = os.path.relpath(base.resolve(), tree.top if tree else Path.cwd().resolve()).replace(os.sep, "/")
-        uri_base = "" if relative == "." else relative + "/"
-    return ScanMetadata(tool="gateaudit", version=__version__, ruleset_version=RULESET_VERSION,
-                        generated_at=when.strftime("%Y-%m-%dT%H:%M:%SZ"), paths=tuple(options.display_paths),
-                        var_files=tuple(judgement.var_files), fail_on=fail_on, git_commit=tree.commit if tree else None,
-                        git_branch=tree.branch if tree else None, git_modified=tree.modified if tree else None,
-                        uri_base=uri_base, unknown=unknown, inline_suppressions=inline,
-                        fail_on_suppressions=fail_on_suppressions, fail_on_exemptions=fail_on_exemptions,
-                        config_file=_shown(config_path), baseline_file=_shown(options.baseline),
-                        today=today.isoformat(), files=tuple(sorted(judgement.digests.items())))
-
-
-def _shown(path: str | Path | None) -> str | None:
-    if path is None:
-        return None
-    relative = os.path.relpath(path)
-    return (str(path) if relative.startswith("..") else relative).replace(os.sep, "/")
+            raise ConfigError(f"{where}: {rule_id} is not a rule")

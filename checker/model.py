@@ -273,7 +273,6 @@ class Stack:
     sources: dict[str, str] = field(default_factory=dict)  # shown path -> text, for report snippets
     comments: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # shown path -> (line, text)
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # shown path -> top-level block lines
-    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule id -> option -> value (config)
     var_files: list[str] = field(default_factory=list)  # variable files applied, in order
     budget: Budget = field(default_factory=Budget)  # what evaluating this stack has spent (every module's)
     _index: dict[tuple[str, str], list[Block]] | None = field(default=None, repr=False)

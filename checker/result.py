@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 class Status(StrEnum):
@@ -27,8 +27,24 @@ class Severity(StrEnum):
 _RANKS = {severity: rank for rank, severity in enumerate(Severity)}  # asked once per result and gate: a lookup
 
 
+class UnknownMode(StrEnum):
+    """What an unknown result does to the gate (`--unknown`, `unknown = ...` in the config)."""
+
+    FAIL = "fail"  # blocks, like a failure (the default: what cannot be proven secure is not waved through)
+    WARN = "warn"  # does not block; reported as a warning
+    PASS = "pass"  # does not block; reported as a note
+
+
+class ExitCode(IntEnum):
+    """The process's exit status, as the gate decides it (`gateaudit.gate`) or the CLI when no scan ran."""
+
+    PASS = 0  # nothing blocks
+    FAIL = 1  # a failed (or, under unknown = fail, unknown) result at or above fail-on, or a rejected suppression
+    ERROR = 2  # the scan cannot be trusted: a scan error, a broken config, a usage error
+
+
 @dataclass(frozen=True)
-class Suppression:
+class SuppressionRecord:
     """Why a result is accepted, and where that was written."""
 
     source: str  # "inline" (a comment), "config" (an exemption), "baseline", or "command-line" (an option)
@@ -49,7 +65,7 @@ class Result:
     line: int
     message: str
     attribute: str | None = None  # the argument path the verdict is about: `access_log_settings`
-    suppression: Suppression | None = None  # set when status is SUPPRESSED
+    suppression: SuppressionRecord | None = None  # set when status is SUPPRESSED
     source: str = "gateaudit"  # the tool that judged: "gateaudit", or "checkov" (`scan --with-checkov`)
     fingerprint: str | None = None  # failed and unknown results: what was found (checker.baseline.fingerprint)
 
@@ -122,7 +138,7 @@ class ScanMetadata:
     git_branch: str | None = None
     git_modified: bool | None = None  # the work tree differs from the commit; None: not in git, or git could not tell
     uri_base: str = ""  # prefix that makes a result's file relative to the repository root
-    unknown: str = "fail"  # what an unknown result does to the gate: fail, warn or pass
+    unknown: UnknownMode = UnknownMode.FAIL  # what an unknown result does to the gate
     inline_suppressions: bool = True  # False: `# gateaudit:ignore` comments were not applied
     fail_on_suppressions: bool = False  # True: an inline suppression fails the gate by being there
     fail_on_exemptions: bool = False  # True: a config exemption fails the gate by being applied
@@ -131,40 +147,29 @@ class ScanMetadata:
     today: str | None = None  # ISO date suppressions' `until` was judged against (the real date, or --today)
     files: tuple[tuple[str, str], ...] = ()  # (path, SHA-256) of every file read, variable files too, by path
 
-    def rejects(self, suppression: Suppression | None) -> bool:
-        return rejected(suppression, self.fail_on_suppressions, self.fail_on_exemptions)
-
-
-def rejected(suppression: Suppression | None, fail_on_suppressions: bool, fail_on_exemptions: bool) -> bool:
-    """Whether a suppression fails the gate by being there: an inline one under fail-on-suppressions, a config
-    exemption under fail-on-exemptions."""
-    if suppression is None:
-        return False
-    return (suppression.source == "inline" and fail_on_suppressions) or (
-        suppression.source == "config" and fail_on_exemptions)
-
 
 @dataclass(frozen=True)
 class Gate:
-    """What the gate decided and why: every report shows these reasons rather than working them out again."""
+    """What the gate decided and why (`gateaudit.gate.decide`): every report shows these reasons rather than
+    working them out again."""
 
-    code: int  # the exit code: 0 pass, 1 fail, 2 the scan cannot be trusted
+    code: ExitCode
     reasons: tuple[str, ...]  # "1 failed at or above fail-on high": what blocks, then what was let through and why
 
     @property
     def label(self) -> str:
-        return {0: "PASS", 1: "FAIL"}.get(self.code, "ERROR (scan incomplete, not a pass)")
+        return {ExitCode.PASS: "PASS", ExitCode.FAIL: "FAIL"}.get(self.code, "ERROR (scan incomplete, not a pass)")
 
 
 @dataclass
 class Judgement:
     """What the rules found in a loaded stack, and what of the stack a report still needs.
 
-    Nothing here depends on the date, the config's waivers and severities, or a baseline: those are
+    Nothing here depends on the date, the config's suppressions and severities, or a baseline: those are
     applied afterwards, so a judgement of unchanged files can be kept and reused (`checker.scan_cache`).
     """
 
-    results: list[Result]  # before waivers
+    results: list[Result]  # before suppressions
     errors: list[ScanError]  # loading, unknown resource types, rules that raised
     files: list[str]  # as shown in reports
     var_files: list[str]
@@ -196,7 +201,7 @@ class Report:
     skipped: tuple[dict, ...] = ()  # folders and files not read on purpose: {"path", "reason"} (.git, --skip-path)
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitCode:
         return self.gate.code
 
     def rule(self, rule_id: str) -> RuleInfo | None:

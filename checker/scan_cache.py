@@ -2,12 +2,12 @@
 
 The parse cache (`checker.parse_many`) saves the parsing; building the model and running the rules still
 cost several times the rest of a warm run. So a scan also keeps its judgement (`result.Judgement`: the
-rules' results and errors, before any waiver, date or baseline is applied) under a key naming everything
+rules' results and errors, before any suppression, date or baseline is applied) under a key naming everything
 the judgement is a function of besides the files:
 - gateaudit's own code and data (each file's content), and python-hcl2's grammar and lark's version (by the
   cache folder's name);
-- the rules that run, the code in every `--rules-dir` (each file's content), and their options from the
-  config file;
+- the rules that run, the code in every `--rules-dir` (each file's content), and the settings the config
+  gives them (`gateaudit.settings.Settings`: rule options, the API-key header);
 - the paths and variable files as given, the working folder, the repository root of each path (what a
   symbolic link may reach), the `--skip-path` patterns, and the limits;
 and with it what loading asked the filesystem (`checker.inputs`). A later scan with the same key asks
@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import json
 import os
 import sys
 from dataclasses import dataclass
@@ -38,12 +37,13 @@ from . import limits
 from .cache import Cache, read, write
 from .inputs import Inputs
 from .result import Judgement
+from .settings import Settings
 
 KEEP = 32
 
 
 def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rules: list,
-        rules_dirs: list[Path], rule_options: dict, max_file_size: int, roots: list[Path],
+        rules_dirs: list[Path], settings: Settings, max_file_size: int, roots: list[Path],
         skip_paths: tuple[str, ...], max_scan_size: int = limits.MAX_SCAN_SIZE) -> str:
     """The name of the judgement of these inputs."""
     import gateaudit
@@ -64,7 +64,7 @@ def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rule
                 add(path.relative_to(folder), len(content))
                 digest.update(content)
     add("rules", [(loaded.rule.id, loaded.origin) for loaded in rules])
-    add("options", json.dumps(rule_options, sort_keys=True, default=str))
+    add("settings", settings.key())
     add("cwd", os.getcwd())
     add("paths", [(str(p), os.path.abspath(p)) for p in paths])
     add("display", list(display_paths))

@@ -1,4 +1,9 @@
-"""Accepting a known risk on purpose: inline comments, config exemptions and baselines.
+"""`gateaudit.suppressions`: accepting a known risk on purpose. gateaudit's one name for it is a suppression.
+
+A `Suppression` is an accepted risk as written, and its `source` says where: `inline` (a `# gateaudit:ignore`
+comment, parsed here), `config` (an exemption: an `[[exemptions]]` entry, `gateaudit.config`), `baseline`
+(an entry of a baseline file, `gateaudit.baseline`) or `command-line` (`--allow-unscanned-modules`, a module's
+folder skipped by `--skip-path`). The result it matches carries its `result.SuppressionRecord`.
 
 Every suppression carries a reason and says where it was written; a suppressed result stays in every
 report as `suppressed`, with that reason. A suppression past its `until` date is not applied: the result
@@ -14,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from .result import Judgement, Result, ScanError, Status, Suppression
+from .result import Judgement, Result, ScanError, Status, SuppressionRecord
 
 MARKER = "gateaudit:ignore"
 _TOKEN = re.compile(r'\s*(?:(?P<key>[a-z]+)=(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<bare>[^\s"]*))'
@@ -23,7 +28,7 @@ _CHECKOV_ID = re.compile(r"CKV\d*_[A-Z0-9]+_\d+")  # CKV_AWS_59, CKV2_AWS_70, CK
 
 
 @dataclass(frozen=True)
-class Waiver:
+class Suppression:
     """One accepted risk: which rule, where it applies, why, until when, and where it was written."""
 
     rule_id: str | None  # None: every rule (config exemptions may name none)
@@ -38,8 +43,8 @@ class Waiver:
     entry: int | None = None  # config exemptions: the exemption's number in the file ([[exemptions]] #n)
     fingerprint: str | None = None  # baseline entries: what was found (checker.baseline.fingerprint)
 
-    def record(self) -> Suppression:
-        return Suppression(source=self.source, reason=self.reason, file=self.file, line=self.line,
+    def record(self) -> SuppressionRecord:
+        return SuppressionRecord(source=self.source, reason=self.reason, file=self.file, line=self.line,
                            until=self.until.isoformat() if self.until else None)
 
 
@@ -49,8 +54,8 @@ class SuppressionError(Exception):
         self.error = ScanError(file, line, message)
 
 
-def parse_inline(text: str, file: str, line: int, known_rules: set[str]) -> list[Waiver]:
-    """The waivers in one comment: `# gateaudit:ignore GA101 reason="..." until=2027-03-31 GA405 reason="..."`."""
+def parse_inline(text: str, file: str, line: int, known_rules: set[str]) -> list[Suppression]:
+    """The suppressions in one comment: `# gateaudit:ignore GA101 reason="..." until=2027-03-31 GA405 reason="..."`."""
     body = text.lstrip("#/* \t").removesuffix("*/").strip()
     if not body.startswith(MARKER):
         return []
@@ -74,7 +79,7 @@ def parse_inline(text: str, file: str, line: int, known_rules: set[str]) -> list
         groups[-1][key] = value.replace('\\"', '"')
     if not groups:
         raise SuppressionError(f"{MARKER} names no rule", file, line)
-    waivers = []
+    suppressions = []
     for group in groups:
         rule_id = group["rule"]
         if rule_id not in known_rules and not is_checkov_id(rule_id):
@@ -83,8 +88,8 @@ def parse_inline(text: str, file: str, line: int, known_rules: set[str]) -> list
         if not reason:
             raise SuppressionError(f'{MARKER} {rule_id} has no reason: a suppression is applied only with '
                                    f'reason="why this risk is accepted"', file, line)
-        waivers.append(Waiver(rule_id, reason, _date(group.get("until"), file, line), "inline", file, line))
-    return waivers
+        suppressions.append(Suppression(rule_id, reason, _date(group.get("until"), file, line), "inline", file, line))
+    return suppressions
 
 
 def is_checkov_id(rule_id: str) -> bool:
@@ -102,9 +107,10 @@ def _date(text: str | None, file: str | None, line: int | None) -> date | None:
         raise SuppressionError(f"until={text!r} is not a date (YYYY-MM-DD)", file, line) from None
 
 
-def inline_waivers(judgement: Judgement, known_rules: set[str]) -> tuple[dict[str, list[Waiver]], list[ScanError]]:
-    """Every inline waiver, by file; syntax errors come back as scan errors (exit 2)."""
-    found: dict[str, list[Waiver]] = {}
+def inline_suppressions(judgement: Judgement,
+                        known_rules: set[str]) -> tuple[dict[str, list[Suppression]], list[ScanError]]:
+    """Every inline suppression, by file; syntax errors come back as scan errors (exit 2)."""
+    found: dict[str, list[Suppression]] = {}
     errors: list[ScanError] = []
     for file, comments in judgement.comments.items():
         for line, text in comments:
@@ -117,48 +123,48 @@ def inline_waivers(judgement: Judgement, known_rules: set[str]) -> tuple[dict[st
     return found, errors
 
 
-def _applies_inline(waiver: Waiver, result: Result, judgement: Judgement) -> bool:
+def _applies_inline(suppression: Suppression, result: Result, judgement: Judgement) -> bool:
     """A comment suppresses a result when it sits inside the result's block or right above it."""
-    if waiver.rule_id != result.rule_id or waiver.file != result.file or waiver.line is None:
+    if suppression.rule_id != result.rule_id or suppression.file != result.file or suppression.line is None:
         return False
     for start, end in judgement.spans.get(result.file, []):
         if start <= result.line <= end:
-            if start <= waiver.line <= end:
+            if start <= suppression.line <= end:
                 return True
             comment_lines = {line for line, _ in judgement.comments.get(result.file, [])}
             above = start - 1
             while above in comment_lines:  # the run of comment lines directly above the header
-                if above == waiver.line:
+                if above == suppression.line:
                     return True
                 above -= 1
             return False
     return False
 
 
-def _applies(waiver: Waiver, result: Result) -> bool:
-    if waiver.rule_id is not None and waiver.rule_id != result.rule_id:
+def _applies(suppression: Suppression, result: Result) -> bool:
+    if suppression.rule_id is not None and suppression.rule_id != result.rule_id:
         return False
-    if waiver.source == "baseline":
+    if suppression.source == "baseline":
         folder = result.file.rpartition("/")[0]
         found = (result.resource, result.attribute, result.fingerprint)
-        return (waiver.resource, waiver.attribute, waiver.fingerprint) == found and (
-            waiver.folder is None or waiver.folder == folder)
-    return waiver.resource is None or fnmatch.fnmatchcase(result.resource, waiver.resource)
+        return (suppression.resource, suppression.attribute, suppression.fingerprint) == found and (
+            suppression.folder is None or suppression.folder == folder)
+    return suppression.resource is None or fnmatch.fnmatchcase(result.resource, suppression.resource)
 
 
-def apply(results: Iterable[Result], judgement: Judgement, inline: dict[str, list[Waiver]], waivers: list[Waiver],
-          today: date) -> tuple[list[Result], set[Waiver]]:
-    """Results with waivers applied, and the waivers that matched something (for stale-baseline reports)."""
+def apply(results: Iterable[Result], judgement: Judgement, inline: dict[str, list[Suppression]],
+          suppressions: list[Suppression], today: date) -> tuple[list[Result], set[Suppression]]:
+    """Results with suppressions applied, and the suppressions that matched something (for stale-baseline reports)."""
     applied: list[Result] = []
-    used: set[Waiver] = set()
+    used: set[Suppression] = set()
     for result in results:
         if result.status not in (Status.FAILED, Status.UNKNOWN):
             applied.append(result)
             continue
         candidates = [w for w in inline.get(result.file, []) if _applies_inline(w, result, judgement)]
-        candidates += [w for w in waivers if _applies(w, result)]
+        candidates += [s for s in suppressions if _applies(s, result)]
         used.update(candidates)
-        live = [w for w in candidates if w.until is None or today <= w.until]
+        live = [s for s in candidates if s.until is None or today <= s.until]
         if live:
             applied.append(dataclasses.replace(result, status=Status.SUPPRESSED, suppression=live[0].record()))
             continue

@@ -6,7 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gateaudit.result import ControlSummary, Report, Result, RuleInfo, ScanMetadata, Severity, Status
+from gateaudit import gate
+from gateaudit.result import (
+    ControlSummary,
+    ExitCode,
+    Report,
+    Result,
+    RuleInfo,
+    ScanMetadata,
+    Severity,
+    Status,
+    UnknownMode,
+)
 
 # Frameworks in the order every report shows them; a rule's other frameworks follow, sorted by name.
 FRAMEWORKS = ("AWS Security Hub FSBP", "NIST SP 800-53 rev 5", "OWASP API Top 10 2023")
@@ -48,7 +59,7 @@ class ControlView:
 
 
 @dataclass(frozen=True)
-class Waived:
+class SuppressionView:
     """Who accepted a suppressed result's risk and why: what every report shows beside the result."""
 
     source: str  # "inline", "config" or "baseline" ("" when the result carries no suppression record)
@@ -79,15 +90,15 @@ class StaleEntry:
 
 
 def verdict(report: Report) -> Verdict:
-    """The verdict as the gate decided it (`engine.gate`), its reasons in one sentence."""
+    """The verdict as the gate decided it (`gateaudit.gate.decide`), its reasons in one sentence."""
     gate = report.gate
     summary = "; ".join(gate.reasons) + "."
-    if gate.code == 2:
+    if gate.code == ExitCode.ERROR:
         summary += " These results cannot be trusted as complete."
     suppressed = report.counts()["suppressed"]
     if suppressed:
         summary += f" {_plural(suppressed, 'result')} suppressed, each with its reason."
-    return Verdict({0: "pass", 1: "fail"}.get(gate.code, "error"), gate.label, summary)
+    return Verdict({ExitCode.PASS: "pass", ExitCode.FAIL: "fail"}.get(gate.code, "error"), gate.label, summary)
 
 
 def work_tree(meta: ScanMetadata) -> str:
@@ -96,41 +107,27 @@ def work_tree(meta: ScanMetadata) -> str:
                                                                           "working tree state unknown")
 
 
-def blocking(result: Result, meta: ScanMetadata) -> bool:
-    """A failed result at or above fail-on, or an unknown one unless the gate lets unknowns through: the gate
-    blocks on it (as gateaudit.engine.gate decides)."""
-    return result.status in _gated(meta) and result.severity.rank >= meta.fail_on.rank
+blocking = gate.blocks  # whether the gate blocks on a result: asked of gateaudit.gate, never worked out here
+not_blocking = gate.not_blocking  # why it does not
 
 
-def _gated(meta: ScanMetadata) -> tuple[Status, ...]:
-    return (Status.FAILED, Status.UNKNOWN) if meta.unknown == "fail" else (Status.FAILED,)
-
-
-def not_blocking(result: Result, meta: ScanMetadata) -> str | None:
-    """Why a failed or unknown result does not block the gate; None when it blocks (or is not a finding)."""
-    if result.status not in (Status.FAILED, Status.UNKNOWN) or blocking(result, meta):
-        return None
-    if result.status == Status.UNKNOWN and meta.unknown != "fail":
-        return f"unknown results do not fail the gate (unknown = {meta.unknown})"
-    return f"severity {result.severity.value} is below fail-on {meta.fail_on.value}"
-
-
-def waived(report: Report, result: Result, path: Callable[[str], str] = str) -> Waived:
+def suppression_view(report: Report, result: Result, path: Callable[[str], str] = str) -> SuppressionView:
     """The suppression of a suppressed result, with where it was written. `path` shows a scanned file's name
     the way the renderer shows result files (the config and baseline files are shown as the scan named them)."""
     record = result.suppression
     if record is None:  # a rule may report a result as suppressed itself: there is then no record to show
-        return Waived("", "not recorded", "no reason recorded", None, None)
+        return SuppressionView("", "not recorded", "no reason recorded", None, None)
     meta = report.metadata
     if record.source == "inline":
         where = (f"{path(record.file)}:{record.line}" if record.line else path(record.file)) if record.file else None
     elif record.source == "config":
         where = meta.config_file or record.file
     elif record.source == "baseline":
-        where = meta.baseline_file  # the entry's file and line are where the failure was, not the waiver
+        where = meta.baseline_file  # the entry's file and line are where the failure was, not the suppression
     else:
         where = record.file
-    return Waived(record.source, SOURCE_LABEL.get(record.source, record.source), record.reason, where, record.until)
+    return SuppressionView(record.source, SOURCE_LABEL.get(record.source, record.source), record.reason, where,
+                           record.until)
 
 
 def suppressed(report: Report) -> tuple[Result, ...]:
@@ -140,11 +137,12 @@ def suppressed(report: Report) -> tuple[Result, ...]:
 
 def gate_settings(meta: ScanMetadata) -> tuple[Setting, ...]:
     """How the gate was set for this scan; `changed` marks what is not the default."""
-    unknown = {"fail": "fail the gate, like failures",
-               "warn": "do not fail the gate; reported as warnings (unknown = warn)",
-               "pass": "do not fail the gate; reported as notes (unknown = pass)"}
+    unknown = {UnknownMode.FAIL: "fail the gate, like failures",
+               UnknownMode.WARN: "do not fail the gate; reported as warnings (unknown = warn)",
+               UnknownMode.PASS: "do not fail the gate; reported as notes (unknown = pass)"}
     return (
-        Setting("Unknown results", unknown.get(meta.unknown, f"unknown = {meta.unknown}"), meta.unknown != "fail"),
+        Setting("Unknown results", unknown.get(meta.unknown, f"unknown = {meta.unknown}"),
+                meta.unknown != UnknownMode.FAIL),
         Setting("Inline suppressions", "applied" if meta.inline_suppressions else
                 "not applied: gateaudit:ignore comments were ignored (inline suppressions off)",
                 not meta.inline_suppressions),

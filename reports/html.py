@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from gateaudit.result import Report, Result, RuleInfo
+from gateaudit.result import ExitCode, Report, Result, RuleInfo
 
 from . import _view
 
@@ -25,7 +25,8 @@ _ENVIRONMENT = Environment(loader=PackageLoader("gateaudit.reports", "templates"
 
 STATUS_LABEL = {"failed": "FAIL", "unknown": "UNKNOWN", "suppressed": "SUPPRESSED", "passed": "PASS",
                 "not_applicable": "NOT APPLICABLE"}
-EXIT_MEANING = {0: "pass", 1: "failed or undecided results at or above fail-on", 2: "scan incomplete"}
+EXIT_MEANING = {ExitCode.PASS: "pass", ExitCode.FAIL: "failed or undecided results at or above fail-on",
+                ExitCode.ERROR: "scan incomplete"}
 
 # Chart geometry, in SVG user units.
 _LABEL_WIDTH, _BAR_WIDTH, _ROW_HEIGHT, _BAR_HEIGHT, _TOP = 160, 290, 30, 18, 8
@@ -73,7 +74,7 @@ class Finding:
 @dataclass(frozen=True)
 class Suppressed:
     result: Result
-    waived: _view.Waived
+    waived: _view.SuppressionView
 
 
 def render(report: Report) -> str:
@@ -86,7 +87,7 @@ def render(report: Report) -> str:
             number += 1
             numbered.append(_finding(report, result, f"finding-{number}"))
         findings[control.id] = tuple(numbered)
-    suppressed = {control.id: tuple(Suppressed(r, _view.waived(report, r)) for r in control.suppressed)
+    suppressed = {control.id: tuple(Suppressed(r, _view.suppression_view(report, r)) for r in control.suppressed)
                   for control in controls}
     control_bars = [(c.id, c.counts, "not applicable" if c.state == "not_applicable" else "") for c in controls]
     severity_bars = [(severity.value, counts, "") for severity, counts in _view.severity_counts(report)]

@@ -20,7 +20,8 @@ import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 
-from gateaudit.reports._view import ControlView, controls, not_blocking, stale_baseline, waived
+from gateaudit import gate
+from gateaudit.reports._view import ControlView, controls, not_blocking, stale_baseline, suppression_view
 from gateaudit.result import Report, Result, Status
 
 # Characters XML 1.0 forbids (C0 controls but tab, newline and carriage return; surrogates; U+FFFE/U+FFFF):
@@ -98,13 +99,13 @@ def _body(report: Report, result: Result) -> str:
 
 def _accepted(report: Report, result: Result) -> str:
     """`suppressed (inline, main.tf:12, until 2027-03-31): reason`."""
-    accepted = waived(report, result, lambda file: _path(report, file))
+    accepted = suppression_view(report, result, lambda file: _path(report, file))
     return f"suppressed ({accepted.summary()}): {accepted.reason}"
 
 
 def _rejected(report: Report, result: Result) -> bool:
     """A suppression that fails the gate by being there (--fail-on-suppressions, --fail-on-exemptions)."""
-    return report.metadata.rejects(result.suppression)
+    return gate.rejected(result.suppression, report.metadata)
 
 
 def _suite(root: ET.Element, report: Report, name: str, counts: dict[str, int]) -> ET.Element:

@@ -27,11 +27,11 @@ from gateaudit.reports._view import (
     not_blocking,
     stale_baseline,
     suppressed,
+    suppression_view,
     verdict,
-    waived,
     work_tree,
 )
-from gateaudit.result import Report, Result, Status
+from gateaudit.result import Report, Result, Status, UnknownMode
 
 COMMENT_LIMIT = 65_536  # GitHub's limit for a comment body, in characters
 # What we allow ourselves, counted in UTF-8 bytes (never fewer than characters): the rest is left for a marker
@@ -239,7 +239,7 @@ def _row(report: Report, result: Result) -> Row:
         message = f"suppressed: {message}"
     status = _STATUS[result.status]
     why = not_blocking(result, report.metadata)
-    if why and result.status == Status.UNKNOWN and report.metadata.unknown != "fail":
+    if why and result.status == Status.UNKNOWN and report.metadata.unknown != UnknownMode.FAIL:
         status = f"❓ unknown (not blocking: unknown = {report.metadata.unknown})"
     elif why:
         status = f"{status} (below fail-on: not blocking)"
@@ -248,7 +248,7 @@ def _row(report: Report, result: Result) -> Row:
 
 
 def _suppressed_row(report: Report, result: Result) -> SuppressedRow:
-    accepted = waived(report, result, lambda file: _path(report, file))
+    accepted = suppression_view(report, result, lambda file: _path(report, file))
     return SuppressedRow(rule=result.rule_id, resource=result.resource,
                          location=f"{_path(report, result.file)}:{result.line}", message=result.message,
                          source=f"{_SOURCE_ICON.get(accepted.source, '🔕')} {accepted.label}", where=accepted.where,

@@ -74,15 +74,17 @@ import posixpath
 import re
 from urllib.parse import quote
 
-from gateaudit.reports._view import ordered_mappings, waived
-from gateaudit.result import Report, Result, RuleInfo, ScanError, ScanWarning, Severity, Status
+from gateaudit import gate
+from gateaudit.reports._view import ordered_mappings, suppression_view
+from gateaudit.result import Report, Result, RuleInfo, ScanError, ScanWarning, Severity, Status, UnknownMode
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "gateaudit/v1"
 MAX_TAGS = 20  # code scanning rejects a rule with more
 
-UNKNOWN_LEVEL = {"warn": "warning", "pass": "note"}  # an unknown result's level when the gate lets it through
+# An unknown result's level when the gate lets it through.
+UNKNOWN_LEVEL = {UnknownMode.WARN: "warning", UnknownMode.PASS: "note"}
 SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0"}
 FRAMEWORK_TAG = {"AWS Security Hub FSBP": "FSBP", "NIST SP 800-53 rev 5": "NIST-800-53",
                  "OWASP API Top 10 2023": "OWASP"}
@@ -163,8 +165,8 @@ def _rule(rule: RuleInfo) -> dict:
 
 def _result(report: Report, result: Result, rule_index: dict[str, int], fingerprint_value: str) -> dict:
     meta = report.metadata
-    level = "error" if result.severity.rank >= meta.fail_on.rank else "warning"  # as the gate decides
-    if result.status == Status.UNKNOWN and meta.unknown != "fail":
+    level = "error" if gate.at_or_above(result, meta) else "warning"  # as the gate decides
+    if result.status == Status.UNKNOWN and meta.unknown != UnknownMode.FAIL:
         level = UNKNOWN_LEVEL.get(meta.unknown, "warning")
         text = (f"Could not be decided, and unknown results do not fail the gate (unknown = {meta.unknown}): "
                 f"{result.resource}: {result.message}")
@@ -195,9 +197,9 @@ def _result(report: Report, result: Result, rule_index: dict[str, int], fingerpr
 
 def _suppression(report: Report, result: Result) -> dict:
     """Who accepted the risk, why, and where it was written (the comment's location, for an inline one)."""
-    accepted = waived(report, result)
+    accepted = suppression_view(report, result)
     inline = accepted.source == "inline"
-    rejected = report.metadata.rejects(result.suppression)
+    rejected = gate.rejected(result.suppression, report.metadata)
     suppression: dict = {"kind": "inSource" if inline else "external", "status": "rejected" if rejected else "accepted",
                          "justification": accepted.reason}
     record = result.suppression

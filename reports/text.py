@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from gateaudit.reports._view import work_tree
-from gateaudit.result import Report, Status
+from gateaudit.result import Report, Status, UnknownMode
 
 _MARK = {Status.FAILED: "FAIL", Status.UNKNOWN: "UNKNOWN", Status.PASSED: "pass", Status.SUPPRESSED: "suppressed"}
 _ORDER = {Status.FAILED: 0, Status.UNKNOWN: 1, Status.SUPPRESSED: 2, Status.PASSED: 3}
@@ -63,7 +63,7 @@ def render(report: Report, verbose: bool = False) -> str:
             if result.suppression is not None:
                 where = result.suppression
                 place = f" ({where.file}:{where.line})" if where.file and where.line else ""
-                if where.source == "baseline":  # the entry's file:line is where the finding was, not the waiver
+                if where.source == "baseline":  # the entry's file:line is where the finding was, not the suppression
                     place = f" ({meta.baseline_file or 'baseline'})"
                 elif where.source == "config":
                     place = f" ({meta.config_file or 'config'})"
@@ -87,7 +87,7 @@ def render(report: Report, verbose: bool = False) -> str:
     for error in report.errors:
         lines.append(f"ERROR {error}")
     counts = report.counts()
-    if meta.unknown != "fail" and counts["unknown"]:
+    if meta.unknown != UnknownMode.FAIL and counts["unknown"]:
         lines.append(f"note: {counts['unknown']} unknown result(s) do not fail the gate (--unknown={meta.unknown})")
     if not meta.inline_suppressions:
         lines.append("note: inline suppressions were not applied (--no-inline-suppressions)")

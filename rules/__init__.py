@@ -1,4 +1,5 @@
-"""gateaudit's policies: one module per rule, each with `RULE = Rule(...)` and `check(stack)`.
+"""gateaudit's policies: one module per rule, each with `RULE = Rule(...)` and `check(stack)`, or
+`check(stack, settings)` when it reads the config (`gateaudit.settings.Settings`: its options, the API-key header).
 
 Modules whose name starts with an underscore hold shared helpers and are not rules. User rules in
 `--rules-dir` follow the same contract.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.machinery
 import importlib.util
+import inspect
 import os
 import pkgutil
 import sys
@@ -21,6 +23,7 @@ from typing import Any
 
 from gateaudit.model import Attribute, Block, Location, Stack
 from gateaudit.result import Result, Severity, Status
+from gateaudit.settings import Settings
 
 RULESET_VERSION = "2026.11.0"
 
@@ -59,9 +62,9 @@ class Rule:
     options: dict[str, Any] = field(default_factory=dict)  # option -> default; set per repo in the config
     deprecated: bool = False
 
-    def option(self, stack: Stack, name: str) -> Any:
+    def option(self, settings: Settings, name: str) -> Any:
         """This rule's option as the configuration sets it, else its default."""
-        return stack.rule_options.get(self.id, {}).get(name, self.options[name])
+        return settings.option(self.id, name, self.options[name])
 
     def passed(self, block: Block, message: str = "", attribute: str | None = None) -> Result:
         return self._result(Status.PASSED, block, message or self.title, attribute, None)
@@ -87,8 +90,21 @@ class Rule:
 @dataclass(frozen=True)
 class LoadedRule:
     rule: Rule
-    check: Callable[[Stack], Iterator[Result]]
+    check: Callable[..., Iterator[Result]]  # check(stack), or check(stack, settings)
     origin: str  # "gateaudit.rules.ga101_..." or the user's file
+
+    def run(self, stack: Stack, settings: Settings) -> Iterator[Result]:
+        """The rule's results: `check(stack, settings)` when its check takes a second argument, else `check(stack)`."""
+        return self.check(stack, settings) if _takes_settings(self.check) else self.check(stack)
+
+
+def _takes_settings(check: Callable[..., Any]) -> bool:
+    try:
+        parameters = list(inspect.signature(check).parameters.values())
+    except (TypeError, ValueError):  # a callable without a signature Python can read: called as check(stack)
+        return False
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(positional) >= 2 or any(p.kind == p.VAR_POSITIONAL for p in parameters)
 
 
 class RuleLoadError(Exception):

@@ -49,7 +49,7 @@ from collections.abc import Iterator
 from gateaudit.model import Block, Stack, Unknown
 from gateaudit.result import Result, Severity
 
-from . import Rule
+from . import Rule, Settings
 from ._references import points_at, same_target
 
 RULE = Rule(
@@ -71,9 +71,9 @@ _NEEDS_AUTHORIZER = ("CUSTOM", "COGNITO_USER_POOLS")
 _VALID = ("NONE", "AWS_IAM", *_NEEDS_AUTHORIZER)
 
 
-def check(stack: Stack) -> Iterator[Result]:
+def check(stack: Stack, settings: Settings) -> Iterator[Result]:
     integrations = stack.resources("aws_api_gateway_integration")
-    preflight = {verb.upper() for verb in RULE.option(stack, "cors-preflight-methods")}
+    preflight = {verb.upper() for verb in RULE.option(settings, "cors-preflight-methods")}
     for method in stack.resources("aws_api_gateway_method"):
         yield _judge(method, integrations, preflight)
 

@@ -37,16 +37,16 @@ Name the key header among the identity sources: `identity_source = "method.reque
 
 **Limits**
 A TOKEN authorizer reading `Authorization` fails even if clients send the key there: the stack's contract
-(and the logging rules) assume the key travels in x-api-key, or the header the `header` option names.
+(and the logging rules) assume the key travels in x-api-key, or the header `api-key-header` names.
 `COGNITO_USER_POOLS` and `JWT` authorizers are not judged.
 
-**Options**
-`header` (default `"x-api-key"`, `API_KEY_HEADER` below): the header clients send the key in, compared
-case-insensitively. Messages name the configured header; the title and fix name the default. GA406 reads
-this option too, to refuse the header in access log formats.
+**Settings**
+`api-key-header` (top level of the config, default `"x-api-key"`): the header clients send the key in,
+compared case-insensitively. Messages name the configured header; the title and fix name the default.
+GA406 reads the same setting, to refuse the header in access log formats. (`[rules.GA104] header` is its
+old, deprecated name: still applied, with a warning.)
 
-    [rules.GA104]
-    header = "x-fitness-key"
+    api-key-header = "x-fitness-key"
 """
 
 from __future__ import annotations
@@ -56,10 +56,10 @@ from collections.abc import Iterator
 from gateaudit.model import Block, Stack, Unknown, unknowns
 from gateaudit.result import Result, Severity
 
-from . import Rule
+from . import Rule, Settings
 from ._authorizers import api_protocol, kind
 
-API_KEY_HEADER = "x-api-key"  # the header clients send the key in; one place, so a setting can change it
+API_KEY_HEADER = Settings().api_key_header  # the default, named in the title and fix; checks use the setting
 
 RULE = Rule(
     id="GA104",
@@ -73,7 +73,6 @@ RULE = Rule(
         "NIST SP 800-53 rev 5": ("AC-3", "IA-2"),
         "OWASP API Top 10 2023": ("API2:2023",),
     },
-    options={"header": API_KEY_HEADER},
 )
 
 # resource type -> (type argument, provider default, judged types, sources argument, header prefixes)
@@ -86,8 +85,8 @@ _AUTHORIZERS = {
 _REST_DEFAULT = "method.request.header.Authorization"  # the provider's default identity_source
 
 
-def check(stack: Stack) -> Iterator[Result]:
-    header = RULE.option(stack, "header").strip()
+def check(stack: Stack, settings: Settings) -> Iterator[Result]:
+    header = settings.api_key_header
     for authorizer in stack.resources(*_AUTHORIZERS):
         argument, default, judged, _, _ = _AUTHORIZERS[authorizer.type]
         authorizer_type = kind(authorizer, argument, default)

@@ -51,7 +51,7 @@ from gateaudit.model import Attribute, Block, Stack, Unknown
 from gateaudit.provenance import built_by
 from gateaudit.result import Result, Severity
 
-from . import Rule
+from . import Rule, Settings
 from ._iam import ATTACHMENTS, HOLE, as_text, lambda_roles, role_targets
 
 RULE = Rule(
@@ -76,8 +76,8 @@ _BROAD = {name.lower(): name for name in
 _AWS_MANAGED = re.compile(r"arn:[^:]*:iam::aws:policy/(?:.*/)?([^/]+)")
 
 
-def check(stack: Stack) -> Iterator[Result]:
-    allowed = {entry.strip().lower() for entry in RULE.option(stack, "allowed-managed-policies")}
+def check(stack: Stack, settings: Settings) -> Iterator[Result]:
+    allowed = {entry.strip().lower() for entry in RULE.option(settings, "allowed-managed-policies")}
     roles = lambda_roles(stack)
     for attachment in stack.resources(*ATTACHMENTS):
         targets, arns = ATTACHMENTS[attachment.type]

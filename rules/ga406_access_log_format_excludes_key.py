@@ -4,8 +4,8 @@
 For each `aws_api_gateway_stage` and `aws_apigatewayv2_stage` with `access_log_settings`, the `format`
 must not contain `$context.identity.apiKey` (the key itself; `apiKeyId` is fine), nor a request header
 variable or `$input.params` naming the key's header or `Authorization`, nor `$input.params()` (every
-parameter, headers included). The key's header is `x-api-key`, or the one GA104's `header` option names:
-one setting for every rule that needs it. The format is read as evaluated (a literal, or
+parameter, headers included). The key's header is `x-api-key`, or the one `api-key-header` names in the
+config: one stack-wide setting, which GA104 reads too. The format is read as evaluated (a literal, or
 `jsonencode(local.fields)`); what is known of a partly unknown format is still searched. The result is on
 the stage.
 
@@ -44,9 +44,8 @@ from collections.abc import Iterator
 from gateaudit.model import Stack, Unknown
 from gateaudit.result import Result, Severity
 
-from . import Rule
+from . import Rule, Settings
 from ._logging import known_strings
-from .ga104_authorizer_reads_api_key_header import RULE as GA104  # its `header` option names the key's header
 
 RULE = Rule(
     id="GA406",
@@ -71,8 +70,8 @@ def _forbidden(header: str) -> tuple[tuple[re.Pattern[str], str], ...]:
     )
 
 
-def check(stack: Stack) -> Iterator[Result]:
-    forbidden = _forbidden(GA104.option(stack, "header"))
+def check(stack: Stack, settings: Settings) -> Iterator[Result]:
+    forbidden = _forbidden(settings.api_key_header)
     for stage in stack.resources("aws_api_gateway_stage", "aws_apigatewayv2_stage"):
         settings = stage.blocks("access_log_settings")
         if not settings:

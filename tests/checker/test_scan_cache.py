@@ -335,10 +335,10 @@ def test_a_reused_judgement_is_the_fresh_one_down_to_the_literals_it_masks(tmp_p
         folder = tree(tmp_path / str(kept), text)
         options = ScanOptions(paths=[folder], display_paths=[str(folder)])
         rules = load_rules()
-        cold = judge(options, rules, {})
+        cold = judge(options, rules)
         assert SECRET_ENV in cold.secrets
         loads["n"] = 0
-        assert judge(options, rules, {}) == cold
+        assert judge(options, rules) == cold
         assert loads["n"] == (0 if kept else 1)
 
 

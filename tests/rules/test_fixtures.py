@@ -4,6 +4,8 @@ A fixture is `tests/rules/<RULE_ID>/{pass,fail,unknown}_<case>.tf` (or a folder 
 that need several files or modules). `# expect: <status> [address]` goes right above the line a result
 is expected on; a judged block without an annotation is a mismatch. `# expect: nothing` says the rule judges
 nothing in the fixture: the coverage rules (GA100...GA400) on a stack whose every module was read.
+A fixture folder may carry its own `.gateaudit.toml`: its settings (rule options, `api-key-header`) apply to
+that fixture, loaded as the CLI loads a config (`settings_of`).
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from gateaudit import config
 from gateaudit.engine import run_rules
 from gateaudit.modules import load
 from gateaudit.rules import load_rules
 from gateaudit.rules._unscanned import RULE_IDS as COVERAGE_RULES
+from gateaudit.settings import Settings, from_config
 
 FIXTURES = Path(__file__).resolve().parent
 EXPECT = re.compile(r"^\s*(?:#|//)\s*expect:\s*(passed|failed|unknown|suppressed|nothing)\b\s*(.+?)?\s*$")
@@ -32,6 +36,12 @@ def _cases() -> list:
             if case.name.startswith(("pass_", "fail_", "unknown_")):
                 cases.append(pytest.param(rule_dir.name, case, id=f"{rule_dir.name}/{case.name}"))
     return cases
+
+
+def settings_of(case: Path) -> Settings:
+    """The settings of a fixture folder's own `.gateaudit.toml`, through the CLI's config loading; else the defaults."""
+    own = case / ".gateaudit.toml"
+    return from_config(config.load(own), RULES.values()) if own.is_file() else Settings()
 
 
 def expectations(case: Path) -> Counter:
@@ -61,7 +71,7 @@ def expectations(case: Path) -> Counter:
 def test_fixture(rule_id: str, case: Path) -> None:
     stack, errors = load([case])
     assert not errors, [str(e) for e in errors]
-    results, rule_errors = run_rules(stack, [RULES[rule_id]])
+    results, rule_errors = run_rules(stack, [RULES[rule_id]], settings_of(case))
     assert not rule_errors, [str(e) for e in rule_errors]
     expected = expectations(case)
     assert expected, f"{case.name} has no '# expect:' annotation"
