@@ -1,9 +1,11 @@
 """Every rule fixture, run with its rule alone, gives exactly the results its annotations expect.
 
 A fixture is `tests/rules/<RULE_ID>/{pass,fail,unknown}_<case>.tf` (or a folder of that name for cases
-that need several files or modules). `# expect: <status> [address]` goes right above the line a result
-is expected on; a judged block without an annotation is a mismatch. `# expect: nothing` says the rule judges
-nothing in the fixture: the coverage rules (GA100...GA400) on a stack whose every module was read.
+that need several files or modules). `# expect: <status> <address>` goes right above the line a result
+is expected on, naming the Terraform address of the judged block (`aws_api_gateway_method.get`,
+`module.api.aws_lambda_function.this["auth"]`, `var.api_key`); a judged block without an annotation is a mismatch,
+and so is an annotation without an address. `# expect: nothing` (no address) says the rule judges nothing in the
+fixture: the coverage rules (GA100...GA400) on a stack whose every module was read.
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ def expectations(case: Path) -> Counter:
             match = EXPECT.match(line)
             assert match or not MALFORMED.match(line), f"{file.name}:{number}: malformed annotation {line!r}"
             if match:
+                needs_address = match.group(1) != "nothing"
+                assert bool(match.group(2)) == needs_address, (
+                    f"{file.name}:{number}: malformed annotation {line!r}: "
+                    + ("name the judged block's address" if needs_address else "'nothing' takes no address"))
                 pending.append((match.group(1), match.group(2)))
                 continue
             if line.strip().startswith(("#", "//")) and pending:
@@ -70,11 +76,7 @@ def test_fixture(rule_id: str, case: Path) -> None:
         assert case.name.startswith("pass_"), "only a pass_ fixture expects nothing"
         assert not results, [f"{r.status.value} {r.resource} {r.file}:{r.line}: {r.message}" for r in results]
         return
-    with_address = {(f, n, s) for (f, n, s, a) in expected if a}
-    actual: Counter = Counter()
-    for r in results:
-        address = r.resource if (r.file, r.line, r.status.value) in with_address else None
-        actual[(r.file, r.line, r.status.value, address)] += 1
+    actual = Counter((r.file, r.line, r.status.value, r.resource) for r in results)
     messages = "\n".join(f"  {r.status.value} {r.resource} {r.file}:{r.line}: {r.message}" for r in results)
     assert actual == expected, f"results:\n{messages}"
     prefix = case.name.split("_")[0]
