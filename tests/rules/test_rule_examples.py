@@ -1,8 +1,8 @@
 """Every rule's docstring examples are real Terraform that give the verdict they claim: run with its rule alone,
 the **Fails** example fails it (at least one `failed` result) and the **Passes** example passes it (at least one
 result, every one `passed`). An example is the indented block under its heading, cut at its first unindented line.
-It is complete: every resource, data source, variable and local it refers to is declared in it (each example was
-also checked with `terraform validate` against hashicorp/aws 5.100.0 when written).
+It is complete: every resource, data source, variable and local it refers to is declared in it, and all of them
+pass `terraform validate` (offline, against the provider mirror tests/stack uses; skipped where there is none).
 
 The coverage rules (GA100-GA400) judge no resource, so their examples are module calls: the **Fails** one (a
 registry module that is not downloaded) is `unknown`, and the **Passes** one (a local module, whose folder the
@@ -11,8 +11,13 @@ test creates empty) gives nothing to judge.
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
+import json
+import os
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -86,3 +91,51 @@ def test_each_coverage_example_gives_its_verdict(rule, tmp_path: Path) -> None:
 
 def test_every_rule_is_covered() -> None:
     assert len(RULES) >= 23 and all(rule.rule.id.startswith("GA") for rule in RULES)
+
+
+def _stack_terraform_helpers():
+    """tests/stack/conftest.py's offline Terraform helpers (provider mirror, CLI config), imported by path."""
+    path = Path(__file__).resolve().parents[1] / "stack" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("gateaudit_tests_stack_conftest", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)  # its dataclasses look themselves up there
+    spec.loader.exec_module(sys.modules[spec.name])
+    return sys.modules[spec.name]
+
+
+def test_every_example_is_valid_terraform(tmp_path: Path) -> None:
+    """`terraform validate`, offline, on every example at once: each is a child module of one root. The coverage
+    rules' Fails examples (a registry module, not installed on purpose) are left out. Skips without terraform or
+    the provider mirror, as tests/stack does."""
+    helpers = _stack_terraform_helpers()
+    terraform, mirror = shutil.which("terraform"), helpers.find_provider_mirror()
+    if terraform is None or mirror is None:
+        pytest.skip("terraform or the offline hashicorp/aws mirror is missing (see tests/stack/conftest.py)")
+    calls = []
+    for rule in RULES:
+        for heading in ("Fails", "Passes"):
+            if rule.rule.id in COVERAGE and heading == "Fails":
+                continue
+            name = f"{rule.rule.id.lower()}_{heading.lower()}"
+            text = example(rule, heading)
+            (tmp_path / name / "modules" / "api").mkdir(parents=True)
+            (tmp_path / name / "main.tf").write_text(text)
+            required = [variable for variable, default in
+                        re.findall(r'^variable "(\w+)" \{\n((?:  .*\n)*?)\}', text, re.MULTILINE)
+                        if "default" not in default]
+            arguments = "".join(f'  {variable} = "set at apply time"\n' for variable in required)
+            calls.append(f'module "{name}" {{\n  source = "./{name}"\n{arguments}}}\n')
+    (tmp_path / "main.tf").write_text("\n".join(calls))
+    config = tmp_path / "offline.tfrc"
+    config.write_text(helpers.cli_config(mirror))
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": str(config), "TF_IN_AUTOMATION": "1", "TF_INPUT": "0",
+           "CHECKPOINT_DISABLE": "1", "TF_DATA_DIR": str(tmp_path / ".terraform")}
+    init = subprocess.run([terraform, "init", "-backend=false", "-input=false", "-no-color"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert init.returncode == 0, init.stdout + init.stderr
+    done = subprocess.run([terraform, "validate", "-json"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
+    report = json.loads(done.stdout)
+    problems = [f"{d.get('range', {}).get('filename')}:{d.get('range', {}).get('start', {}).get('line')}: "
+                f"{d['severity']}: {d['summary']} {d.get('detail', '')}" for d in report.get("diagnostics", [])]
+    assert report["valid"] and not problems, "\n".join(problems)
