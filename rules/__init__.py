@@ -8,9 +8,11 @@ Modules whose name starts with an underscore hold shared helpers and are not rul
 from __future__ import annotations
 
 import importlib
+import importlib.abc
 import importlib.machinery
 import importlib.util
 import inspect
+import itertools
 import os
 import pkgutil
 import sys
@@ -19,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, ClassVar
 
 from gateaudit.model import Attribute, Block, Location, Stack
 from gateaudit.result import Result, Severity, Status
@@ -123,9 +125,10 @@ def load_rules(rules_dirs: list[Path] | None = None) -> list[LoadedRule]:
     for directory in rules_dirs or []:
         if not directory.is_dir():
             raise RuleLoadError(f"--rules-dir {directory}: no such folder")
+        package = _user_package(directory)
         for path in sorted(directory.glob("*.py")):
             if not path.name.startswith("_"):
-                loaded.append(_loaded(_import_file(path), str(path)))
+                loaded.append(_loaded(_import_file(path, package), str(path)))
     seen: dict[str, str] = {}
     for item in loaded:
         if item.rule.id in seen:
@@ -143,8 +146,53 @@ class _FromSource(importlib.machinery.SourceFileLoader):
         return self.source_to_code(self.get_data(self.path), self.path)
 
 
-def _import_file(path: Path) -> ModuleType:
-    name = f"gateaudit_user_rules.{path.stem}"
+_USER_PACKAGES = itertools.count()
+
+
+class _UserHelpers(importlib.abc.MetaPathFinder):
+    """Finds the helper modules (`_helpers.py`, any `_*.py`) beside a user's rules, for `from ._helpers import x`.
+
+    Each `--rules-dir`, at each load, is a package of its own (`gateaudit_user_rules_<n>`), so two folders with a
+    helper of the same name never share it, and a reload runs the helpers' current source. A helper that fails to
+    import is a RuleLoadError naming the helper's file.
+    """
+
+    folders: ClassVar[dict[str, Path]] = {}
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        package, _, stem = fullname.rpartition(".")
+        folder = self.folders.get(package)
+        if folder is None or not stem.startswith("_") or not (folder / f"{stem}.py").is_file():
+            return None
+        file = folder / f"{stem}.py"
+        return importlib.util.spec_from_file_location(fullname, file, loader=_Helper(fullname, str(file)))
+
+
+class _Helper(_FromSource):
+    def exec_module(self, module: ModuleType) -> None:
+        try:
+            super().exec_module(module)
+        except RuleLoadError:
+            raise
+        except BaseException as error:  # a user's helper may raise anything, as a rule file may
+            raise RuleLoadError(f"{self.path}: import failed: {describe(error)}") from None
+
+
+def _user_package(directory: Path) -> str:
+    """A fresh package for one `--rules-dir`: its rules' `from ._name import ...` finds `_name.py` there."""
+    name = f"gateaudit_user_rules_{next(_USER_PACKAGES)}"
+    package = ModuleType(name)
+    package.__path__ = []  # a package: its submodules come from _UserHelpers, never from a path search
+    package.__package__ = name
+    sys.modules[name] = package
+    _UserHelpers.folders[name] = directory
+    if not any(isinstance(finder, _UserHelpers) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _UserHelpers())
+    return name
+
+
+def _import_file(path: Path, package: str = "gateaudit_user_rules") -> ModuleType:
+    name = f"{package}.{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path, loader=_FromSource(name, str(path)))
     if spec is None or spec.loader is None:
         raise RuleLoadError(f"{path}: cannot be imported")
@@ -152,9 +200,18 @@ def _import_file(path: Path) -> ModuleType:
     try:
         with process_exit_refused():
             spec.loader.exec_module(module)
+    except RuleLoadError as error:  # a helper it imports failed: that error names the helper's file
+        raise RuleLoadError(f"{error} (imported by {path})") from None
     except BaseException as error:  # a user's rule file may raise anything, SystemExit included
-        raise RuleLoadError(f"{path}: import failed: {describe(error)}") from None
+        raise RuleLoadError(f"{path}: import failed: {describe(error)}{_hint(error, path)}") from None
     return module
+
+
+def _hint(error: BaseException, path: Path) -> str:
+    """For `from _helpers import x`: the helper is there, but is imported relatively."""
+    if isinstance(error, ModuleNotFoundError) and error.name and (path.parent / f"{error.name}.py").is_file():
+        return f"; import a helper beside the rule relatively: from .{error.name} import ..."
+    return ""
 
 
 class ProcessExitRefused(BaseException):

@@ -17,10 +17,10 @@ at.
     }
 
 **Passes**
+    # a local module inside the repository: it is read, and the other rules judge its resources
     module "api" {
       source = "./modules/api"
     }
-    (a local module inside the repository: it is read, and its resources are judged by the other rules)
 
 **Fix**
 Run `terraform init` and scan the downloaded module, vendor the module into the repository, or accept the

@@ -11,17 +11,37 @@ A method with no authorizer answers anyone who finds the URL; an authorizer atta
 never runs for this one, so the method is open while the configuration looks guarded.
 
 **Fails**
+    resource "aws_api_gateway_rest_api" "api" {
+      name = "fitness"
+    }
+
     resource "aws_api_gateway_method" "get" {
       rest_api_id   = aws_api_gateway_rest_api.api.id
-      resource_id   = aws_api_gateway_resource.items.id
+      resource_id   = aws_api_gateway_rest_api.api.root_resource_id
       http_method   = "GET"
       authorization = "NONE"
     }
 
 **Passes**
+    resource "aws_api_gateway_rest_api" "api" {
+      name = "fitness"
+    }
+
+    data "aws_lambda_function" "authorizer" {
+      function_name = "api-key-authorizer"
+    }
+
+    resource "aws_api_gateway_authorizer" "api_key" {
+      name            = "api-key"
+      rest_api_id     = aws_api_gateway_rest_api.api.id
+      type            = "REQUEST"
+      identity_source = "method.request.header.x-api-key"
+      authorizer_uri  = data.aws_lambda_function.authorizer.invoke_arn
+    }
+
     resource "aws_api_gateway_method" "get" {
       rest_api_id   = aws_api_gateway_rest_api.api.id
-      resource_id   = aws_api_gateway_resource.items.id
+      resource_id   = aws_api_gateway_rest_api.api.root_resource_id
       http_method   = "GET"
       authorization = "CUSTOM"
       authorizer_id = aws_api_gateway_authorizer.api_key.id

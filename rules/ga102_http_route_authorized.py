@@ -13,12 +13,35 @@ A route with no authorizer answers anyone who finds the URL; an authorizer of an
 for this one. A quick-create API is open on every path through a route no review ever sees.
 
 **Fails**
+    resource "aws_apigatewayv2_api" "http" {
+      name          = "fitness"
+      protocol_type = "HTTP"
+    }
+
     resource "aws_apigatewayv2_route" "default" {
       api_id    = aws_apigatewayv2_api.http.id
       route_key = "$default"
     }
 
 **Passes**
+    resource "aws_apigatewayv2_api" "http" {
+      name          = "fitness"
+      protocol_type = "HTTP"
+    }
+
+    data "aws_lambda_function" "authorizer" {
+      function_name = "api-key-authorizer"
+    }
+
+    resource "aws_apigatewayv2_authorizer" "api_key" {
+      api_id                            = aws_apigatewayv2_api.http.id
+      name                              = "api-key"
+      authorizer_type                   = "REQUEST"
+      authorizer_uri                    = data.aws_lambda_function.authorizer.invoke_arn
+      identity_sources                  = ["$request.header.x-api-key"]
+      authorizer_payload_format_version = "2.0"
+    }
+
     resource "aws_apigatewayv2_route" "default" {
       api_id             = aws_apigatewayv2_api.http.id
       route_key          = "$default"

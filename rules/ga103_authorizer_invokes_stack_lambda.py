@@ -13,19 +13,45 @@ API Gateway cannot call it and the authorizer never works. A function outside th
 logic, permissions and logging no rule here has seen.
 
 **Fails**
+    resource "aws_api_gateway_rest_api" "api" {
+      name = "fitness"
+    }
+
+    resource "aws_lambda_function" "authorizer" {
+      function_name = "api-key-authorizer"
+      role          = "arn:aws:iam::123456789012:role/api-key-authorizer"
+      runtime       = "python3.12"
+      handler       = "handler.handler"
+      filename      = "authorizer.zip"
+    }
+
     resource "aws_api_gateway_authorizer" "api_key" {
-      name           = "api-key"
-      rest_api_id    = aws_api_gateway_rest_api.api.id
-      type           = "REQUEST"
-      authorizer_uri = aws_lambda_function.authorizer.arn
+      name            = "api-key"
+      rest_api_id     = aws_api_gateway_rest_api.api.id
+      type            = "REQUEST"
+      identity_source = "method.request.header.x-api-key"
+      authorizer_uri  = aws_lambda_function.authorizer.arn
     }
 
 **Passes**
+    resource "aws_api_gateway_rest_api" "api" {
+      name = "fitness"
+    }
+
+    resource "aws_lambda_function" "authorizer" {
+      function_name = "api-key-authorizer"
+      role          = "arn:aws:iam::123456789012:role/api-key-authorizer"
+      runtime       = "python3.12"
+      handler       = "handler.handler"
+      filename      = "authorizer.zip"
+    }
+
     resource "aws_api_gateway_authorizer" "api_key" {
-      name           = "api-key"
-      rest_api_id    = aws_api_gateway_rest_api.api.id
-      type           = "REQUEST"
-      authorizer_uri = aws_lambda_function.authorizer.invoke_arn
+      name            = "api-key"
+      rest_api_id     = aws_api_gateway_rest_api.api.id
+      type            = "REQUEST"
+      identity_source = "method.request.header.x-api-key"
+      authorizer_uri  = aws_lambda_function.authorizer.invoke_arn
     }
 
 **Fix**

@@ -15,20 +15,36 @@ the key; and without the key among its sources, API Gateway does not refuse requ
 A key taken from the query string travels in the URL, which access logs and proxies keep.
 
 **Fails**
+    resource "aws_api_gateway_rest_api" "api" {
+      name = "fitness"
+    }
+
+    data "aws_lambda_function" "authorizer" {
+      function_name = "api-key-authorizer"
+    }
+
     resource "aws_api_gateway_authorizer" "api_key" {
       name           = "api-key"
       rest_api_id    = aws_api_gateway_rest_api.api.id
       type           = "REQUEST"
-      authorizer_uri = aws_lambda_function.authorizer.invoke_arn
+      authorizer_uri = data.aws_lambda_function.authorizer.invoke_arn
     }
 
 **Passes**
+    resource "aws_api_gateway_rest_api" "api" {
+      name = "fitness"
+    }
+
+    data "aws_lambda_function" "authorizer" {
+      function_name = "api-key-authorizer"
+    }
+
     resource "aws_api_gateway_authorizer" "api_key" {
       name            = "api-key"
       rest_api_id     = aws_api_gateway_rest_api.api.id
       type            = "REQUEST"
       identity_source = "method.request.header.x-api-key"
-      authorizer_uri  = aws_lambda_function.authorizer.invoke_arn
+      authorizer_uri  = data.aws_lambda_function.authorizer.invoke_arn
     }
 
 **Fix**

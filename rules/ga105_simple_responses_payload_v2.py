@@ -12,18 +12,44 @@ API, CloudFormation or Terraform. With format 1.0 the function must return an IA
 authorizer.
 
 **Fails**
+    resource "aws_apigatewayv2_api" "http" {
+      name          = "fitness"
+      protocol_type = "HTTP"
+    }
+
+    data "aws_lambda_function" "authorizer" {
+      function_name = "api-key-authorizer"
+    }
+
     resource "aws_apigatewayv2_authorizer" "api_key" {
       api_id                            = aws_apigatewayv2_api.http.id
       name                              = "api-key"
       authorizer_type                   = "REQUEST"
-      authorizer_uri                    = aws_lambda_function.authorizer.invoke_arn
+      authorizer_uri                    = data.aws_lambda_function.authorizer.invoke_arn
       identity_sources                  = ["$request.header.x-api-key"]
       authorizer_payload_format_version = "1.0"
       enable_simple_responses           = true
     }
 
 **Passes**
-    The same with `authorizer_payload_format_version = "2.0"`.
+    resource "aws_apigatewayv2_api" "http" {
+      name          = "fitness"
+      protocol_type = "HTTP"
+    }
+
+    data "aws_lambda_function" "authorizer" {
+      function_name = "api-key-authorizer"
+    }
+
+    resource "aws_apigatewayv2_authorizer" "api_key" {
+      api_id                            = aws_apigatewayv2_api.http.id
+      name                              = "api-key"
+      authorizer_type                   = "REQUEST"
+      authorizer_uri                    = data.aws_lambda_function.authorizer.invoke_arn
+      identity_sources                  = ["$request.header.x-api-key"]
+      authorizer_payload_format_version = "2.0"
+      enable_simple_responses           = true
+    }
 
 **Fix**
 Set `authorizer_payload_format_version = "2.0"` (or keep 1.0 and return IAM policies, without

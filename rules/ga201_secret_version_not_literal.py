@@ -13,12 +13,20 @@ A value written in the configuration sits in the repository and its history, in 
 `secret_string`) in the state: whoever reads any of them holds the secret, and rotating it means a commit.
 
 **Fails**
+    resource "aws_secretsmanager_secret" "api_key" {
+      name = "fitness/api-key"
+    }
+
     resource "aws_secretsmanager_secret_version" "api_key" {
       secret_id     = aws_secretsmanager_secret.api_key.id
-      secret_string = jsonencode({ api_key = "3f9c1e0b7a..." })
+      secret_string = jsonencode({ api_key = "3f9c1e0b7a2d4c6e8f1a3b5c7d9e0f2a" })
     }
 
 **Passes**
+    resource "aws_secretsmanager_secret" "api_key" {
+      name = "fitness/api-key"
+    }
+
     ephemeral "aws_secretsmanager_random_password" "api_key" {
       password_length = 40
     }

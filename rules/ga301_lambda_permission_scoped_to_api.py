@@ -13,6 +13,14 @@ can call the backend and skip this API's authorizer entirely, or call the author
 wildcard in the API-id position (`...:123456789012:*/*`) lets every API of the account do the same.
 
 **Fails**
+    resource "aws_lambda_function" "backend" {
+      function_name = "fitness-backend"
+      role          = "arn:aws:iam::123456789012:role/fitness-backend"
+      runtime       = "python3.12"
+      handler       = "handler.handler"
+      filename      = "backend.zip"
+    }
+
     resource "aws_lambda_permission" "apigw" {
       action        = "lambda:InvokeFunction"
       function_name = aws_lambda_function.backend.function_name
@@ -20,6 +28,18 @@ wildcard in the API-id position (`...:123456789012:*/*`) lets every API of the a
     }
 
 **Passes**
+    resource "aws_api_gateway_rest_api" "api" {
+      name = "fitness"
+    }
+
+    resource "aws_lambda_function" "backend" {
+      function_name = "fitness-backend"
+      role          = "arn:aws:iam::123456789012:role/fitness-backend"
+      runtime       = "python3.12"
+      handler       = "handler.handler"
+      filename      = "backend.zip"
+    }
+
     resource "aws_lambda_permission" "apigw" {
       action        = "lambda:InvokeFunction"
       function_name = aws_lambda_function.backend.function_name

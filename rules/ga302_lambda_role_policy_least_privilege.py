@@ -17,15 +17,31 @@ not only the authorizer's: a backend has even less reason to read secrets, and t
 function is often outside the configuration.
 
 **Fails**
+    resource "aws_iam_role" "authorizer" {
+      name = "api-key-authorizer"
+      assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+        Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }] })
+    }
+
     resource "aws_iam_role_policy" "authorizer" {
-      role   = aws_iam_role.authorizer.id
+      role = aws_iam_role.authorizer.id
       policy = jsonencode({ Version = "2012-10-17", Statement = [
         { Effect = "Allow", Action = "secretsmanager:*", Resource = "*" }] })
     }
 
 **Passes**
+    resource "aws_iam_role" "authorizer" {
+      name = "api-key-authorizer"
+      assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+        Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }] })
+    }
+
+    resource "aws_secretsmanager_secret" "api_key" {
+      name = "fitness/api-key"
+    }
+
     resource "aws_iam_role_policy" "authorizer" {
-      role   = aws_iam_role.authorizer.id
+      role = aws_iam_role.authorizer.id
       policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
         Action = "secretsmanager:GetSecretValue", Resource = aws_secretsmanager_secret.api_key.arn }] })
     }

@@ -14,12 +14,24 @@ These policies allow every action (or every secret, or IAM itself) on every reso
 an internet-facing function holding one owns the account, or reads the API key and every other secret.
 
 **Fails**
+    resource "aws_iam_role" "authorizer" {
+      name = "api-key-authorizer"
+      assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+        Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }] })
+    }
+
     resource "aws_iam_role_policy_attachment" "authorizer" {
       role       = aws_iam_role.authorizer.name
       policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
     }
 
 **Passes**
+    resource "aws_iam_role" "authorizer" {
+      name = "api-key-authorizer"
+      assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+        Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }] })
+    }
+
     resource "aws_iam_role_policy_attachment" "authorizer" {
       role       = aws_iam_role.authorizer.name
       policy_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"

@@ -12,6 +12,14 @@ authorizer (`$context.authorizer.status`), and what came back. Without them a le
 leaves no trace: API Gateway writes no access log unless the stage names a destination.
 
 **Fails**
+    resource "aws_api_gateway_rest_api" "api" {
+      name = "fitness"
+    }
+
+    resource "aws_api_gateway_deployment" "api" {
+      rest_api_id = aws_api_gateway_rest_api.api.id
+    }
+
     resource "aws_api_gateway_stage" "prod" {
       rest_api_id   = aws_api_gateway_rest_api.api.id
       deployment_id = aws_api_gateway_deployment.api.id
@@ -19,6 +27,19 @@ leaves no trace: API Gateway writes no access log unless the stage names a desti
     }
 
 **Passes**
+    resource "aws_api_gateway_rest_api" "api" {
+      name = "fitness"
+    }
+
+    resource "aws_api_gateway_deployment" "api" {
+      rest_api_id = aws_api_gateway_rest_api.api.id
+    }
+
+    resource "aws_cloudwatch_log_group" "access" {
+      name              = "/aws/apigateway/fitness-access"
+      retention_in_days = 90
+    }
+
     resource "aws_api_gateway_stage" "prod" {
       rest_api_id   = aws_api_gateway_rest_api.api.id
       deployment_id = aws_api_gateway_deployment.api.id

@@ -13,6 +13,20 @@ The execution log is where API Gateway records the Lambda authorizer's run: `Sta
 turns it on, or a method that turns it OFF, answers 401/500 with no trace of why.
 
 **Fails**
+    resource "aws_api_gateway_rest_api" "api" {
+      name = "fitness"
+    }
+
+    resource "aws_api_gateway_deployment" "api" {
+      rest_api_id = aws_api_gateway_rest_api.api.id
+    }
+
+    resource "aws_api_gateway_stage" "prod" {
+      rest_api_id   = aws_api_gateway_rest_api.api.id
+      deployment_id = aws_api_gateway_deployment.api.id
+      stage_name    = "prod"
+    }
+
     resource "aws_api_gateway_method_settings" "all" {
       rest_api_id = aws_api_gateway_rest_api.api.id
       stage_name  = aws_api_gateway_stage.prod.stage_name
@@ -23,7 +37,28 @@ turns it on, or a method that turns it OFF, answers 401/500 with no trace of why
     }
 
 **Passes**
-The same, with `logging_level = "ERROR"` (or `"INFO"`).
+    resource "aws_api_gateway_rest_api" "api" {
+      name = "fitness"
+    }
+
+    resource "aws_api_gateway_deployment" "api" {
+      rest_api_id = aws_api_gateway_rest_api.api.id
+    }
+
+    resource "aws_api_gateway_stage" "prod" {
+      rest_api_id   = aws_api_gateway_rest_api.api.id
+      deployment_id = aws_api_gateway_deployment.api.id
+      stage_name    = "prod"
+    }
+
+    resource "aws_api_gateway_method_settings" "all" {
+      rest_api_id = aws_api_gateway_rest_api.api.id
+      stage_name  = aws_api_gateway_stage.prod.stage_name
+      method_path = "*/*"
+      settings {
+        logging_level = "ERROR"
+      }
+    }
 
 **Fix**
 Add one `aws_api_gateway_method_settings` per stage with `method_path = "*/*"` and

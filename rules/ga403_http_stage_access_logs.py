@@ -12,6 +12,11 @@ what the Lambda authorizer decided (`$context.authorizer.error`). A stage withou
 leaked key being used.
 
 **Fails**
+    resource "aws_apigatewayv2_api" "http" {
+      name          = "fitness"
+      protocol_type = "HTTP"
+    }
+
     resource "aws_apigatewayv2_stage" "default" {
       api_id      = aws_apigatewayv2_api.http.id
       name        = "$default"
@@ -19,6 +24,16 @@ leaked key being used.
     }
 
 **Passes**
+    resource "aws_apigatewayv2_api" "http" {
+      name          = "fitness"
+      protocol_type = "HTTP"
+    }
+
+    resource "aws_cloudwatch_log_group" "access" {
+      name              = "/aws/apigateway/fitness-access"
+      retention_in_days = 90
+    }
+
     resource "aws_apigatewayv2_stage" "default" {
       api_id      = aws_apigatewayv2_api.http.id
       name        = "$default"

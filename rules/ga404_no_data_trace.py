@@ -15,6 +15,20 @@ authorizer protects then sits in CloudWatch, readable by anyone allowed `logs:Ge
 as the log group keeps it. AWS advises against data trace for production APIs.
 
 **Fails**
+    resource "aws_api_gateway_rest_api" "api" {
+      name = "fitness"
+    }
+
+    resource "aws_api_gateway_deployment" "api" {
+      rest_api_id = aws_api_gateway_rest_api.api.id
+    }
+
+    resource "aws_api_gateway_stage" "prod" {
+      rest_api_id   = aws_api_gateway_rest_api.api.id
+      deployment_id = aws_api_gateway_deployment.api.id
+      stage_name    = "prod"
+    }
+
     resource "aws_api_gateway_method_settings" "all" {
       rest_api_id = aws_api_gateway_rest_api.api.id
       stage_name  = aws_api_gateway_stage.prod.stage_name
@@ -26,7 +40,29 @@ as the log group keeps it. AWS advises against data trace for production APIs.
     }
 
 **Passes**
-The same with `data_trace_enabled = false`, or without it.
+    resource "aws_api_gateway_rest_api" "api" {
+      name = "fitness"
+    }
+
+    resource "aws_api_gateway_deployment" "api" {
+      rest_api_id = aws_api_gateway_rest_api.api.id
+    }
+
+    resource "aws_api_gateway_stage" "prod" {
+      rest_api_id   = aws_api_gateway_rest_api.api.id
+      deployment_id = aws_api_gateway_deployment.api.id
+      stage_name    = "prod"
+    }
+
+    resource "aws_api_gateway_method_settings" "all" {
+      rest_api_id = aws_api_gateway_rest_api.api.id
+      stage_name  = aws_api_gateway_stage.prod.stage_name
+      method_path = "*/*"
+      settings {
+        logging_level      = "INFO"
+        data_trace_enabled = false
+      }
+    }
 
 **Fix**
 Set `data_trace_enabled = false` (or remove it); log what you need through the access log format.

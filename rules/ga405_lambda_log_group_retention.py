@@ -16,10 +16,21 @@ and exposure grow) and no review ever sets a limit. `retention_in_days = 0` mean
 **Fails**
     resource "aws_lambda_function" "authorizer" {
       function_name = "api-key-authorizer"
-      ...
+      role          = "arn:aws:iam::123456789012:role/api-key-authorizer"
+      runtime       = "python3.12"
+      handler       = "handler.handler"
+      filename      = "authorizer.zip"
     }
 
 **Passes**
+    resource "aws_lambda_function" "authorizer" {
+      function_name = "api-key-authorizer"
+      role          = "arn:aws:iam::123456789012:role/api-key-authorizer"
+      runtime       = "python3.12"
+      handler       = "handler.handler"
+      filename      = "authorizer.zip"
+    }
+
     resource "aws_cloudwatch_log_group" "authorizer" {
       name              = "/aws/lambda/api-key-authorizer"
       retention_in_days = 90

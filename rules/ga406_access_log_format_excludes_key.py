@@ -15,15 +15,45 @@ that includes the key copies the secret the authorizer protects into CloudWatch,
 rotation for as long as the group's retention.
 
 **Fails**
-    access_log_settings {
-      destination_arn = aws_cloudwatch_log_group.access.arn
-      format          = jsonencode({ requestId = "$context.requestId", apiKey = "$context.identity.apiKey" })
+    resource "aws_apigatewayv2_api" "http" {
+      name          = "fitness"
+      protocol_type = "HTTP"
+    }
+
+    resource "aws_cloudwatch_log_group" "access" {
+      name              = "/aws/apigateway/fitness-access"
+      retention_in_days = 90
+    }
+
+    resource "aws_apigatewayv2_stage" "default" {
+      api_id      = aws_apigatewayv2_api.http.id
+      name        = "$default"
+      auto_deploy = true
+      access_log_settings {
+        destination_arn = aws_cloudwatch_log_group.access.arn
+        format          = jsonencode({ requestId = "$context.requestId", apiKey = "$context.identity.apiKey" })
+      }
     }
 
 **Passes**
-    access_log_settings {
-      destination_arn = aws_cloudwatch_log_group.access.arn
-      format          = jsonencode({ requestId = "$context.requestId", keyId = "$context.identity.apiKeyId" })
+    resource "aws_apigatewayv2_api" "http" {
+      name          = "fitness"
+      protocol_type = "HTTP"
+    }
+
+    resource "aws_cloudwatch_log_group" "access" {
+      name              = "/aws/apigateway/fitness-access"
+      retention_in_days = 90
+    }
+
+    resource "aws_apigatewayv2_stage" "default" {
+      api_id      = aws_apigatewayv2_api.http.id
+      name        = "$default"
+      auto_deploy = true
+      access_log_settings {
+        destination_arn = aws_cloudwatch_log_group.access.arn
+        format          = jsonencode({ requestId = "$context.requestId", keyId = "$context.identity.apiKeyId" })
+      }
     }
 
 **Fix**

@@ -91,3 +91,74 @@ def test_os_exit_works_again_after_the_rules_ran(tmp_path):
                               use_cache=False))
     assert report.exit_code == 2
     assert os._exit is original
+
+
+HELPED_RULE = '''
+from gateaudit.result import Severity
+from gateaudit.rules import Rule
+
+from ._helpers import {imported}
+
+RULE = Rule(id="{rule_id}", control="team", severity=Severity.LOW, title="t", rationale="r", remediation="f")
+
+
+def check(stack):
+    for method in stack.resources("aws_api_gateway_method"):
+        yield RULE.failed(method, {imported}())
+'''
+
+
+def helped(folder: Path, rule_id: str, says: str, imported: str = "says") -> Path:
+    folder.mkdir(parents=True)
+    (folder / "team.py").write_text(HELPED_RULE.format(rule_id=rule_id, imported=imported))
+    (folder / "_helpers.py").write_text(f"def says():\n    return {says!r}\n")
+    return folder
+
+
+def scan_json(run_cli, terraform: Path, *folders: Path):
+    done = run_cli("scan", str(terraform), *(a for f in folders for a in ("--rules-dir", str(f))), "--format", "json",
+                   "--no-cache")
+    return done, (json.loads(done.stdout) if done.stdout.strip() else None)
+
+
+def test_a_rule_imports_the_helper_beside_it_and_helpers_are_not_rules(run_cli, tmp_path):
+    _, terraform = setup(tmp_path)
+    rules = helped(tmp_path / "team-rules", "TEAM901", "said by the helper")
+    done, report = scan_json(run_cli, terraform, rules)
+    assert done.returncode == 1, done.stderr
+    mine = [r for r in report["results"] if r["rule_id"].startswith("TEAM")]
+    assert [(r["rule_id"], r["resource"], r["message"]) for r in mine] == [
+        ("TEAM901", "aws_api_gateway_method.get", "said by the helper")]
+    listed = run_cli("rules", "--rules-dir", str(rules))
+    assert listed.returncode == 0 and "TEAM901" in listed.stdout and "_helpers" not in listed.stdout
+
+
+def test_two_folders_with_a_helper_of_the_same_name_each_get_their_own(run_cli, tmp_path):
+    _, terraform = setup(tmp_path)
+    first = helped(tmp_path / "first", "TEAM901", "from the first folder")
+    second = helped(tmp_path / "second", "TEAM902", "from the second folder")
+    done, report = scan_json(run_cli, terraform, first, second)
+    assert done.returncode == 1, done.stderr
+    messages = {r["rule_id"]: r["message"] for r in report["results"] if r["rule_id"].startswith("TEAM")}
+    assert messages == {"TEAM901": "from the first folder", "TEAM902": "from the second folder"}
+
+
+def test_a_helper_that_fails_to_import_is_exit_2_naming_the_helper(run_cli, tmp_path):
+    _, terraform = setup(tmp_path)
+    rules = helped(tmp_path / "team-rules", "TEAM901", "unused")
+    (rules / "_helpers.py").write_text("import no_such_module_anywhere\n")
+    done = run_cli("scan", str(terraform), "--rules-dir", str(rules))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert (f"{rules / '_helpers.py'}: import failed: ModuleNotFoundError: No module named "
+            f"'no_such_module_anywhere' (imported by {rules / 'team.py'})") in done.stderr
+
+
+def test_a_helper_imported_absolutely_is_an_error_that_says_how_to_import_it(run_cli, tmp_path):
+    _, terraform = setup(tmp_path)
+    rules = helped(tmp_path / "team-rules", "TEAM901", "unused")
+    (rules / "team.py").write_text((rules / "team.py").read_text().replace("from ._helpers", "from _helpers"))
+    done = run_cli("scan", str(terraform), "--rules-dir", str(rules))
+    assert done.returncode == 2
+    assert (f"{rules / 'team.py'}: import failed: ModuleNotFoundError: No module named '_helpers'; import a helper "
+            "beside the rule relatively: from ._helpers import ...") in done.stderr

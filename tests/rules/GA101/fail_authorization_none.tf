@@ -8,7 +8,7 @@ resource "aws_api_gateway_resource" "items" {
   path_part   = "items"
 }
 
-# expect: failed
+# expect: failed aws_api_gateway_method.get
 resource "aws_api_gateway_method" "get" {
   rest_api_id   = aws_api_gateway_rest_api.api.id
   resource_id   = aws_api_gateway_resource.items.id

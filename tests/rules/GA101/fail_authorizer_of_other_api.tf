@@ -14,7 +14,7 @@ resource "aws_api_gateway_authorizer" "admin_key" {
   authorizer_uri  = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations"
 }
 
-# expect: failed
+# expect: failed aws_api_gateway_method.get
 resource "aws_api_gateway_method" "get" {
   rest_api_id   = aws_api_gateway_rest_api.public.id
   resource_id   = aws_api_gateway_rest_api.public.root_resource_id

@@ -14,7 +14,7 @@ resource "aws_api_gateway_authorizer" "admin_pool" {
 }
 
 # COGNITO_USER_POOLS needs an authorizer_id like CUSTOM does: without one no user pool is checked.
-# expect: failed
+# expect: failed aws_api_gateway_method.get
 resource "aws_api_gateway_method" "get" {
   rest_api_id   = aws_api_gateway_rest_api.public.id
   resource_id   = aws_api_gateway_rest_api.public.root_resource_id
@@ -23,7 +23,7 @@ resource "aws_api_gateway_method" "get" {
 }
 
 # The user pool authorizer of another REST API never runs for this one.
-# expect: failed
+# expect: failed aws_api_gateway_method.post
 resource "aws_api_gateway_method" "post" {
   rest_api_id   = aws_api_gateway_rest_api.public.id
   resource_id   = aws_api_gateway_rest_api.public.root_resource_id

@@ -3,7 +3,7 @@ resource "aws_api_gateway_rest_api" "api" {
 }
 
 # An OPTIONS method proxied to an HTTP backend reaches real code: not a preflight.
-# expect: failed
+# expect: failed aws_api_gateway_method.options
 resource "aws_api_gateway_method" "options" {
   rest_api_id   = aws_api_gateway_rest_api.api.id
   resource_id   = aws_api_gateway_rest_api.api.root_resource_id

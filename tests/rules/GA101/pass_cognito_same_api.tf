@@ -10,7 +10,7 @@ resource "aws_api_gateway_authorizer" "cognito" {
 }
 
 # COGNITO_USER_POOLS with a user pool authorizer of the same REST API.
-# expect: passed
+# expect: passed aws_api_gateway_method.get
 resource "aws_api_gateway_method" "get" {
   rest_api_id          = aws_api_gateway_rest_api.api.id
   resource_id          = aws_api_gateway_rest_api.api.root_resource_id

@@ -2,7 +2,7 @@ resource "aws_api_gateway_rest_api" "api" {
   name = "fitness"
 }
 
-# expect: passed
+# expect: passed aws_api_gateway_method.options
 resource "aws_api_gateway_method" "options" {
   rest_api_id   = aws_api_gateway_rest_api.api.id
   resource_id   = aws_api_gateway_rest_api.api.root_resource_id

@@ -1,10 +1,10 @@
-# expect: passed
+# expect: passed aws_apigatewayv2_api.public
 resource "aws_apigatewayv2_api" "public" {
   name          = "public"
   protocol_type = "HTTP"
 }
 
-# expect: passed
+# expect: passed aws_apigatewayv2_api.admin
 resource "aws_apigatewayv2_api" "admin" {
   name          = "admin"
   protocol_type = "HTTP"
@@ -19,7 +19,7 @@ resource "aws_apigatewayv2_authorizer" "admin_key" {
   authorizer_payload_format_version = "2.0"
 }
 
-# expect: failed
+# expect: failed aws_apigatewayv2_route.get_items
 resource "aws_apigatewayv2_route" "get_items" {
   api_id             = aws_apigatewayv2_api.public.id
   route_key          = "GET /items"

@@ -1,6 +1,6 @@
 # The API answers CORS preflight itself (cors_configuration): an explicit open OPTIONS
 # route is not a preflight exemption but a route anyone can call.
-# expect: passed
+# expect: passed aws_apigatewayv2_api.http
 resource "aws_apigatewayv2_api" "http" {
   name          = "fitness"
   protocol_type = "HTTP"
@@ -12,7 +12,7 @@ resource "aws_apigatewayv2_api" "http" {
   }
 }
 
-# expect: failed
+# expect: failed aws_apigatewayv2_route.preflight
 resource "aws_apigatewayv2_route" "preflight" {
   api_id             = aws_apigatewayv2_api.http.id
   route_key          = "OPTIONS /{proxy+}"

@@ -1,6 +1,6 @@
 # Quick create: API Gateway adds a "$default" route with authorization NONE, an
 # integration and a stage. None of them is in the configuration.
-# expect: failed
+# expect: failed aws_apigatewayv2_api.quick
 resource "aws_apigatewayv2_api" "quick" {
   name          = "fitness"
   protocol_type = "HTTP"

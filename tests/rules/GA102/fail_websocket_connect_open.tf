@@ -5,7 +5,7 @@ resource "aws_apigatewayv2_api" "ws" {
 }
 
 # $connect is where a WebSocket API authenticates: open, every connection is accepted.
-# expect: failed
+# expect: failed aws_apigatewayv2_route.connect
 resource "aws_apigatewayv2_route" "connect" {
   api_id    = aws_apigatewayv2_api.ws.id
   route_key = "$connect"

@@ -1,4 +1,4 @@
-# expect: passed
+# expect: passed aws_apigatewayv2_api.http
 resource "aws_apigatewayv2_api" "http" {
   name          = "fitness"
   protocol_type = "HTTP"
@@ -15,7 +15,7 @@ resource "aws_apigatewayv2_authorizer" "api_key" {
 }
 
 # The $default route is guarded like any other.
-# expect: passed
+# expect: passed aws_apigatewayv2_route.default
 resource "aws_apigatewayv2_route" "default" {
   api_id             = aws_apigatewayv2_api.http.id
   route_key          = "$default"

@@ -1,4 +1,4 @@
-# expect: passed
+# expect: passed aws_apigatewayv2_api.http
 resource "aws_apigatewayv2_api" "http" {
   name          = "fitness"
   protocol_type = "HTTP"
@@ -16,7 +16,7 @@ resource "aws_apigatewayv2_authorizer" "jwt" {
   }
 }
 
-# expect: passed
+# expect: passed aws_apigatewayv2_route.get_profile
 resource "aws_apigatewayv2_route" "get_profile" {
   api_id               = aws_apigatewayv2_api.http.id
   route_key            = "GET /profile"
@@ -25,7 +25,7 @@ resource "aws_apigatewayv2_route" "get_profile" {
   authorization_scopes = ["profile"]
 }
 
-# expect: passed
+# expect: passed aws_apigatewayv2_route.post_sync
 resource "aws_apigatewayv2_route" "post_sync" {
   api_id             = aws_apigatewayv2_api.http.id
   route_key          = "POST /sync"

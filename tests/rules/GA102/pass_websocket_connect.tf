@@ -14,7 +14,7 @@ resource "aws_apigatewayv2_authorizer" "api_key" {
   authorizer_uri   = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations"
 }
 
-# expect: passed
+# expect: passed aws_apigatewayv2_route.connect
 resource "aws_apigatewayv2_route" "connect" {
   api_id             = aws_apigatewayv2_api.ws.id
   route_key          = "$connect"

@@ -11,7 +11,7 @@ resource "aws_lambda_function" "app" {
 }
 
 # target is null unless var.quick_create is true, and var.quick_create has no value.
-# expect: unknown
+# expect: unknown aws_apigatewayv2_api.http
 resource "aws_apigatewayv2_api" "http" {
   name          = "fitness"
   protocol_type = "HTTP"

@@ -9,7 +9,7 @@ resource "aws_apigatewayv2_api" "ws" {
 }
 
 # An open WebSocket route is fine unless it is $connect, and the key has no value.
-# expect: unknown
+# expect: unknown aws_apigatewayv2_route.dynamic
 resource "aws_apigatewayv2_route" "dynamic" {
   api_id    = aws_apigatewayv2_api.ws.id
   route_key = var.route_key

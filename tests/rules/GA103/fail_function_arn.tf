@@ -17,7 +17,7 @@ resource "aws_lambda_function" "authorizer" {
 
 # .arn is the function's ARN; API Gateway needs the invocation URI (.invoke_arn).
 # The type is not set: a TOKEN authorizer, which calls a Lambda function too.
-# expect: failed
+# expect: failed aws_api_gateway_authorizer.token
 resource "aws_api_gateway_authorizer" "token" {
   name            = "token"
   rest_api_id     = aws_api_gateway_rest_api.api.id
@@ -25,7 +25,7 @@ resource "aws_api_gateway_authorizer" "token" {
   authorizer_uri  = aws_lambda_function.authorizer.arn
 }
 
-# expect: failed
+# expect: failed aws_apigatewayv2_authorizer.api_key
 resource "aws_apigatewayv2_authorizer" "api_key" {
   api_id                            = aws_apigatewayv2_api.http.id
   name                              = "api-key"

@@ -18,7 +18,7 @@ resource "aws_lambda_alias" "live" {
 }
 
 # An alias's invocation URI (for provisioned concurrency) is fine too.
-# expect: passed
+# expect: passed aws_apigatewayv2_authorizer.api_key
 resource "aws_apigatewayv2_authorizer" "api_key" {
   api_id                            = aws_apigatewayv2_api.http.id
   name                              = "api-key"

@@ -15,7 +15,7 @@ resource "aws_lambda_function" "authorizer" {
 }
 
 # The invocation URI written out around the function's .arn is as good as .invoke_arn.
-# expect: passed
+# expect: passed aws_api_gateway_authorizer.api_key
 resource "aws_api_gateway_authorizer" "api_key" {
   name            = "api-key"
   rest_api_id     = aws_api_gateway_rest_api.api.id

@@ -10,7 +10,7 @@ resource "aws_lambda_function" "authorizer" {
   filename      = "authorizer.zip"
 }
 
-# expect: passed
+# expect: passed aws_api_gateway_authorizer.api_key
 resource "aws_api_gateway_authorizer" "api_key" {
   name            = "api-key"
   rest_api_id     = aws_api_gateway_rest_api.api.id

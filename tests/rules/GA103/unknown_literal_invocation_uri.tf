@@ -3,7 +3,7 @@ resource "aws_api_gateway_rest_api" "api" {
 }
 
 # A well-formed invocation URI, but of a function this stack does not define.
-# expect: unknown
+# expect: unknown aws_api_gateway_authorizer.api_key
 resource "aws_api_gateway_authorizer" "api_key" {
   name            = "api-key"
   rest_api_id     = aws_api_gateway_rest_api.api.id

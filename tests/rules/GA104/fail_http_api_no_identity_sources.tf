@@ -5,7 +5,7 @@ resource "aws_apigatewayv2_api" "http" {
 
 # No identity sources: API Gateway calls the authorizer for requests without the key too,
 # and cannot cache by it.
-# expect: failed
+# expect: failed aws_apigatewayv2_authorizer.api_key
 resource "aws_apigatewayv2_authorizer" "api_key" {
   api_id                            = aws_apigatewayv2_api.http.id
   name                              = "api-key"
@@ -16,7 +16,7 @@ resource "aws_apigatewayv2_authorizer" "api_key" {
 }
 
 # The cache key is the route, not the key: one allowed call opens the route to all.
-# expect: failed
+# expect: failed aws_apigatewayv2_authorizer.by_route
 resource "aws_apigatewayv2_authorizer" "by_route" {
   api_id                            = aws_apigatewayv2_api.http.id
   name                              = "by-route"

@@ -3,7 +3,7 @@ resource "aws_api_gateway_rest_api" "api" {
 }
 
 # A key in the query string is part of the URL: it lands in logs and browser history.
-# expect: failed
+# expect: failed aws_api_gateway_authorizer.api_key
 resource "aws_api_gateway_authorizer" "api_key" {
   name            = "api-key"
   rest_api_id     = aws_api_gateway_rest_api.api.id

@@ -5,7 +5,7 @@ resource "aws_api_gateway_rest_api" "api" {
 # No identity_source: the provider sends method.request.header.Authorization, and with
 # the default 300 s cache a request carrying any key gets the Allow cached for the same
 # Authorization value.
-# expect: failed
+# expect: failed aws_api_gateway_authorizer.cached
 resource "aws_api_gateway_authorizer" "cached" {
   name           = "cached"
   rest_api_id    = aws_api_gateway_rest_api.api.id
@@ -15,7 +15,7 @@ resource "aws_api_gateway_authorizer" "cached" {
 
 # Caching off: the Authorization default is still sent, so API Gateway refuses requests
 # without Authorization and never requires the key.
-# expect: failed
+# expect: failed aws_api_gateway_authorizer.uncached
 resource "aws_api_gateway_authorizer" "uncached" {
   name                             = "uncached"
   rest_api_id                      = aws_api_gateway_rest_api.api.id

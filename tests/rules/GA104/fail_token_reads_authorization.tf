@@ -4,7 +4,7 @@ resource "aws_api_gateway_rest_api" "api" {
 
 # type and identity_source are not set: a TOKEN authorizer given the Authorization
 # header only. It never sees x-api-key.
-# expect: failed
+# expect: failed aws_api_gateway_authorizer.token
 resource "aws_api_gateway_authorizer" "token" {
   name           = "token"
   rest_api_id    = aws_api_gateway_rest_api.api.id

@@ -4,7 +4,7 @@ resource "aws_api_gateway_rest_api" "api" {
 
 # Header names are case-insensitive, and the key may be one of several sources
 # (the cache key is then their combination).
-# expect: passed
+# expect: passed aws_api_gateway_authorizer.api_key
 resource "aws_api_gateway_authorizer" "api_key" {
   name            = "api-key"
   rest_api_id     = aws_api_gateway_rest_api.api.id

@@ -2,7 +2,7 @@ resource "aws_api_gateway_rest_api" "api" {
   name = "fitness"
 }
 
-# expect: passed
+# expect: passed aws_api_gateway_authorizer.api_key
 resource "aws_api_gateway_authorizer" "api_key" {
   name            = "api-key"
   rest_api_id     = aws_api_gateway_rest_api.api.id
@@ -16,7 +16,7 @@ resource "aws_apigatewayv2_api" "http" {
   protocol_type = "HTTP"
 }
 
-# expect: passed
+# expect: passed aws_apigatewayv2_authorizer.api_key
 resource "aws_apigatewayv2_authorizer" "api_key" {
   api_id                            = aws_apigatewayv2_api.http.id
   name                              = "api-key"

@@ -3,7 +3,7 @@ resource "aws_api_gateway_rest_api" "api" {
 }
 
 # type is not set: TOKEN. Its token is the x-api-key header.
-# expect: passed
+# expect: passed aws_api_gateway_authorizer.api_key
 resource "aws_api_gateway_authorizer" "api_key" {
   name            = "api-key"
   rest_api_id     = aws_api_gateway_rest_api.api.id

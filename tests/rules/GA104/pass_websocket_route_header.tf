@@ -5,7 +5,7 @@ resource "aws_apigatewayv2_api" "ws" {
 }
 
 # WebSocket APIs name headers as route.request.header.<name>.
-# expect: passed
+# expect: passed aws_apigatewayv2_authorizer.api_key
 resource "aws_apigatewayv2_authorizer" "api_key" {
   api_id           = aws_apigatewayv2_api.ws.id
   name             = "api-key"

@@ -6,7 +6,7 @@ resource "aws_api_gateway_rest_api" "api" {
   name = "fitness"
 }
 
-# expect: unknown
+# expect: unknown aws_api_gateway_authorizer.api_key
 resource "aws_api_gateway_authorizer" "api_key" {
   name            = "api-key"
   rest_api_id     = aws_api_gateway_rest_api.api.id

@@ -3,7 +3,7 @@ resource "aws_apigatewayv2_api" "http" {
   protocol_type = "HTTP"
 }
 
-# expect: failed
+# expect: failed aws_apigatewayv2_authorizer.api_key
 resource "aws_apigatewayv2_authorizer" "api_key" {
   api_id           = aws_apigatewayv2_api.http.id
   name             = "api-key"
@@ -14,7 +14,7 @@ resource "aws_apigatewayv2_authorizer" "api_key" {
 
 # Simple responses imply an HTTP API, so the missing version fails even when api_id
 # names no API of this stack.
-# expect: failed
+# expect: failed aws_apigatewayv2_authorizer.elsewhere
 resource "aws_apigatewayv2_authorizer" "elsewhere" {
   api_id                  = "a1b2c3d4e5"
   name                    = "api-key"

@@ -4,7 +4,7 @@ resource "aws_apigatewayv2_api" "http" {
 }
 
 # Format 1.0 expects an IAM policy back; a simple {"isAuthorized": true} is invalid.
-# expect: failed
+# expect: failed aws_apigatewayv2_authorizer.api_key
 resource "aws_apigatewayv2_authorizer" "api_key" {
   api_id                            = aws_apigatewayv2_api.http.id
   name                              = "api-key"

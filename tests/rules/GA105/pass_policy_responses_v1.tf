@@ -4,7 +4,7 @@ resource "aws_apigatewayv2_api" "http" {
 }
 
 # Format 1.0 with IAM policy responses (the REST-compatible format) is fine.
-# expect: passed
+# expect: passed aws_apigatewayv2_authorizer.api_key
 resource "aws_apigatewayv2_authorizer" "api_key" {
   api_id                            = aws_apigatewayv2_api.http.id
   name                              = "api-key"

@@ -3,7 +3,7 @@ resource "aws_apigatewayv2_api" "http" {
   protocol_type = "HTTP"
 }
 
-# expect: passed
+# expect: passed aws_apigatewayv2_authorizer.api_key
 resource "aws_apigatewayv2_authorizer" "api_key" {
   api_id                            = aws_apigatewayv2_api.http.id
   name                              = "api-key"

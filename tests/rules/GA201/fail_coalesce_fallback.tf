@@ -9,7 +9,7 @@ resource "aws_secretsmanager_secret" "api_key" {
 }
 
 # Unset, var.api_key is null and the literal fallback becomes the key.
-# expect: failed
+# expect: failed aws_secretsmanager_secret_version.api_key
 resource "aws_secretsmanager_secret_version" "api_key" {
   secret_id     = aws_secretsmanager_secret.api_key.id
   secret_string = coalesce(var.api_key, "changeme-fitness-key")

@@ -12,7 +12,7 @@ resource "aws_secretsmanager_secret" "api_key" {
 }
 
 # Which branch wins is decided at apply time, but one of them is a literal written here.
-# expect: failed
+# expect: failed aws_secretsmanager_secret_version.api_key
 resource "aws_secretsmanager_secret_version" "api_key" {
   secret_id                = aws_secretsmanager_secret.api_key.id
   secret_string_wo         = var.generate_key ? ephemeral.aws_secretsmanager_random_password.api_key.random_password : "fitness-4f1c9a7e2b8d6035"

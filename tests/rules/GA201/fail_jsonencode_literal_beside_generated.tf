@@ -7,7 +7,7 @@ resource "aws_secretsmanager_secret" "partner" {
 }
 
 # One field is generated, but the password beside it is a literal.
-# expect: failed
+# expect: failed aws_secretsmanager_secret_version.partner
 resource "aws_secretsmanager_secret_version" "partner" {
   secret_id = aws_secretsmanager_secret.partner.id
   secret_string_wo = jsonencode({

@@ -10,7 +10,7 @@ resource "aws_secretsmanager_secret" "db" {
 }
 
 # The literal comes through a local: still written in the configuration.
-# expect: failed
+# expect: failed aws_secretsmanager_secret_version.db
 resource "aws_secretsmanager_secret_version" "db" {
   secret_id     = aws_secretsmanager_secret.db.id
   secret_string = jsonencode(local.credentials)

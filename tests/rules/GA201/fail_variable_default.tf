@@ -9,7 +9,7 @@ resource "aws_secretsmanager_secret" "api_key" {
   name = "prod/fitness/api-key"
 }
 
-# expect: failed
+# expect: failed aws_secretsmanager_secret_version.api_key
 resource "aws_secretsmanager_secret_version" "api_key" {
   secret_id     = aws_secretsmanager_secret.api_key.id
   secret_string = var.initial_value

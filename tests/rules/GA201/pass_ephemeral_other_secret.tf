@@ -7,7 +7,7 @@ resource "aws_secretsmanager_secret" "partner_token" {
   name = "prod/fitness/partner-token"
 }
 
-# expect: passed
+# expect: passed aws_secretsmanager_secret_version.partner_token
 resource "aws_secretsmanager_secret_version" "partner_token" {
   secret_id                = aws_secretsmanager_secret.partner_token.id
   secret_string_wo         = ephemeral.aws_secretsmanager_secret_version.upstream.secret_string

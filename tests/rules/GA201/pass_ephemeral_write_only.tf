@@ -8,7 +8,7 @@ resource "aws_secretsmanager_secret" "api_key" {
   name = "prod/fitness/api-key"
 }
 
-# expect: passed
+# expect: passed aws_secretsmanager_secret_version.api_key
 resource "aws_secretsmanager_secret_version" "api_key" {
   secret_id                = aws_secretsmanager_secret.api_key.id
   secret_string_wo         = ephemeral.aws_secretsmanager_random_password.api_key.random_password

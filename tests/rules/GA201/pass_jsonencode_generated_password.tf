@@ -19,7 +19,7 @@ resource "aws_secretsmanager_secret" "db" {
 }
 
 # The user name is a literal, the password is generated: nothing secret is written here.
-# expect: passed
+# expect: passed aws_secretsmanager_secret_version.db
 resource "aws_secretsmanager_secret_version" "db" {
   secret_id     = aws_secretsmanager_secret.db.id
   secret_string = jsonencode({ username = "fitness", password = random_password.db.result })

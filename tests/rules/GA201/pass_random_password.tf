@@ -18,7 +18,7 @@ resource "aws_secretsmanager_secret" "db" {
   name = "prod/fitness/db-password"
 }
 
-# expect: passed
+# expect: passed aws_secretsmanager_secret_version.db
 resource "aws_secretsmanager_secret_version" "db" {
   secret_id     = aws_secretsmanager_secret.db.id
   secret_string = random_password.db.result

@@ -1,5 +1,5 @@
 # The name says nothing secret, the value is shaped like an AWS access key id (AKIA + 16).
-# expect: failed
+# expect: failed aws_lambda_function.uploader
 resource "aws_lambda_function" "uploader" {
   function_name = "fitness-uploader"
   role          = "arn:aws:iam::123456789012:role/fitness-uploader"

@@ -5,7 +5,7 @@ variable "upstream_password" {
 }
 
 # The literal comes through a variable default: still written in the configuration.
-# expect: failed
+# expect: failed aws_lambda_function.backend
 resource "aws_lambda_function" "backend" {
   function_name = "fitness-backend"
   role          = "arn:aws:iam::123456789012:role/fitness-backend"

@@ -1,5 +1,5 @@
 # A placeholder written to be deployed as it is becomes the function's password: a credential, and a weak one.
-# expect: failed
+# expect: failed aws_lambda_function.placeholder
 resource "aws_lambda_function" "placeholder" {
   function_name = "fitness-placeholder"
   role          = "arn:aws:iam::123456789012:role/fitness-placeholder"

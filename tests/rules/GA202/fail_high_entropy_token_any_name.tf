@@ -1,5 +1,5 @@
 # A 40-character random token under an innocent name.
-# expect: failed
+# expect: failed aws_lambda_function.sync
 resource "aws_lambda_function" "sync" {
   function_name = "fitness-sync"
   role          = "arn:aws:iam::123456789012:role/fitness-sync"

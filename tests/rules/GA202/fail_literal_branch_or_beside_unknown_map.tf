@@ -12,7 +12,7 @@ variable "extra_environment" {
 }
 
 # Which branch wins is decided at apply time, but the development password is written here.
-# expect: failed
+# expect: failed aws_lambda_function.branch
 resource "aws_lambda_function" "branch" {
   function_name = "fitness-branch"
   role          = "arn:aws:iam::123456789012:role/fitness-branch"
@@ -28,7 +28,7 @@ resource "aws_lambda_function" "branch" {
 }
 
 # A literal fallback written beside a variable without default.
-# expect: failed
+# expect: failed aws_lambda_function.fallback
 resource "aws_lambda_function" "fallback" {
   function_name = "fitness-fallback"
   role          = "arn:aws:iam::123456789012:role/fitness-fallback"
@@ -44,7 +44,7 @@ resource "aws_lambda_function" "fallback" {
 }
 
 # The map as a whole is unknown (var.extra_environment has no value), but the entry merged in is a literal.
-# expect: failed
+# expect: failed aws_lambda_function.merged
 resource "aws_lambda_function" "merged" {
   function_name = "fitness-merged"
   role          = "arn:aws:iam::123456789012:role/fitness-merged"

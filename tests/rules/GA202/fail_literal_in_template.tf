@@ -7,7 +7,7 @@ variable "environment_name" {
 }
 
 # The token's known part is written here, around a value given at apply time.
-# expect: failed
+# expect: failed aws_lambda_function.template_part
 resource "aws_lambda_function" "template_part" {
   function_name = "fitness-template-part"
   role          = "arn:aws:iam::123456789012:role/fitness-template-part"
@@ -23,7 +23,7 @@ resource "aws_lambda_function" "template_part" {
 }
 
 # A JWT written inside a template, under a name that says nothing secret.
-# expect: failed
+# expect: failed aws_lambda_function.template_jwt
 resource "aws_lambda_function" "template_jwt" {
   function_name = "fitness-template-jwt"
   role          = "arn:aws:iam::123456789012:role/fitness-template-jwt"

@@ -1,4 +1,4 @@
-# expect: failed
+# expect: failed aws_lambda_function.backend
 resource "aws_lambda_function" "backend" {
   function_name = "fitness-backend"
   role          = "arn:aws:iam::123456789012:role/fitness-backend"

@@ -1,5 +1,5 @@
 # Short and run-together names that call their value a credential: each literal fails.
-# expect: failed
+# expect: failed aws_lambda_function.creds
 resource "aws_lambda_function" "creds" {
   function_name = "fitness-creds"
   role          = "arn:aws:iam::123456789012:role/fitness-creds"
@@ -14,7 +14,7 @@ resource "aws_lambda_function" "creds" {
   }
 }
 
-# expect: failed
+# expect: failed aws_lambda_function.pwd
 resource "aws_lambda_function" "pwd" {
   function_name = "fitness-pwd"
   role          = "arn:aws:iam::123456789012:role/fitness-pwd"
@@ -29,7 +29,7 @@ resource "aws_lambda_function" "pwd" {
   }
 }
 
-# expect: failed
+# expect: failed aws_lambda_function.passwd
 resource "aws_lambda_function" "passwd" {
   function_name = "fitness-passwd"
   role          = "arn:aws:iam::123456789012:role/fitness-passwd"
@@ -45,7 +45,7 @@ resource "aws_lambda_function" "passwd" {
 }
 
 # AUTH with a value that is no mode name (it has digits): a credential.
-# expect: failed
+# expect: failed aws_lambda_function.auth
 resource "aws_lambda_function" "auth" {
   function_name = "fitness-auth"
   role          = "arn:aws:iam::123456789012:role/fitness-auth"
@@ -60,7 +60,7 @@ resource "aws_lambda_function" "auth" {
   }
 }
 
-# expect: failed
+# expect: failed aws_lambda_function.db_pass
 resource "aws_lambda_function" "db_pass" {
   function_name = "fitness-db-pass"
   role          = "arn:aws:iam::123456789012:role/fitness-db-pass"
@@ -75,7 +75,7 @@ resource "aws_lambda_function" "db_pass" {
   }
 }
 
-# expect: failed
+# expect: failed aws_lambda_function.db_pw
 resource "aws_lambda_function" "db_pw" {
   function_name = "fitness-db-pw"
   role          = "arn:aws:iam::123456789012:role/fitness-db-pw"
@@ -91,7 +91,7 @@ resource "aws_lambda_function" "db_pw" {
 }
 
 # One word, no separator: DBPASSWORD.
-# expect: failed
+# expect: failed aws_lambda_function.dbpassword
 resource "aws_lambda_function" "dbpassword" {
   function_name = "fitness-dbpassword"
   role          = "arn:aws:iam::123456789012:role/fitness-dbpassword"

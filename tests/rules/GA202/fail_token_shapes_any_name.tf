@@ -1,7 +1,7 @@
 # Credentials known by their shape, under names that say nothing secret: one function per shape.
 
 # A bearer JWT, with a short payload and signature.
-# expect: failed
+# expect: failed aws_lambda_function.bearer_jwt
 resource "aws_lambda_function" "bearer_jwt" {
   function_name = "fitness-bearer-jwt"
   role          = "arn:aws:iam::123456789012:role/fitness"
@@ -17,7 +17,7 @@ resource "aws_lambda_function" "bearer_jwt" {
 }
 
 # An unsigned JWT (alg none): still accepted by a careless verifier.
-# expect: failed
+# expect: failed aws_lambda_function.bare_jwt
 resource "aws_lambda_function" "bare_jwt" {
   function_name = "fitness-bare-jwt"
   role          = "arn:aws:iam::123456789012:role/fitness"
@@ -33,7 +33,7 @@ resource "aws_lambda_function" "bare_jwt" {
 }
 
 # An opaque bearer token.
-# expect: failed
+# expect: failed aws_lambda_function.bearer_opaque
 resource "aws_lambda_function" "bearer_opaque" {
   function_name = "fitness-bearer-opaque"
   role          = "arn:aws:iam::123456789012:role/fitness"
@@ -49,7 +49,7 @@ resource "aws_lambda_function" "bearer_opaque" {
 }
 
 # HTTP basic credentials: base64 of reports:Tr0ub4dor-and-3.
-# expect: failed
+# expect: failed aws_lambda_function.basic
 resource "aws_lambda_function" "basic" {
   function_name = "fitness-basic"
   role          = "arn:aws:iam::123456789012:role/fitness"
@@ -65,7 +65,7 @@ resource "aws_lambda_function" "basic" {
 }
 
 # A Stripe live secret key.
-# expect: failed
+# expect: failed aws_lambda_function.stripe_live
 resource "aws_lambda_function" "stripe_live" {
   function_name = "fitness-stripe-live"
   role          = "arn:aws:iam::123456789012:role/fitness"
@@ -81,7 +81,7 @@ resource "aws_lambda_function" "stripe_live" {
 }
 
 # A Stripe test secret key: a secret of the test account.
-# expect: failed
+# expect: failed aws_lambda_function.stripe_test
 resource "aws_lambda_function" "stripe_test" {
   function_name = "fitness-stripe-test"
   role          = "arn:aws:iam::123456789012:role/fitness"
@@ -97,7 +97,7 @@ resource "aws_lambda_function" "stripe_test" {
 }
 
 # A GitHub personal access token.
-# expect: failed
+# expect: failed aws_lambda_function.github
 resource "aws_lambda_function" "github" {
   function_name = "fitness-github"
   role          = "arn:aws:iam::123456789012:role/fitness"
@@ -113,7 +113,7 @@ resource "aws_lambda_function" "github" {
 }
 
 # A Slack bot token.
-# expect: failed
+# expect: failed aws_lambda_function.slack
 resource "aws_lambda_function" "slack" {
   function_name = "fitness-slack"
   role          = "arn:aws:iam::123456789012:role/fitness"
@@ -129,7 +129,7 @@ resource "aws_lambda_function" "slack" {
 }
 
 # A GitLab personal access token.
-# expect: failed
+# expect: failed aws_lambda_function.gitlab
 resource "aws_lambda_function" "gitlab" {
   function_name = "fitness-gitlab"
   role          = "arn:aws:iam::123456789012:role/fitness"
@@ -145,7 +145,7 @@ resource "aws_lambda_function" "gitlab" {
 }
 
 # A Google API key.
-# expect: failed
+# expect: failed aws_lambda_function.google
 resource "aws_lambda_function" "google" {
   function_name = "fitness-google"
   role          = "arn:aws:iam::123456789012:role/fitness"
@@ -161,7 +161,7 @@ resource "aws_lambda_function" "google" {
 }
 
 # A SendGrid API key.
-# expect: failed
+# expect: failed aws_lambda_function.sendgrid
 resource "aws_lambda_function" "sendgrid" {
   function_name = "fitness-sendgrid"
   role          = "arn:aws:iam::123456789012:role/fitness"
@@ -177,7 +177,7 @@ resource "aws_lambda_function" "sendgrid" {
 }
 
 # An npm token.
-# expect: failed
+# expect: failed aws_lambda_function.npm
 resource "aws_lambda_function" "npm" {
   function_name = "fitness-npm"
   role          = "arn:aws:iam::123456789012:role/fitness"
@@ -193,7 +193,7 @@ resource "aws_lambda_function" "npm" {
 }
 
 # A PGP private key block.
-# expect: failed
+# expect: failed aws_lambda_function.pgp
 resource "aws_lambda_function" "pgp" {
   function_name = "fitness-pgp"
   role          = "arn:aws:iam::123456789012:role/fitness"
@@ -209,7 +209,7 @@ resource "aws_lambda_function" "pgp" {
 }
 
 # A Slack incoming webhook: the URL is the credential.
-# expect: failed
+# expect: failed aws_lambda_function.slack_webhook
 resource "aws_lambda_function" "slack_webhook" {
   function_name = "fitness-slack-webhook"
   role          = "arn:aws:iam::123456789012:role/fitness"

@@ -1,4 +1,4 @@
-# expect: failed
+# expect: failed aws_lambda_function.reports
 resource "aws_lambda_function" "reports" {
   function_name = "fitness-reports"
   role          = "arn:aws:iam::123456789012:role/fitness-reports"

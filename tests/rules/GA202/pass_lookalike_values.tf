@@ -1,6 +1,6 @@
 # Names with KEY/TOKEN/SECRET in them, values that are no credentials: KMS key ARN, id and alias, a header
 # name, URLs without credentials, booleans, numbers, a generated physical id, table names.
-# expect: passed
+# expect: passed aws_lambda_function.backend
 resource "aws_lambda_function" "backend" {
   function_name = "fitness-backend"
   role          = "arn:aws:iam::123456789012:role/fitness-backend"

@@ -5,7 +5,7 @@ variable "api_token" {
 
 # AUTH naming a mode (words in one case, no digits), placeholders filled in by a later deploy step, a bearer
 # header around a token given at apply time, and prose that names the schemes without a credential.
-# expect: passed
+# expect: passed aws_lambda_function.backend
 resource "aws_lambda_function" "backend" {
   function_name = "fitness-backend"
   role          = "arn:aws:iam::123456789012:role/fitness-backend"

@@ -14,7 +14,7 @@ variable "db_password" {
 }
 
 # Plain secret names without a path: they are the names of a secret and a parameter of this stack.
-# expect: passed
+# expect: passed aws_lambda_function.authorizer
 resource "aws_lambda_function" "authorizer" {
   function_name = "fitness-authorizer"
   role          = "arn:aws:iam::123456789012:role/fitness-authorizer"

@@ -8,7 +8,7 @@ variable "secret_cache_ttl_seconds" {
 }
 
 # The function gets the secret's ARN, never the key.
-# expect: passed
+# expect: passed aws_lambda_function.authorizer
 resource "aws_lambda_function" "authorizer" {
   function_name = "gateaudit-ref-authorizer"
   role          = "arn:aws:iam::123456789012:role/gateaudit-ref-authorizer"

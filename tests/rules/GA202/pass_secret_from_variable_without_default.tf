@@ -4,7 +4,7 @@ variable "partner_token" {
 }
 
 # Not written here: the token is supplied at apply time (it still lands in the function's configuration).
-# expect: passed
+# expect: passed aws_lambda_function.sync
 resource "aws_lambda_function" "sync" {
   function_name = "fitness-sync"
   role          = "arn:aws:iam::123456789012:role/fitness-sync"

@@ -14,7 +14,7 @@ variable "db_password" {
 }
 
 # Every value names a secret (a name, a path, an ARN, a reference's name/arn/id); none is one.
-# expect: passed
+# expect: passed aws_lambda_function.authorizer
 resource "aws_lambda_function" "authorizer" {
   function_name = "fitness-authorizer"
   role          = "arn:aws:iam::123456789012:role/fitness-authorizer"

@@ -1,5 +1,5 @@
 # sensitive = true hides the value from output, not from the repository.
-# expect: failed
+# expect: failed var.api_key
 variable "api_key" {
   type      = string
   sensitive = true

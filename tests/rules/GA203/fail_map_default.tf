@@ -1,4 +1,4 @@
-# expect: failed
+# expect: failed var.partner_api_keys
 variable "partner_api_keys" {
   type      = map(string)
   sensitive = true

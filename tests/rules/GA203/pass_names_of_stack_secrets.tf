@@ -3,7 +3,7 @@ resource "aws_secretsmanager_secret" "api_key" {
 }
 
 # The default is the name of a secret of this stack, not a key.
-# expect: passed
+# expect: passed var.api_key_secret
 variable "api_key_secret" {
   type    = string
   default = "fitness-api-key"

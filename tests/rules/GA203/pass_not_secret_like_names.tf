@@ -34,7 +34,7 @@ variable "ssh_key" {
   default = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE2n2c0e9bpf6JWbVqfYbY4h9Gm1dJm5mR0aH9N8Vw7k ops@example.com"
 }
 
-# expect: passed
+# expect: passed var.master_password
 variable "master_password" {
   type      = string
   sensitive = true

@@ -1,12 +1,12 @@
 # An empty string or null is the usual "not set" default: no secret is written.
-# expect: passed
+# expect: passed var.partner_token
 variable "partner_token" {
   type      = string
   sensitive = true
   default   = ""
 }
 
-# expect: passed
+# expect: passed var.db_password
 variable "db_password" {
   type      = string
   sensitive = true
@@ -14,7 +14,7 @@ variable "db_password" {
 }
 
 # A default that names the secret, not its value.
-# expect: passed
+# expect: passed var.api_key_secret
 variable "api_key_secret" {
   type    = string
   default = "prod/fitness/api-key"

@@ -4,7 +4,7 @@ locals {
   }
 }
 
-# expect: failed
+# expect: failed aws_api_gateway_api_key.acme
 resource "aws_api_gateway_api_key" "acme" {
   name  = "fitness-acme"
   value = local.partner_keys["acme"]

@@ -14,7 +14,7 @@ resource "random_password" "partner_key" {
   special = false
 }
 
-# expect: passed
+# expect: passed aws_api_gateway_api_key.partner
 resource "aws_api_gateway_api_key" "partner" {
   name  = "fitness-partner"
   value = random_password.partner_key.result

@@ -3,7 +3,7 @@ variable "partner_key" {
   sensitive = true
 }
 
-# expect: passed
+# expect: passed aws_api_gateway_api_key.partner
 resource "aws_api_gateway_api_key" "partner" {
   name  = "fitness-partner"
   value = var.partner_key

@@ -1,6 +1,6 @@
 # AWS's documented example keys, written into the provider: one failure for each.
-# expect: failed
-# expect: failed
+# expect: failed provider.aws
+# expect: failed provider.aws
 provider "aws" {
   region     = "eu-west-1"
   access_key = "AKIAIOSFODNN7EXAMPLE"

@@ -9,7 +9,7 @@ variable "deploy_access_key" {
 }
 
 # The secret key comes from a variable's literal default: written in the configuration.
-# expect: failed
+# expect: failed provider.aws
 provider "aws" {
   region     = "eu-west-1"
   access_key = var.deploy_access_key

@@ -1,5 +1,5 @@
 # A literal OIDC token for assume_role_with_web_identity: use web_identity_token_file instead.
-# expect: failed
+# expect: failed provider.aws
 provider "aws" {
   region = "eu-west-1"
 

@@ -1,5 +1,5 @@
 # Credentials come from the environment, a profile, SSO or the assumed role.
-# expect: passed
+# expect: passed provider.aws
 provider "aws" {
   region = "eu-west-1"
 
@@ -9,7 +9,7 @@ provider "aws" {
   }
 }
 
-# expect: passed
+# expect: passed provider.aws.ops
 provider "aws" {
   alias   = "ops"
   region  = "eu-west-1"

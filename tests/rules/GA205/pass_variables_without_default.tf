@@ -8,7 +8,7 @@ variable "deploy_secret_key" {
 }
 
 # Set at apply time (TF_VAR_...): not written here.
-# expect: passed
+# expect: passed provider.aws
 provider "aws" {
   region     = "eu-west-1"
   access_key = var.deploy_access_key

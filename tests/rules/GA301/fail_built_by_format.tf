@@ -3,7 +3,7 @@ resource "aws_api_gateway_rest_api" "api" {
 }
 
 # format() glues "*" straight onto the execution ARN, which wildcards the API id itself.
-# expect: failed
+# expect: failed aws_lambda_permission.glued
 resource "aws_lambda_permission" "glued" {
   action        = "lambda:InvokeFunction"
   function_name = "items-backend"
@@ -12,7 +12,7 @@ resource "aws_lambda_permission" "glued" {
 }
 
 # join() builds "<execution_arn>/*/*": scoped to this API.
-# expect: passed
+# expect: passed aws_lambda_permission.joined
 resource "aws_lambda_permission" "joined" {
   action        = "lambda:InvokeFunction"
   function_name = "items-backend"

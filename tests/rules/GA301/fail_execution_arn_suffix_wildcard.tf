@@ -3,7 +3,7 @@ resource "aws_api_gateway_rest_api" "api" {
 }
 
 # "*" glued to the execution ARN extends the API id itself: abc123defg* matches other ids.
-# expect: failed
+# expect: failed aws_lambda_permission.apigw
 resource "aws_lambda_permission" "apigw" {
   action        = "lambda:InvokeFunction"
   function_name = "items-backend"

@@ -1,5 +1,5 @@
 # One account and region, but "*" where the API id goes: every API of the account.
-# expect: failed
+# expect: failed aws_lambda_permission.apigw
 resource "aws_lambda_permission" "apigw" {
   action        = "lambda:InvokeFunction"
   function_name = "items-backend"

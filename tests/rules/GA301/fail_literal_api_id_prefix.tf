@@ -1,5 +1,5 @@
 # A wildcard inside the API id still matches other APIs: "abc*" is every id starting with abc.
-# expect: failed
+# expect: failed aws_lambda_permission.apigw
 resource "aws_lambda_permission" "apigw" {
   action        = "lambda:InvokeFunction"
   function_name = "items-backend"

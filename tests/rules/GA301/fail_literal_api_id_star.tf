@@ -1,5 +1,5 @@
 # The provider insists on a real region and account, but accepts "*" as the API id: every API of the account.
-# expect: failed
+# expect: failed aws_lambda_permission.apigw
 resource "aws_lambda_permission" "apigw" {
   action        = "lambda:InvokeFunction"
   function_name = "items-backend"

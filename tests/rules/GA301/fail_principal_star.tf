@@ -3,7 +3,7 @@ resource "aws_api_gateway_rest_api" "api" {
 }
 
 # A source_arn does not make a "*" principal acceptable.
-# expect: failed
+# expect: failed aws_lambda_permission.anyone
 resource "aws_lambda_permission" "anyone" {
   action        = "lambda:InvokeFunction"
   function_name = "items-backend"

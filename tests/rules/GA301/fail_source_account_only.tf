@@ -1,5 +1,5 @@
 # source_account narrows to one account, but every API of that account may still invoke it.
-# expect: failed
+# expect: failed aws_lambda_permission.apigw
 resource "aws_lambda_permission" "apigw" {
   action         = "lambda:InvokeFunction"
   function_name  = "items-backend"

@@ -7,7 +7,7 @@ resource "aws_api_gateway_rest_api" "api" {
 }
 
 # Region and account known only at plan time; the API id is this API's.
-# expect: passed
+# expect: passed aws_lambda_permission.backend
 resource "aws_lambda_permission" "backend" {
   action        = "lambda:InvokeFunction"
   function_name = "items-backend"

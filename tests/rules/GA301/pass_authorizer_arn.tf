@@ -11,7 +11,7 @@ resource "aws_api_gateway_authorizer" "api_key" {
 }
 
 # The reference stack's form: only this authorizer of this API.
-# expect: passed
+# expect: passed aws_lambda_permission.authorizer
 resource "aws_lambda_permission" "authorizer" {
   statement_id  = "AllowApiGatewayAuthorizer"
   action        = "lambda:InvokeFunction"

@@ -3,7 +3,7 @@ resource "aws_api_gateway_rest_api" "api" {
 }
 
 # Any stage, method and path of this one API.
-# expect: passed
+# expect: passed aws_lambda_permission.backend
 resource "aws_lambda_permission" "backend" {
   statement_id  = "AllowApiGatewayInvoke"
   action        = "lambda:InvokeFunction"

@@ -4,7 +4,7 @@ resource "aws_apigatewayv2_api" "http" {
 }
 
 # A bare reference to the API's execution_arn, then a path.
-# expect: passed
+# expect: passed aws_lambda_permission.backend
 resource "aws_lambda_permission" "backend" {
   action        = "lambda:InvokeFunction"
   function_name = "items-backend"

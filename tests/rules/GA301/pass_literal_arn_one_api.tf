@@ -1,5 +1,5 @@
 # An API created elsewhere, named by its id: scoped to that one API.
-# expect: passed
+# expect: passed aws_lambda_permission.backend
 resource "aws_lambda_permission" "backend" {
   action        = "lambda:InvokeFunction"
   function_name = "items-backend"

@@ -2,7 +2,7 @@ resource "aws_api_gateway_rest_api" "api" {
   name = "items"
 }
 
-# expect: passed
+# expect: passed aws_lambda_permission.api
 resource "aws_lambda_permission" "api" {
   action        = "lambda:InvokeFunction"
   function_name = "items-backend"

@@ -13,7 +13,7 @@ resource "aws_api_gateway_stage" "prod" {
 }
 
 # A stage's execution_arn is narrower still: one API, one stage.
-# expect: passed
+# expect: passed aws_lambda_permission.backend
 resource "aws_lambda_permission" "backend" {
   action        = "lambda:InvokeFunction"
   function_name = "items-backend"

@@ -14,7 +14,7 @@ resource "aws_api_gateway_stage" "prod" {
 
 # A stage's execution_arn ends in the stage name: "*" right after it widens the stage name only
 # (prod, prod-canary), never the API id.
-# expect: passed
+# expect: passed aws_lambda_permission.backend
 resource "aws_lambda_permission" "backend" {
   action        = "lambda:InvokeFunction"
   function_name = "items-backend"

@@ -6,7 +6,7 @@ resource "aws_api_gateway_rest_api" "api" {
   name = "items"
 }
 
-# expect: passed
+# expect: passed aws_lambda_permission.backend
 resource "aws_lambda_permission" "backend" {
   action        = "lambda:InvokeFunction"
   function_name = "items-backend"

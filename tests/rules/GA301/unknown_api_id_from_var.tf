@@ -2,7 +2,7 @@ variable "api_id" {
   type = string
 }
 
-# expect: unknown
+# expect: unknown aws_lambda_permission.apigw
 resource "aws_lambda_permission" "apigw" {
   action        = "lambda:InvokeFunction"
   function_name = "items-backend"

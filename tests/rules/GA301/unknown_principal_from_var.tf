@@ -2,7 +2,7 @@ variable "invoker" {
   type = string
 }
 
-# expect: unknown
+# expect: unknown aws_lambda_permission.invoke
 resource "aws_lambda_permission" "invoke" {
   action        = "lambda:InvokeFunction"
   function_name = "items-backend"

@@ -3,7 +3,7 @@ variable "api_execution_arn" {
 }
 
 # Nothing says which API the variable will name (or whether it will be "*").
-# expect: unknown
+# expect: unknown aws_lambda_permission.apigw
 resource "aws_lambda_permission" "apigw" {
   action        = "lambda:InvokeFunction"
   function_name = "items-backend"

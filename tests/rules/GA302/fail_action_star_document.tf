@@ -14,7 +14,7 @@ data "aws_iam_policy_document" "authorizer" {
 }
 
 # Action "*" is every action of every service, even on a single resource.
-# expect: failed
+# expect: failed aws_iam_role_policy.authorizer
 resource "aws_iam_role_policy" "authorizer" {
   role   = aws_iam_role.authorizer.id
   policy = data.aws_iam_policy_document.authorizer.json

@@ -6,7 +6,7 @@ resource "aws_iam_role" "authorizer" {
   })
 }
 
-# expect: failed
+# expect: failed aws_iam_policy.secrets
 resource "aws_iam_policy" "secrets" {
   name = "all-secrets"
   policy = jsonencode({

@@ -7,7 +7,7 @@ resource "aws_iam_role" "authorizer" {
 }
 
 # Attached through aws_iam_role_policy_attachments_exclusive: it reaches the Lambda role like any attachment.
-# expect: failed
+# expect: failed aws_iam_policy.secrets
 resource "aws_iam_policy" "secrets" {
   name = "all-secrets"
   policy = jsonencode({

@@ -11,7 +11,7 @@ resource "aws_secretsmanager_secret" "api_key" {
 }
 
 # Scoped to one secret, but secretsmanager:* also lets the function overwrite or delete the key.
-# expect: failed
+# expect: failed aws_iam_role_policy.authorizer
 resource "aws_iam_role_policy" "authorizer" {
   role = aws_iam_role.authorizer.id
   policy = jsonencode({

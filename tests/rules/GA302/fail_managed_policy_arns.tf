@@ -1,4 +1,4 @@
-# expect: failed
+# expect: failed aws_iam_policy.secrets
 resource "aws_iam_policy" "secrets" {
   name = "all-secrets"
   policy = jsonencode({

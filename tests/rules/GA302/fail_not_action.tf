@@ -7,7 +7,7 @@ resource "aws_iam_role" "authorizer" {
 }
 
 # Allow with NotAction allows everything it does not list: Secrets Manager included.
-# expect: failed
+# expect: failed aws_iam_role_policy.authorizer
 resource "aws_iam_role_policy" "authorizer" {
   role = aws_iam_role.authorizer.id
   policy = jsonencode({

@@ -6,7 +6,7 @@ resource "aws_iam_role" "authorizer" {
   })
 }
 
-# expect: failed
+# expect: failed aws_iam_policy.admin
 resource "aws_iam_policy" "admin" {
   name = "admin"
   policy = jsonencode({

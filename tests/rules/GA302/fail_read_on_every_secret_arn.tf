@@ -18,7 +18,7 @@ data "aws_iam_policy_document" "authorizer" {
   }
 }
 
-# expect: failed
+# expect: failed aws_iam_role_policy.authorizer
 resource "aws_iam_role_policy" "authorizer" {
   role   = aws_iam_role.authorizer.id
   policy = data.aws_iam_policy_document.authorizer.json

@@ -7,7 +7,7 @@ resource "aws_iam_role" "authorizer" {
 }
 
 # The exact action, but on every secret.
-# expect: failed
+# expect: failed aws_iam_role_policy.authorizer
 resource "aws_iam_role_policy" "authorizer" {
   role   = aws_iam_role.authorizer.id
   policy = <<-JSON

@@ -16,7 +16,7 @@ resource "aws_iam_role" "authorizer" {
 
 # format() builds "secret:*" (every secret) around values known at plan time: the result is not the bare
 # data source attribute, and must not pass for a specific ARN.
-# expect: failed
+# expect: failed aws_iam_role_policy.format
 resource "aws_iam_role_policy" "format" {
   role = aws_iam_role.authorizer.id
   policy = jsonencode({
@@ -30,7 +30,7 @@ resource "aws_iam_role_policy" "format" {
 }
 
 # concat() adds "*" beside the secret's ARN; the list is known only in part after apply.
-# expect: failed
+# expect: failed aws_iam_role_policy.concat
 resource "aws_iam_role_policy" "concat" {
   role = aws_iam_role.authorizer.id
   policy = jsonencode({

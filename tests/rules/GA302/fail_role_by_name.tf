@@ -7,7 +7,7 @@ resource "aws_iam_role" "authorizer" {
 }
 
 # The role named by a literal: matched to the role of this stack with that name.
-# expect: failed
+# expect: failed aws_iam_role_policy.authorizer
 resource "aws_iam_role_policy" "authorizer" {
   role = "authorizer-role"
   policy = jsonencode({

@@ -16,7 +16,7 @@ resource "aws_lambda_function" "worker" {
   filename      = "worker.zip"
 }
 
-# expect: failed
+# expect: failed aws_iam_role_policy.worker
 resource "aws_iam_role_policy" "worker" {
   role = aws_iam_role.worker.id
   policy = jsonencode({

@@ -7,7 +7,7 @@ resource "aws_iam_role" "authorizer" {
 }
 
 # The seed's defect: every Secrets Manager action on every secret.
-# expect: failed
+# expect: failed aws_iam_role_policy.authorizer
 resource "aws_iam_role_policy" "authorizer" {
   name = "authorizer-policy"
   role = aws_iam_role.authorizer.id

@@ -7,7 +7,7 @@ resource "aws_iam_role" "authorizer" {
 }
 
 # Any wildcard that covers secretsmanager:GetSecretValue fails, whatever the resource.
-# expect: failed
+# expect: failed aws_iam_role_policy.get_star
 resource "aws_iam_role_policy" "get_star" {
   role = aws_iam_role.authorizer.id
   policy = jsonencode({
@@ -20,7 +20,7 @@ resource "aws_iam_role_policy" "get_star" {
   })
 }
 
-# expect: failed
+# expect: failed aws_iam_role_policy.any_service
 resource "aws_iam_role_policy" "any_service" {
   role = aws_iam_role.authorizer.id
   policy = jsonencode({
@@ -30,7 +30,7 @@ resource "aws_iam_role_policy" "any_service" {
 }
 
 # Action names are case-insensitive.
-# expect: failed
+# expect: failed aws_iam_role_policy.upper_case
 resource "aws_iam_role_policy" "upper_case" {
   role = aws_iam_role.authorizer.id
   policy = jsonencode({

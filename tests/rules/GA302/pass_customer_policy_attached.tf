@@ -7,7 +7,7 @@ resource "aws_iam_role" "backend" {
 }
 
 # The result is on the policy: that is where the statements are written.
-# expect: passed
+# expect: passed aws_iam_policy.traces
 resource "aws_iam_policy" "traces" {
   name = "backend-traces"
   policy = jsonencode({

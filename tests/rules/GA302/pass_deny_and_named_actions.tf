@@ -8,7 +8,7 @@ resource "aws_iam_role" "backend" {
 
 # A Deny of everything takes nothing away from least privilege; Describe* does not read secret values,
 # and a trailing wildcard on the secret name covers only the random suffix Secrets Manager adds.
-# expect: passed
+# expect: passed aws_iam_role_policy.backend
 resource "aws_iam_role_policy" "backend" {
   role = aws_iam_role.backend.id
   policy = jsonencode({

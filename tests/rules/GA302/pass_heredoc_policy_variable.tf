@@ -12,7 +12,7 @@ resource "aws_cloudwatch_log_group" "authorizer" {
 
 # $${aws:username} is an IAM policy variable written literally, not a Terraform value to resolve; the
 # log group's ARN is a real ${...} hole.
-# expect: passed
+# expect: passed aws_iam_role_policy.authorizer
 resource "aws_iam_role_policy" "authorizer" {
   role   = aws_iam_role.authorizer.id
   policy = <<-JSON

@@ -15,7 +15,7 @@ resource "aws_secretsmanager_secret" "api_key" {
 }
 
 # JSON text with ${...} holes inside its strings.
-# expect: passed
+# expect: passed aws_iam_role_policy.authorizer
 resource "aws_iam_role_policy" "authorizer" {
   role   = aws_iam_role.authorizer.id
   policy = <<-JSON

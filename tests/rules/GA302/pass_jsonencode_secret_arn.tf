@@ -11,7 +11,7 @@ resource "aws_secretsmanager_secret" "api_key" {
 }
 
 # The usual case: the secret's ARN is known only after apply, so jsonencode(...) is known only in part.
-# expect: passed
+# expect: passed aws_iam_role_policy.authorizer
 resource "aws_iam_role_policy" "authorizer" {
   role = aws_iam_role.authorizer.id
   policy = jsonencode({

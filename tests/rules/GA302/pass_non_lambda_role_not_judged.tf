@@ -23,7 +23,7 @@ resource "aws_iam_role" "backend" {
   })
 }
 
-# expect: passed
+# expect: passed aws_iam_role_policy.backend
 resource "aws_iam_role_policy" "backend" {
   role = aws_iam_role.backend.id
   policy = jsonencode({

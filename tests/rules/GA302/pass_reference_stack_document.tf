@@ -41,7 +41,7 @@ data "aws_iam_policy_document" "authorizer" {
   }
 }
 
-# expect: passed
+# expect: passed aws_iam_role_policy.authorizer
 resource "aws_iam_role_policy" "authorizer" {
   name   = "least-privilege"
   role   = aws_iam_role.authorizer.id

@@ -19,7 +19,7 @@ data "aws_iam_policy_document" "authorizer" {
 }
 
 # Action "*" matters only if the variable says Allow.
-# expect: unknown
+# expect: unknown aws_iam_role_policy.authorizer
 resource "aws_iam_role_policy" "authorizer" {
   role   = aws_iam_role.authorizer.id
   policy = data.aws_iam_policy_document.authorizer.json

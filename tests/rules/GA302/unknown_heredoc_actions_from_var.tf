@@ -11,7 +11,7 @@ resource "aws_iam_role" "authorizer" {
 }
 
 # A ${...} outside any JSON string: the whole Action list comes from a variable with no value.
-# expect: unknown
+# expect: unknown aws_iam_role_policy.authorizer
 resource "aws_iam_role_policy" "authorizer" {
   role   = aws_iam_role.authorizer.id
   policy = <<-JSON

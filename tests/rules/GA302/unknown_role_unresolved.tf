@@ -3,7 +3,7 @@ variable "role_name" {
 }
 
 # A broad policy for a role this configuration does not show: cannot tell whether Lambda assumes it.
-# expect: unknown
+# expect: unknown aws_iam_role_policy.broad
 resource "aws_iam_role_policy" "broad" {
   role = var.role_name
   policy = jsonencode({

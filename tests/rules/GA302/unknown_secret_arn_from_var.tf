@@ -18,7 +18,7 @@ data "aws_iam_policy_document" "authorizer" {
 }
 
 # The exact action; which secrets depends on a variable with no value.
-# expect: unknown
+# expect: unknown aws_iam_role_policy.authorizer
 resource "aws_iam_role_policy" "authorizer" {
   role   = aws_iam_role.authorizer.id
   policy = data.aws_iam_policy_document.authorizer.json

@@ -6,7 +6,7 @@ resource "aws_iam_role" "authorizer" {
   })
 }
 
-# expect: failed
+# expect: failed aws_iam_role_policy_attachment.admin
 resource "aws_iam_role_policy_attachment" "admin" {
   role       = aws_iam_role.authorizer.name
   policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"

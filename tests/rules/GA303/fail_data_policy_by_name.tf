@@ -11,7 +11,7 @@ data "aws_iam_policy" "admin" {
 }
 
 # The ARN is read at plan time; the data source's name says which policy it is.
-# expect: failed
+# expect: failed aws_iam_role_policy_attachment.admin
 resource "aws_iam_role_policy_attachment" "admin" {
   role       = aws_iam_role.authorizer.name
   policy_arn = data.aws_iam_policy.admin.arn

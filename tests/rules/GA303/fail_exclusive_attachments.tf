@@ -7,7 +7,7 @@ resource "aws_iam_role" "authorizer" {
 }
 
 # The exclusive attachment resource sets the role's whole list of managed policies.
-# expect: failed
+# expect: failed aws_iam_role_policy_attachments_exclusive.authorizer
 resource "aws_iam_role_policy_attachments_exclusive" "authorizer" {
   role_name = aws_iam_role.authorizer.name
   policy_arns = [

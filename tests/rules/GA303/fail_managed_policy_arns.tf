@@ -1,5 +1,5 @@
 # The result is on the role: managed_policy_arns is its argument.
-# expect: failed
+# expect: failed aws_iam_role.backend
 resource "aws_iam_role" "backend" {
   name = "backend"
   managed_policy_arns = [

@@ -8,7 +8,7 @@ resource "aws_iam_policy" "traces" {
 
 # concat() of this stack's policy ARN (known after apply) and a managed ARN: the list is not the
 # customer-managed policy it names first, so it cannot pass as one.
-# expect: failed
+# expect: failed aws_iam_role.authorizer
 resource "aws_iam_role" "authorizer" {
   name                = "authorizer-role"
   managed_policy_arns = concat([aws_iam_policy.traces.arn], ["arn:aws:iam::aws:policy/AdministratorAccess"])

@@ -8,7 +8,7 @@ resource "aws_iam_role" "authorizer" {
   })
 }
 
-# expect: failed
+# expect: failed aws_iam_role_policy_attachment.iam
 resource "aws_iam_role_policy_attachment" "iam" {
   role       = aws_iam_role.authorizer.name
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/IAMFullAccess"

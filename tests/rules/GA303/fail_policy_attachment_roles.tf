@@ -6,7 +6,7 @@ resource "aws_iam_role" "authorizer" {
   })
 }
 
-# expect: failed
+# expect: failed aws_iam_policy_attachment.secrets
 resource "aws_iam_policy_attachment" "secrets" {
   name       = "secrets-read-write"
   roles      = [aws_iam_role.authorizer.name]

@@ -16,7 +16,7 @@ resource "aws_lambda_function" "worker" {
   filename      = "worker.zip"
 }
 
-# expect: failed
+# expect: failed aws_iam_role_policy_attachment.worker
 resource "aws_iam_role_policy_attachment" "worker" {
   role       = aws_iam_role.worker.name
   policy_arn = "arn:aws:iam::aws:policy/PowerUserAccess"

@@ -36,7 +36,7 @@ resource "aws_iam_role" "backend" {
   assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
 }
 
-# expect: passed
+# expect: passed aws_iam_role_policy_attachment.backend_traces
 resource "aws_iam_role_policy_attachment" "backend_traces" {
   role       = aws_iam_role.backend.name
   policy_arn = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"

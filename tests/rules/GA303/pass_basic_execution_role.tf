@@ -6,7 +6,7 @@ resource "aws_iam_role" "authorizer" {
   })
 }
 
-# expect: passed
+# expect: passed aws_iam_role_policy_attachment.logs
 resource "aws_iam_role_policy_attachment" "logs" {
   role       = aws_iam_role.authorizer.name
   policy_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"

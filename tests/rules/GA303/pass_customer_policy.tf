@@ -15,7 +15,7 @@ resource "aws_iam_policy" "read_key" {
 }
 
 # A customer-managed policy: GA302 reads its statements.
-# expect: passed
+# expect: passed aws_iam_role_policy_attachment.read_key
 resource "aws_iam_role_policy_attachment" "read_key" {
   role       = aws_iam_role.authorizer.name
   policy_arn = aws_iam_policy.read_key.arn

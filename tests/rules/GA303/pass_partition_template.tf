@@ -9,7 +9,7 @@ resource "aws_iam_role" "authorizer" {
 }
 
 # The partition is known only at plan time; the policy's name is not in doubt.
-# expect: passed
+# expect: passed aws_iam_role_policy_attachment.logs
 resource "aws_iam_role_policy_attachment" "logs" {
   role       = aws_iam_role.authorizer.name
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"

@@ -10,7 +10,7 @@ resource "aws_iam_role" "authorizer" {
   })
 }
 
-# expect: unknown
+# expect: unknown aws_iam_role_policy_attachment.extra
 resource "aws_iam_role_policy_attachment" "extra" {
   role       = aws_iam_role.authorizer.name
   policy_arn = var.extra_policy_arn

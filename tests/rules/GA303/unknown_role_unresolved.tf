@@ -3,7 +3,7 @@ variable "role_name" {
 }
 
 # AdministratorAccess on a role this configuration does not show: cannot tell whether Lambda assumes it.
-# expect: unknown
+# expect: unknown aws_iam_role_policy_attachment.admin
 resource "aws_iam_role_policy_attachment" "admin" {
   role       = var.role_name
   policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"

@@ -13,7 +13,7 @@ resource "aws_api_gateway_deployment" "api" {
 }
 
 # The dynamic block is written, but its for_each is empty: no access_log_settings is generated.
-# expect: failed
+# expect: failed aws_api_gateway_stage.prod
 resource "aws_api_gateway_stage" "prod" {
   rest_api_id   = aws_api_gateway_rest_api.api.id
   deployment_id = aws_api_gateway_deployment.api.id

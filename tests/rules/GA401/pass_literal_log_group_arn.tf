@@ -7,7 +7,7 @@ resource "aws_api_gateway_deployment" "api" {
 }
 
 # A log group managed elsewhere, named by its ARN.
-# expect: passed
+# expect: passed aws_api_gateway_stage.prod
 resource "aws_api_gateway_stage" "prod" {
   rest_api_id   = aws_api_gateway_rest_api.api.id
   deployment_id = aws_api_gateway_deployment.api.id

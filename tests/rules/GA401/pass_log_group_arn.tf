@@ -12,7 +12,7 @@ resource "aws_cloudwatch_log_group" "access" {
 }
 
 # destination_arn is known only after apply, but it is the log group's ARN: it passes.
-# expect: passed
+# expect: passed aws_api_gateway_stage.prod
 resource "aws_api_gateway_stage" "prod" {
   rest_api_id   = aws_api_gateway_rest_api.api.id
   deployment_id = aws_api_gateway_deployment.api.id

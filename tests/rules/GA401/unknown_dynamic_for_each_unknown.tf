@@ -15,7 +15,7 @@ resource "aws_api_gateway_deployment" "api" {
 }
 
 # Whether the block exists at all depends on var.access_log, which has no value here.
-# expect: unknown
+# expect: unknown aws_api_gateway_stage.prod
 resource "aws_api_gateway_stage" "prod" {
   rest_api_id   = aws_api_gateway_rest_api.api.id
   deployment_id = aws_api_gateway_deployment.api.id

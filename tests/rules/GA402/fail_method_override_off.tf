@@ -12,7 +12,7 @@ resource "aws_api_gateway_stage" "prod" {
   stage_name    = "prod"
 }
 
-# expect: passed
+# expect: passed aws_api_gateway_method_settings.all
 resource "aws_api_gateway_method_settings" "all" {
   rest_api_id = aws_api_gateway_rest_api.api.id
   stage_name  = aws_api_gateway_stage.prod.stage_name
@@ -24,7 +24,7 @@ resource "aws_api_gateway_method_settings" "all" {
 }
 
 # One method turns logging back off: its authorizer failures go unrecorded.
-# expect: failed
+# expect: failed aws_api_gateway_method_settings.items_get
 resource "aws_api_gateway_method_settings" "items_get" {
   rest_api_id = aws_api_gateway_rest_api.api.id
   stage_name  = aws_api_gateway_stage.prod.stage_name

@@ -6,7 +6,7 @@ resource "aws_api_gateway_deployment" "api" {
   rest_api_id = aws_api_gateway_rest_api.api.id
 }
 
-# expect: failed
+# expect: failed aws_api_gateway_stage.prod
 resource "aws_api_gateway_stage" "prod" {
   rest_api_id   = aws_api_gateway_rest_api.api.id
   deployment_id = aws_api_gateway_deployment.api.id
@@ -20,7 +20,7 @@ resource "aws_api_gateway_stage" "dev" {
 }
 
 # Logging is on for dev only; prod keeps the default OFF and fails above.
-# expect: passed
+# expect: passed aws_api_gateway_method_settings.dev
 resource "aws_api_gateway_method_settings" "dev" {
   rest_api_id = aws_api_gateway_rest_api.api.id
   stage_name  = aws_api_gateway_stage.dev.stage_name

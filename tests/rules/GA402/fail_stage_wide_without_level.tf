@@ -13,7 +13,7 @@ resource "aws_api_gateway_stage" "prod" {
 }
 
 # Metrics only: the stage-wide settings never set a logging_level, so it stays OFF.
-# expect: failed
+# expect: failed aws_api_gateway_method_settings.all
 resource "aws_api_gateway_method_settings" "all" {
   rest_api_id = aws_api_gateway_rest_api.api.id
   stage_name  = aws_api_gateway_stage.prod.stage_name

@@ -17,7 +17,7 @@ resource "aws_api_gateway_stage" "this" {
 }
 
 # Both name the stage with var.stage_name: unknown, but the same value on both sides.
-# expect: passed
+# expect: passed aws_api_gateway_method_settings.all
 resource "aws_api_gateway_method_settings" "all" {
   rest_api_id = aws_api_gateway_rest_api.api.id
   stage_name  = var.stage_name

@@ -8,7 +8,7 @@ resource "aws_s3_bucket" "logs" {
 }
 
 # A valid ARN, but of a bucket: API Gateway writes access logs only to CloudWatch Logs or Firehose.
-# expect: failed
+# expect: failed aws_apigatewayv2_stage.default
 resource "aws_apigatewayv2_stage" "default" {
   api_id      = aws_apigatewayv2_api.http.id
   name        = "$default"

@@ -8,7 +8,7 @@ resource "aws_apigatewayv2_api" "http" {
 }
 
 # The group is managed elsewhere and read here: its ARN is a real destination.
-# expect: passed
+# expect: passed aws_apigatewayv2_stage.default
 resource "aws_apigatewayv2_stage" "default" {
   api_id      = aws_apigatewayv2_api.http.id
   name        = "$default"

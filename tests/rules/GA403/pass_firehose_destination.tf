@@ -31,7 +31,7 @@ resource "aws_kinesis_firehose_delivery_stream" "access" {
 }
 
 # Access logs may go to a Firehose stream as well as to a log group.
-# expect: passed
+# expect: passed aws_apigatewayv2_stage.prod
 resource "aws_apigatewayv2_stage" "prod" {
   api_id = aws_apigatewayv2_api.ws.id
   name   = "prod"

@@ -8,7 +8,7 @@ resource "aws_cloudwatch_log_group" "access" {
   retention_in_days = 90
 }
 
-# expect: passed
+# expect: passed aws_apigatewayv2_stage.default
 resource "aws_apigatewayv2_stage" "default" {
   api_id      = aws_apigatewayv2_api.http.id
   name        = "$default"

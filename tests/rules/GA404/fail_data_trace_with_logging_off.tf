@@ -13,7 +13,7 @@ resource "aws_api_gateway_stage" "prod" {
 }
 
 # Execution logging is OFF today, but data trace is set: the key is logged the day it is turned on.
-# expect: failed
+# expect: failed aws_api_gateway_method_settings.items_get
 resource "aws_api_gateway_method_settings" "items_get" {
   rest_api_id = aws_api_gateway_rest_api.api.id
   stage_name  = aws_api_gateway_stage.prod.stage_name

@@ -13,7 +13,7 @@ resource "aws_api_gateway_stage" "prod" {
 }
 
 # Full request logging on every method: the Lambda proxy event, headers and all, lands in the log.
-# expect: failed
+# expect: failed aws_api_gateway_method_settings.all
 resource "aws_api_gateway_method_settings" "all" {
   rest_api_id = aws_api_gateway_rest_api.api.id
   stage_name  = aws_api_gateway_stage.prod.stage_name

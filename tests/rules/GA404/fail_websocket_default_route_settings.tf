@@ -4,7 +4,7 @@ resource "aws_apigatewayv2_api" "ws" {
   route_selection_expression = "$request.body.action"
 }
 
-# expect: failed
+# expect: failed aws_apigatewayv2_stage.prod
 resource "aws_apigatewayv2_stage" "prod" {
   api_id = aws_apigatewayv2_api.ws.id
   name   = "prod"

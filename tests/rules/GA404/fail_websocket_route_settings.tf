@@ -10,7 +10,7 @@ resource "aws_apigatewayv2_route" "connect" {
 }
 
 # The stage default is safe; the $connect route, where the key arrives, logs everything.
-# expect: failed
+# expect: failed aws_apigatewayv2_stage.prod
 resource "aws_apigatewayv2_stage" "prod" {
   api_id = aws_apigatewayv2_api.ws.id
   name   = "prod"

@@ -13,7 +13,7 @@ resource "aws_api_gateway_stage" "prod" {
 }
 
 # data_trace_enabled defaults to false.
-# expect: passed
+# expect: passed aws_api_gateway_method_settings.all
 resource "aws_api_gateway_method_settings" "all" {
   rest_api_id = aws_api_gateway_rest_api.api.id
   stage_name  = aws_api_gateway_stage.prod.stage_name

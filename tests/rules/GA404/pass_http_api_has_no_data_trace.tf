@@ -4,7 +4,7 @@ resource "aws_apigatewayv2_api" "http" {
 }
 
 # HTTP APIs have no execution log: the provider accepts data_trace_enabled here but never sends it.
-# expect: passed
+# expect: passed aws_apigatewayv2_stage.default
 resource "aws_apigatewayv2_stage" "default" {
   api_id      = aws_apigatewayv2_api.http.id
   name        = "$default"

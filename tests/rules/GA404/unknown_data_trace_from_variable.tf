@@ -17,7 +17,7 @@ resource "aws_api_gateway_stage" "prod" {
   stage_name    = "prod"
 }
 
-# expect: unknown
+# expect: unknown aws_api_gateway_method_settings.all
 resource "aws_api_gateway_method_settings" "all" {
   rest_api_id = aws_api_gateway_rest_api.api.id
   stage_name  = aws_api_gateway_stage.prod.stage_name

@@ -4,7 +4,7 @@ resource "aws_cloudwatch_log_group" "authorizer" {
   retention_in_days = 90
 }
 
-# expect: failed
+# expect: failed aws_lambda_function.authorizer
 resource "aws_lambda_function" "authorizer" {
   function_name = "api-key-authorizer"
   role          = "arn:aws:iam::123456789012:role/api-key-authorizer"

@@ -11,7 +11,7 @@ resource "aws_api_gateway_authorizer" "api_key" {
 }
 
 # The seed's authorizer: Lambda creates /aws/lambda/api-key-authorizer itself, never expiring.
-# expect: failed
+# expect: failed aws_lambda_function.authorizer
 resource "aws_lambda_function" "authorizer" {
   function_name = "api-key-authorizer"
   role          = "arn:aws:iam::123456789012:role/api-key-authorizer"

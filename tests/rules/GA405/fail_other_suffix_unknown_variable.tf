@@ -8,7 +8,7 @@ resource "aws_cloudwatch_log_group" "backend" {
   retention_in_days = 90
 }
 
-# expect: failed
+# expect: failed aws_lambda_function.authorizer
 resource "aws_lambda_function" "authorizer" {
   function_name = "${var.name}-authorizer"
   role          = "arn:aws:iam::123456789012:role/api-key-authorizer"

@@ -1,4 +1,4 @@
-# expect: failed
+# expect: failed aws_cloudwatch_log_group.authorizer
 resource "aws_cloudwatch_log_group" "authorizer" {
   name = "/aws/lambda/api-key-authorizer"
 }

@@ -1,5 +1,5 @@
 # 0 is what CloudWatch Logs calls "never expire".
-# expect: failed
+# expect: failed aws_cloudwatch_log_group.authorizer
 resource "aws_cloudwatch_log_group" "authorizer" {
   name              = "/aws/lambda/api-key-authorizer"
   retention_in_days = 0

@@ -1,5 +1,5 @@
 # The result is on the log group: that is where retention is set.
-# expect: passed
+# expect: passed aws_cloudwatch_log_group.authorizer
 resource "aws_cloudwatch_log_group" "authorizer" {
   name              = "/aws/lambda/api-key-authorizer"
   retention_in_days = 90

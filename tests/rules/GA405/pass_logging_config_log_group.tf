@@ -1,5 +1,5 @@
 # A custom group, named by logging_config: /aws/lambda/<name> is not used.
-# expect: passed
+# expect: passed aws_cloudwatch_log_group.authorizer
 resource "aws_cloudwatch_log_group" "authorizer" {
   name              = "/custom/items-api/authorizer"
   retention_in_days = 30

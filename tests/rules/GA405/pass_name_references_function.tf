@@ -3,7 +3,7 @@ variable "function_name" {
 }
 
 # The name refers to the function itself: a match, though var.function_name has no value.
-# expect: passed
+# expect: passed aws_cloudwatch_log_group.authorizer
 resource "aws_cloudwatch_log_group" "authorizer" {
   name              = "/aws/lambda/${aws_lambda_function.authorizer.function_name}"
   retention_in_days = 14

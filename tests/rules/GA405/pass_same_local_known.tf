@@ -8,7 +8,7 @@ locals {
 }
 
 # The reference stack's pattern: both names from the same local.
-# expect: passed
+# expect: passed aws_cloudwatch_log_group.authorizer
 resource "aws_cloudwatch_log_group" "authorizer" {
   name              = "/aws/lambda/${local.authorizer_function_name}"
   retention_in_days = 90

@@ -3,7 +3,7 @@ variable "name" {
 }
 
 # Both names are built from var.name (no value here): the templates are the same text.
-# expect: passed
+# expect: passed aws_cloudwatch_log_group.authorizer
 resource "aws_cloudwatch_log_group" "authorizer" {
   name              = "/aws/lambda/${var.name}-authorizer"
   retention_in_days = 90

@@ -12,7 +12,7 @@ resource "aws_cloudwatch_log_group" "authorizer" {
 }
 
 # Two unrelated variables: the group may or may not be this function's.
-# expect: unknown
+# expect: unknown aws_lambda_function.authorizer
 resource "aws_lambda_function" "authorizer" {
   function_name = var.function_name
   role          = "arn:aws:iam::123456789012:role/api-key-authorizer"

@@ -2,7 +2,7 @@ variable "log_retention_in_days" {
   type = number
 }
 
-# expect: unknown
+# expect: unknown aws_cloudwatch_log_group.authorizer
 resource "aws_cloudwatch_log_group" "authorizer" {
   name              = "/aws/lambda/api-key-authorizer"
   retention_in_days = var.log_retention_in_days

@@ -12,7 +12,7 @@ resource "aws_cloudwatch_log_group" "access" {
 }
 
 # A Common Log Format line copied from a blog, with the key in the middle.
-# expect: failed
+# expect: failed aws_api_gateway_stage.prod
 resource "aws_api_gateway_stage" "prod" {
   rest_api_id   = aws_api_gateway_rest_api.api.id
   deployment_id = aws_api_gateway_deployment.api.id

@@ -9,7 +9,7 @@ resource "aws_cloudwatch_log_group" "access" {
 }
 
 # Any spelling of the key's header in the format is refused, whatever its case.
-# expect: failed
+# expect: failed aws_apigatewayv2_stage.default
 resource "aws_apigatewayv2_stage" "default" {
   api_id      = aws_apigatewayv2_api.http.id
   name        = "$default"

@@ -16,7 +16,7 @@ resource "aws_cloudwatch_log_group" "access" {
 }
 
 # Part of the format is unknown, but the known part already logs the key.
-# expect: failed
+# expect: failed aws_api_gateway_stage.prod
 resource "aws_api_gateway_stage" "prod" {
   rest_api_id   = aws_api_gateway_rest_api.api.id
   deployment_id = aws_api_gateway_deployment.api.id

@@ -9,7 +9,7 @@ resource "aws_cloudwatch_log_group" "access" {
   retention_in_days = 90
 }
 
-# expect: failed
+# expect: failed aws_apigatewayv2_stage.prod
 resource "aws_apigatewayv2_stage" "prod" {
   api_id = aws_apigatewayv2_api.ws.id
   name   = "prod"

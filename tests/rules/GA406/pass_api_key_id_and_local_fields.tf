@@ -23,7 +23,7 @@ resource "aws_cloudwatch_log_group" "access" {
 }
 
 # apiKeyId identifies the key without being it; the fields come from a local, as in the reference stack.
-# expect: passed
+# expect: passed aws_api_gateway_stage.prod
 resource "aws_api_gateway_stage" "prod" {
   rest_api_id   = aws_api_gateway_rest_api.api.id
   deployment_id = aws_api_gateway_deployment.api.id

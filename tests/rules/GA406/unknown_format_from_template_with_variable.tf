@@ -16,7 +16,7 @@ resource "aws_cloudwatch_log_group" "access" {
 }
 
 # The known text holds no key, but var.log_prefix could hold anything.
-# expect: unknown
+# expect: unknown aws_api_gateway_stage.prod
 resource "aws_api_gateway_stage" "prod" {
   rest_api_id   = aws_api_gateway_rest_api.api.id
   deployment_id = aws_api_gateway_deployment.api.id

@@ -17,7 +17,7 @@ resource "aws_cloudwatch_log_group" "access" {
   retention_in_days = 90
 }
 
-# expect: unknown
+# expect: unknown aws_api_gateway_stage.prod
 resource "aws_api_gateway_stage" "prod" {
   rest_api_id   = aws_api_gateway_rest_api.api.id
   deployment_id = aws_api_gateway_deployment.api.id

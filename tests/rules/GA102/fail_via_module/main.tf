@@ -1,4 +1,4 @@
-# expect: passed
+# expect: passed aws_apigatewayv2_api.http
 resource "aws_apigatewayv2_api" "http" {
   name          = "fitness"
   protocol_type = "HTTP"

@@ -13,7 +13,7 @@ locals {
   authorizer_uri = module.authorizer.invoke_arn
 }
 
-# expect: passed
+# expect: passed aws_api_gateway_authorizer.api_key
 resource "aws_api_gateway_authorizer" "api_key" {
   name            = "api-key"
   rest_api_id     = aws_api_gateway_rest_api.api.id

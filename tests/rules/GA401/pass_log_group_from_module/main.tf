@@ -12,7 +12,7 @@ resource "aws_api_gateway_deployment" "api" {
 }
 
 # The ARN comes through a module output; it is still the log group's ARN.
-# expect: passed
+# expect: passed aws_api_gateway_stage.prod
 resource "aws_api_gateway_stage" "prod" {
   rest_api_id   = aws_api_gateway_rest_api.api.id
   deployment_id = aws_api_gateway_deployment.api.id
