@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import discover, limits
-from .evaluate import instance_keys
+from .expansion import instance_keys
 from .expr import Literal
 from .inputs import Inputs
 from .model import Attribute, Block, Location, Module, NotScanned, Scope, Stack, VariableValue
