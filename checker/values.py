@@ -19,7 +19,7 @@ class EvalError(Exception):
 
 
 class NotEvaluated(Exception):
-    """gateaudit stops short of a value Terraform would compute (a limit of checker.limits): the expression is
+    """gateaudit stops short of a value Terraform would compute (a limit of gateaudit.limits): the expression is
     unknown, naming why. Unlike an EvalError, `try()` and `can()` do not catch it: Terraform would not fail."""
 
 
