@@ -1,7 +1,7 @@
 """The cache folder: where it is, who may use it, and how an entry is written and trusted.
 
-Three things are kept there: parsed files (`checker.parse_many`, by content hash), whole judgements
-(`checker.scan_cache`) and python-hcl2's parse tables (`checker.grammar`). The folder is
+Three things are kept there: parsed files (`gateaudit.parse_many`, by content hash), whole judgements
+(`gateaudit.scan_cache`) and python-hcl2's parse tables (`gateaudit.grammar`). The folder is
 `$GATEAUDIT_CACHE_DIR`, else `$XDG_CACHE_HOME/gateaudit`, else `~/.cache/gateaudit`, and in it one folder per
 gateaudit version and parser: a digest of python-hcl2's version, grammar and post-lexer, lark's version and
 gateaudit's own code that shapes a parsed file, so a change to any of them never reads entries of another shape.
@@ -22,7 +22,7 @@ trusted as each other.
 
 What the folder holds: the parse cache holds parsed source, literals included, so secrets written in the
 scanned files are in it, as they are in the files; the scan cache holds no text of the scanned files
-(`checker.scan_cache`). Parsed files keep their literals because an entry is keyed by content and serves
+(`gateaudit.scan_cache`). Parsed files keep their literals because an entry is keyed by content and serves
 every later scan, whatever its rules and options: which literal a rule flags is known only once the rules
 have judged the whole stack (a value reaches a sink through variables, locals and modules), and the model
 needs every literal to evaluate. Encrypting them with a key kept beside them would hide them from no one
@@ -50,7 +50,7 @@ KEY_BYTES = 32
 _MAC_BYTES = hashlib.sha256().digest_size
 # gateaudit's own modules that decide what a parsed file is (its classes, lines and limits): part of the
 # folder's name beside python-hcl2's and lark's files.
-PARSE_CODE = ("parse", "grammar", "jsonpos", "expr", "limits", "parse_many")
+PARSE_CODE = ("parse", "parse_json", "grammar", "jsonpos", "expr", "limits", "parse_many")
 _PRIVATE = stat.S_IRWXG | stat.S_IRWXO  # any access for the group or others
 
 

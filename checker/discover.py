@@ -2,7 +2,7 @@
 
 Discovery only lists: which names are there. Whether a listed file may be read (a regular file, or a
 symbolic link to one inside the repository root) is decided when it is read, by one rule for every file
-(`checker.inputs`), so a link or a named pipe is judged the same wherever it was found.
+(`gateaudit.inputs`), so a link or a named pipe is judged the same wherever it was found.
 """
 
 from __future__ import annotations

@@ -1,16 +1,16 @@
 """Values of expressions, where the configuration alone decides them; `Unknown` where it does not.
 
-Values are plain Python: str, int, float, bool, None, list, dict, and `Unknown` (possibly nested inside
-lists and dicts). A definite error (a missing map key, a wrong type) inside `try()` moves on to the next
-argument; anywhere else it becomes an Unknown that says what went wrong.
+The evaluator's interface is `evaluate` (an expression's value in a scope), `references` (the blocks an
+expression refers to), `variable_value` and `local_value`. Values are plain Python and `Unknown`
+(gateaudit.values), and a `ResourceObject` for a resource instance used as a value. A definite error (a
+missing map key, a wrong type) inside `try()` moves on to the next argument; anywhere else it becomes an
+Unknown that says what went wrong. Terraform's functions are in gateaudit.functions, the expansion of
+`count`, `for_each` and `dynamic` in gateaudit.expansion.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import math
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -35,28 +35,14 @@ from .expr import (
     operator_chain,
     walk,
 )
-from .model import Block, Budget, Location, Module, Reference, Scope, Unknown, contains_unknown, unknowns
-from .parse import SyntaxBlock
+from .functions import _KEEPS_UNKNOWN_ELEMENTS, _PASSES_UNKNOWN, FUNCTIONS, _partial
+from .model import Block, Budget, Module, Reference, Scope, Unknown, contains_unknown, unknowns
+from .values import EvalError, NotEvaluated, TooLarge, _check_rendered, _number, _rendered_size, _show, _to_string
 
-MAX_INSTANCES = 1000  # count/for_each beyond this is not expanded: the block is judged once, as unknown
+__all__ = ["EvalError", "NotEvaluated", "ResourceObject", "evaluate", "local_value", "references", "variable_value"]
+
 _BUILTIN_ROOTS = {"var", "local", "module", "data", "count", "each", "path", "terraform", "self", "ephemeral"}
 _MAX_INT_BITS = math.floor(limits.MAX_NUMBER_DIGITS / math.log10(2))  # no integer of more bits has fewer digits
-# A regular expression's program size times the characters it runs over: RE2's time is linear in the text,
-# but a huge program over a long text still takes a while.
-_MAX_REGEX_WORK = 100 * limits.MAX_VALUE_SIZE
-
-
-class EvalError(Exception):
-    """A definite error in an expression: Terraform itself would reject it."""
-
-
-class NotEvaluated(Exception):
-    """gateaudit stops short of a value Terraform would compute (a limit of checker.limits): the expression is
-    unknown, naming why. Unlike an EvalError, `try()` and `can()` do not catch it: Terraform would not fail."""
-
-
-class TooLarge(NotEvaluated):
-    """An evaluation over a step, size or budget limit: an unknown, never a hang."""
 
 
 @contextmanager
@@ -93,35 +79,6 @@ def _too_large(value: Any) -> bool:
     """Whether a value is over MAX_VALUE_SIZE: string characters, or elements through every level of lists
     and maps; values shared by several parents count once per parent, as they would once rendered."""
     return _rendered_size(value) > limits.MAX_VALUE_SIZE
-
-
-def _rendered_size(value: Any) -> int:
-    """String characters, or elements through every level of lists and maps, counted as a rendering would
-    (a value shared by several parents once per parent), up to just past MAX_VALUE_SIZE; each shared value
-    is walked once, so the count costs what the distinct values hold, not what they render to."""
-    limit = limits.MAX_VALUE_SIZE
-    sizes: dict[int, int] = {}
-
-    def size(item: Any) -> int:
-        if isinstance(item, str):
-            return len(item)
-        if not isinstance(item, list | dict):
-            return 1
-        known = sizes.get(id(item))
-        if known is not None:
-            return known
-        total = len(item)
-        for child in (item.values() if isinstance(item, dict) else item):
-            total += size(child)
-            if total > limit:
-                break
-        sizes[id(item)] = total
-        return total
-
-    try:
-        return size(value)
-    except RecursionError:
-        return limit + 1
 
 
 def _unknown_in(*values: Any) -> Unknown | None:
@@ -220,50 +177,6 @@ def _eval_expr(expr: Expr, scope: Scope) -> Any:
         case Unsupported(what=what):
             return Unknown(f"{what} is not evaluated by gateaudit")
     raise EvalError(f"unsupported expression {type(expr).__name__}")
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "a bool"
-    if isinstance(value, int | float):
-        return "a number"
-    if value is None:
-        return "null"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a map"
-    return type(value).__name__
-
-
-def _to_string(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    raise EvalError(f"cannot use {_show(value)} as a string")
-
-
-def _number(value: Any) -> int | float:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise EvalError(f"expected a number, not {_show(value)}")
-    if isinstance(value, str):
-        if re.fullmatch(r"-?\d+", value):
-            if len(value.lstrip("-")) > limits.MAX_NUMBER_DIGITS:
-                raise TooLarge(f"a number of more than {limits.MAX_NUMBER_DIGITS} digits: not evaluated")
-            return int(value)
-        try:
-            return float(value)
-        except ValueError:
-            shown = value if len(value) <= 40 else value[:40] + "…"
-            raise EvalError(f"{shown!r} is not a number") from None
-    return value
 
 
 def _template(parts: tuple, scope: Scope) -> Any:
@@ -461,7 +374,7 @@ def _instance_value(block: Block, steps: tuple, scope: Scope) -> Any:
     if not isinstance(steps[0], GetAttr):
         return Unknown(f"{block.address} used as a whole object is not evaluated", (block.address,))
     attribute = steps[0].name
-    computed = PLAN_TIME_ATTRIBUTES.get((block.kind, block.type, attribute))
+    computed = _PLAN_TIME_ATTRIBUTES.get((block.kind, block.type, attribute))
     if computed is not None:
         value = computed(block)
     elif block.has(attribute):
@@ -664,12 +577,6 @@ def _equal(left: Any, right: Any) -> bool:
     return left == right
 
 
-def _check_rendered(value: Any) -> None:
-    if _rendered_size(value) > limits.MAX_VALUE_SIZE:
-        raise TooLarge(f"a value of more than {limits.MAX_VALUE_SIZE} elements or characters when rendered: "
-                       "not evaluated")
-
-
 def _for(expr: ForExpr, scope: Scope) -> Any:
     collection = _eval(expr.collection, scope)
     if isinstance(collection, Unknown):
@@ -761,466 +668,6 @@ def _try(args: tuple[Expr, ...], scope: Scope) -> Any:
     raise EvalError("no argument of try() could be evaluated: " + "; ".join(errors))
 
 
-def _coalesce(*args: Any) -> Any:
-    for arg in args:
-        if isinstance(arg, Unknown):
-            return arg
-        if arg is not None and arg != "":
-            return arg
-    raise EvalError("coalesce(): every argument is null or empty")
-
-
-def _lookup(mapping: Any, key: Any, *default: Any) -> Any:
-    if isinstance(mapping, Unknown):
-        return mapping
-    if isinstance(key, Unknown):
-        return key
-    if not isinstance(mapping, dict):
-        raise EvalError(f"lookup() needs a map, not {_show(mapping)}")
-    key = _to_string(key)
-    if key in mapping:
-        return mapping[key]
-    if default:
-        return default[0]
-    raise EvalError(f"lookup(): no key {key!r}")
-
-
-def _merge(*maps: Any) -> Any:
-    result: dict[str, Any] = {}
-    for item in maps:
-        if isinstance(item, Unknown):
-            return item
-        if item is None:
-            continue
-        if not isinstance(item, dict):
-            raise EvalError(f"merge() needs maps, not {_show(item)}")
-        result.update(item)
-    return result
-
-
-def _format(spec: Any, *args: Any) -> str:
-    if not isinstance(spec, str):
-        raise EvalError("format() needs a format string")
-    values = iter(args)
-    limit = limits.MAX_VALUE_SIZE
-    written = len(spec)
-
-    def one(match: re.Match[str]) -> str:
-        nonlocal written
-        flags, verb = match.groups()
-        if verb == "%":
-            return "%"
-        for number in re.findall(r"\d+", flags):  # Python would pad to any width: a gigabyte for %999999999d
-            if len(number) > len(str(limit)) or int(number) > limit:
-                raise TooLarge(f"format(): a width or precision of {number} is over the limit of {limit}: "
-                               "not evaluated")
-        try:
-            value = next(values)
-        except StopIteration:
-            raise EvalError("format(): not enough arguments") from None
-        if verb == "q":
-            text = json.dumps(_to_string(value))
-        elif verb in "dfeg":
-            text = ("%" + flags + verb) % _number(value)
-        elif verb == "v" and not isinstance(value, str | int | float | bool):
-            _check_rendered(value)
-            text = json.dumps(value, separators=(",", ":"))
-        else:
-            text = ("%" + flags + "s") % _to_string(value)
-        written += len(text)
-        if written > limit:
-            raise TooLarge(f"a string of more than {limit} characters: not evaluated")
-        return text
-
-    return re.sub(r"%([-+ #0-9.]*)([svdfegtq%])", one, spec)
-
-
-def _replace(text: Any, search: Any, replacement: Any) -> str:
-    text, search, replacement = _to_string(text), _to_string(search), _to_string(replacement)
-    if len(search) > 1 and search.startswith("/") and search.endswith("/"):
-        return _regex_replace(text, search[1:-1], replacement)
-    occurrences = text.count(search) if search else len(text) + 1  # "" matches before every character
-    if len(text) + occurrences * (len(replacement) - len(search)) > limits.MAX_VALUE_SIZE:
-        raise TooLarge(f"a string of more than {limits.MAX_VALUE_SIZE} characters: not evaluated")
-    return text.replace(search, replacement)
-
-
-def _regex_replace(text: str, pattern: str, template: str) -> str:
-    """Go's `regexp.ReplaceAllString`, as Terraform's replace() runs it: RE2 syntax and linear-time matching
-    (the google-re2 bindings, never Python's backtracking `re`), `$1`/`${name}` expansion, and no replacement
-    for an empty match right after a match."""
-    try:
-        import re2
-    except ImportError:  # google-re2 is a dependency; a platform without its wheel gets an explicit unknown
-        raise NotEvaluated("replace() with a regular expression needs the google-re2 package: not evaluated") \
-            from None
-    options = re2.Options()
-    options.log_errors = False  # RE2 would print the pattern, the scanned tree's text, on stderr
-    try:
-        regexp = re2.compile(pattern, options)
-    except re2.error as error:
-        detail = error.args[0] if error.args else ""
-        detail = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
-        raise EvalError(f"replace(): invalid regular expression: {detail}") from None
-    if regexp.programsize * (len(text) + 1) > _MAX_REGEX_WORK:
-        raise TooLarge(f"replace(): a regular expression of {regexp.programsize} instructions over "
-                       f"{len(text)} characters is over the limit of {_MAX_REGEX_WORK}: not evaluated")
-    data = text.encode("utf-8")
-    pieces = _go_template(template, regexp.groupindex, regexp.groups)
-    out: list[bytes] = []
-    written = 0
-    last_end = search = 0
-    while search <= len(data):
-        match = regexp.search(data, search)
-        if match is None:
-            break
-        start, end = match.span()
-        chunk = [data[last_end:start]]
-        if end > last_end or start == 0:
-            chunk += [piece if isinstance(piece, bytes) else _group(match, piece) for piece in pieces]
-        written += sum(map(len, chunk))
-        if written > 4 * limits.MAX_VALUE_SIZE:  # bytes: up to 4 per character
-            raise TooLarge(f"a string of more than {limits.MAX_VALUE_SIZE} characters: not evaluated")
-        out += chunk
-        last_end = end
-        width = _utf8_width(data, search)  # advance at least one character past the match
-        search = search + width if search + width > end else max(end, search + 1)
-    out.append(data[last_end:])
-    return b"".join(out).decode("utf-8")
-
-
-def _group(match: Any, group: int | str | None) -> bytes:
-    if group is None:
-        return b""
-    start, end = match.span(group)
-    return match.string[start:end] if start >= 0 else b""
-
-
-def _utf8_width(data: bytes, position: int) -> int:
-    if position >= len(data):
-        return 0
-    lead = data[position]
-    return 1 if lead < 0xC0 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
-
-
-def _go_template(template: str, names: dict[str, int], groups: int) -> list[bytes | int | None]:
-    """Go's `Regexp.Expand` template, split once: literal bytes, and group numbers for `$1`, `${1}`, `$name`,
-    `${name}` (None for a group that does not exist: it expands to nothing). `$$` is a dollar; a name is the
-    longest run of letters, digits and `_` (`$1x` names a group "1x"); a `$` without a name stays a `$`."""
-    pieces: list[bytes | int | None] = []
-    literal: list[str] = []
-    rest = template
-    while "$" in rest:
-        before, _, rest = rest.partition("$")
-        literal.append(before)
-        if rest.startswith("$"):
-            literal.append("$")
-            rest = rest[1:]
-            continue
-        brace = rest.startswith("{")
-        body = rest[1:] if brace else rest
-        length = 0
-        while length < len(body) and (body[length].isalpha() or body[length].isdecimal() or body[length] == "_"):
-            length += 1
-        if length == 0 or (brace and body[length:length + 1] != "}"):
-            literal.append("$")  # malformed: the dollar is text
-            continue
-        name = body[:length]
-        rest = body[length + 1:] if brace else body[length:]
-        pieces.append("".join(literal).encode("utf-8"))
-        literal = []
-        number = int(name) if name.isascii() and name.isdigit() and len(name) <= 8 else -1
-        if name.startswith("0") and len(name) > 1:
-            number = -1
-        pieces.append((number if number <= groups else None) if number >= 0 else names.get(name))
-    literal.append(rest)
-    pieces.append("".join(literal).encode("utf-8"))
-    return pieces
-
-
-def _join(separator: Any, *lists: Any) -> str:
-    separator = _to_string(separator)
-    items = [_to_string(item) for items in lists for item in _as_list(items)]
-    if sum(map(len, items)) + len(separator) * max(len(items) - 1, 0) > limits.MAX_VALUE_SIZE:
-        raise TooLarge(f"a string of more than {limits.MAX_VALUE_SIZE} characters: not evaluated")
-    return separator.join(items)
-
-
-def _as_list(value: Any) -> list:
-    if not isinstance(value, list):
-        raise EvalError(f"expected a list, not {_show(value)}")
-    return value
-
-
-def _concat(*lists: Any) -> list:
-    if sum(len(_as_list(items)) for items in lists) > limits.MAX_VALUE_SIZE:
-        raise TooLarge(f"a collection of more than {limits.MAX_VALUE_SIZE} elements: not evaluated")
-    return [item for items in lists for item in items]
-
-
-def _flatten(value: Any) -> list:
-    """Lists in lists, flattened in a loop; the same list held many times is walked each time, so the walk
-    is bounded like the result."""
-    result: list = []
-    walked = 0
-    stack = [iter(_as_list(value))]
-    while stack:
-        for item in stack[-1]:
-            walked += 1
-            if walked > limits.MAX_VALUE_SIZE:
-                raise TooLarge(f"a collection of more than {limits.MAX_VALUE_SIZE} elements: not evaluated")
-            if isinstance(item, list):
-                stack.append(iter(item))
-                break
-            result.append(item)
-        else:
-            stack.pop()
-    return result
-
-
-def _jsonencode(value: Any) -> str:
-    _check_rendered(value)  # a list held a thousand times is encoded a thousand times
-    return json.dumps(value, separators=(",", ":"), sort_keys=True)
-
-
-def _contains(items: Any, value: Any) -> bool:
-    items = _as_list(items)
-    _check_rendered(items)  # each element is compared with the value, part by part
-    return value in items
-
-
-def _jsondecode(text: Any) -> Any:
-    try:
-        return json.loads(_to_string(text))
-    except json.JSONDecodeError as error:
-        raise EvalError(f"jsondecode(): not JSON ({error.msg})") from None
-
-
-def _tostring(value: Any) -> Any:
-    if value is None:
-        return None
-    return _to_string(value)
-
-
-def _length(value: Any) -> int:
-    if isinstance(value, str | list | dict):
-        return len(value)
-    raise EvalError(f"length() of {_show(value)}")
-
-
-def _element(items: Any, index: Any) -> Any:
-    items = _as_list(items)
-    if not items:
-        raise EvalError("element() of an empty list")
-    return items[int(_number(index)) % len(items)]
-
-
-def _one(items: Any) -> Any:
-    items = _as_list(items)
-    if len(items) > 1:
-        raise EvalError(f"one() needs a list of at most one element, not {len(items)}")
-    return items[0] if items else None
-
-
-def _toset(value: Any) -> list:
-    return list(dict.fromkeys(_as_list(value)))
-
-
-FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "jsonencode": _jsonencode,
-    "jsondecode": _jsondecode,
-    "format": _format,
-    "join": _join,
-    "concat": _concat,
-    "merge": _merge,
-    "lookup": _lookup,
-    "lower": lambda s: _to_string(s).lower(),
-    "upper": lambda s: _to_string(s).upper(),
-    "replace": _replace,
-    "tostring": _tostring,
-    "coalesce": _coalesce,
-    "tolist": _as_list,
-    "toset": _toset,
-    "tomap": lambda m: m if isinstance(m, dict) else (_ for _ in ()).throw(EvalError("tomap() needs a map")),
-    "tonumber": lambda v: None if v is None else _number(v),
-    "tobool": lambda v: v if isinstance(v, bool) or v is None else {"true": True, "false": False}[v],
-    "length": _length,
-    "element": _element,
-    "keys": lambda m: sorted(m) if isinstance(m, dict) else _as_list(m),
-    "values": lambda m: [m[k] for k in sorted(m)],
-    "contains": _contains,
-    "split": lambda sep, s: _to_string(s).split(_to_string(sep)),
-    "trimspace": lambda s: _to_string(s).strip(),
-    "trimprefix": lambda s, p: _to_string(s).removeprefix(_to_string(p)),
-    "trimsuffix": lambda s, p: _to_string(s).removesuffix(_to_string(p)),
-    "startswith": lambda s, p: _to_string(s).startswith(_to_string(p)),
-    "endswith": lambda s, p: _to_string(s).endswith(_to_string(p)),
-    "flatten": _flatten,
-    "distinct": lambda items: list(dict.fromkeys(_as_list(items))),
-    "compact": lambda items: [i for i in _as_list(items) if i not in (None, "")],
-    "min": lambda *n: min(_number(x) for x in n),
-    "one": _one,
-    "slice": lambda items, start, end: _as_list(items)[int(_number(start)):int(_number(end))],
-    "reverse": lambda items: list(reversed(_as_list(items))),
-    "sensitive": lambda value: value,  # marks a value for redaction in Terraform's output; same value
-    "nonsensitive": lambda value: value,
-    "base64encode": lambda s: base64.b64encode(_to_string(s).encode()).decode(),
-    "base64decode": lambda s: base64.b64decode(_to_string(s)).decode(),
-    "abs": lambda n: abs(_number(n)),
-    "max": lambda *n: max(_number(x) for x in n),
-}
-_PASSES_UNKNOWN = {"coalesce", "lookup", "merge"}  # they decide themselves what an Unknown argument means
-# List functions that only move elements: an unknown element stays an unknown element of the result.
-_KEEPS_UNKNOWN_ELEMENTS = {"concat", "flatten", "tolist", "length", "element", "keys", "values", "one",
-                           "slice", "reverse"}
-
-
-def _partial(name: str, function: Callable[..., Any], args: list[Any]) -> Any:
-    """What is known of a function's result despite an unknown argument, for rules to read.
-
-    jsonencode keeps the encoded object; format and join keep their text with `${ref}` holes, as a
-    template does, so `format("%s*", x.execution_arn)` does not pass for the bare reference.
-    """
-    if name == "jsonencode":
-        return args[0] if args else None
-    if name in ("format", "join"):
-        try:
-            return function(*[_hole(arg) for arg in args])
-        except (EvalError, TypeError, ValueError, KeyError, IndexError):
-            return None
-    return None
-
-
-def _hole(value: Any, made: dict[int, list] | None = None) -> Any:
-    if isinstance(value, Unknown):
-        return value.partial if isinstance(value.partial, str) else "${" + (value.refs[0] if value.refs else "?") + "}"
-    if isinstance(value, list):
-        made = {} if made is None else made
-        if id(value) not in made:  # a list held many times is rebuilt once
-            made[id(value)] = [_hole(item, made) for item in value]
-        return made[id(value)]
-    return value
-
-
-# -------------------------------------------------------------------------------- block expansion
-
-
-def instance_keys(syntax: SyntaxBlock, scope: Scope) -> tuple[list[tuple[Any, dict[str, Any]]], Unknown | None]:
-    """The instances `count`/`for_each` give a block: [(key, bindings)], or one unkeyed instance, counted
-    against the scan's budget of instances.
-
-    When the expansion cannot be known (or is too large for the block or for what is left of the scan's
-    budget), one instance stands for all of them, its count.index/each.* unknown, and the reason comes back
-    so rules can say why.
-    """
-    instances, unknown = _instance_keys(syntax, scope)
-    budget = scope.module.budget
-    if len(instances) > 1 and budget.instances + len(instances) > limits.MAX_SCAN_INSTANCES:
-        meta = "count" if "count" in syntax.attributes else "for_each"
-        unknown = Unknown(f"{meta} gives {len(instances)} instances, over the scan's budget of "
-                          f"{limits.MAX_SCAN_INSTANCES} resource and module instances")
-        instances = [(None, {"count": {"index": unknown}} if meta == "count" else
-                      {"each": {"key": unknown, "value": unknown}})]
-    budget.instances += len(instances)
-    return instances, unknown
-
-
-def _instance_keys(syntax: SyntaxBlock, scope: Scope) -> tuple[list[tuple[Any, dict[str, Any]]], Unknown | None]:
-    if "count" in syntax.attributes:
-        count = evaluate(syntax.attributes["count"].expr, scope)
-        if isinstance(count, Unknown):
-            reason = Unknown(f"count is unknown ({count.reason})", count.refs)
-            return [(None, {"count": {"index": reason}})], reason
-        if (isinstance(count, bool) or not isinstance(count, int | float) or count < 0
-                or (isinstance(count, float) and not count.is_integer())):
-            reason = Unknown(f"count must be a whole number, not {_show(count)}")
-            return [(None, {"count": {"index": reason}})], reason
-        if count > MAX_INSTANCES:
-            reason = Unknown(f"count = {int(count)} is over the expansion limit of {MAX_INSTANCES}")
-            return [(None, {"count": {"index": reason}})], reason
-        return [(index, {"count": {"index": index}}) for index in range(int(count))], None
-    if "for_each" in syntax.attributes:
-        each = evaluate(syntax.attributes["for_each"].expr, scope)
-        if isinstance(each, list) and not contains_unknown(each):
-            each = {_to_string(item): item for item in each}
-        if isinstance(each, dict) and len(each) <= MAX_INSTANCES:
-            return [(key, {"each": {"key": key, "value": value}}) for key, value in each.items()], None
-        if isinstance(each, Unknown):
-            reason = Unknown(f"for_each is unknown ({each.reason})", each.refs)
-        elif isinstance(each, dict):
-            reason = Unknown(f"for_each has {len(each)} elements, over the expansion limit of {MAX_INSTANCES}")
-        else:
-            reason = Unknown(f"for_each must be a map or a set of strings, not {_show(each)}")
-        return [(None, {"each": {"key": reason, "value": reason}})], reason
-    return [(None, {})], None
-
-
-def expand_nested(block: Block) -> list[Block]:
-    """A block's nested blocks, with each `dynamic` block replaced by the blocks it generates."""
-    nested: list[Block] = []
-    for syntax in block.syntax.blocks:
-        if syntax.type == "dynamic" and syntax.labels:
-            nested.extend(_expand_dynamic(block, syntax))
-            continue
-        nested.append(_nested_block(block, syntax, syntax.type, block.bindings))
-    return nested
-
-
-def _nested_block(parent: Block, syntax: SyntaxBlock, type_: str, bindings: dict[str, Any],
-                  line: int | None = None) -> Block:
-    path = f"{parent.path}.{type_}" if parent.path else type_
-    # The parent's own class (gateaudit.hcl's HclBlock): naming it here would close an import circle.
-    return type(parent)(kind="nested", type=type_, name=type_, address=parent.address,
-                            location=Location(syntax.file or parent.location.file, line or syntax.line),
-                            module=parent.module, syntax=syntax, parent=parent, bindings=bindings,
-                            instance_key=parent.instance_key, path=path)
-
-
-def _expand_dynamic(block: Block, syntax: SyntaxBlock) -> list[Block]:
-    label = syntax.labels[0]
-    iterator_attr = syntax.attributes.get("iterator")
-    iterator = label
-    if iterator_attr is not None and isinstance(iterator_attr.expr, Traversal):
-        iterator = str(iterator_attr.expr.root)
-    content = next((b for b in syntax.blocks if b.type == "content"), None)
-    if content is None:
-        return []
-    content_syntax = SyntaxBlock(label, (), content.line, content.attributes, content.blocks, file=syntax.file)
-    for_each = syntax.attributes.get("for_each")
-    collection = evaluate(for_each.expr, block.scope) if for_each else Unknown("dynamic block without for_each")
-    budget = block.module.budget
-    if isinstance(collection, list) and not contains_unknown(collection):
-        pairs = list(enumerate(collection))
-    elif isinstance(collection, dict):
-        pairs = list(collection.items())
-    else:
-        reason = collection if isinstance(collection, Unknown) else Unknown(f"for_each is {_show(collection)}")
-        return [_unknown_dynamic(block, syntax, content_syntax, iterator, reason,
-                                 Unknown(f"dynamic \"{label}\" for_each is unknown ({reason.reason})", reason.refs))]
-    over = None
-    if len(pairs) > MAX_INSTANCES:  # judged as one unknown block: cut at the limit, the rest would pass unseen
-        over = f"over the expansion limit of {MAX_INSTANCES}"
-    elif budget.instances + len(pairs) > limits.MAX_SCAN_INSTANCES:
-        over = f"over the scan's budget of {limits.MAX_SCAN_INSTANCES} resource and module instances"
-    if over is not None:
-        reason = Unknown(f"dynamic \"{label}\" for_each has {len(pairs)} elements, {over}")
-        return [_unknown_dynamic(block, syntax, content_syntax, iterator, reason, reason)]
-    budget.instances += len(pairs)
-    return [_nested_block(block, content_syntax, label, {**block.bindings, iterator: {"key": k, "value": v}},
-                          syntax.line) for k, v in pairs]
-
-
-def _unknown_dynamic(block: Block, syntax: SyntaxBlock, content: SyntaxBlock, iterator: str, value: Unknown,
-                     expansion: Unknown) -> Block:
-    """One block standing for every block a `dynamic` generates, its iterator unknown: what it holds is
-    judged, and whatever depends on the iterator is unknown, saying why."""
-    block.module.budget.instances += 1
-    bindings = {**block.bindings, iterator: {"key": value, "value": value}}
-    generated = _nested_block(block, content, content.type, bindings, syntax.line)
-    generated.expansion = expansion
-    return generated
-
-
 # ------------------------------------------------------------------ values decided at plan time
 
 
@@ -1230,7 +677,8 @@ def _policy_document(block: Block) -> Any:
     return render(block)
 
 
-PLAN_TIME_ATTRIBUTES: dict[tuple[str, str, str], Callable[[Block], Any]] = {
+_PLAN_TIME_ATTRIBUTES: dict[tuple[str, str, str], Callable[[Block], Any]] = {
     ("data", "aws_iam_policy_document", "json"): _policy_document,
     ("data", "aws_iam_policy_document", "minified_json"): _policy_document,
 }
+

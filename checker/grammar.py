@@ -2,7 +2,7 @@
 
 gateaudit parses HCL with python-hcl2's own grammar and post-lexer rules, and runs them two ways cheaper
 than `hcl2.parses_to_tree` does:
-- without lark's `propagate_positions`, which costs about 40% of a parse: `checker.parse` reads each
+- without lark's `propagate_positions`, which costs about 40% of a parse: `gateaudit.parse` reads each
   node's line from its first token instead;
 - with lark-cython, lark's LALR parser and lexer compiled, when it is installed. lark-cython has no
   post-lexer hook, so `_PostLexingThread` applies python-hcl2's post-lexer rule while it hands tokens over.
@@ -12,7 +12,7 @@ Together they parse about 2.5 times faster, and the trees are the same token for
 
 The parse tables come from python-hcl2's own parser (`hcl2.parser.parser()`, which keeps them in a file
 beside the package), rebuilt with these options. In gateaudit's cache folder they are kept ready to
-load, signed like every entry there (`checker.cache`), which saves importing hcl2 and half of the loading.
+load, signed like every entry there (`gateaudit.cache`), which saves importing hcl2 and half of the loading.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def parse(text: str) -> Any:
 
 
 def parser() -> Any:
-    """The lark parser `checker.parse` uses; `prepare()` may have loaded it from the cache folder."""
+    """The lark parser `gateaudit.parse` uses; `prepare()` may have loaded it from the cache folder."""
     if _parser is None:
         prepare(None)
     return _parser

@@ -10,7 +10,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from .evaluate import evaluate, expand_nested, references
+from .evaluate import evaluate, references
+from .expansion import expand_nested
 from .expr import Expr
 from .model import Attribute, Block, Location, Reference
 from .parse import SyntaxAttribute, SyntaxBlock

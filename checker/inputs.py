@@ -5,7 +5,7 @@ resolve to, which Terraform files are below it, what bytes does it hold (and may
 `_read`, the one rule for every file a scan opens). Each answer is kept as (question, path, the question's
 other arguments, answer), file contents as a SHA-256 digest. Loading is a function of these answers, the
 options and gateaudit's own code, so when asking every question again gives every same answer, a new
-load would build the same stack: `reread()` is how the scan cache (`checker.scan_cache`) decides
+load would build the same stack: `reread()` is how the scan cache (`gateaudit.scan_cache`) decides
 whether a whole earlier judgement still holds, and it hands back the bytes it read again, so the cache
 need not keep any.
 """
@@ -26,7 +26,7 @@ def _read(path: Path, limit: int, root: Path | None) -> bytes | str:
 
     The one rule for every file a scan opens. It must be a regular file: a named pipe would block, a device
     never end. A symbolic link is followed only to a regular file inside `root`, the repository root of the
-    scanned path (`checker.root`): a link the scanned tree holds must not make gateaudit read, and report,
+    scanned path (`gateaudit.root`): a link the scanned tree holds must not make gateaudit read, and report,
     a file it was never given (a credentials file as `terraform.tfvars`). `root` None: the command line
     named this file (`--var-file`, a scanned file), which is trusted as to where it is. A file's folders
     need no check: discovery never descends a linked folder, and module folders are resolved and bounded

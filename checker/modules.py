@@ -3,7 +3,7 @@
 A folder of `.tf` files is a module. Folders that another scanned folder calls as a local module
 (`source = "./..."`, `"../..."` or an absolute path) are loaded as that call's child, inputs bound, addressed
 `module.NAME.…`; every other folder is a root. Registry and git sources, and local folders outside the
-repository root (`checker.root`), are listed as not scanned.
+repository root (`gateaudit.root`), are listed as not scanned.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import discover, limits
-from .evaluate import instance_keys
+from .expansion import instance_keys
 from .expr import Literal
 from .hcl import HclAttribute, HclBlock
 from .inputs import Inputs
@@ -46,7 +46,7 @@ class Loader:
     digests: dict[str, str] = field(default_factory=dict)  # shown path -> SHA-256 of every file read in full
     max_file_size: int = limits.MAX_FILE_SIZE
     merged: dict[tuple, list[tuple[str, SyntaxBlock]]] = field(default_factory=dict)  # a folder's blocks, merged
-    root: Path = Path("/")  # the repository root of the path being scanned (checker.root): what links may reach
+    root: Path = Path("/")  # the repository root of the path being scanned (gateaudit.root): what links may reach
     trusted: set[Path] = field(default_factory=set)  # files the command line named: read wherever they are
     skip: tuple[str, ...] = ()  # --skip-path patterns, relative to the scanned folder (discover.skip_reason)
     max_scan_size: int = limits.MAX_SCAN_SIZE  # bytes of every file read, added up
@@ -141,7 +141,7 @@ def load_with_inputs(paths: list[Path], var_files: list[Path] | None = None, use
                      skip: tuple[str, ...] = (), max_scan_size: int = limits.MAX_SCAN_SIZE) -> Loader:
     """`load`, keeping what the loader asked the filesystem (`loader.inputs`).
 
-    `repository` is the repository root (`checker.root`; None: found from the current folder): each path is
+    `repository` is the repository root (`gateaudit.root`; None: found from the current folder): each path is
     read within its own root (`root_of`), and the files the command line names are trusted as to place.
     `skip` holds the `--skip-path` patterns; what they skip is listed in `stack.skipped`.
     """

@@ -44,7 +44,7 @@ def merge(primary: list[tuple[str, SyntaxBlock]],
 
     `primary` comes from the ordinary files, `overrides` from the override files sorted by name, each in
     the order it is written. A declaration twice in the ordinary files is reported where blocks are
-    declared (`checker.modules`); here the first of them takes the override.
+    declared (`gateaudit.modules`); here the first of them takes the override.
     """
     blocks = list(primary)
     errors: list[ScanError] = []

@@ -1,8 +1,8 @@
 """Parse many files fast: a content-hash cache on disk, and a process pool for what is not cached.
 
-Parsing is most of a scan's time (python-hcl2's grammar, run by `checker.grammar`). An unchanged file is
+Parsing is most of a scan's time (python-hcl2's grammar, run by `gateaudit.grammar`). An unchanged file is
 read back from the cache instead of parsed again; the rest is spread over the machine's cores. The cache
-keeps one signed entry per content hash in the cache folder (`checker.cache`: where it is, whom it trusts).
+keeps one signed entry per content hash in the cache folder (`gateaudit.cache`: where it is, whom it trusts).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import os
 
 from . import grammar, limits
 from .cache import Cache, open_cache, read, write
-from .parse import ParseError, SyntaxFile, parse_hcl, parse_json
+from .parse import ParseError, SyntaxFile, parse_hcl
+from .parse_json import parse_json
 
 Outcome = tuple[str, SyntaxFile | None, str | None, int | None]  # ("ok"|"error", syntax, message, line)
 # Below this, starting worker processes costs more than it saves; from it on, parsing runs in workers of

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .evaluate import FUNCTIONS, evaluate, references, variable_value
+from .evaluate import evaluate, references, variable_value
 from .expr import (
     BinaryOp,
     Call,
@@ -42,6 +42,7 @@ from .expr import (
     operator_chain,
     walk,
 )
+from .functions import FUNCTIONS
 from .model import Attribute, Block, Location, Module, Reference, Scope, Unknown, contains_unknown, unknowns
 
 

@@ -67,7 +67,7 @@ class Result:
     attribute: str | None = None  # the argument path the verdict is about: `access_log_settings`
     suppression: SuppressionRecord | None = None  # set when status is SUPPRESSED
     source: str = "gateaudit"  # the tool that judged: "gateaudit", or "checkov" (`scan --with-checkov`)
-    fingerprint: str | None = None  # failed and unknown results: what was found (checker.baseline.fingerprint)
+    fingerprint: str | None = None  # failed and unknown results: what was found (gateaudit.baseline.fingerprint)
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.rule_id, self.resource, self.attribute or "")
@@ -166,7 +166,7 @@ class Judgement:
     """What the rules found in a loaded stack, and what of the stack a report still needs.
 
     Nothing here depends on the date, the config's suppressions and severities, or a baseline: those are
-    applied afterwards, so a judgement of unchanged files can be kept and reused (`checker.scan_cache`).
+    applied afterwards, so a judgement of unchanged files can be kept and reused (`gateaudit.scan_cache`).
     """
 
     results: list[Result]  # before suppressions
@@ -181,7 +181,7 @@ class Judgement:
     digests: dict[str, str] = field(default_factory=dict)  # by file, variable files too: SHA-256 of what was read
     skipped: tuple[dict, ...] = ()  # folders and files not read on purpose: {"path", "reason"} (.git, --skip-path)
     # The scan cache keeps sources, comments and secrets as places in the files, never as text
-    # (`checker.scan_cache`): a field added here that holds the files' text must go the same way.
+    # (`gateaudit.scan_cache`): a field added here that holds the files' text must go the same way.
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Reuse a whole judgement when nothing it depended on has changed: a warm re-scan of an unchanged tree.
 
-The parse cache (`checker.parse_many`) saves the parsing; building the model and running the rules still
+The parse cache (`gateaudit.parse_many`) saves the parsing; building the model and running the rules still
 cost several times the rest of a warm run. So a scan also keeps its judgement (`result.Judgement`: the
 rules' results and errors, before any suppression, date or baseline is applied) under a key naming everything
 the judgement is a function of besides the files:
@@ -10,7 +10,7 @@ the judgement is a function of besides the files:
   gives them (`gateaudit.settings.Settings`: rule options, the API-key header);
 - the paths and variable files as given, the working folder, the repository root of each path (what a
   symbolic link may reach), the `--skip-path` patterns, and the limits;
-and with it what loading asked the filesystem (`checker.inputs`). A later scan with the same key asks
+and with it what loading asked the filesystem (`gateaudit.inputs`). A later scan with the same key asks
 every question again, and reads and hashes every file again; only when every answer is the same is the
 judgement reused. Anything else, even one byte, and the scan judges afresh.
 

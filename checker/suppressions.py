@@ -41,7 +41,7 @@ class Suppression:
     attribute: str | None = None  # baseline entries match the attribute path too
     folder: str | None = None  # ... and the folder of the file (two roots may share an address)
     entry: int | None = None  # config exemptions: the exemption's number in the file ([[exemptions]] #n)
-    fingerprint: str | None = None  # baseline entries: what was found (checker.baseline.fingerprint)
+    fingerprint: str | None = None  # baseline entries: what was found (gateaudit.baseline.fingerprint)
 
     def record(self) -> SuppressionRecord:
         return SuppressionRecord(source=self.source, reason=self.reason, file=self.file, line=self.line,

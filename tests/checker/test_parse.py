@@ -3,7 +3,8 @@
 import pytest
 
 from gateaudit.expr import Call, Conditional, Literal, Template, Traversal
-from gateaudit.parse import ParseError, parse_hcl, parse_json
+from gateaudit.parse import ParseError, parse_hcl
+from gateaudit.parse_json import parse_json
 
 HCL = '''
 resource "aws_api_gateway_method" "get" {
