@@ -1,7 +1,7 @@
 """`.gateaudit.toml` or `[tool.gateaudit]` in `pyproject.toml`, found from the repository root upwards.
 
 The config decides the gate, so it must not come from the tree the gate judges: only a config at the
-repository root (`checker.root`) or above, or one named by `--config`, is applied. A config file inside the
+repository root (`gateaudit.root`) or above, or one named by `--config`, is applied. A config file inside the
 scanned tree, or between a scanned path and the root, is reported and never applied (`inside_tree`).
 Unknown keys are an error, not ignored: a misspelt setting must not quietly leave the gate weaker.
 """

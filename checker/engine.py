@@ -100,7 +100,7 @@ class ScanOptions:
     checkov: CheckovOptions | None = None  # set: run Checkov too and merge its results (`--with-checkov`)
     max_file_size: int = limits.MAX_FILE_SIZE  # bytes: a larger file is a scan error, never read
     max_scan_size: int = limits.MAX_SCAN_SIZE  # bytes of every file read, added up: past it, a scan error
-    root: Path | None = None  # the repository root (checker.root); None: found from the current folder
+    root: Path | None = None  # the repository root (gateaudit.root); None: found from the current folder
     fail_on_exemptions: bool | None = None  # an applied config exemption fails the scan by being there
     today: date | None = None  # the date suppressions expire against (--today); None: the real date
     strict_config: bool = False  # a config file inside the scanned tree is an error, not a warning

@@ -35,9 +35,9 @@ from .expr import (
     operator_chain,
     walk,
 )
-from .functions import _KEEPS_UNKNOWN_ELEMENTS, _PASSES_UNKNOWN, FUNCTIONS, _partial
+from .functions import FUNCTIONS, KEEPS_UNKNOWN_ELEMENTS, PASSES_UNKNOWN, partial_result
 from .model import Block, Budget, Module, Reference, Scope, Unknown, contains_unknown, unknowns
-from .values import EvalError, NotEvaluated, TooLarge, _check_rendered, _number, _rendered_size, _show, _to_string
+from .values import EvalError, NotEvaluated, TooLarge, as_number, check_rendered, rendered_size, shown, to_string
 
 __all__ = ["EvalError", "NotEvaluated", "ResourceObject", "evaluate", "local_value", "references", "variable_value"]
 
@@ -78,7 +78,7 @@ def evaluate(expr: Expr, scope: Scope) -> Any:
 def _too_large(value: Any) -> bool:
     """Whether a value is over MAX_VALUE_SIZE: string characters, or elements through every level of lists
     and maps; values shared by several parents count once per parent, as they would once rendered."""
-    return _rendered_size(value) > limits.MAX_VALUE_SIZE
+    return rendered_size(value) > limits.MAX_VALUE_SIZE
 
 
 def _unknown_in(*values: Any) -> Unknown | None:
@@ -149,7 +149,7 @@ def _eval_expr(expr: Expr, scope: Scope) -> Any:
                     return yes
                 return Unknown(f"depends on a condition that cannot be decided ({decided.reason})", decided.refs)
             if not isinstance(decided, bool):
-                raise EvalError(f"a condition must be true or false, not {_show(decided)}")
+                raise EvalError(f"a condition must be true or false, not {shown(decided)}")
             return _eval(if_true if decided else if_false, scope)
         case TupleExpr(items=items):
             return [_eval(item, scope) for item in items]
@@ -159,7 +159,7 @@ def _eval_expr(expr: Expr, scope: Scope) -> Any:
                 key = _eval(key_expr, scope)
                 if isinstance(key, Unknown):
                     return Unknown(f"an object key is unknown ({key.reason})", key.refs)
-                result[_to_string(key)] = _eval(value_expr, scope)
+                result[to_string(key)] = _eval(value_expr, scope)
             return result
         case BinaryOp():
             return _operator_chain(expr, scope)
@@ -169,9 +169,9 @@ def _eval_expr(expr: Expr, scope: Scope) -> Any:
                 return value
             if op == "!":
                 if not isinstance(value, bool):
-                    raise EvalError(f"! needs a bool, not {_show(value)}")
+                    raise EvalError(f"! needs a bool, not {shown(value)}")
                 return not value
-            return -_number(value)
+            return -as_number(value)
         case ForExpr():
             return _for(expr, scope)
         case Unsupported(what=what):
@@ -196,7 +196,7 @@ def _template(parts: tuple, scope: Scope) -> Any:
         elif value is None:
             raise EvalError("a template cannot include null")
         else:
-            text.append(_to_string(value))
+            text.append(to_string(value))
     if sum(map(len, text)) > limits.MAX_VALUE_SIZE:  # the known part of an unknown too: it doubles as well
         raise TooLarge(f"a string of more than {limits.MAX_VALUE_SIZE} characters: not evaluated")
     if unknowns:
@@ -401,7 +401,7 @@ def _apply_steps(value: Any, steps: tuple, scope: Scope, where: str) -> Any:
             return [_apply_steps(item, steps[position + 1 :], scope, where) for item in items]
         if isinstance(step, GetAttr):
             if not isinstance(value, dict):
-                raise EvalError(f"{where} is {_show(value)}; it has no attribute {step.name!r}")
+                raise EvalError(f"{where} is {shown(value)}; it has no attribute {step.name!r}")
             if step.name not in value:
                 raise EvalError(f"{where} has no attribute {step.name!r}")
             value = value[step.name]
@@ -411,16 +411,16 @@ def _apply_steps(value: Any, steps: tuple, scope: Scope, where: str) -> Any:
         if isinstance(key, Unknown):
             return Unknown(f"an index into {where} is unknown ({key.reason})", key.refs)
         if isinstance(value, list):
-            index = _number(key)
+            index = as_number(key)
             if not isinstance(index, int) or not 0 <= index < len(value):
                 raise EvalError(f"index {key} is out of range for {where}")
             value = value[index]
         elif isinstance(value, dict):
-            if _to_string(key) not in value:
+            if to_string(key) not in value:
                 raise EvalError(f"{where} has no key {_show_key(key)}")
-            value = value[_to_string(key)]
+            value = value[to_string(key)]
         else:
-            raise EvalError(f"{where} is {_show(value)}; it cannot be indexed")
+            raise EvalError(f"{where} is {shown(value)}; it cannot be indexed")
         where = f"{where}[{_show_key(key)}]"
     return value
 
@@ -550,7 +550,7 @@ def _arithmetic(op: str, left: Any, right: Any) -> Any:
         return _equal(left, right)
     if op == "!=":
         return not _equal(left, right)
-    a, b = _number(left), _number(right)
+    a, b = as_number(left), as_number(right)
     if op == "+":
         return a + b
     if op == "-":
@@ -572,8 +572,8 @@ def _equal(left: Any, right: Any) -> bool:
     if isinstance(left, bool) != isinstance(right, bool):
         return False
     if isinstance(left, list | dict) and isinstance(right, list | dict):
-        _check_rendered(left)  # two values built from the same parts compare part by part, as rendered
-        _check_rendered(right)
+        check_rendered(left)  # two values built from the same parts compare part by part, as rendered
+        check_rendered(right)
     return left == right
 
 
@@ -586,7 +586,7 @@ def _for(expr: ForExpr, scope: Scope) -> Any:
     elif isinstance(collection, list):
         pairs = list(enumerate(collection))
     else:
-        raise EvalError(f"a for expression cannot iterate over {_show(collection)}")
+        raise EvalError(f"a for expression cannot iterate over {shown(collection)}")
     items: list[Any] = []
     mapping: dict[str, Any] = {}
     for key, value in pairs:
@@ -607,7 +607,7 @@ def _for(expr: ForExpr, scope: Scope) -> Any:
         out_key = _eval(expr.key, inner)
         if isinstance(out_key, Unknown):
             return Unknown(f"a for expression's key is unknown ({out_key.reason})", out_key.refs)
-        out_key = _to_string(out_key)
+        out_key = to_string(out_key)
         if expr.grouping:
             mapping.setdefault(out_key, []).append(_eval(expr.value, inner))
         elif out_key in mapping:
@@ -643,15 +643,15 @@ def _call(expr: Call, scope: Scope) -> Any:
             raise EvalError(f"{name}(...): only a list can be expanded with ...")
         args.extend(last)
     _spend(scope.module.budget, sum(map(_size_of, args)))  # a function reads what it is handed
-    if name in _PASSES_UNKNOWN:
+    if name in PASSES_UNKNOWN:
         return function(*args)
-    if name in _KEEPS_UNKNOWN_ELEMENTS:
+    if name in KEEPS_UNKNOWN_ELEMENTS:
         unknown = next((arg for arg in args if isinstance(arg, Unknown)), None)  # only a whole argument
     else:
         unknown = _unknown_in(*args)
     if unknown is not None:
-        unknown = _unknown_in(unknown, *args) if name not in _KEEPS_UNKNOWN_ELEMENTS else unknown
-        return Unknown(unknown.reason, unknown.refs, _partial(name, function, args))
+        unknown = _unknown_in(unknown, *args) if name not in KEEPS_UNKNOWN_ELEMENTS else unknown
+        return Unknown(unknown.reason, unknown.refs, partial_result(name, function, args))
     try:
         return function(*args)
     except (TypeError, ValueError, KeyError, IndexError, ArithmeticError) as error:

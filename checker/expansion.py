@@ -10,7 +10,7 @@ from .evaluate import evaluate
 from .expr import Traversal
 from .model import Block, Location, Scope, Unknown, contains_unknown
 from .parse import SyntaxBlock
-from .values import _show, _to_string
+from .values import shown, to_string
 
 MAX_INSTANCES = 1000  # count/for_each beyond this is not expanded: the block is judged once, as unknown
 
@@ -43,7 +43,7 @@ def _instance_keys(syntax: SyntaxBlock, scope: Scope) -> tuple[list[tuple[Any, d
             return [(None, {"count": {"index": reason}})], reason
         if (isinstance(count, bool) or not isinstance(count, int | float) or count < 0
                 or (isinstance(count, float) and not count.is_integer())):
-            reason = Unknown(f"count must be a whole number, not {_show(count)}")
+            reason = Unknown(f"count must be a whole number, not {shown(count)}")
             return [(None, {"count": {"index": reason}})], reason
         if count > MAX_INSTANCES:
             reason = Unknown(f"count = {int(count)} is over the expansion limit of {MAX_INSTANCES}")
@@ -52,7 +52,7 @@ def _instance_keys(syntax: SyntaxBlock, scope: Scope) -> tuple[list[tuple[Any, d
     if "for_each" in syntax.attributes:
         each = evaluate(syntax.attributes["for_each"].expr, scope)
         if isinstance(each, list) and not contains_unknown(each):
-            each = {_to_string(item): item for item in each}
+            each = {to_string(item): item for item in each}
         if isinstance(each, dict) and len(each) <= MAX_INSTANCES:
             return [(key, {"each": {"key": key, "value": value}}) for key, value in each.items()], None
         if isinstance(each, Unknown):
@@ -60,7 +60,7 @@ def _instance_keys(syntax: SyntaxBlock, scope: Scope) -> tuple[list[tuple[Any, d
         elif isinstance(each, dict):
             reason = Unknown(f"for_each has {len(each)} elements, over the expansion limit of {MAX_INSTANCES}")
         else:
-            reason = Unknown(f"for_each must be a map or a set of strings, not {_show(each)}")
+            reason = Unknown(f"for_each must be a map or a set of strings, not {shown(each)}")
         return [(None, {"each": {"key": reason, "value": reason}})], reason
     return [(None, {})], None
 
@@ -104,7 +104,7 @@ def _expand_dynamic(block: Block, syntax: SyntaxBlock) -> list[Block]:
     elif isinstance(collection, dict):
         pairs = list(collection.items())
     else:
-        reason = collection if isinstance(collection, Unknown) else Unknown(f"for_each is {_show(collection)}")
+        reason = collection if isinstance(collection, Unknown) else Unknown(f"for_each is {shown(collection)}")
         return [_unknown_dynamic(block, syntax, content_syntax, iterator, reason,
                                  Unknown(f"dynamic \"{label}\" for_each is unknown ({reason.reason})", reason.refs))]
     over = None

@@ -11,7 +11,7 @@ from typing import Any
 
 from . import limits
 from .model import Unknown
-from .values import EvalError, NotEvaluated, TooLarge, _check_rendered, _number, _show, _to_string
+from .values import EvalError, NotEvaluated, TooLarge, as_number, check_rendered, shown, to_string
 
 # A regular expression's program size times the characters it runs over: RE2's time is linear in the text,
 # but a huge program over a long text still takes a while.
@@ -33,8 +33,8 @@ def _lookup(mapping: Any, key: Any, *default: Any) -> Any:
     if isinstance(key, Unknown):
         return key
     if not isinstance(mapping, dict):
-        raise EvalError(f"lookup() needs a map, not {_show(mapping)}")
-    key = _to_string(key)
+        raise EvalError(f"lookup() needs a map, not {shown(mapping)}")
+    key = to_string(key)
     if key in mapping:
         return mapping[key]
     if default:
@@ -50,7 +50,7 @@ def _merge(*maps: Any) -> Any:
         if item is None:
             continue
         if not isinstance(item, dict):
-            raise EvalError(f"merge() needs maps, not {_show(item)}")
+            raise EvalError(f"merge() needs maps, not {shown(item)}")
         result.update(item)
     return result
 
@@ -76,14 +76,14 @@ def _format(spec: Any, *args: Any) -> str:
         except StopIteration:
             raise EvalError("format(): not enough arguments") from None
         if verb == "q":
-            text = json.dumps(_to_string(value))
+            text = json.dumps(to_string(value))
         elif verb in "dfeg":
-            text = ("%" + flags + verb) % _number(value)
+            text = ("%" + flags + verb) % as_number(value)
         elif verb == "v" and not isinstance(value, str | int | float | bool):
-            _check_rendered(value)
+            check_rendered(value)
             text = json.dumps(value, separators=(",", ":"))
         else:
-            text = ("%" + flags + "s") % _to_string(value)
+            text = ("%" + flags + "s") % to_string(value)
         written += len(text)
         if written > limit:
             raise TooLarge(f"a string of more than {limit} characters: not evaluated")
@@ -93,7 +93,7 @@ def _format(spec: Any, *args: Any) -> str:
 
 
 def _replace(text: Any, search: Any, replacement: Any) -> str:
-    text, search, replacement = _to_string(text), _to_string(search), _to_string(replacement)
+    text, search, replacement = to_string(text), to_string(search), to_string(replacement)
     if len(search) > 1 and search.startswith("/") and search.endswith("/"):
         return _regex_replace(text, search[1:-1], replacement)
     occurrences = text.count(search) if search else len(text) + 1  # "" matches before every character
@@ -196,8 +196,8 @@ def _go_template(template: str, names: dict[str, int], groups: int) -> list[byte
 
 
 def _join(separator: Any, *lists: Any) -> str:
-    separator = _to_string(separator)
-    items = [_to_string(item) for items in lists for item in _as_list(items)]
+    separator = to_string(separator)
+    items = [to_string(item) for items in lists for item in _as_list(items)]
     if sum(map(len, items)) + len(separator) * max(len(items) - 1, 0) > limits.MAX_VALUE_SIZE:
         raise TooLarge(f"a string of more than {limits.MAX_VALUE_SIZE} characters: not evaluated")
     return separator.join(items)
@@ -205,7 +205,7 @@ def _join(separator: Any, *lists: Any) -> str:
 
 def _as_list(value: Any) -> list:
     if not isinstance(value, list):
-        raise EvalError(f"expected a list, not {_show(value)}")
+        raise EvalError(f"expected a list, not {shown(value)}")
     return value
 
 
@@ -236,19 +236,19 @@ def _flatten(value: Any) -> list:
 
 
 def _jsonencode(value: Any) -> str:
-    _check_rendered(value)  # a list held a thousand times is encoded a thousand times
+    check_rendered(value)  # a list held a thousand times is encoded a thousand times
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
 def _contains(items: Any, value: Any) -> bool:
     items = _as_list(items)
-    _check_rendered(items)  # each element is compared with the value, part by part
+    check_rendered(items)  # each element is compared with the value, part by part
     return value in items
 
 
 def _jsondecode(text: Any) -> Any:
     try:
-        return json.loads(_to_string(text))
+        return json.loads(to_string(text))
     except json.JSONDecodeError as error:
         raise EvalError(f"jsondecode(): not JSON ({error.msg})") from None
 
@@ -256,20 +256,20 @@ def _jsondecode(text: Any) -> Any:
 def _tostring(value: Any) -> Any:
     if value is None:
         return None
-    return _to_string(value)
+    return to_string(value)
 
 
 def _length(value: Any) -> int:
     if isinstance(value, str | list | dict):
         return len(value)
-    raise EvalError(f"length() of {_show(value)}")
+    raise EvalError(f"length() of {shown(value)}")
 
 
 def _element(items: Any, index: Any) -> Any:
     items = _as_list(items)
     if not items:
         raise EvalError("element() of an empty list")
-    return items[int(_number(index)) % len(items)]
+    return items[int(as_number(index)) % len(items)]
 
 
 def _one(items: Any) -> Any:
@@ -291,48 +291,48 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "concat": _concat,
     "merge": _merge,
     "lookup": _lookup,
-    "lower": lambda s: _to_string(s).lower(),
-    "upper": lambda s: _to_string(s).upper(),
+    "lower": lambda s: to_string(s).lower(),
+    "upper": lambda s: to_string(s).upper(),
     "replace": _replace,
     "tostring": _tostring,
     "coalesce": _coalesce,
     "tolist": _as_list,
     "toset": _toset,
     "tomap": lambda m: m if isinstance(m, dict) else (_ for _ in ()).throw(EvalError("tomap() needs a map")),
-    "tonumber": lambda v: None if v is None else _number(v),
+    "tonumber": lambda v: None if v is None else as_number(v),
     "tobool": lambda v: v if isinstance(v, bool) or v is None else {"true": True, "false": False}[v],
     "length": _length,
     "element": _element,
     "keys": lambda m: sorted(m) if isinstance(m, dict) else _as_list(m),
     "values": lambda m: [m[k] for k in sorted(m)],
     "contains": _contains,
-    "split": lambda sep, s: _to_string(s).split(_to_string(sep)),
-    "trimspace": lambda s: _to_string(s).strip(),
-    "trimprefix": lambda s, p: _to_string(s).removeprefix(_to_string(p)),
-    "trimsuffix": lambda s, p: _to_string(s).removesuffix(_to_string(p)),
-    "startswith": lambda s, p: _to_string(s).startswith(_to_string(p)),
-    "endswith": lambda s, p: _to_string(s).endswith(_to_string(p)),
+    "split": lambda sep, s: to_string(s).split(to_string(sep)),
+    "trimspace": lambda s: to_string(s).strip(),
+    "trimprefix": lambda s, p: to_string(s).removeprefix(to_string(p)),
+    "trimsuffix": lambda s, p: to_string(s).removesuffix(to_string(p)),
+    "startswith": lambda s, p: to_string(s).startswith(to_string(p)),
+    "endswith": lambda s, p: to_string(s).endswith(to_string(p)),
     "flatten": _flatten,
     "distinct": lambda items: list(dict.fromkeys(_as_list(items))),
     "compact": lambda items: [i for i in _as_list(items) if i not in (None, "")],
-    "min": lambda *n: min(_number(x) for x in n),
+    "min": lambda *n: min(as_number(x) for x in n),
     "one": _one,
-    "slice": lambda items, start, end: _as_list(items)[int(_number(start)):int(_number(end))],
+    "slice": lambda items, start, end: _as_list(items)[int(as_number(start)):int(as_number(end))],
     "reverse": lambda items: list(reversed(_as_list(items))),
     "sensitive": lambda value: value,  # marks a value for redaction in Terraform's output; same value
     "nonsensitive": lambda value: value,
-    "base64encode": lambda s: base64.b64encode(_to_string(s).encode()).decode(),
-    "base64decode": lambda s: base64.b64decode(_to_string(s)).decode(),
-    "abs": lambda n: abs(_number(n)),
-    "max": lambda *n: max(_number(x) for x in n),
+    "base64encode": lambda s: base64.b64encode(to_string(s).encode()).decode(),
+    "base64decode": lambda s: base64.b64decode(to_string(s)).decode(),
+    "abs": lambda n: abs(as_number(n)),
+    "max": lambda *n: max(as_number(x) for x in n),
 }
-_PASSES_UNKNOWN = {"coalesce", "lookup", "merge"}  # they decide themselves what an Unknown argument means
+PASSES_UNKNOWN = {"coalesce", "lookup", "merge"}  # they decide themselves what an Unknown argument means
 # List functions that only move elements: an unknown element stays an unknown element of the result.
-_KEEPS_UNKNOWN_ELEMENTS = {"concat", "flatten", "tolist", "length", "element", "keys", "values", "one",
+KEEPS_UNKNOWN_ELEMENTS = {"concat", "flatten", "tolist", "length", "element", "keys", "values", "one",
                            "slice", "reverse"}
 
 
-def _partial(name: str, function: Callable[..., Any], args: list[Any]) -> Any:
+def partial_result(name: str, function: Callable[..., Any], args: list[Any]) -> Any:
     """What is known of a function's result despite an unknown argument, for rules to read.
 
     jsonencode keeps the encoded object; format and join keep their text with `${ref}` holes, as a

@@ -202,7 +202,7 @@ class Scope:
 
 @dataclass
 class Budget:
-    """What one scan has spent evaluating, against the scan's limits (checker.limits).
+    """What one scan has spent evaluating, against the scan's limits (gateaudit.limits).
 
     Every module of a stack shares one, so ten small files, or a module called thousands of times, draw on
     one budget. `expression_steps` counts the outermost expression under way (`depth` deep in evaluation).

@@ -2,8 +2,8 @@
 named in a message, Terraform's conversions to string and number, and the size of a value once rendered.
 
 Values are plain Python: str, int, float, bool, None, list, dict, and `Unknown` (possibly nested inside
-lists and dicts). The underscore names here are shared by `gateaudit.evaluate`, `gateaudit.functions` and
-`gateaudit.expansion` alone; everything else evaluates through `gateaudit.evaluate`.
+lists and dicts). These are shared by `gateaudit.evaluate`, `gateaudit.functions` and `gateaudit.expansion`
+alone; everything else evaluates through `gateaudit.evaluate`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class TooLarge(NotEvaluated):
     """An evaluation over a step, size or budget limit: an unknown, never a hang."""
 
 
-def _rendered_size(value: Any) -> int:
+def rendered_size(value: Any) -> int:
     """String characters, or elements through every level of lists and maps, counted as a rendering would
     (a value shared by several parents once per parent), up to just past MAX_VALUE_SIZE; each shared value
     is walked once, so the count costs what the distinct values hold, not what they render to."""
@@ -56,7 +56,7 @@ def _rendered_size(value: Any) -> int:
         return limit + 1
 
 
-def _show(value: Any) -> str:
+def shown(value: Any) -> str:
     if isinstance(value, str):
         return "a string"
     if isinstance(value, bool):
@@ -72,7 +72,7 @@ def _show(value: Any) -> str:
     return type(value).__name__
 
 
-def _to_string(value: Any) -> str:
+def to_string(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
@@ -81,12 +81,12 @@ def _to_string(value: Any) -> str:
         return str(value)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    raise EvalError(f"cannot use {_show(value)} as a string")
+    raise EvalError(f"cannot use {shown(value)} as a string")
 
 
-def _number(value: Any) -> int | float:
+def as_number(value: Any) -> int | float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise EvalError(f"expected a number, not {_show(value)}")
+        raise EvalError(f"expected a number, not {shown(value)}")
     if isinstance(value, str):
         if re.fullmatch(r"-?\d+", value):
             if len(value.lstrip("-")) > limits.MAX_NUMBER_DIGITS:
@@ -95,12 +95,12 @@ def _number(value: Any) -> int | float:
         try:
             return float(value)
         except ValueError:
-            shown = value if len(value) <= 40 else value[:40] + "…"
-            raise EvalError(f"{shown!r} is not a number") from None
+            cut = value if len(value) <= 40 else value[:40] + "…"
+            raise EvalError(f"{cut!r} is not a number") from None
     return value
 
 
-def _check_rendered(value: Any) -> None:
-    if _rendered_size(value) > limits.MAX_VALUE_SIZE:
+def check_rendered(value: Any) -> None:
+    if rendered_size(value) > limits.MAX_VALUE_SIZE:
         raise TooLarge(f"a value of more than {limits.MAX_VALUE_SIZE} elements or characters when rendered: "
                        "not evaluated")
