@@ -128,9 +128,12 @@ def gateaudit_verdicts(case: Case) -> tuple[Verdicts, list[str]]:
     from gateaudit.engine import run_rules
     from gateaudit.modules import load
     from gateaudit.rules import load_rules
+    from gateaudit.settings import Settings, of_folder
 
     stack, errors = load([case.path])
-    results, rule_errors = run_rules(stack, load_rules())
+    rules = load_rules()
+    settings = of_folder(case.path, rules) if case.path.is_dir() else Settings()  # a fixture's own options
+    results, rule_errors = run_rules(stack, rules, settings)
     verdicts = Verdicts()
     for result in results:
         verdicts.add(result.resource, result.file, result.control, result.rule_id, result.status.value)

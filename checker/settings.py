@@ -16,10 +16,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .config import Config, ConfigError
+from .config import Config, ConfigError, load
 
 DEFAULT_API_KEY_HEADER = "x-api-key"
 
@@ -67,6 +68,13 @@ def from_config(config: Config, rules: Iterable) -> Settings:
                for rule_id, values in config.rule_options.items()}
     return Settings(api_key_header=config.api_key_header or DEFAULT_API_KEY_HEADER,
                     rule_options=MappingProxyType(options))
+
+
+def of_folder(folder: Path, rules: Iterable) -> Settings:
+    """The settings of a folder's own `.gateaudit.toml` (a rule fixture's), read as any config file is; the
+    defaults when it has none. Raises ConfigError."""
+    own = folder / ".gateaudit.toml"
+    return from_config(load(own), rules) if own.is_file() else Settings()
 
 
 def _same_shape(value: Any, default: Any) -> bool:

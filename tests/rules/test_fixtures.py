@@ -18,11 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from gateaudit import config
 from gateaudit.engine import run_rules
 from gateaudit.modules import load
 from gateaudit.rules import load_rules
-from gateaudit.settings import Settings, from_config
+from gateaudit.settings import Settings, of_folder
 
 FIXTURES = Path(__file__).resolve().parent
 EXPECT = re.compile(r"^\s*(?:#|//)\s*expect:\s*(passed|failed|unknown|suppressed|nothing)\b\s*(.+?)?\s*$")
@@ -41,8 +40,7 @@ def _cases() -> list:
 
 def settings_of(case: Path) -> Settings:
     """The settings of a fixture folder's own `.gateaudit.toml`, through the CLI's config loading; else the defaults."""
-    own = case / ".gateaudit.toml"
-    return from_config(config.load(own), RULES.values()) if own.is_file() else Settings()
+    return of_folder(case, RULES.values()) if case.is_dir() else Settings()
 
 
 def expectations(case: Path) -> Counter:
