@@ -672,7 +672,7 @@ def _try(args: tuple[Expr, ...], scope: Scope) -> Any:
 
 
 def _policy_document(block: Block) -> Any:
-    from .policy_document import render
+    from .iam_document import render
 
     return render(block)
 

@@ -74,7 +74,7 @@ class Finding:
 @dataclass(frozen=True)
 class Suppressed:
     result: Result
-    waived: _view.SuppressionView
+    suppression: _view.SuppressionView
 
 
 def render(report: Report) -> str:
