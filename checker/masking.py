@@ -5,7 +5,7 @@ rules found, and everything that value was made of:
 - `secret_literals(stack, results)`: for each failed or unknown secret-not-hardcoded result, every string
   literal written where its argument's value comes from (the argument, locals, variables with their defaults
   and tfvars values, module arguments and outputs, resource arguments, for expressions, function arguments,
-  `for_each` and dynamic block collections: `gateaudit.provenance.flows_into`), the literal parts of
+  `for_each` and dynamic block collections: `gateaudit.provenance.written_by`), the literal parts of
   templates, and the strings the argument evaluates to.
 - `mask_report(report, judgement)`: the report with each of them masked wherever it could show: the source
   lines around each finding (`snippets`), messages, resource addresses (a `for_each` key), suppression
@@ -34,7 +34,7 @@ from .expr import Literal, Template
 from .hcl import HclAttribute
 from .model import Attribute, Block, Stack
 from .parse import ParseError, StringSpan, string_spans
-from .provenance import flows_into
+from .provenance import written_by
 from .result import Judgement, Report, Result, ScanError, ScanWarning, Status
 
 MASK = "****"
@@ -62,7 +62,7 @@ def secret_literals(stack: Stack, results: Iterable[Result]) -> set[str]:
         for path in flagged[block.address]:
             for attribute in _sinks(block, path):
                 found.update(_strings(attribute.value))
-                for expr, _ in flows_into(attribute, seen):
+                for expr in (written.expr for written in written_by(attribute, seen)):
                     if isinstance(expr, Literal) and isinstance(expr.value, str):
                         found.add(expr.value)
                     elif isinstance(expr, Template):

@@ -12,7 +12,8 @@ where its `location` says, by nothing this module can look into.
   branches or fallbacks an expression may take; `plain(attribute)`: built from references alone.
 - `built_by(attribute, value)`, `built_unknowns(attribute)`: which unknowns a function, a for expression or an
   undecided conditional built around a reference, so that they are not read as the reference itself.
-- `flows_into(attribute)`: every expression whose value may become part of the argument's (for masking).
+- `written_by(attribute)`: the literals and templates the value is written from, each with its file and line;
+  `flows_into(attribute)`: every expression whose value may become part of the argument's.
 - `is_reference`, `is_conditional`, `template_of`: how an argument is written, where a rule's verdict
   depends on the spelling (a quick-create `target` that is a conditional; a log group named after a function).
 """
@@ -48,20 +49,32 @@ from .model import Attribute, Block, Location, Module, Reference, Scope, Unknown
 
 @dataclass(frozen=True)
 class Written:
-    """An expression of the configuration that writes (part of) a value, in the scope it is evaluated in."""
+    """An expression of the configuration that writes (part of) a value, in the scope it is evaluated in, and
+    where it is written (file and line)."""
 
     expr: Expr
     scope: Scope
-    location: Location | None = None
+    location: Location
 
     @property
     def value(self) -> Any:
         return evaluate(self.expr, self.scope)
 
+    def part(self, expr: Expr, scope: Scope | None = None) -> Written:
+        """A part of this expression (or one in the same file): written where it starts."""
+        return Written(expr, self.scope if scope is None else scope, Location(self.location.file, expr.line))
 
-def _written(attribute: Attribute) -> Written | None:
-    """The expression that wrote the argument; None when a source gave the value outright."""
-    return None if attribute.expr is None else Written(attribute.expr, attribute.block.scope, attribute.location)
+
+def _of(attribute: Attribute) -> Written:
+    return Written(attribute.expr, attribute.block.scope, attribute.location)
+
+
+def written_by(attribute: Attribute, seen: set | None = None) -> list[Written]:
+    """The literals and templates the argument's value is written from, wherever the configuration writes
+    them (the argument, locals, variable defaults and tfvars, module arguments and outputs, resource
+    arguments), each with its file and line; [] for a value a source gave outright (its `location` is all
+    there is). `seen`, shared between calls, gives each once over all of them (`flows_into`)."""
+    return [w for w in flows_into(attribute, seen) if isinstance(w.expr, Literal | Template)]
 
 
 # ------------------------------------------------------------------------------------ how it is written
@@ -135,14 +148,14 @@ def _visit(expr: Expr, scope: Scope, found: list, seen: set, depth: int) -> None
         elif isinstance(expr, ForExpr) and any(map(_builds, walk(expr.value))):
             found.extend((leaf, what) for leaf in unknowns(value) if leaf.partial is None)
     if isinstance(expr, Traversal) and isinstance(expr.root, str):
-        for inner, inner_scope in _sources(expr, scope):
-            _visit(inner, inner_scope, found, seen, depth + 1)
+        for inner in _sources(expr, scope):
+            _visit(inner.expr, inner.scope, found, seen, depth + 1)
     for child in _children(expr):
         _visit(child, scope, found, seen, depth + 1)
 
 
-def flows_into(attribute: Attribute, seen: set | None = None) -> Iterator[tuple[Expr, Scope]]:
-    """Every expression, with its scope, whose value may become part of the argument's: the argument's own
+def flows_into(attribute: Attribute, seen: set | None = None) -> Iterator[Written]:
+    """Every expression, with its scope and place, whose value may become part of the argument's: its own
     nodes (not conditions, object keys, indexes or comparisons: they choose a value, they are not one) and,
     behind each reference, what the configuration writes for it: locals, module inputs and outputs, variable
     defaults and tfvars values, resource arguments, `for_each` and dynamic block collections.
@@ -150,17 +163,18 @@ def flows_into(attribute: Attribute, seen: set | None = None) -> Iterator[tuple[
     Each expression is given once per scope; `seen` shared between calls gives it once over all of them.
     No depth limit: a chain of a thousand locals is followed to its end (`seen` ends cycles)."""
     seen = set() if seen is None else seen
-    todo = [(attribute.expr, attribute.block.scope)] if attribute.expr is not None else []
+    todo = [_of(attribute)] if attribute.expr is not None else []
     while todo:
-        expr, scope = todo.pop()
+        written = todo.pop()
+        expr, scope = written.expr, written.scope
         key = (id(expr), id(scope.block) if scope.block is not None else id(scope.module))
         if key in seen:
             continue
         seen.add(key)
-        yield expr, scope
+        yield written
         if isinstance(expr, Traversal) and isinstance(expr.root, str):
             todo.extend(_sources(expr, scope, assigned=True))
-        todo.extend((child, scope) for child in _value_parts(expr))
+        todo.extend(written.part(child) for child in _value_parts(expr))
 
 
 def _value_parts(expr: Expr) -> list[Expr]:
@@ -223,31 +237,32 @@ def _children(expr: Expr) -> list[Expr]:
     return []
 
 
-def _sources(node: Traversal, scope: Scope, assigned: bool = False) -> list[tuple[Expr, Scope]]:
+def _sources(node: Traversal, scope: Scope, assigned: bool = False) -> list[Written]:
     """The expressions a reference takes its value from, where the configuration writes them. `assigned`:
     also a variable's default and tfvars value, and the collection a dynamic block's iterator walks."""
     module = scope.module
     names = [s.name if isinstance(s, GetAttr) else None for s in node.steps]
     root = node.root
     if root == "local" and names and names[0] in module.locals:
-        return [(module.locals[names[0]].expr, Scope(module, {}))]
+        local = module.locals[names[0]]
+        return [Written(local.expr, Scope(module, {}), local.location)]
     if assigned and root == "var" and names and names[0] in module.variables:
         return _assignments(module, names[0])
     if root == "var" and names and module.call is not None and module.call.get(names[0]) is not None:
-        given = module.call.get(names[0])
-        return [(given.expr, given.block.scope)]
+        return [_of(module.call.get(names[0]))]
     if assigned and root in scope.bindings and root not in ("each", "count"):
         return _iterated(scope.block, root)
     if root == "module" and len(names) >= 2 and names[0] in module.children:
         output = module.children[names[0]].outputs.get(names[1] or "")
         value = output.get("value") if output is not None else None
-        return [(value.expr, value.block.scope)] if value is not None else []
+        return [_of(value)] if value is not None else []
     if root == "each" and scope.block is not None:  # each.value: what the block's for_each map holds
         top = scope.block
         while top.parent is not None:
             top = top.parent
         for_each = top.syntax.attributes.get("for_each")
-        return [(for_each.expr, Scope(module, {}))] if for_each is not None else []
+        return [Written(for_each.expr, Scope(module, {}), Location(for_each.file or top.location.file, for_each.line))
+                ] if for_each is not None else []
     if root in ("var", "local", "module", "path", "terraform", "self", "count", "each") or root in scope.bindings:
         return []
     kind = root if root in ("data", "ephemeral") else "resource"
@@ -256,26 +271,27 @@ def _sources(node: Traversal, scope: Scope, assigned: bool = False) -> list[tupl
         return []
     blocks: list[Block] = module.resources.get((kind, path[0], path[1]), [])
     if kind == "data" and path[0] in _DOCUMENTS:
-        return [pair for block in blocks for pair in _all_arguments(block)]
+        return [written for block in blocks for written in _all_arguments(block)]
     argument = next((name for name in path[2:] if name is not None), None)  # `x[0].arn`: skip the index
-    return [(b.get(argument).expr, b.scope) for b in blocks if argument and b.get(argument) is not None]
+    return [_of(b.get(argument)) for b in blocks if argument and b.get(argument) is not None]
 
 
-def _assignments(module: Module, name: str) -> list[tuple[Expr, Scope]]:
+def _assignments(module: Module, name: str) -> list[Written]:
     """Every value a variable may be given: the module call's argument or the tfvars value, and the default."""
     found = []
     given = module.call.get(name) if module.call is not None else None
     if given is not None:
-        found.append((given.expr, given.block.scope))
+        found.append(_of(given))
     if module.call is None and name in module.variable_values:
-        found.append((module.variable_values[name].attribute.expr, Scope(module, {})))
+        assigned = module.variable_values[name]
+        found.append(Written(assigned.attribute.expr, Scope(module, {}), assigned.location))
     default = module.variables[name].get("default")
     if default is not None:
-        found.append((default.expr, default.block.scope))
+        found.append(_of(default))
     return found
 
 
-def _iterated(block: Block | None, iterator: str) -> list[tuple[Expr, Scope]]:
+def _iterated(block: Block | None, iterator: str) -> list[Written]:
     """The `for_each` of the dynamic block whose iterator is `iterator`, around `block`."""
     while block is not None and block.parent is not None:
         parent = block.parent
@@ -285,16 +301,18 @@ def _iterated(block: Block | None, iterator: str) -> list[tuple[Expr, Scope]]:
             named = syntax.attributes.get("iterator")
             name = named.expr.root if named is not None and isinstance(named.expr, Traversal) else syntax.labels[0]
             if name == iterator:
-                return [(syntax.attributes["for_each"].expr, parent.scope)]
+                for_each = syntax.attributes["for_each"]
+                return [Written(for_each.expr, parent.scope,
+                                Location(for_each.file or parent.location.file, for_each.line))]
         block = parent
     return []
 
 
-def _all_arguments(block: Block) -> list[tuple[Expr, Scope]]:
-    pairs = [(a.expr, block.scope) for a in block.attributes.values()]
+def _all_arguments(block: Block) -> list[Written]:
+    found = [_of(a) for a in block.attributes.values()]
     for nested in block.nested:
-        pairs += _all_arguments(nested)
-    return pairs
+        found += _all_arguments(nested)
+    return found
 
 
 # ----------------------------------------------------------------------------------------------- origin
@@ -386,7 +404,7 @@ def _outcomes(expr: Expr, scope: Scope, depth: int) -> list[tuple[Expr, Scope]]:
                 args = tuple(a for a in args if not (isinstance(a, Literal) and a.value in (None, "")))
             return [o for arg in args for o in _outcomes(arg, scope, depth + 1)]
         case Traversal() if (alias := _alias(expr, scope)) is not None:
-            return _outcomes(*alias, depth + 1)
+            return _outcomes(alias.expr, alias.scope, depth + 1)
     return [(expr, scope)]
 
 
@@ -400,31 +418,28 @@ def fixed_outcomes(written: Written) -> list[Any]:
 def map_entries(attribute: Attribute) -> dict[str, Written]:
     """Where each key of a map argument is written: `{ KEY = ... }`, `merge(..., { KEY = ... })` (the last
     wins), followed through locals and module inputs. Keys built some other way are absent."""
-    if attribute.expr is None:
-        return {}
-    return {key: Written(expr, scope) for key, (expr, scope) in
-            _map_entries(attribute.expr, attribute.block.scope).items()}
+    return {} if attribute.expr is None else _map_entries(_of(attribute))
 
 
-def _map_entries(expr: Expr, scope: Scope, depth: int = 0) -> dict[str, tuple[Expr, Scope]]:
-    found: dict[str, tuple[Expr, Scope]] = {}
+def _map_entries(written: Written, depth: int = 0) -> dict[str, Written]:
+    found: dict[str, Written] = {}
     if depth > 16:
         return found
-    match expr:
+    match written.expr:
         case ObjectExpr(items=items):
             for key_expr, value_expr in items:
-                key = evaluate(key_expr, scope)
+                key = evaluate(key_expr, written.scope)
                 if isinstance(key, str):
-                    found[key] = (value_expr, scope)
+                    found[key] = written.part(value_expr)
         case Call(name="merge", args=args, expand_last=False):
             for arg in args:
-                found.update(_map_entries(arg, scope, depth + 1))
-        case Traversal() if (alias := _alias(expr, scope)) is not None:
-            return _map_entries(*alias, depth + 1)
+                found.update(_map_entries(written.part(arg), depth + 1))
+        case Traversal() if (alias := _alias(written.expr, written.scope)) is not None:
+            return _map_entries(alias, depth + 1)
     return found
 
 
-def _alias(expr: Traversal, scope: Scope) -> tuple[Expr, Scope] | None:
+def _alias(expr: Traversal, scope: Scope) -> Written | None:
     """What a bare `local.x`, or a `var.x` the module call gives, stands for, where it is written."""
     if expr.root not in ("local", "var") or len(expr.steps) != 1 or not isinstance(expr.steps[0], GetAttr):
         return None
@@ -451,7 +466,7 @@ def _plain(expr: Expr, scope: Scope, depth: int = 0) -> bool:
         if isinstance(node, Conditional) and not isinstance(evaluate(node.condition, scope), bool):
             return False
         if isinstance(node, Traversal) and isinstance(node.root, str) \
-                and not all(_plain(e, s, depth + 1) for e, s in _sources(node, scope)):
+                and not all(_plain(w.expr, w.scope, depth + 1) for w in _sources(node, scope)):
             return False
     return True
 

@@ -91,13 +91,16 @@ def main() -> None:
     if sys.argv[1] == "--compare":
         sys.exit(compare(Path(sys.argv[2]), Path(sys.argv[3])))
     out = Path(sys.argv[1]).resolve()
-    with tempfile.TemporaryDirectory(prefix="gateaudit-corpus-") as temporary:
-        copy = Path(temporary)
+    copy = Path(tempfile.gettempdir()) / "gateaudit-report-corpus"  # one name: reports quote the root's path
+    shutil.rmtree(copy, ignore_errors=True)
+    try:
         for folder in COPIED:
             shutil.copytree(ROOT / folder, copy / folder, symlinks=True,
                             ignore=shutil.ignore_patterns("__pycache__", ".terraform"))
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
             results = list(pool.map(lambda t: scan(t, out, copy), targets()))
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
     print(f"{len(results)} targets scanned into {out}")
 
 

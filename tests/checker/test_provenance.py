@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from gateaudit.model import Attribute, Location
 from gateaudit.modules import load
-from gateaudit.provenance import built_by
+from gateaudit.provenance import built_by, is_reference, map_entries, origin, plain, written_by
 
 
 def test_a_function_at_the_start_of_a_long_operator_chain_is_found(tmp_path):
@@ -22,3 +23,46 @@ resource "aws_lambda_permission" "p" {{
     [permission] = stack.resources("aws_lambda_permission")
     attribute = permission.get("source_arn")
     assert built_by(attribute, attribute.value) == "lower()"
+
+
+def test_written_by_names_each_literal_with_its_file_and_line(tmp_path):
+    """A value built from a local, a variable set in tfvars and a module's output: each literal that wrote it,
+    where it is written, in whichever file and module."""
+    (tmp_path / "main.tf").write_text('''module "names" {
+  source = "./names"
+  stage  = "prod"
+}
+
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  environment {
+    variables = {
+      GREETING = "${local.greeting}, ${var.who}"
+      PREFIX   = module.names.prefix
+    }
+  }
+}
+''')
+    (tmp_path / "locals.tf").write_text('locals {\n  greeting = "hello"\n}\n\n'
+                                        'variable "who" {\n  default = "nobody"\n}\n')
+    (tmp_path / "terraform.tfvars").write_text('who = "world"\n')
+    (tmp_path / "names").mkdir()
+    (tmp_path / "names" / "main.tf").write_text('variable "stage" {}\n\noutput "prefix" {\n'
+                                                '  value = "api-${var.stage}"\n}\n')
+    stack, errors = load([tmp_path], use_cache=False)
+    assert not errors
+    [function] = stack.resources("aws_lambda_function")
+    [variables] = function.attributes_at("environment.variables")
+    written = {(str(w.location), w.value) for w in written_by(variables)}
+    assert written >= {("locals.tf:2", "hello"), ("terraform.tfvars:1", "world"), ("locals.tf:6", "nobody"),
+                       ("main.tf:3", "prod")}
+    assert ("names/main.tf:4", "api-prod") in written
+
+
+def test_a_value_given_outright_was_written_by_nothing_provenance_can_look_into(tmp_path):
+    (tmp_path / "main.tf").write_text('resource "aws_lambda_function" "f" {\n  function_name = "f"\n}\n')
+    stack, _ = load([tmp_path], use_cache=False)
+    [function] = stack.resources("aws_lambda_function")
+    given = Attribute("function_name", function, "function_name", Location("plan.json", 1, "plan"), "f")
+    assert written_by(given) == [] and origin(given, lambda name: False).source == "fixed"
+    assert plain(given) and map_entries(given) == {} and not is_reference(given)
