@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .evaluate import evaluate, references, variable_value
+from .evaluate import evaluate, variable_value
 from .expr import (
     BinaryOp,
     Call,
@@ -44,7 +44,7 @@ from .expr import (
     walk,
 )
 from .functions import FUNCTIONS
-from .model import Attribute, Block, Location, Module, Reference, Scope, Unknown, contains_unknown, unknowns
+from .model import Attribute, Block, Location, Module, Scope, Unknown, contains_unknown, unknowns
 
 
 @dataclass(frozen=True)
@@ -89,15 +89,13 @@ def is_conditional(attribute: Attribute) -> bool:
     return isinstance(attribute.expr, Conditional)
 
 
-def template_of(attribute: Attribute) -> tuple[str | tuple[Reference, ...] | None, ...] | None:
-    """A string argument written as one template: its literal text, the blocks each `${...}` that is a plain
-    reference refers to, None for any other `${...}`; None when it is not written as a template."""
+def template_of(attribute: Attribute) -> tuple[str | bool, ...] | None:
+    """A string argument written as one template: its literal text and, for each `${...}`, whether it is a
+    plain reference (its blocks are the argument's `references`); None when it is not written as a template."""
     expr = attribute.expr
     if not isinstance(expr, Template):
         return None
-    scope = attribute.block.scope
-    return tuple(part if isinstance(part, str) else references(part, scope) if isinstance(part, Traversal)
-                 else None for part in expr.parts)
+    return tuple(part if isinstance(part, str) else isinstance(part, Traversal) for part in expr.parts)
 
 
 def set_in_tfvars(variable: Block) -> Written | None:

@@ -131,7 +131,7 @@ def _matching(function: Block | None, expected: tuple[str, bool] | None,
 def _names(name: Attribute | None, function: Block) -> bool:
     """`name = "/aws/lambda/${<function>.function_name}"`, however the reference is spelled."""
     parts = template_of(name) if name is not None else None
-    return (parts is not None and len(parts) == 2 and parts[0] == "/aws/lambda/" and isinstance(parts[1], tuple)
+    return (parts is not None and len(parts) == 2 and parts[0] == "/aws/lambda/" and parts[1] is True
             and any(r.block is function and r.attribute == "function_name" for r in name.references))
 
 
