@@ -31,10 +31,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .expr import Literal, Template
-from .hcl import HclAttribute
 from .model import Attribute, Block, Stack
 from .parse import ParseError, StringSpan, string_spans
-from .provenance import written_by
 from .result import Judgement, Report, Result, ScanError, ScanWarning, Status
 
 MASK = "****"
@@ -55,6 +53,9 @@ def secret_literals(stack: Stack, results: Iterable[Result]) -> set[str]:
     found: set[str] = set()
     if not flagged:
         return found
+    # Provenance runs the evaluator: imported only when a secret was found, so a warm scan never loads it.
+    from .provenance import written_by
+
     seen: set = set()
     for block in stack.blocks():
         if block.address not in flagged:
@@ -82,6 +83,8 @@ def _sinks(block: Block, path: str | None) -> list[Attribute]:
         if given is not None:
             attributes.append(given)
         if module.call is None and block.name in module.variable_values:
+            from .hcl import HclAttribute  # only for a secret-like variable set in tfvars: see secret_literals
+
             attributes.append(HclAttribute(module.variable_values[block.name].attribute, block, block.name))
     return attributes
 
