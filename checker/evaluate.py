@@ -10,7 +10,9 @@ Unknown that says what went wrong. Terraform's functions are in gateaudit.functi
 
 from __future__ import annotations
 
+import json
 import math
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -226,13 +228,10 @@ def _traversal(expr: Traversal, scope: Scope) -> Any:
     if root in ("count", "each"):
         return Unknown(f"{expr.dotted()} is used outside a block with {'count' if root == 'count' else 'for_each'}")
     if root == "path" and name:
-        if name == "module":
-            return module.display_dir
-        if name == "root":
-            root_module = module
-            while root_module.parent is not None:
-                root_module = root_module.parent
-            return root_module.display_dir
+        if name in ("module", "root"):
+            # As Terraform gives them when run in the root module's folder: "." and the module's folder from
+            # there, so file("${path.module}/x") reads the module's own file (gateaudit.files).
+            return _module_path(module) if name == "module" else "."
         return Unknown(f"path.{name} depends on where Terraform runs")
     if root == "terraform":
         return Unknown(f"{expr.dotted()} is chosen when Terraform runs")
@@ -243,6 +242,13 @@ def _traversal(expr: Traversal, scope: Scope) -> Any:
     if root not in _BUILTIN_ROOTS and name:
         return _resource_value(module, "resource", root, name, steps[1:], scope)
     return Unknown(f"{expr.dotted()} is not a reference gateaudit can resolve")
+
+
+def _module_path(module: Module) -> str:
+    top = module
+    while top.parent is not None:
+        top = top.parent
+    return os.path.relpath(module.directory, top.directory).replace(os.sep, "/")
 
 
 def variable_value(module: Module, name: str) -> Any:
@@ -630,6 +636,8 @@ def _call(expr: Call, scope: Scope) -> Any:
         except EvalError:
             return False
         return value if isinstance(value, Unknown) else True
+    if name in ("file", "templatefile"):
+        return _read_file(expr, scope)
     function = FUNCTIONS.get(name)
     if function is None:
         kind = "provider-defined function" if name.startswith("provider::") else "function"
@@ -656,6 +664,41 @@ def _call(expr: Call, scope: Scope) -> Any:
         return function(*args)
     except (TypeError, ValueError, KeyError, IndexError, ArithmeticError) as error:
         raise EvalError(f"{name}(): {error}") from None
+
+
+_IN_TEMPLATE = "templatefile()"  # a binding no identifier can name: set while a template file is rendered
+
+
+def _read_file(expr: Call, scope: Scope) -> Any:
+    """file() and templatefile() of a file of the repository, through the reader the loader installs."""
+    name = expr.name
+    wanted = 1 if name == "file" else 2
+    if len(expr.args) != wanted or expr.expand_last:
+        raise EvalError(f"{name}() takes {wanted} argument{'s' if wanted > 1 else ''}")
+    path = _eval(expr.args[0], scope)
+    if isinstance(path, Unknown):
+        return Unknown(f"{name}(): the path is unknown ({path.reason})", path.refs)
+    if not isinstance(path, str):
+        raise EvalError(f"{name}() needs a path, not {shown(path)}")
+    called = f"{name}({json.dumps(path)})"  # escaped: the path is the scanned tree's text
+    if _IN_TEMPLATE in scope.bindings:  # Terraform refuses these inside a template file
+        return Unknown(f"{called} inside a template file is not evaluated")
+    files = scope.module.budget.files
+    if files is None:
+        return Unknown(f"{called} is not read: no file of this stack can be read")
+    if name == "file":
+        text = files.text(scope.module, path)
+        return Unknown(f"{called} {text.reason}") if isinstance(text, Unknown) else text
+    variables = _eval(expr.args[1], scope)
+    if isinstance(variables, Unknown):
+        return Unknown(f"{called}: its variables are unknown ({variables.reason})", variables.refs)
+    if not isinstance(variables, dict):
+        raise EvalError(f"templatefile() needs a map of variables, not {shown(variables)}")
+    template = files.template(scope.module, path)
+    if isinstance(template, Unknown):
+        return Unknown(f"{called} {template.reason}")
+    # Only the given variables: a template sees no var., local. or resource of the module.
+    return _eval(template, Scope(scope.module, {**variables, _IN_TEMPLATE: True}))
 
 
 def _try(args: tuple[Expr, ...], scope: Scope) -> Any:

@@ -12,9 +12,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import discover, limits
+from . import discover, limits, openapi
 from .expansion import instance_keys
 from .expr import Literal
+from .files import CommittedFiles
 from .hcl import HclAttribute, HclBlock
 from .inputs import Inputs
 from .model import Block, Location, Module, NotScanned, Scope, Stack, VariableValue
@@ -149,12 +150,16 @@ def load_with_inputs(paths: list[Path], var_files: list[Path] | None = None, use
     loader = Loader(var_files=list(var_files or []), use_cache=use_cache, max_file_size=max_file_size,
                     skip=tuple(skip), max_scan_size=max_scan_size)
     loader.trusted = {Path(os.path.abspath(p)) for p in [*loader.var_files, *paths]}
+    loader.stack.budget.files = files = CommittedFiles(loader)
     for path in paths:
         folder = path if loader.inputs.is_dir(path) else path.parent
         loader.root = root_of(path, repository)
         loader.base = folder
         loader.prefix = discover.display_prefix(folder, len(paths) > 1)
+        loaded = len(loader.stack.modules)
         _load_path(loader, path)
+        files.register(loader.stack.modules[loaded:], loader.root, loader.base, loader.prefix)
+    openapi.add_routes(loader.stack, files)  # a source of its own, reading what the loaded stack says
     return loader
 
 

@@ -1,0 +1,122 @@
+"""The repository's files as `file()` and `templatefile()` read them (`gateaudit.files`).
+
+The loader installs a `CommittedFiles` on the stack's Budget (`Budget.files`); the evaluator asks it, and never
+opens a file itself. A relative path is read from the root module's folder, where Terraform runs (so
+`"${path.module}/x"` is the module's own file). A file is read as any file the scan reads (through the
+loader's `Inputs`, so the scan cache sees it and its digest): within the repository root, a regular file, at
+most the file size limit, within the scan size limit, UTF-8. What is refused is an `Unknown` saying why,
+never a scan error: the configuration may name a file CI writes before `terraform apply`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import limits
+from .model import Module, Unknown
+from .parse import ParseError, parse_template
+
+if TYPE_CHECKING:
+    from .modules import Loader
+
+# A template's interpolations are parsed one by one by python-hcl2 (about a millisecond each): a template file
+# with more is not rendered, rather than parsed for minutes.
+MAX_TEMPLATE_PARTS = 2_000
+
+
+@dataclass(frozen=True)
+class _Place:
+    root: Path  # the repository root of the scanned path the module was loaded for
+    base: Path  # the scanned folder: files are shown relative to it
+    prefix: str  # before shown paths, when several paths are scanned
+
+
+class CommittedFiles:
+    """Reads the files a stack's configuration names, for `gateaudit.evaluate` (`gateaudit.model.Files`)."""
+
+    def __init__(self, loader: Loader):
+        self.loader = loader
+        self.places: dict[int, _Place] = {}  # id of a root module -> where it was loaded from
+        self.texts: dict[Path, str | Unknown] = {}
+        self.templates: dict[Path, Any] = {}
+
+    def register(self, modules: list[Module], root: Path, base: Path, prefix: str) -> None:
+        """The root modules just loaded for one scanned path, its repository root and how its files are shown."""
+        for module in modules:
+            if module.parent is None:
+                self.places[id(module)] = _Place(root, base, prefix)
+
+    def shown(self, module: Module, path: str) -> str | None:
+        """The file as reports show it (relative to the scanned folder), or None when it is not in the stack."""
+        found = self._locate(module, path)
+        if found is None:
+            return None
+        place, absolute = found
+        return (place.prefix + os.path.relpath(absolute, place.base)).replace(os.sep, "/")
+
+    def text(self, module: Module, path: str) -> str | Unknown:
+        found = self._locate(module, path)
+        if found is None:
+            return Unknown("is not read: its module was not loaded from a scanned folder")
+        place, absolute = found
+        if absolute not in self.texts:
+            self.texts[absolute] = self._read(place, absolute)
+        return self.texts[absolute]
+
+    def template(self, module: Module, path: str) -> Any:
+        text = self.text(module, path)
+        if isinstance(text, Unknown):
+            return text
+        _, absolute = self._locate(module, path)
+        if absolute not in self.templates:
+            self.templates[absolute] = _parse_template(text)
+        return self.templates[absolute]
+
+    def _locate(self, module: Module, path: str) -> tuple[_Place, Path] | None:
+        top = module
+        while top.parent is not None:
+            top = top.parent
+        place = self.places.get(id(top))
+        if place is None:
+            return None
+        return place, Path(os.path.abspath(top.directory / path))  # an absolute `path` stays as it is
+
+    def _read(self, place: _Place, path: Path) -> str | Unknown:
+        loader = self.loader
+        inputs = loader.inputs
+        if not path.is_relative_to(place.root) or not inputs.resolve(path).is_relative_to(place.root):
+            return Unknown("is outside the repository: not read")
+        if not inputs.exists(path):
+            return Unknown("does not exist in the repository (written before apply?): not read")
+        data = inputs.read(path, loader.max_file_size, place.root)
+        if isinstance(data, str):
+            return Unknown(f"is not read: {data}")
+        if len(data) > loader.max_file_size:
+            return Unknown(f"is larger than the file size limit of {limits.show_size(loader.max_file_size)}: "
+                           "not read (raise the limit with --max-file-size)")
+        if loader.bytes_read + len(data) > loader.max_scan_size:
+            return Unknown(f"would take the files read past the scan size limit of "
+                           f"{limits.show_size(loader.max_scan_size)}: not read (raise it with --max-scan-size)")
+        loader.bytes_read += len(data)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return Unknown(f"is not valid UTF-8 (byte 0x{data[error.start]:02x}): Terraform refuses it")
+        shown = (place.prefix + os.path.relpath(path, place.base)).replace(os.sep, "/")
+        loader.digests[shown] = inputs.sha256[str(path)]
+        loader.stack.sources[shown] = text  # report snippets of what a file-defined route found
+        return text
+
+
+def _parse_template(text: str) -> Any:
+    if text.count("${") + text.count("%{") > MAX_TEMPLATE_PARTS:
+        return Unknown(f"has more than {MAX_TEMPLATE_PARTS} interpolations and directives: not rendered")
+    try:
+        return parse_template(text, 1)
+    except ParseError as error:
+        return Unknown(f"is not a valid template (line {error.line}: {error.message})")
+    except RecursionError:
+        return Unknown("is nested too deeply to render")
