@@ -13,18 +13,28 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from . import limits
-from .model import Module, Unknown
+from .inputs import Inputs
+from .model import Module, Stack, Unknown
 from .parse import ParseError, parse_template
-
-if TYPE_CHECKING:
-    from .modules import Loader
 
 # A template's interpolations are parsed one by one by python-hcl2 (about a millisecond each): a template file
 # with more is not rendered, rather than parsed for minutes.
 MAX_TEMPLATE_PARTS = 2_000
+
+
+class Reading(Protocol):
+    """What of the loader (`gateaudit.modules.Loader`) reading a file takes: its filesystem answers, limits and
+    the scan's running count of bytes read; digests and texts are kept for reports."""
+
+    inputs: Inputs
+    max_file_size: int
+    max_scan_size: int
+    bytes_read: int
+    digests: dict[str, str]
+    stack: Stack
 
 
 @dataclass(frozen=True)
@@ -37,7 +47,7 @@ class _Place:
 class CommittedFiles:
     """Reads the files a stack's configuration names, for `gateaudit.evaluate` (`gateaudit.model.Files`)."""
 
-    def __init__(self, loader: Loader):
+    def __init__(self, loader: Reading):
         self.loader = loader
         self.places: dict[int, _Place] = {}  # id of a root module -> where it was loaded from
         self.texts: dict[Path, str | Unknown] = {}

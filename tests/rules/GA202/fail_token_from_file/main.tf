@@ -1,5 +1,5 @@
-# file() is not evaluated: the token may be committed beside the code or written by CI before apply.
-# expect: unknown aws_lambda_function.sync
+# file() of a file in the repository: the token is committed beside the code, a literal.
+# expect: failed aws_lambda_function.sync
 resource "aws_lambda_function" "sync" {
   function_name = "fitness-sync"
   role          = "arn:aws:iam::123456789012:role/fitness-sync"

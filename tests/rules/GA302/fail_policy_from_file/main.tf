@@ -6,8 +6,8 @@ resource "aws_iam_role" "authorizer" {
   })
 }
 
-# gateaudit does not read files: the policy's statements are unknown to it.
-# expect: unknown aws_iam_role_policy.authorizer
+# file() of a policy in the repository: its statements are read and judged.
+# expect: failed aws_iam_role_policy.authorizer
 resource "aws_iam_role_policy" "authorizer" {
   role   = aws_iam_role.authorizer.id
   policy = file("${path.module}/policy.json")
