@@ -91,7 +91,7 @@ def _document(body: Attribute, from_file: bool) -> tuple[dict, dict[tuple[str, s
             document, lines = _parse(value.partial)
             document = _with_holes(document, value)
         else:
-            raise Unreadable(f"body cannot be resolved: {value.reason}")
+            raise Unreadable(value.reason)
     elif isinstance(value, str):
         document, lines = _parse(value)
     else:
@@ -381,8 +381,8 @@ class _Builder:
     def authorization(self, operation: dict) -> tuple[Any, Any, bool]:
         """The operation's authorization type, its authorizer (None: none) and whether it needs an API key, as
         API Gateway imports them."""
-        chosen = _upper(_get(operation.get("x-amazon-apigateway-auth"), "type"))
-        if isinstance(chosen, str) and chosen == "AWS_IAM":
+        chosen = _upper(_get(operation.get("x-amazon-apigateway-auth"), "type")) if self.rest else None
+        if isinstance(chosen, str) and chosen == "AWS_IAM":  # REST APIs only: HTTP APIs name awsSigv4 schemes
             return "AWS_IAM", None, False
         security = operation["security"] if "security" in operation else self.document.get("security")
         if isinstance(security, Unknown):
