@@ -34,9 +34,6 @@ from .values import rendered_size
 REST, HTTP = "aws_api_gateway_rest_api", "aws_apigatewayv2_api"
 ORIGIN = "openapi"
 UNREADABLE = "the routes its body defines could not be read"
-# Characters of a body read as a document: PyYAML's pure-Python reader (the one that stops at Python's
-# recursion limit rather than overflowing C's stack on deep nesting) takes about a second per megabyte.
-MAX_DOCUMENT_SIZE = 2 * 1024 * 1024
 _VERBS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _ANY = "x-amazon-apigateway-any-method"
 _HOLE = re.compile(r"\$\{([^}]*)\}")
@@ -107,8 +104,6 @@ def _document(body: Attribute, from_file: bool) -> tuple[dict, dict[tuple[str, s
 
 
 def _parse(text: str) -> tuple[Any, dict[tuple[str, str], int]]:
-    if len(text) > MAX_DOCUMENT_SIZE:
-        raise Unreadable(f"the document is larger than {limits.show_size(MAX_DOCUMENT_SIZE)}: not read")
     if text.lstrip().startswith(("{", "[")):
         return _parse_json(text)
     return _parse_yaml(text)
@@ -148,7 +143,8 @@ def _json_value(node: jsonpos.Node) -> Any:  # nesting is bounded by jsonpos (li
 
 
 def _parse_yaml(text: str) -> tuple[Any, dict[tuple[str, str], int]]:
-    # The pure-Python safe loader: plain data only, and deep nesting ends in a RecursionError, not a crash.
+    # The pure-Python safe loader: plain data only, and deep nesting ends in a RecursionError, not a crash in
+    # C. The text is at most limits.MAX_VALUE_SIZE characters (the evaluator's bound on a string): seconds.
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
