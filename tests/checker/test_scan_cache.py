@@ -122,6 +122,22 @@ def test_a_change_in_a_called_module_outside_the_scanned_folder(tmp_path, cache,
     assert after != before and loads["n"] == 2
 
 
+def test_a_change_to_a_file_that_file_reads_is_judged_afresh(tmp_path, cache, loads):
+    folder = tree(tmp_path, 'resource "aws_apigatewayv2_api" "http" {\n  name          = "fitness"\n'
+                            '  protocol_type = "HTTP"\n  body          = file("${path.module}/openapi.yaml")\n}\n')
+    spec = ("openapi: 3.0.1\ninfo: {title: fitness, version: '1'}\ncomponents:\n  securitySchemes:\n    sigv4: "
+            "{type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authtype: awsSigv4}\n"
+            "paths:\n  /workouts:\n    get: %s\n")
+    (folder / "openapi.yaml").write_text(spec % "{security: [{sigv4: []}]}")
+    before = scan(tmp_path, str(folder))
+    assert scan(tmp_path, str(folder)) == before and loads["n"] == 1
+    (folder / "openapi.yaml").write_text(spec % "{}")  # the route's only line, in the spec file, changes
+    after = scan(tmp_path, str(folder))
+    assert ("GA102", "aws_apigatewayv2_api.http GET /workouts", "passed") in verdicts(before[1])
+    assert ("GA102", "aws_apigatewayv2_api.http GET /workouts", "failed") in verdicts(after[1])
+    assert loads["n"] == 2
+
+
 def test_a_var_file_and_its_content(tmp_path, cache, loads):
     folder = tree(tmp_path, 'variable "auth" {\n  type = string\n}\n' + (OPEN % "${var.auth}"))
     values = tmp_path / "prod.tfvars"
