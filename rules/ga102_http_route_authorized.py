@@ -55,8 +55,9 @@ an API's `target` with explicit routes, integrations and a stage.
 
 **Limits**
 No preflight exemption: an HTTP API answers CORS preflight itself when the API has `cors_configuration`,
-so an explicit `OPTIONS` route with `"NONE"` is an open route like any other. Routes defined in an
-OpenAPI `body` are not seen. A `target` that depends on a condition is unknown: null would not quick-create.
+so an explicit `OPTIONS` route with `"NONE"` is an open route like any other (in an OpenAPI `body` too: its
+routes are judged as written ones, and a body that cannot be read is unknown at the API). A `target` that
+depends on a condition is unknown: null would not quick-create.
 Whether the authorizer's type matches the route's (REQUEST for CUSTOM, JWT for JWT) is left to API Gateway.
 """
 
