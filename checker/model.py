@@ -210,6 +210,9 @@ class Files(Protocol):
     def template(self, module: Module, path: str) -> Any:
         """The file's text parsed as a template (a `gateaudit.expr` expression), or an Unknown saying why not."""
 
+    def shown(self, module: Module, path: str) -> str | None:
+        """The file as reports show it (relative to the scanned folder); None when it cannot be placed."""
+
 
 @dataclass
 class Budget:

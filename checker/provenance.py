@@ -6,8 +6,9 @@ Rules ask this module; they never walk expressions. For a value a source gave ou
 account, a model built by hand: an `Attribute` with no `expr`), the value is all there is: it was written
 where its `location` says, by nothing this module can look into.
 
-- `origin(attribute, secret_name)`: written in the configuration ("fixed"), supplied at apply time, or
-  impossible to tell; `written_in(attribute)`: through which variables or locals, for messages.
+- `origin(attribute, secret_name)`: written in the configuration ("fixed", a committed file that `file()`
+  reads included: `files_read`), supplied at apply time, or impossible to tell; `written_in(attribute)`:
+  through which variables or locals, for messages.
 - `map_entries(attribute)`: where each key of a map is written; `fixed_outcomes(written)`: the literal
   branches or fallbacks an expression may take; `plain(attribute)`: built from references alone.
 - `built_by(attribute, value)`, `built_unknowns(attribute)`: which unknowns a function, a for expression or an
@@ -328,6 +329,7 @@ class Origin:
     source: str
     value: Any = None
     detail: str = ""
+    location: Location | None = None  # a fixed value read from a committed file (file()): that file
 
 
 def origin(attribute: Attribute, secret_name: Callable[[str], bool]) -> Origin:
@@ -335,6 +337,9 @@ def origin(attribute: Attribute, secret_name: Callable[[str], bool]) -> Origin:
     literal under such a key of a jsonencode(...) object makes the whole value "fixed"."""
     value = attribute.value
     if not contains_unknown(value):
+        read = files_read(attribute)
+        if read:  # committed with the code as much as a literal is
+            return Origin("fixed", value, f"in {read[0].file}, read by {read[0].origin}", read[0])
         return Origin("fixed", value)
     supplied: list[str] = []
     unresolved: str | None = None
@@ -366,6 +371,23 @@ def origin(attribute: Attribute, secret_name: Callable[[str], bool]) -> Origin:
     if unresolved is not None:
         return Origin("unresolved", detail=unresolved)
     return Origin("supplied", detail=", ".join(dict.fromkeys(supplied)))
+
+
+def files_read(attribute: Attribute) -> list[Location]:
+    """The repository's files that `file()` or `templatefile()` read into the argument's value, wherever the
+    configuration calls them (locals, variables, module arguments), each at its first line; `origin` names the
+    function."""
+    found: dict[str, Location] = {}
+    for written in flows_into(attribute):
+        expr = written.expr
+        files = written.scope.module.budget.files
+        if not (isinstance(expr, Call) and expr.name in ("file", "templatefile") and expr.args and files):
+            continue
+        path = evaluate(expr.args[0], written.scope)
+        shown = files.shown(written.scope.module, path) if isinstance(path, str) else None
+        if shown is not None and not contains_unknown(written.value):
+            found.setdefault(shown, Location(shown, 1, f"{expr.name}()"))
+    return list(found.values())
 
 
 _FROM_OUTSIDE = ("file", "templatefile", "uuid", "timestamp", "plantimestamp")  # files, or new at each run

@@ -66,3 +66,29 @@ def test_a_value_given_outright_was_written_by_nothing_provenance_can_look_into(
     given = Attribute("function_name", function, "function_name", Location("plan.json", 1, "plan"), "f")
     assert written_by(given) == [] and origin(given, lambda name: False).source == "fixed"
     assert plain(given) and map_entries(given) == {} and not is_reference(given)
+
+
+def test_a_value_read_by_file_is_fixed_and_placed_in_the_committed_file(tmp_path):
+    """file() of a file of the repository: written with the code as much as a literal is, and in that file."""
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "token.txt").write_text("tok_live_8f2a61c0d9e4b7\n")
+    (tmp_path / "main.tf").write_text('''locals {
+  token = file("${path.module}/secrets/token.txt")
+}
+
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  environment {
+    variables = {
+      TOKEN = local.token
+    }
+  }
+}
+''')
+    stack, errors = load([tmp_path], use_cache=False)
+    assert not errors
+    [function] = stack.resources("aws_lambda_function")
+    found = origin(function.blocks("environment")[0].get("variables"), lambda name: name == "TOKEN")
+    assert (found.source, found.value) == ("fixed", {"TOKEN": "tok_live_8f2a61c0d9e4b7\n"})
+    assert found.location == Location("secrets/token.txt", 1, "file()")
+    assert found.detail == "in secrets/token.txt, read by file()"
