@@ -253,6 +253,31 @@ def _jsondecode(text: Any) -> Any:
         raise EvalError(f"jsondecode(): not JSON ({error.msg})") from None
 
 
+def _yamldecode(text: Any) -> Any:
+    from . import yaml_text  # PyYAML only when a configuration decodes YAML
+
+    try:
+        value, _ = yaml_text.load(to_string(text))
+    except yaml_text.YamlError as error:
+        if error.over_limit:  # Terraform would decode it: gateaudit stops short, and says so
+            raise TooLarge(f"yamldecode(): the document {error}") from None
+        raise EvalError(f"yamldecode(): not YAML ({error})") from None
+    return _yaml_value(value)
+
+
+def _yaml_value(value: Any) -> Any:
+    """A YAML value as Terraform's yamldecode gives it: keys and timestamps as strings, no binary or sets."""
+    if isinstance(value, dict):
+        return {to_string(key) if not isinstance(key, str) else key: _yaml_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_yaml_value(item) for item in value]
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise EvalError(f"yamldecode(): a {type(value).__name__} value is not supported")
+
+
 def _tostring(value: Any) -> Any:
     if value is None:
         return None
@@ -286,6 +311,7 @@ def _toset(value: Any) -> list:
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "jsonencode": _jsonencode,
     "jsondecode": _jsondecode,
+    "yamldecode": _yamldecode,
     "format": _format,
     "join": _join,
     "concat": _concat,

@@ -24,11 +24,11 @@ from typing import Any
 
 import yaml
 
-from . import jsonpos, limits
+from . import jsonpos, limits, yaml_text
 from .evaluate import evaluate
 from .expr import Call, Expr, GetAttr, Literal, ObjectExpr, Traversal
 from .files import CommittedFiles
-from .model import Attribute, Block, Location, Reference, Stack, Unknown
+from .model import Attribute, Block, Location, Reference, Scope, Stack, Unknown
 from .values import rendered_size
 
 REST, HTTP = "aws_api_gateway_rest_api", "aws_apigatewayv2_api"
@@ -66,10 +66,14 @@ def _websocket(api: Block) -> bool:
 
 
 def _blocks(api: Block, body: Attribute, files: CommittedFiles | None) -> list[Block]:
-    file = _file_of(api, body, files)
+    spec = _spec_file(api, body, files)
     try:
-        document, lines = _document(body, file is not None)
-        return _Builder(api, body, document, lines, file).blocks()
+        if spec is not None:  # the file's own text, for its lines, even when the body re-encodes it
+            document, lines = _document(spec[1])
+        else:
+            document, _ = _document(body.value)
+            lines = _hcl_lines(body)  # a jsonencode'd object's text is one line: its keys' lines are in the HCL
+        return _Builder(api, body, document, lines, spec[0] if spec is not None else None).blocks()
     except Unreadable as error:
         return [_unreadable(api, body, str(error))]
 
@@ -77,13 +81,12 @@ def _blocks(api: Block, body: Attribute, files: CommittedFiles | None) -> list[B
 # ------------------------------------------------------------------------------------- reading the body
 
 
-def _document(body: Attribute, from_file: bool) -> tuple[dict, dict[tuple[str, str], int]]:
-    """The document and the lines of its paths and security schemes ((section, key) -> line)."""
-    value = body.value
-    hcl_lines = _hcl_lines(body)
+def _document(value: Any) -> tuple[dict, dict[tuple[str, str], int]]:
+    """The document a body's value holds, and the lines of its paths and security schemes in its text
+    ((section, key) -> line; none for an object jsonencode has not encoded yet)."""
     if isinstance(value, Unknown):
         if isinstance(value.partial, dict):  # jsonencode of an object with unknowns inside
-            document, lines = value.partial, hcl_lines
+            document, lines = value.partial, {}
         elif isinstance(value.partial, str):  # a template with unknown parts: holes in its text
             document, lines = _parse(value.partial)
             document = _with_holes(document, value)
@@ -93,11 +96,8 @@ def _document(body: Attribute, from_file: bool) -> tuple[dict, dict[tuple[str, s
         document, lines = _parse(value)
     else:
         raise Unreadable("body is not a string")
-    if not from_file:
-        lines = hcl_lines
     if rendered_size(document) > limits.MAX_VALUE_SIZE:
-        raise Unreadable(f"the document holds more than {limits.MAX_VALUE_SIZE} elements and characters "
-                         "(YAML aliases expanded): not read")
+        raise Unreadable(f"the document holds more than {limits.MAX_VALUE_SIZE} elements and characters: not read")
     if not isinstance(document, dict) or not any(isinstance(document.get(k), str) for k in ("openapi", "swagger")):
         raise Unreadable("body is not an OpenAPI or Swagger document (no openapi or swagger version)")
     return document, lines
@@ -143,20 +143,11 @@ def _json_value(node: jsonpos.Node) -> Any:  # nesting is bounded by jsonpos (li
 
 
 def _parse_yaml(text: str) -> tuple[Any, dict[tuple[str, str], int]]:
-    # The pure-Python safe loader: plain data only, and deep nesting ends in a RecursionError, not a crash in
-    # C. The text is at most limits.MAX_VALUE_SIZE characters (the evaluator's bound on a string): seconds.
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
-        document = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1}: {getattr(error, 'problem', '')})" if mark is not None else ""
-        raise Unreadable(f"body is neither JSON nor YAML{where}") from None
-    except RecursionError:
-        raise Unreadable("the document is nested too deeply to read") from None
-    finally:
-        loader.dispose()
+        document, node = yaml_text.load(text)
+    except yaml_text.YamlError as error:
+        raise Unreadable(f"the document {error}" if error.over_limit else f"body is neither JSON nor YAML ({error})") \
+            from None
     lines: dict[tuple[str, str], int] = {}
     for section, path in (("paths", ("paths",)), ("schemes", ("components", "securitySchemes")),
                           ("schemes", ("securityDefinitions",))):
@@ -188,36 +179,38 @@ def _with_holes(document: Any, unknown: Unknown) -> Any:
             return [replace(item) for item in value]
         return value
 
-    if rendered_size(document) > limits.MAX_VALUE_SIZE:
-        raise Unreadable(f"the document holds more than {limits.MAX_VALUE_SIZE} elements and characters "
-                         "(YAML aliases expanded): not read")
-    try:
+    try:  # the document is bounded already (parsed from a string of bounded size, its aliases counted)
         return replace(document)
     except RecursionError:
         raise Unreadable("the document is nested too deeply to read") from None
 
 
-def _written(api: Block, expr: Expr) -> tuple[Expr, Any]:
+def _written(api: Block, expr: Expr, scope: Scope | None = None) -> tuple[Expr, Scope]:
     """The expression behind a bare `local.x` (a body is often kept in a local), with the scope it is read in."""
-    scope = api.scope
+    scope = scope or api.scope
     for _ in range(8):
         if not (isinstance(expr, Traversal) and expr.root == "local" and len(expr.steps) == 1
                 and isinstance(expr.steps[0], GetAttr) and expr.steps[0].name in api.module.locals):
             break
         expr = api.module.locals[expr.steps[0].name].expr
-        scope = type(scope)(api.module, {})
+        scope = Scope(api.module, {})
     return expr, scope
 
 
-def _file_of(api: Block, body: Attribute, files: CommittedFiles | None) -> str | None:
-    """The spec file a body is read from (`file(...)`, `templatefile(...)`), as reports show it."""
+def _spec_file(api: Block, body: Attribute, files: CommittedFiles | None) -> tuple[str, Any] | None:
+    """The spec file a body is read from, as reports show it, and the text the call gives: `file(...)`,
+    `templatefile(...)`, also re-encoded (`jsonencode(yamldecode(file(...)))`)."""
     if files is None or body.expr is None:
         return None
     expr, scope = _written(api, body.expr)
+    if isinstance(expr, Call) and expr.name == "jsonencode" and len(expr.args) == 1 and isinstance(
+            expr.args[0], Call) and expr.args[0].name in ("yamldecode", "jsondecode") and len(expr.args[0].args) == 1:
+        expr, scope = _written(api, expr.args[0].args[0], scope)
     if not (isinstance(expr, Call) and expr.name in ("file", "templatefile") and expr.args):
         return None
     path = evaluate(expr.args[0], scope)
-    return files.shown(api.module, path) if isinstance(path, str) else None
+    shown = files.shown(api.module, path) if isinstance(path, str) else None
+    return (shown, evaluate(expr, scope)) if shown is not None else None
 
 
 def _hcl_lines(body: Attribute) -> dict[tuple[str, str], int]:
@@ -239,7 +232,7 @@ def _hcl_lines(body: Attribute) -> dict[tuple[str, str], int]:
     return lines
 
 
-def _object_at(expr: Expr, path: tuple[str, ...], scope: Any) -> ObjectExpr | None:
+def _object_at(expr: Expr, path: tuple[str, ...], scope: Scope) -> ObjectExpr | None:
     for name in path:
         if not isinstance(expr, ObjectExpr):
             return None
@@ -247,7 +240,7 @@ def _object_at(expr: Expr, path: tuple[str, ...], scope: Any) -> ObjectExpr | No
     return expr if isinstance(expr, ObjectExpr) else None
 
 
-def _key(expr: Expr, scope: Any) -> str | None:
+def _key(expr: Expr, scope: Scope) -> str | None:
     if isinstance(expr, Literal):
         return str(expr.value)
     if isinstance(expr, Traversal) and isinstance(expr.root, str) and not expr.steps:

@@ -392,3 +392,30 @@ def test_a_long_chain_of_operators_converts_and_evaluates_without_recursion(tmp_
     value = stack.modules[0].locals["probe"].value
     assert isinstance(value, Unknown) and value.refs == ("var.v",)
     assert [r.block.address for r in stack.modules[0].locals["probe"].references] == ["var.v"]
+
+
+@pytest.mark.parametrize(("expression", "expected"), [
+    ('yamldecode("a: 1\\nb: [x, true]\\n")', {"a": 1, "b": ["x", True]}),
+    ('yamldecode("200: ok\\nday: 2026-01-31\\n")', {"200": "ok", "day": "2026-01-31"}),  # keys and dates as strings
+    ('yamldecode("a: &x [1, 2]\\nb: *x\\n").b[1]', 2),
+])
+def test_yamldecode_gives_terraforms_values(tmp_path, expression, expected):
+    assert value_of(tmp_path, expression) == expected
+
+
+BOMB = ('yamldecode("a: &a [x,x,x,x,x,x,x,x,x,x]\\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\\n'
+        'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\\n'
+        'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\\n")')
+
+
+@pytest.mark.parametrize(("expression", "reason", "terraform_fails"), [
+    ('yamldecode("a: [1")', "yamldecode(): not YAML (line 1", True),
+    ('yamldecode("a: !!python/object/apply:os.system [id]")', "yamldecode(): not YAML", True),
+    (BOMB, "holds more than 1000000 elements and characters (aliases expanded)", False),
+])
+def test_yamldecode_of_broken_or_exploding_yaml_is_an_unknown_naming_why(tmp_path, expression, reason,
+                                                                         terraform_fails):
+    value = value_of(tmp_path, expression)
+    assert isinstance(value, Unknown) and reason in value.reason, value
+    tried = value_of(tmp_path, f'try({expression}, "fallback")')  # try() skips what Terraform rejects, only
+    assert tried == "fallback" if terraform_fails else isinstance(tried, Unknown)

@@ -169,3 +169,13 @@ def test_an_operation_address_works_in_exemptions_baselines_and_sarif(run_cli, t
                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].rsplit("/", 1)[-1],
                r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in run["results"]}
     assert ("aws_api_gateway_rest_api.api GET /debug", "openapi.yaml", 3) in places
+
+
+def test_a_file_re_encoded_by_jsonencode_yamldecode_is_placed_in_the_file(tmp_path):
+    main = REST.replace('file("${path.module}/openapi.yaml")',
+                        'jsonencode(yamldecode(local.spec))\n}\n\nlocals {\n  spec = file("openapi.yaml")')
+    found = verdicts(tmp_path, OPEN_SPEC, main=main)
+    assert set(found) == {"aws_api_gateway_rest_api.api GET /debug", "aws_api_gateway_rest_api.api GET /workouts"}
+    stack, _ = load([tmp_path])
+    lines = {b.address: (b.location.file, b.location.line) for b in stack.resources("aws_api_gateway_method")}
+    assert lines["aws_api_gateway_rest_api.api GET /workouts"] == ("openapi.yaml", 5)

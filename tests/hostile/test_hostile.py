@@ -70,7 +70,7 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "cartesian_for.tf": (1, "evaluation takes more than 200000 steps: not evaluated"),
     # an OpenAPI body whose YAML aliases expand a billionfold: bounded, and its routes unknown
     "openapi_yaml_bomb.tf": (1, "the routes its body defines could not be read: the document holds more than "
-                                "1000000 elements and characters (YAML aliases expanded)"),
+                                "1000000 elements and characters (aliases expanded)"),
     # terminal escapes from the input never reach the terminal
     "ansi_in_names.tf": (1, 'authorization is "NONE"'),
 }
