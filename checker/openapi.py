@@ -393,14 +393,14 @@ class _Builder:
                        else f'security scheme "{name}" is not defined in the document')
                 return Unknown(why), None, api_key
             kind = self.kind(scheme)
+            if isinstance(kind, Unknown):  # first: an Unknown is never compared
+                return kind, None, api_key
             if kind in ("CUSTOM", "COGNITO_USER_POOLS", "JWT"):
                 authorization, authorizer = kind, self.authorizer(str(name), scheme)
             elif kind == "AWS_IAM" and authorizer is None:
                 authorization = "AWS_IAM"
             elif kind == "API_KEY":
                 api_key = True
-            elif isinstance(kind, Unknown):
-                return kind, None, api_key
         return authorization, authorizer, api_key
 
     def kind(self, scheme: dict) -> Any:
@@ -434,9 +434,10 @@ class _Builder:
             block = self.block("aws_api_gateway_authorizer", f"{self.api.address} authorizer {name}", location)
             self.given(block, "type", kind, location)
             source = extension.get("identitySource")
-            if source is None and isinstance(kind, str) and kind == "TOKEN" and scheme.get("in") == "header" \
-                    and isinstance(scheme.get("name"), str):
-                source = f"method.request.header.{scheme['name']}"  # a TOKEN authorizer reads the scheme's header
+            where, header = scheme.get("in"), scheme.get("name")
+            if source is None and isinstance(kind, str) and kind == "TOKEN" and isinstance(where, str) \
+                    and where == "header" and isinstance(header, str):
+                source = f"method.request.header.{header}"  # a TOKEN authorizer reads the scheme's header
             arguments: dict[str, Any] = {"identity_source": source, "provider_arns": extension.get("providerARNs")}
         else:
             block = self.block("aws_apigatewayv2_authorizer", f"{self.api.address} authorizer {name}", location)

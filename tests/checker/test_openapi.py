@@ -179,3 +179,67 @@ def test_a_file_re_encoded_by_jsonencode_yamldecode_is_placed_in_the_file(tmp_pa
     stack, _ = load([tmp_path])
     lines = {b.address: (b.location.file, b.location.line) for b in stack.resources("aws_api_gateway_method")}
     assert lines["aws_api_gateway_rest_api.api GET /workouts"] == ("openapi.yaml", 5)
+
+
+def test_an_authorizer_type_known_only_at_apply_time_leaves_the_operation_unknown(tmp_path):
+    main = '''variable "kind" {
+  type = string
+}
+
+resource "aws_api_gateway_rest_api" "api" {
+  name = "fitness"
+  body = jsonencode({
+    openapi    = "3.0.1"
+    components = { securitySchemes = { auth = { "x-amazon-apigateway-authorizer" = { type = var.kind } } } }
+    paths      = { "/w" = { get = { security = [{ auth = [] }] } } }
+  })
+}
+'''
+    (tmp_path / "main.tf").write_text(main)
+    stack, _ = load([tmp_path])
+    results, errors = run_rules(stack, list(RULES.values()))
+    assert not errors
+    [result] = [r for r in results if r.rule_id == "GA101"]
+    assert (result.resource, result.status.value) == ("aws_api_gateway_rest_api.api GET /w", "unknown")
+    assert "var.kind has no value" in result.message
+
+
+EVERY_PART = '''{
+  openapi  = "3.0.1"
+  security = [{ auth = [] }]
+  components = { securitySchemes = {
+    auth = { type = "apiKey", name = "x-api-key", in = "header", "x-amazon-apigateway-authorizer" = {
+      type = "token", identitySource = "method.request.header.x-api-key", authorizerResultTtlInSeconds = 0,
+      authorizerUri = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/f/invocations" } }
+    iam = { type = "apiKey", name = "Authorization", in = "header", "x-amazon-apigateway-authtype" = "awsSigv4" }
+  } }
+  paths = {
+    "/w" = {
+      get     = { security = [{ iam = [] }] }
+      options = { security = [], "x-amazon-apigateway-integration" = { type = "mock" } }
+      post    = { "x-amazon-apigateway-auth" = { type = "AWS_IAM" } }
+    }
+  }
+}'''
+
+
+def _literals(text: str) -> list[tuple[int, int]]:
+    """The spans of the quoted values (not keys) in EVERY_PART."""
+    import re
+
+    return [m.span() for m in re.finditer(r'"[^"]*"', text) if not text[m.end():].lstrip().startswith("=")]
+
+
+@pytest.mark.parametrize("span", _literals(EVERY_PART))
+@pytest.mark.parametrize("api", ["aws_api_gateway_rest_api", "aws_apigatewayv2_api"])
+def test_any_part_of_a_body_unknown_gives_verdicts_never_a_crash(tmp_path, api, span):
+    body = EVERY_PART[:span[0]] + "var.unset" + EVERY_PART[span[1]:]
+    protocol = '\n  protocol_type = "HTTP"' if api == "aws_apigatewayv2_api" else ""
+    (tmp_path / "main.tf").write_text(f'variable "unset" {{}}\n\nresource "{api}" "api" {{\n  name = "x"{protocol}\n'
+                                      f"  body = jsonencode({body})\n}}\n")
+    stack, errors = load([tmp_path])
+    assert not errors
+    results, rule_errors = run_rules(stack, list(RULES.values()))
+    assert not rule_errors
+    judged = {r.resource for r in results if r.rule_id in ("GA101", "GA102")}
+    assert judged, "the routes are judged, or unknown, never silently gone"
