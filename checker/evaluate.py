@@ -216,6 +216,8 @@ def _traversal(expr: Traversal, scope: Scope) -> Any:
     root = expr.root
     if root in scope.bindings:
         return _apply_steps(scope.bindings[root], expr.steps, scope, root)
+    if _IN_TEMPLATE in scope.bindings:  # as in Terraform, a template file sees only the variables it is given
+        return Unknown(f"{expr.dotted()} is not among the variables templatefile() gives the template")
     steps = expr.steps
     name = steps[0].name if steps and isinstance(steps[0], GetAttr) else None
     module = scope.module
@@ -697,7 +699,6 @@ def _read_file(expr: Call, scope: Scope) -> Any:
     template = files.template(scope.module, path)
     if isinstance(template, Unknown):
         return Unknown(f"{called} {template.reason}")
-    # Only the given variables: a template sees no var., local. or resource of the module.
     return _eval(template, Scope(scope.module, {**variables, _IN_TEMPLATE: True}))
 
 

@@ -118,3 +118,13 @@ LAMBDA = '''resource "aws_lambda_function" "f" {
   filename      = "f.zip"
 }
 '''
+
+
+def test_a_template_sees_only_the_variables_it_is_given(tmp_path):
+    value, _ = probe(tmp_path, 'templatefile("spec.tpl", { title = "api" })',
+                     {"spec.tpl": "title: ${title}\nstage: ${var.stage}\n", "variables.tf": STAGE})
+    assert isinstance(value, Unknown) and value.partial.startswith("title: api\nstage: ")
+    assert value.reason == "var.stage is not among the variables templatefile() gives the template"
+
+
+STAGE = 'variable "stage" {\n  default = "prod"\n}\n'
