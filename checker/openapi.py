@@ -328,8 +328,9 @@ class _Builder:
             raise Unreadable("the document has no paths map")
         for path, item in paths.items():
             location = self.location("paths", str(path))
-            if not isinstance(item, dict):
-                why = item.reason if isinstance(item, Unknown) else "it is not a map"
+            if not isinstance(item, dict) or "$ref" in item:
+                why = item.reason if isinstance(item, Unknown) else "it is a $ref, which gateaudit does not follow" \
+                    if isinstance(item, dict) else "it is not a map"
                 self.operation(str(path), None, Unknown(f"path {path} cannot be read: {why}"), location)
                 continue
             for key, operation in item.items():
@@ -405,6 +406,8 @@ class _Builder:
 
     def kind(self, scheme: dict) -> Any:
         """What a security scheme asks of a caller: CUSTOM, COGNITO_USER_POOLS, JWT, AWS_IAM, API_KEY or None."""
+        if "$ref" in scheme:
+            return Unknown("a security scheme is a $ref, which gateaudit does not follow")
         extension = scheme.get("x-amazon-apigateway-authorizer")
         if isinstance(extension, Unknown):
             return Unknown(f"x-amazon-apigateway-authorizer cannot be resolved: {extension.reason}", extension.refs)

@@ -41,6 +41,8 @@ SCHEMES = f'''components:
       name: Authorization
       in: header
       x-amazon-apigateway-authtype: awsSigv4
+    by_ref:
+      $ref: "#/x-schemes/auth"
 '''
 
 
@@ -63,6 +65,7 @@ def verdicts(tmp_path: Path, spec: str, rule: str = "GA101", main: str = REST) -
     ("get: {security: [{sigv4: []}]}", "passed"),
     ("get: {security: [], x-amazon-apigateway-auth: {type: aws_iam}}", "passed"),
     ("get: {security: [{nobody: []}]}", "unknown"),  # a scheme the document does not define
+    ("get: {security: [{by_ref: []}]}", "unknown"),  # a scheme elsewhere: not followed
 ])
 def test_an_operation_is_authorized_as_api_gateway_imports_it(tmp_path, operation, expected):
     spec = f"openapi: 3.0.1\n{SCHEMES}security: [{{auth: []}}]\npaths:\n  /workouts:\n    {operation}\n"
@@ -104,6 +107,7 @@ def test_the_authorizer_a_scheme_defines_belongs_to_the_api_and_is_judged(tmp_pa
     ("retention: 30\n", "body is not an OpenAPI or Swagger document"),
     ("openapi: 3.0.1\npaths: [a]\n", "the document has no paths map"),
     ("openapi: 3.0.1\npaths:\n  /x: 5\n", "path /x cannot be read: it is not a map"),
+    ("openapi: 3.0.1\npaths:\n  /x: {$ref: '#/x-paths/x'}\n", "path /x cannot be read: it is a $ref"),
 ])
 def test_a_body_that_cannot_be_read_leaves_its_routes_unknown(tmp_path, spec, why):
     found = verdicts(tmp_path, spec)
