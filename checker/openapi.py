@@ -88,6 +88,8 @@ def _document(value: Any) -> tuple[dict, dict[tuple[str, str], int]]:
         if isinstance(value.partial, dict):  # jsonencode of an object with unknowns inside
             document, lines = value.partial, {}
         elif isinstance(value.partial, str):  # a template with unknown parts: holes in its text
+            if "${?}" in value.partial:  # a part that is no reference (a %{ if } or %{ for }): it may write anything
+                raise Unreadable(f"its text is built by a template gateaudit cannot render: {value.reason}")
             document, lines = _parse(value.partial)
             document = _with_holes(document, value)
         else:

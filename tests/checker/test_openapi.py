@@ -247,3 +247,14 @@ def test_any_part_of_a_body_unknown_gives_verdicts_never_a_crash(tmp_path, api, 
     assert not rule_errors
     judged = {r.resource for r in results if r.rule_id in ("GA101", "GA102")}
     assert judged, "the routes are judged, or unknown, never silently gone"
+
+
+def test_a_template_directive_in_the_spec_leaves_its_routes_unknown(tmp_path):
+    """`%{ if public }security: []%{ endif }` may open a route: a document a directive writes is not judged."""
+    main = REST.replace('file("${path.module}/openapi.yaml")', 'templatefile("openapi.yaml", { public = false })')
+    spec = ("openapi: 3.0.1\npaths:\n  /w:\n    get:\n      %{ if public }security: []%{ else }"
+            "x-amazon-apigateway-auth: {type: AWS_IAM}%{ endif }\n")
+    found = verdicts(tmp_path, spec, main=main)
+    assert list(found) == ["aws_api_gateway_rest_api.api"]
+    status, message = found["aws_api_gateway_rest_api.api"]
+    assert status == "unknown" and "built by a template gateaudit cannot render: template directive %{if}" in message
