@@ -12,6 +12,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .schema import sensitive_arguments
+
 if TYPE_CHECKING:
     from .parse import SyntaxAttribute
 
@@ -111,6 +113,18 @@ class Attribute:
         self.location = location
         self.value = value
         self.references = references
+
+    @property
+    def sensitive(self) -> bool:
+        """The provider marks this argument sensitive (`aws_db_instance.password`, `aws_mq_broker`'s
+        `user.password`): from the shipped AWS provider schema, for resource arguments. A source that knows
+        better (a plan's `sensitive_values`) may say so itself."""
+        top = self.block
+        while top.parent is not None:
+            top = top.parent
+        if top.kind != "resource":
+            return False
+        return self.path in sensitive_arguments(top.type)
 
     def referenced_blocks(self, *types: str) -> list[Block]:
         """Blocks this attribute refers to, optionally only those of the given types, without repeats."""
