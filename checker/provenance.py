@@ -317,7 +317,8 @@ def _all_arguments(block: Block) -> list[Written]:
 
 _BUILTIN_ROOTS = {"local", "module", "path", "terraform", "self", "count", "each"}
 _PASS_THROUGH = ("coalesce", "try", "sensitive", "nonsensitive", "tostring")  # any argument may be the value
-_PLAIN_FUNCTIONS = {"jsonencode", "format", "join", "merge", "tostring", "trimspace", "lower", "upper"}
+_PLAIN_FUNCTIONS = {"jsonencode", "jsondecode", "yamldecode", "base64decode", "format", "join", "merge", "tostring",
+                    "trimspace", "lower", "upper"}  # decoding a value read at apply time writes no literal
 
 
 @dataclass(frozen=True)

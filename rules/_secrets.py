@@ -30,9 +30,9 @@ from gateaudit.model import Attribute, Stack
 
 # ------------------------------------------------------------------------------------------------ names
 
-_SECRET_WORDS = {"password", "passwd", "pwd", "pw", "pass", "passphrase", "passcode", "secret", "secrets", "token",
-                 "tokens", "apikey", "credential", "credentials", "cred", "creds", "privatekey", "jwt", "bearer",
-                 "dbpass", "auth"}
+_SECRET_WORDS = {"password", "passwords", "passwd", "pwd", "pw", "pass", "passphrase", "passcode", "secret",
+                 "secrets", "token", "tokens", "apikey", "credential", "credentials", "cred", "creds", "privatekey",
+                 "jwt", "bearer", "dbpass", "auth"}
 # A name written as one word that ends like a secret: `dbpassword`, `authtoken`, `clientsecret`.
 _SECRET_ENDINGS = ("password", "passwd", "secret", "token", "apikey", "passphrase", "credentials")
 # `AUTH` names a credential as often as a mode (`AUTH = "cognito"`, `"AWS_IAM"`): under it, words in one case

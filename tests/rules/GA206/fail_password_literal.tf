@@ -1,0 +1,24 @@
+# expect: failed aws_db_instance.reports
+resource "aws_db_instance" "reports" {
+  identifier          = "fitness-reports"
+  engine              = "postgres"
+  instance_class      = "db.t4g.micro"
+  allocated_storage   = 20
+  username            = "reports"
+  password            = "Tr0ub4dor-and-3"
+  skip_final_snapshot = true
+}
+
+locals {
+  auth_token = "redis-auth-token-2024-Qm8"
+}
+
+# Through a local: still written in the configuration.
+# expect: failed aws_elasticache_replication_group.sessions
+resource "aws_elasticache_replication_group" "sessions" {
+  replication_group_id       = "fitness-sessions"
+  description                = "sessions"
+  node_type                  = "cache.t4g.micro"
+  transit_encryption_enabled = true
+  auth_token                 = local.auth_token
+}
