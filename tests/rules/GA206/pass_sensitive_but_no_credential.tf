@@ -35,15 +35,3 @@ resource "aws_mq_broker" "events" {
     password = "<set by the rotation lambda>"
   }
 }
-
-# Judged by GA204 and GA207, not here: one value, one result.
-resource "aws_api_gateway_api_key" "partner" {
-  name  = "partner"
-  value = "pk-8d7f6e5c4b3a29181716151413121110"
-}
-
-resource "aws_ssm_parameter" "db_password" {
-  name  = "/fitness/db/password"
-  type  = "SecureString"
-  value = "ssm-Passw0rd-2024"
-}
