@@ -87,6 +87,16 @@ def same(first: Any, second: Any) -> bool | Unknown:
     return unknown if unknown is not None else first == second
 
 
+def provider_sensitive(block: Block) -> frozenset[str]:
+    """The argument paths (`password`, `user.password`) the AWS provider marks sensitive in the resource that
+    holds this block; empty for data sources, other kinds and types with none. Asking it first spares a rule
+    from reading the nested blocks of resources with nothing sensitive."""
+    top = block
+    while top.parent is not None:
+        top = top.parent
+    return sensitive_arguments(top.type) if top.kind == "resource" else frozenset()
+
+
 @dataclass(frozen=True)
 class Reference:
     """An attribute's reference to another block, resolved through variables, locals and modules."""
@@ -119,12 +129,7 @@ class Attribute:
         """The provider marks this argument sensitive (`aws_db_instance.password`, `aws_mq_broker`'s
         `user.password`): from the shipped AWS provider schema, for resource arguments. A source that knows
         better (a plan's `sensitive_values`) may say so itself."""
-        top = self.block
-        while top.parent is not None:
-            top = top.parent
-        if top.kind != "resource":
-            return False
-        return self.path in sensitive_arguments(top.type)
+        return self.path in provider_sensitive(self.block)
 
     def referenced_blocks(self, *types: str) -> list[Block]:
         """Blocks this attribute refers to, optionally only those of the given types, without repeats."""

@@ -66,8 +66,8 @@ def named_credential(name: str) -> bool:
     word = _secret_word(name)
     if word is None or word in _MODE_WORDS:
         return False
-    if word in ("key", "keys"):
-        while parts[-1] in _VALUE_SUFFIXES:
+    if word in ("key", "keys"):  # `_secret_word` saw a qualifier before it, as here
+        while len(parts) > 2 and parts[-1] in _VALUE_SUFFIXES:
             parts.pop()
         return parts[-2] in _CREDENTIAL_KEYS
     return True

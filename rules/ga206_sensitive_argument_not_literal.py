@@ -64,7 +64,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gateaudit.model import Attribute, Block, Stack
+from gateaudit.model import Attribute, Block, Stack, provider_sensitive
 from gateaudit.provenance import origin, written_in
 from gateaudit.result import Result, Severity
 
@@ -92,7 +92,7 @@ _CREDENTIAL_ARGUMENTS = {"plaintext", "key_material_base64", "certificate_wallet
 def check(stack: Stack) -> Iterator[Result]:
     for block in stack.blocks(kind="resource"):
         skipped = _JUDGED_ELSEWHERE.get(block.type, set())
-        if skipped is None:
+        if skipped is None or not provider_sensitive(block) - skipped:
             continue
         sensitive = [a for a in _arguments(block) if a.sensitive and a.path not in skipped]
         if sensitive:

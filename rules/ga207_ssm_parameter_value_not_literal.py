@@ -113,7 +113,8 @@ def _judge(parameter: Block, attributes: list[Attribute]) -> Result:
                                        f"configuration: {reason}", attribute.name)
     if supplied:
         return RULE.passed(parameter, f"{'; '.join(supplied)}: known only at apply time", attributes[0].name)
-    return RULE.passed(parameter, f"{', '.join(a.name for a in attributes)} of this {kind} parameter holds no "
+    which = f"this {kind}" if isinstance(kind, str) else "this"
+    return RULE.passed(parameter, f"{', '.join(a.name for a in attributes)} of {which} parameter holds no "
                                   "credential, judged by the parameter's name and value")
 
 
