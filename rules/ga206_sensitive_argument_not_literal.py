@@ -5,12 +5,13 @@ Every argument of an AWS resource that the provider's schema (hashicorp/aws 5.10
 blocks included: `aws_db_instance.password`, `aws_rds_cluster.master_password`,
 `aws_elasticache_replication_group.auth_token`, `aws_mq_broker`'s `user.password`,
 `aws_cloudwatch_event_connection`'s `auth_parameters.api_key.value`, `aws_lb_listener`'s OIDC `client_secret`
-and about 180 more; not those GA201 (`aws_secretsmanager_secret_version`), GA204
+(185 arguments of 89 resource types); not those GA201 (`aws_secretsmanager_secret_version`), GA204
 (`aws_api_gateway_api_key.value`) and GA207 (`aws_ssm_parameter` values) judge. Where the argument's name
 calls its value a credential (as GA202 reads names: `password`, `auth_token`, `client_secret`, `private_key`,
 `api_key.value`; also `plaintext`, `key_material_base64`, `ssh_key`), a value written in the configuration
 fails unless it only names a secret, points at a file or says there is none (an ARN, `prod/db/password`,
-`none`, an empty string, `<password>`). Where the provider marks the argument sensitive but its name calls it
+`none`, an empty string, `<password>`); so does the literal text of a template around values given at apply
+time (`"${var.user}-Tr0ub4dor"`). Where the provider marks the argument sensitive but its name calls it
 no credential (a certificate, a user name, a login banner, a configuration document), a value fails only when
 it is shaped like a credential (a private key, an AWS access key id, a token), and a map
 (`aws_glue_connection.connection_properties`) fails when an entry under a secret-like key (`PASSWORD`) holds
@@ -64,12 +65,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gateaudit.model import Attribute, Block, Stack, provider_sensitive
-from gateaudit.provenance import origin, written_in
+from gateaudit.model import Attribute, Block, Stack, Unknown, provider_sensitive
+from gateaudit.provenance import Origin, origin, written_in
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._secrets import BY_NAME, credential_in, credential_shape, secret_like
+from ._secrets import BY_NAME, credential_in, credential_in_template, credential_shape, secret_like
 
 RULE = Rule(
     id="GA206",
@@ -110,26 +111,36 @@ def _judge(block: Block, sensitive: list[Attribute]) -> Iterator[Result]:
     judged = False
     for attribute in sensitive:
         name = "secret" if attribute.name in _CREDENTIAL_ARGUMENTS else attribute.path.replace(".", "_")
-        credential = secret_like(name)
         found = origin(attribute, secret_like)
-        if found.source == "unresolved" and credential:
+        why = _written(name, attribute, found)
+        if why is not None:
+            judged = True
+            yield RULE.failed(block, f"{attribute.path} holds {why} written in the configuration "
+                                     f"({written_in(attribute)}): the provider marks it sensitive, which hides it "
+                                     "from plan output, not from the repository or the state; let the service "
+                                     "manage it, generate it, or read it at apply time", attribute.path)
+        elif found.source == "unresolved" and secret_like(name):
             judged = True
             yield RULE.unknown(block, f"cannot tell whether {attribute.path} (sensitive) is written in the "
                                       f"configuration: {found.detail}", attribute.path)
-        elif found.source == "fixed":
-            why = _why(name, found.value) if found.value is not None else (found.detail or None)
-            if why is not None and found.value is None:
-                why = f"a value computed from literals ({why})"
-            if why is not None:
-                judged = True
-                yield RULE.failed(block, f"{attribute.path} holds {_phrase(why)} written in the configuration "
-                                         f"({written_in(attribute)}): the provider marks it sensitive, which "
-                                         "hides it from plan output, not from the repository or the state; let "
-                                         "the service manage it, generate it, or read it at apply time",
-                                  attribute.path)
     if not judged:
         paths = ", ".join(a.path for a in sensitive)
         yield RULE.passed(block, f"no literal credential in its sensitive arguments ({paths})")
+
+
+def _written(name: str, attribute: Attribute, found: Origin) -> str | None:
+    """What credential the configuration writes into the argument, or None: a literal (or a literal branch or
+    fallback), a value computed from literals, or the literal text of a template around apply-time values."""
+    if found.source == "fixed" and found.value is None:
+        return f"a value computed from literals ({found.detail})" if found.detail else None
+    if found.source == "fixed":
+        why = _why(name, found.value)
+        return None if why is None else "a literal credential" if why == BY_NAME else why
+    value = attribute.value
+    if isinstance(value, Unknown) and isinstance(value.partial, str):
+        why = credential_in_template(name, value.partial)
+        return None if why is None else f"{'a literal credential' if why == BY_NAME else why} in a template"
+    return None
 
 
 def _why(name: str, value: object) -> str | None:
@@ -142,7 +153,3 @@ def _why(name: str, value: object) -> str | None:
     if not isinstance(value, str):
         return None
     return credential_in(name, value) if secret_like(name) else credential_shape(value)
-
-
-def _phrase(why: str) -> str:
-    return "a literal credential" if why == BY_NAME else why

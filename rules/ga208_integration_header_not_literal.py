@@ -66,12 +66,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from gateaudit.model import Attribute, Block, Stack, contains_unknown, unknowns
+from gateaudit.model import Attribute, Block, Stack, Unknown, contains_unknown, unknowns
 from gateaudit.provenance import fixed_outcomes, map_entries, plain, supplied_at_apply
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._secrets import BY_NAME, credential_in, credential_shape, named_credential, secret_like
+from ._secrets import BY_NAME, credential_in, credential_in_template, credential_shape, named_credential, secret_like
 
 RULE = Rule(
     id="GA208",
@@ -113,6 +113,8 @@ def _judge(integration: Block, attribute: Attribute) -> Result:
         candidates = [value] if not contains_unknown(value) else (
             fixed_outcomes(written[key]) if key in written else [])
         why = next((w for text in candidates if (w := _static_credential(judged_as, text)) is not None), None)
+        if why is None and isinstance(value, Unknown) and isinstance(value.partial, str):
+            why = credential_in_template(judged_as, value.partial)  # `"Bearer ${var.x}q8Zt..."`: its text
         if why is not None:
             found.append(f"{key} ({'a literal under a credential name' if why == BY_NAME else why})")
         elif contains_unknown(value) and named_credential(judged_as) and not (

@@ -34,3 +34,17 @@ resource "aws_ssm_parameter" "db_password" {
   type  = "SecureString"
   value = "ssm-Passw0rd-2024"
 }
+
+variable "reports_user" {
+  type = string
+}
+
+# The literal text of a template around a value given at apply time is written in the configuration.
+# expect: failed aws_datasync_location_smb.reports
+resource "aws_datasync_location_smb" "reports" {
+  server_hostname = "reports.internal"
+  subdirectory    = "/exports"
+  user            = var.reports_user
+  password        = "${var.reports_user}-Tr0ub4dor-and-3"
+  agent_arns      = ["arn:aws:datasync:eu-west-1:123456789012:agent/agent-0b1d5b2a3c4d5e6f7"]
+}

@@ -31,3 +31,20 @@ resource "aws_apigatewayv2_integration" "reports" {
     "overwrite:header.authorization" = local.upstream_auth
   }
 }
+
+variable "token_prefix" {
+  type = string
+}
+
+# The literal text of a template around a value given at apply time is written in the configuration.
+# expect: failed aws_apigatewayv2_integration.template
+resource "aws_apigatewayv2_integration" "template" {
+  api_id             = aws_apigatewayv2_api.http.id
+  integration_type   = "HTTP_PROXY"
+  integration_method = "GET"
+  integration_uri    = "https://partner.example.com/template"
+
+  request_parameters = {
+    "overwrite:header.authorization" = "Bearer ${var.token_prefix}q8Zt3Lm0Vx7RkP2sW9yB4nC6"
+  }
+}
