@@ -4,6 +4,7 @@ integration fixtures, and every rule's docstring examples.
 
     .venv/bin/python scripts/secret_false_positives.py           # figures, then every finding
     .venv/bin/python scripts/secret_false_positives.py --quiet   # figures only
+    .venv/bin/python scripts/secret_false_positives.py --rules GA202,GA203   # those rules only
 
 A finding is a `failed` or `unknown` result of a secret rule. It is *meant* when its target is written to hold
 a secret or to leave one undecided: a `fail_*` or `unknown_*` fixture of a GA2xx rule, a GA2xx rule's
@@ -79,9 +80,11 @@ def example_targets(rules: list, workdir: Path) -> list[tuple[str, Path, bool]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quiet", action="store_true", help="print the figures only")
+    parser.add_argument("--rules", help="comma-separated rule ids to run (default: every secret rule)")
     args = parser.parse_args()
     rules = load_rules()
-    secret_rules = [r for r in rules if SECRET_RULE.fullmatch(r.rule.id)]
+    chosen = set(args.rules.split(",")) if args.rules else None
+    secret_rules = [r for r in rules if SECRET_RULE.fullmatch(r.rule.id) and (chosen is None or r.rule.id in chosen)]
     counts: Counter = Counter()
     lines = []
     with tempfile.TemporaryDirectory() as tmp:
