@@ -134,41 +134,69 @@ def lambda_roles(stack: Stack) -> list[Block]:
     """Roles Lambda assumes: trusted by lambda.amazonaws.com, or named by an aws_lambda_function's `role`."""
     used = {id(role) for function in stack.resources("aws_lambda_function") if function.get("role")
             for role in function.get("role").referenced_blocks("aws_iam_role")}
-    return [role for role in stack.resources("aws_iam_role") if id(role) in used or _trusts_lambda(role)]
+    return [role for role in stack.resources("aws_iam_role") if id(role) in used or _trusts_lambda(role) is True]
 
 
-def role_targets(attribute: Attribute | None, roles: list[Block], stack: Stack) -> tuple[list[Block], bool]:
-    """Which of `roles` an argument naming roles (`role`, `roles`) points at, and whether some name is
-    unresolved (unknown, or a role this stack does not declare: it may be a Lambda role or not)."""
+def possible_lambda_roles(stack: Stack, roles: list[Block]) -> dict[int, str]:
+    """Roles not known to be Lambda's whose trust policy cannot be read, by `id`, each with why: Lambda may
+    assume them, so a broad policy of theirs is unknown, never skipped."""
+    known = {id(role) for role in roles}
+    possible = {}
+    for role in stack.resources("aws_iam_role"):
+        trusts = _trusts_lambda(role)
+        if id(role) not in known and isinstance(trusts, Unknown):
+            possible[id(role)] = (f"whether Lambda assumes {role.address} cannot be told: its assume_role_policy "
+                                  f"cannot be read ({trusts.reason})")
+    return possible
+
+
+def role_targets(attribute: Attribute | None, roles: list[Block], stack: Stack,
+                 possible: dict[int, str] | None = None) -> tuple[list[Block], str | None]:
+    """Which of `roles` an argument naming roles (`role`, `roles`) points at, and why it may point at
+    another Lambda role (None when it cannot): some name is unknown, or names a role this stack does not
+    declare, or one of the `possible` Lambda roles."""
     if attribute is None:
-        return [], False
+        return [], None
+    possible = possible or {}
     named = attribute.referenced_blocks("aws_iam_role")
     if named:
-        return [role for role in named if any(role is r for r in roles)], False
+        doubt = next((possible[id(role)] for role in named if id(role) in possible), None)
+        return [role for role in named if any(role is r for r in roles)], doubt
     value = attribute.value
     hits: list[Block] = []
-    unresolved = False
+    doubt = None
     for name in value if isinstance(value, list) else [value]:
         declared = [r for r in stack.resources("aws_iam_role")
                     if isinstance(name, str) and isinstance(r.value("name"), str) and r.value("name") == name]
         hits += [role for role in declared if any(role is r for r in roles)]
-        unresolved = unresolved or not declared
-    return hits, unresolved
+        doubt = doubt or next((possible[id(role)] for role in declared if id(role) in possible), None)
+        if not declared:
+            doubt = doubt or "its role cannot be resolved"
+    return hits, doubt
 
 
-def _trusts_lambda(role: Block) -> bool:
+def _trusts_lambda(role: Block) -> bool | Unknown:
     found = statements(role.get("assume_role_policy"))
     if isinstance(found, Unknown):
-        return False
+        return found if role.has("assume_role_policy") else False
+    doubt: Unknown | None = None
     for statement in found:
-        if isinstance(statement, Unknown) or not isinstance(statement.principals, dict):
+        if isinstance(statement, Unknown) or isinstance(statement.principals, Unknown):
+            doubt = doubt or (statement if isinstance(statement, Unknown) else statement.principals)
             continue
-        if isinstance(statement.effect, Unknown) or statement.effect == "Deny":
+        if not isinstance(statement.principals, dict):
+            continue
+        if isinstance(statement.effect, str) and statement.effect == "Deny":
             continue
         services = statement.principals.get("Service", ())
         if any(s == "lambda.amazonaws.com" for s in services if isinstance(s, str)):
+            if isinstance(statement.effect, Unknown):
+                doubt = doubt or statement.effect
+                continue
             return True
-    return False
+        unknown_service = next((s for s in services if isinstance(s, Unknown)), None)
+        doubt = doubt or unknown_service
+    return doubt if doubt is not None else False
 
 
 def _document(value: Any) -> Any:

@@ -59,11 +59,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gateaudit.model import Attribute, Block, Stack, Unknown
+from gateaudit.model import Attribute, Block, Stack, Unknown, unknowns
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._iam import ATTACHMENTS, Statement, as_text, lambda_roles, matches, reads_every_secret, role_targets, statements
+from ._iam import (
+    ATTACHMENTS,
+    Statement,
+    as_text,
+    lambda_roles,
+    matches,
+    possible_lambda_roles,
+    reads_every_secret,
+    role_targets,
+    statements,
+)
 from ._references import points_at
 
 RULE = Rule(
@@ -87,32 +97,59 @@ _READ = "secretsmanager:GetSecretValue"
 
 def check(stack: Stack) -> Iterator[Result]:
     roles = lambda_roles(stack)
+    possible = possible_lambda_roles(stack, roles)
     for policy in stack.resources("aws_iam_role_policy"):
-        yield from _judge(policy, policy.get("policy"), *role_targets(policy.get("role"), roles, stack))
+        yield from _judge(policy, policy.get("policy"), *role_targets(policy.get("role"), roles, stack, possible))
     attachments = stack.resources(*ATTACHMENTS)
+    # An attachment to a (possible) Lambda role whose policy ARNs cannot be resolved may attach any policy.
+    blind = next((doubt for attachment in attachments
+                  if (doubt := _unresolved_arns(attachment.get(ATTACHMENTS[attachment.type][1])))
+                  and _reaches(attachment.get(ATTACHMENTS[attachment.type][0]), roles, stack, possible)), None)
+    blind = blind or next((doubt for role in roles if (doubt := _unresolved_arns(role.get("managed_policy_arns")))),
+                          None)
     for policy in stack.resources("aws_iam_policy"):
         hits = [role for role in roles if points_at(role.get("managed_policy_arns"), policy)]
-        unresolved = False
+        unresolved = next((possible[id(role)] for role in stack.resources("aws_iam_role")
+                           if id(role) in possible and points_at(role.get("managed_policy_arns"), policy)), blind)
         for attachment in (a for a in attachments if points_at(a.get(ATTACHMENTS[a.type][1]), policy)):
-            found, unsure = role_targets(attachment.get(ATTACHMENTS[attachment.type][0]), roles, stack)
+            found, unsure = role_targets(attachment.get(ATTACHMENTS[attachment.type][0]), roles, stack, possible)
             hits, unresolved = hits + found, unresolved or unsure
         yield from _judge(policy, policy.get("policy"), hits, unresolved)
-    for role in roles:
+    for role in stack.resources("aws_iam_role"):
+        lambda_role = any(role is r for r in roles)
+        if not lambda_role and id(role) not in possible:
+            continue
         for inline in role.blocks("inline_policy"):
             if inline.has("policy"):
-                yield from _judge(inline, inline.get("policy"), [role], False)
+                yield from _judge(inline, inline.get("policy"), [role] if lambda_role else [], possible.get(id(role)))
 
 
-def _judge(block: Block, policy: Attribute | None, roles: list[Block], unresolved: bool) -> Iterator[Result]:
-    if not roles and not unresolved:
+def _unresolved_arns(arns: Attribute | None) -> str | None:
+    """Why the policies an ARN argument attaches cannot be told (None: they can)."""
+    if arns is None or arns.referenced_blocks("aws_iam_policy"):
+        return None
+    unknown = next(unknowns(arns.value), None)
+    return None if unknown is None else f"{arns.block.address}.{arns.path} cannot be resolved ({unknown.reason}) " \
+                                        "and may attach it"
+
+
+def _reaches(attribute: Attribute | None, roles: list[Block], stack: Stack, possible: dict[int, str]) -> bool:
+    found, unsure = role_targets(attribute, roles, stack, possible)
+    return bool(found) or unsure is not None
+
+
+def _judge(block: Block, policy: Attribute | None, roles: list[Block], unresolved: str | None) -> Iterator[Result]:
+    if not roles and unresolved is None:
         return  # not a Lambda role's policy
     status, message = _assess(policy)
     if roles:
         whose = ", ".join(dict.fromkeys(r.address for r in roles))
         yield getattr(RULE, status)(block, f"{message} (Lambda role {whose})", policy)
     elif status == "failed":
-        yield RULE.unknown(block, "its role cannot be resolved, so whether a Lambda function uses this "
-                                  f"policy is unknown; if one does: {message}", policy)
+        yield RULE.unknown(block, f"{unresolved}, so whether a Lambda function uses this policy is unknown; "
+                                  f"if one does: {message}", policy)
+    elif status == "unknown":  # neither its role nor its content is known: never dropped
+        yield RULE.unknown(block, f"{unresolved}, and {message}", policy)
 
 
 def _assess(attribute: Attribute | None) -> tuple[str, str]:
