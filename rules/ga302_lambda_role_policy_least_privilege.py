@@ -1,4 +1,4 @@
-"""GA302: policies of Lambda roles allow no `*` action, no Secrets Manager wildcard, no read of every secret.
+"""GA302: policies of Lambda roles allow no `*` action, no Secrets Manager wildcard, no read of every credential.
 
 **What it checks**
 Every policy that reaches a Lambda role (a role trusting `lambda.amazonaws.com`, or the `role` of an
@@ -7,12 +7,27 @@ Every policy that reaches a Lambda role (a role trusting `lambda.amazonaws.com`,
 or `managed_policy_arns`, and the role's `inline_policy` blocks, written as `jsonencode(...)`, JSON text or
 `data.aws_iam_policy_document`. An Allow statement fails with `NotAction`, with `Action "*"`, with a
 wildcard that covers `secretsmanager:GetSecretValue` (`secretsmanager:*`, `secretsmanager:Get*`,
-`*:GetSecretValue`), or with `secretsmanager:GetSecretValue` on every secret (`"*"`, `...:secret:*`,
-`NotResource`).
+`*:GetSecretValue`), or with an action that reads a credential on every resource of its service
+(`"*"`, `arn:aws:ssm:*:*:parameter/*`, `NotResource`...) with no condition limiting it:
+
+- `secretsmanager:GetSecretValue` on every secret, unless a `secretsmanager:ResourceTag/<key>` or
+  `aws:ResourceTag/<key>` condition limits it;
+- `ssm:GetParameter`, `ssm:GetParameters`, `ssm:GetParametersByPath` (or a wildcard covering one:
+  `ssm:Get*`, `ssm:*`) on every parameter, unless an `ssm:resourceTag/<key>` or `aws:ResourceTag/<key>`
+  condition limits it;
+- `kms:Decrypt` (or `kms:*`, `kms:Dec*`) on every key, unless a `kms:ViaService`,
+  `kms:EncryptionContext:<key>` or `kms:EncryptionContextKeys` condition limits it.
+
+A condition limits only with a positive operator (`StringEquals`, `StringLike`, `ArnLike`, their
+`ForAnyValue:` and `IgnoreCase` forms) and a value that is not `*` alone. `StringNotEquals`, `...IfExists`,
+`Null` and `ForAllValues:` do not: they match requests for any resource (`ForAllValues:` matches a Decrypt
+with no encryption context at all).
 
 **Why it matters**
 Functions behind the API run code reachable from the internet: a role that may read every secret hands
-the API key, and every other secret of the account, to whoever subverts one. Every Lambda role is judged,
+the API key, and every other secret of the account, to whoever subverts one. An API key kept in an SSM
+SecureString parameter, or encrypted with a customer-managed KMS key, is as open to a role that may read
+every parameter or decrypt with every key. Every Lambda role is judged,
 not only the authorizer's: a backend has even less reason to read secrets, and the link from authorizer to
 function is often outside the configuration.
 
@@ -26,7 +41,7 @@ function is often outside the configuration.
     resource "aws_iam_role_policy" "authorizer" {
       role = aws_iam_role.authorizer.id
       policy = jsonencode({ Version = "2012-10-17", Statement = [
-        { Effect = "Allow", Action = "secretsmanager:*", Resource = "*" }] })
+        { Effect = "Allow", Action = ["secretsmanager:GetSecretValue", "kms:Decrypt"], Resource = "*" }] })
     }
 
 **Passes**
@@ -42,16 +57,24 @@ function is often outside the configuration.
 
     resource "aws_iam_role_policy" "authorizer" {
       role = aws_iam_role.authorizer.id
-      policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
-        Action = "secretsmanager:GetSecretValue", Resource = aws_secretsmanager_secret.api_key.arn }] })
+      policy = jsonencode({ Version = "2012-10-17", Statement = [
+        { Effect = "Allow", Action = "secretsmanager:GetSecretValue",
+          Resource = aws_secretsmanager_secret.api_key.arn },
+        { Effect = "Allow", Action = "kms:Decrypt", Resource = "*",
+          Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.us-east-1.amazonaws.com" } } }] })
     }
 
 **Fix**
-Name the actions the function calls and the secret's ARN (`aws_secretsmanager_secret.<name>.arn`).
+Name the actions the function calls and the secret's ARN (`aws_secretsmanager_secret.<name>.arn`), the
+parameter's (`aws_ssm_parameter.<name>.arn`) or the key's (`aws_kms_key.<name>.arn`); where a statement must
+name every resource, limit it with a condition (a resource tag; `kms:ViaService` for KMS).
 
 **Limits**
-Conditions are not read: a broad statement fails even with a Condition. Wildcards of other services
-(`s3:*`) are out of scope. A policy whose role cannot be resolved is reported (unknown) only when broad. A
+Conditions are read only for the credential reads above: `Action "*"`, `NotAction` and a wildcard covering
+`secretsmanager:GetSecretValue` fail whatever the Condition. Wildcards of other services (`s3:*`) are out of
+scope, and so are reads of credentials elsewhere (`s3:GetObject`, `ssm:GetParameterHistory`,
+`kms:GenerateDataKey`). A policy whose role cannot be resolved (or whose role's trust policy cannot be read)
+is reported, unknown, when it would fail or cannot itself be read; not when it passes whatever the role. A
 resource attribute (an ARN) is a specific value, unless `format()`, `concat()`... build around it (unknown).
 """
 
@@ -65,13 +88,16 @@ from gateaudit.result import Result, Severity
 from . import Rule
 from ._iam import (
     ATTACHMENTS,
+    CREDENTIAL_READS,
+    CredentialRead,
     Statement,
     as_text,
+    covers_every,
     lambda_roles,
     matches,
     possible_lambda_roles,
-    reads_every_secret,
     role_targets,
+    scoped_by,
     statements,
 )
 from ._references import points_at
@@ -80,11 +106,12 @@ RULE = Rule(
     id="GA302",
     control="scoped-permission",
     severity=Severity.HIGH,
-    title="IAM policies of Lambda roles allow no wildcard actions and no read of every secret",
+    title="IAM policies of Lambda roles allow no wildcard actions and no read of every secret, parameter or key",
     rationale="A Lambda role that may call every action, or read every secret, gives the API key and the "
               "account's other secrets to whoever subverts an internet-facing function.",
     remediation='List the exact actions (e.g. "secretsmanager:GetSecretValue") on the secret\'s ARN '
-                "(aws_secretsmanager_secret.<name>.arn); never Action \"*\", NotAction or Resource \"*\".",
+                "(aws_secretsmanager_secret.<name>.arn); never Action \"*\", NotAction, or a read of secrets, "
+                "SSM parameters or KMS keys on Resource \"*\" without a condition limiting it.",
     mappings={
         "AWS Security Hub FSBP": ("IAM.1", "IAM.21"),
         "NIST SP 800-53 rev 5": ("AC-6",),
@@ -172,7 +199,7 @@ def _assess(attribute: Attribute | None) -> tuple[str, str]:
             doubts.append(f"{statement.name} {doubt}")
     if doubts:
         return "unknown", doubts[0]
-    return "passed", "allows no wildcard action and no read of every secret"
+    return "passed", "allows no wildcard action and no read of every secret, SSM parameter or KMS key"
 
 
 def _allows_too_much(statement: Statement) -> tuple[str | None, str | None]:
@@ -180,7 +207,8 @@ def _allows_too_much(statement: Statement) -> tuple[str | None, str | None]:
         return None, None
     if statement.not_actions is not None:
         return "uses NotAction with Allow, so every action not listed is allowed; list them in Action", None
-    doubt, reads = None, False
+    doubt = None
+    granted: dict[CredentialRead, str] = {}
     for action in statement.actions or ():
         if isinstance(action, Unknown):
             doubt = doubt or f"has an Action that cannot be resolved ({action.reason})"
@@ -188,17 +216,39 @@ def _allows_too_much(statement: Statement) -> tuple[str | None, str | None]:
             return 'allows Action "*", every action of every service; list the actions it calls', None
         elif isinstance(action, str) and ("*" in action or "?" in action) and matches(action, _READ):
             return f'allows "{action}", a wildcard that covers {_READ}; list the exact actions', None
-        reads = reads or (isinstance(action, str) and action.strip().lower() == _READ.lower())
-    if not reads:
-        return None, doubt
-    if statement.not_resources is not None:
-        return f"allows {_READ} with NotResource: every secret not listed; name the secret in Resource", None
-    for resource in statement.resources or ():
-        every = reads_every_secret(resource)
-        if isinstance(every, Unknown):
-            doubt = doubt or f"allows {_READ} on {every.reason}"
-        elif every:
-            text = as_text(resource)
-            return f'allows {_READ} on "{text}", every secret; use aws_secretsmanager_secret.<name>.arn', None
+        elif isinstance(action, str):
+            for read in CREDENTIAL_READS:
+                if any(matches(action.strip(), name) for name in read.actions):
+                    granted.setdefault(read, action.strip())
+    for read, action in granted.items():
+        defect, unsure = _reads_every(statement, read, action)
+        if defect:
+            return defect, None
+        doubt = doubt or unsure
     return None, doubt
 
+
+def _reads_every(statement: Statement, read: CredentialRead, action: str) -> tuple[str | None, str | None]:
+    """Whether a statement granting `action` (one of `read.actions`, or a wildcard over them) grants it on every
+    resource of its service with no condition that scopes it."""
+    every, doubt = None, None
+    if statement.not_resources is not None:
+        every = "NotResource"
+    for resource in () if every else statement.resources or ():
+        covers = covers_every(resource, read)
+        if isinstance(covers, Unknown):
+            doubt = doubt or f"allows {action} on {covers.reason}"
+        elif covers:
+            every = f'"{as_text(resource)}"'
+            break
+    if every is None:
+        return None, doubt
+    scoped = scoped_by(statement.conditions, read)
+    if isinstance(scoped, str):
+        return None, doubt
+    on = f"with NotResource, every {read.noun} not listed" if every == "NotResource" else \
+        f"on {every}, every {read.noun}"
+    if isinstance(scoped, Unknown):
+        return None, f"allows {action} {on}, and whether a condition limits it cannot be told: {scoped.reason}"
+    unscoped = ", and its Condition limits it to none in particular" if statement.conditions else ""
+    return f"allows {action} {on}{unscoped}; {read.fix}", None
