@@ -83,7 +83,9 @@ def contains_unknown(value: Any) -> bool:
 
 def same(first: Any, second: Any) -> bool | Unknown:
     """Are two values equal? True or False when both are known; the first Unknown otherwise (never a guess)."""
-    unknown = next(unknowns(first), None) or next(unknowns(second), None)
+    unknown = next(unknowns(first), None)
+    if unknown is None:  # not `or`: an Unknown has no truth value
+        unknown = next(unknowns(second), None)
     return unknown if unknown is not None else first == second
 
 
@@ -95,6 +97,21 @@ def provider_sensitive(block: Block) -> frozenset[str]:
     while top.parent is not None:
         top = top.parent
     return sensitive_arguments(top.type) if top.kind == "resource" else frozenset()
+
+
+def all_true(*answers: bool | Unknown) -> bool | Unknown:
+    """Three-valued `and` of answers such as `same` gives: False if any is False (whatever else is unknown),
+    else the first Unknown, else True."""
+    if any(answer is False for answer in answers):
+        return False
+    return next((answer for answer in answers if isinstance(answer, Unknown)), True)
+
+
+def any_true(*answers: bool | Unknown) -> bool | Unknown:
+    """Three-valued `or`: True if any is True (whatever else is unknown), else the first Unknown, else False."""
+    if any(answer is True for answer in answers):
+        return True
+    return next((answer for answer in answers if isinstance(answer, Unknown)), False)
 
 
 @dataclass(frozen=True)

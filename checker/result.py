@@ -95,6 +95,23 @@ class ScanError(_Notice):
 
 
 @dataclass(frozen=True)
+class RuleFailure(ScanError):
+    """A rule that raised: a bug, never a pass (exit 2). `resource` is the block it was judging, where known;
+    `file` and `line` are that block's."""
+
+    rule_id: str = ""
+    control: str = ""
+    resource: str | None = None
+
+    def not_judged(self) -> str:
+        """What the control's summary says of it: `GA101 failed on aws_api_gateway_method.x (main.tf:12)`."""
+        if self.resource is None:
+            return f"{self.rule_id} failed before it judged any block"
+        where = f" ({self.file}:{self.line})" if self.file and self.line else ""
+        return f"{self.rule_id} failed on {self.resource}{where}"
+
+
+@dataclass(frozen=True)
 class ScanWarning(_Notice):
     """What a reviewer must know although the verdict stands: a config file inside the scanned tree that was
     not applied, a suppression or exemption that matches nothing."""
@@ -105,7 +122,8 @@ class ControlSummary:
     id: str
     title: str
     counts: dict[str, int]  # status -> number of results
-    nothing_in_scope: str | None  # set when no rule of this control judged anything
+    nothing_in_scope: str | None  # set when no rule of this control judged anything, and none failed
+    not_judged: tuple[str, ...] = ()  # rules of this control that raised: RuleFailure.not_judged()
 
 
 @dataclass(frozen=True)

@@ -101,8 +101,10 @@ def check(stack: Stack) -> Iterator[Result]:
 
 def _judge_api(api: Block) -> Result | None:
     protocol, attribute = api.value("protocol_type"), api.get("target")
+    if isinstance(protocol, Unknown) and attribute is None:  # no quick create, whatever the protocol
+        return RULE.passed(api, "no quick-create target: every route is an aws_apigatewayv2_route")
     if isinstance(protocol, Unknown):
-        return None if attribute is None else RULE.unknown(
+        return RULE.unknown(
             api, f"target is set and protocol_type cannot be resolved: {protocol.reason}", "target")
     if str(protocol).upper() != "HTTP":
         return None
