@@ -33,6 +33,16 @@ MESSAGES = [
      "add route.request.header.x-fitness-key"),
     ("GA104/fail_http_api_no_identity_sources.tf", "aws_apigatewayv2_authorizer.api_key",
      "add $request.header.x-api-key"),
+    ("GA106/fail_function_url_none_on_backend.tf", "aws_lambda_function_url.backend",
+     "anyone with the URL calls the backend of aws_api_gateway_integration.get directly, without the API's "
+     "authorizer"),
+    ("GA106/fail_authorizer_function_url.tf", "aws_lambda_function_url.auth",
+     "the authorizer's Lambda of aws_api_gateway_authorizer.api_key directly, probing keys"),
+    ("GA106/fail_permission_function_url_none.tf", "aws_lambda_permission.url",
+     "anyone may invoke the backend of aws_api_gateway_integration.get through its function URL, without "
+     "authentication"),
+    ("GA106/unknown_integration_uri_from_variable.tf", "aws_lambda_function_url.reports",
+     "aws_apigatewayv2_integration.items.integration_uri cannot be resolved"),
 ]
 
 
