@@ -142,8 +142,8 @@ def _judge_url(url: Block, invoked: Invoked) -> Result | None:
 def _judge_permission(permission: Block, invoked: Invoked) -> Result | None:
     principal = permission.value("principal")
     action = permission.value("action")
-    if isinstance(principal, str) and principal != "*":
-        return None  # a named principal: GA301 judges API Gateway's, others are not anyone
+    if principal is None or (isinstance(principal, str) and principal != "*"):
+        return None  # a named principal (or none, which the provider refuses): GA301 judges API Gateway's
     if isinstance(action, str) and not action.lower().startswith(("lambda:invoke", "lambda:*", "*")):
         return None  # not an invocation
     roles = invoked_as(permission.get("function_name"), invoked)
