@@ -45,7 +45,7 @@ CONTROLS = {
         Control("secret-not-hardcoded", "No secret is written into the configuration",
                 "no secrets, API keys, Lambda environments, secret-like variables or providers found"),
         Control("scoped-permission", "Invoke permissions and IAM policies are least-privilege",
-                "no Lambda permissions, IAM policies or Lambda roles found"),
+                "no Lambda permissions and no policies of Lambda roles (inline, attached or managed) found"),
         Control("logging-enabled", "Stages and the authorizer log, without logging the key",
                 "no API Gateway stages, method settings or Lambda functions found"),
     )
