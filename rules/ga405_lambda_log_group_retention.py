@@ -85,10 +85,16 @@ RULE = Rule(
 def check(stack: Stack) -> Iterator[Result]:
     groups = [(group, text_of(group.get("name"))) for group in stack.resources("aws_cloudwatch_log_group")]
     authorizer_of = _authorized_apis(stack)
-    edge_of = _edge_distributions(stack)
+    edge_of, unresolved = _edge_distributions(stack)
     judged: set[int] = set()
     for function in stack.resources("aws_lambda_function"):
         what, edge = _describe(function, authorizer_of, edge_of), id(function) in edge_of
+        published = function.value("publish", False)
+        if not edge and unresolved and (published is True or isinstance(published, Unknown)):
+            # Only a published version can be associated: such a function may log under the us-east-1. prefix.
+            yield RULE.unknown(function, f"{what} may be a Lambda@Edge function, whose log group is named "
+                               f"differently: {unresolved[0]}")
+            continue
         named, expected = _log_group_name(function, edge)
         direct = _targets(named, "aws_cloudwatch_log_group")
         mine = [g for g in direct if g.kind == "resource"]
@@ -130,16 +136,21 @@ def _authorized_apis(stack: Stack) -> dict[int, list[str]]:
     return found
 
 
-def _edge_distributions(stack: Stack) -> dict[int, list[str]]:
+def _edge_distributions(stack: Stack) -> tuple[dict[int, list[str]], list[str]]:
     """Each Lambda@Edge function (by id) -> the CloudFront distributions whose cache behaviours associate it
-    (`lambda_function_association.lambda_arn`, which takes a published version's ARN)."""
+    (`lambda_function_association.lambda_arn`, which takes a published version's ARN); and why an association
+    names no function that can be told."""
     found: dict[int, list[str]] = {}
+    unresolved: list[str] = []
     for distribution in stack.resources("aws_cloudfront_distribution"):
         for behaviour in ("default_cache_behavior", "ordered_cache_behavior"):
             for arn in distribution.attributes_at(f"{behaviour}.lambda_function_association.lambda_arn"):
-                for function in arn.referenced_blocks("aws_lambda_function"):
+                functions = arn.referenced_blocks("aws_lambda_function")
+                for function in functions:
                     found.setdefault(id(function), []).append(distribution.address)
-    return found
+                if not functions and isinstance(arn.value, Unknown):
+                    unresolved.append(f"{distribution.address} {arn.path} cannot be resolved ({arn.value.reason})")
+    return found, unresolved
 
 
 def _describe(function: Block, authorizer_of: dict[int, list[str]], edge_of: dict[int, list[str]]) -> str:
