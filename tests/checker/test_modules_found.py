@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from gateaudit.engine import run_rules
+from gateaudit.model import Unknown
 from gateaudit.modules import load
 from gateaudit.rules import load_rules
 from gateaudit.settings import Settings
@@ -209,3 +210,149 @@ def _offline_terraform():
     sys.modules.setdefault(spec.name, module)
     spec.loader.exec_module(sys.modules[spec.name])
     return sys.modules[spec.name]
+
+
+# ------------------------------------------------------------------------------ count and for_each on calls
+
+ROUTE_MODULE = '''variable "api_id" {
+  type = string
+}
+
+variable "route" {
+  type = string
+}
+
+variable "authorization_type" {
+  type = string
+}
+
+resource "aws_apigatewayv2_route" "this" {
+  api_id             = var.api_id
+  route_key          = var.route
+  authorization_type = var.authorization_type
+}
+
+output "route" {
+  value = aws_apigatewayv2_route.this.route_key
+}
+
+output "api" {
+  value = var.api_id
+}
+'''
+LOOPED = '''resource "aws_apigatewayv2_api" "http" {
+  name          = "fitness"
+  protocol_type = "HTTP"
+}
+
+module "routes" {
+  source   = "./modules/route"
+  for_each = {
+    orders = "AWS_IAM"
+    health = "NONE"
+  }
+  api_id             = aws_apigatewayv2_api.http.id
+  route              = "GET /${each.key}"
+  authorization_type = each.value
+}
+
+module "counted" {
+  source             = "./modules/route"
+  count              = 2
+  api_id             = aws_apigatewayv2_api.http.id
+  route              = "GET /v${count.index}"
+  authorization_type = "AWS_IAM"
+}
+
+module "none" {
+  source             = "./modules/route"
+  count              = 0
+  api_id             = aws_apigatewayv2_api.http.id
+  route              = "GET /none"
+  authorization_type = "NONE"
+}
+
+locals {
+  orders   = module.routes["orders"].route
+  routes   = { for key, routes in module.routes : key => routes.route }
+  counted  = module.counted[*].route
+  second   = module.counted[1].route
+  none     = length(module.none)
+  api      = module.routes["health"].api
+}
+'''
+
+
+def looped(tmp_path: Path, main: str = LOOPED) -> Path:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "infra" / "modules" / "route").mkdir(parents=True)
+    (repo / "infra" / "main.tf").write_text(main)
+    (repo / "infra" / "modules" / "route" / "main.tf").write_text(ROUTE_MODULE)
+    return repo
+
+
+def test_each_instance_of_a_looped_call_is_judged_with_its_own_key(tmp_path):
+    found, gaps, errors = scanned(looped(tmp_path))
+    assert (errors, gaps) == ([], [])
+    assert [f for f in found if f[0] == "GA102"] == [
+        ("GA102", "failed", 'module.routes["health"].aws_apigatewayv2_route.this', 13),
+        ("GA102", "passed", "aws_apigatewayv2_api.http", 1),
+        ("GA102", "passed", "module.counted[0].aws_apigatewayv2_route.this", 13),
+        ("GA102", "passed", "module.counted[1].aws_apigatewayv2_route.this", 13),
+        ("GA102", "passed", 'module.routes["orders"].aws_apigatewayv2_route.this', 13),
+    ]
+
+
+def test_outputs_of_instances_evaluate_and_their_references_are_followed(tmp_path):
+    stack, errors = load([looped(tmp_path) / "infra"], repository=tmp_path / "repo", use_cache=False)
+    assert errors == []
+    values = {name: local.value for name, local in stack.modules[0].locals.items()}
+    assert isinstance(values.pop("api"), Unknown)  # the API's id: known after apply
+    assert values == {"orders": "GET /orders", "routes": {"health": "GET /health", "orders": "GET /orders"},
+                      "counted": ["GET /v0", "GET /v1"], "second": "GET /v1", "none": 0}
+    assert [r.block.address for r in stack.modules[0].locals["api"].references] == [
+        'module.routes["health"].var.api_id', "aws_apigatewayv2_api.http"]
+
+
+def test_an_unknown_for_each_on_a_call_gives_one_instance_whose_keys_are_unknown(tmp_path):
+    main = LOOPED.replace('''for_each = {
+    orders = "AWS_IAM"
+    health = "NONE"
+  }''', "for_each = var.routes").replace("locals {", 'variable "routes" {\n  type = map(string)\n}\n\nlocals {')
+    main = main[:main.index("locals {")]
+    found, _, errors = scanned(looped(tmp_path, main))
+    assert errors == []
+    [unknown] = [f for f in found if f[2].startswith("module.routes")]
+    assert unknown == ("GA102", "unknown", "module.routes.aws_apigatewayv2_route.this", 13)
+
+
+def _gateaudit(*args: str, cwd: Path) -> tuple[int, dict]:
+    done = subprocess.run([sys.executable, "-m", "gateaudit", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=120)
+    return done.returncode, json.loads(done.stdout) if "--format" in args else {}
+
+
+def _ga102(report: dict) -> dict[str, str]:
+    return {r["resource"]: r["status"] for r in report["results"] if r["rule_id"] == "GA102"}
+
+
+def test_a_config_exemption_names_one_instance_by_its_address(tmp_path):
+    repo = looped(tmp_path)
+    (repo / ".gateaudit.toml").write_text("[[exemptions]]\n"
+                                          """resources = 'module.routes["health"].aws_apigatewayv2_route.this'\n"""
+                                          'rules = ["GA102"]\nreason = "public health check"\n')
+    code, report = _gateaudit("scan", "--no-cache", "--format", "json", "infra", cwd=repo)
+    assert _ga102(report)['module.routes["health"].aws_apigatewayv2_route.this'] == "suppressed"
+    assert code == 0
+
+
+def test_a_baseline_accepts_the_finding_of_one_instance(tmp_path):
+    repo = looped(tmp_path)
+    code, _ = _gateaudit("baseline", "infra", "--output", "baseline.json", cwd=repo)
+    assert code == 0
+    assert 'module.routes[\\"health\\"].aws_apigatewayv2_route.this' in (repo / "baseline.json").read_text()
+    code, report = _gateaudit("scan", "--no-cache", "--format", "json", "--baseline", "baseline.json", "infra",
+                              cwd=repo)
+    assert code == 0
+    assert _ga102(report)['module.routes["health"].aws_apigatewayv2_route.this'] == "suppressed"
