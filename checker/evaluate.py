@@ -518,8 +518,17 @@ def _follow_for_each(scope: Scope, found: dict, visiting: set) -> None:
 
 
 def _follow_outputs(module: Module, name: str, steps: tuple, scope: Scope, found: dict, visiting: set) -> None:
-    """`module.routes["a"].out`, `module.api.out`, `module.routes`: the outputs of the instances it names
-    (every instance when its key is unknown), each output's own references followed."""
+    for child, output_name, output in module_outputs(module, name, steps, scope):
+        key = ("output", id(child), output_name)
+        if output.has("value") and key not in visiting:
+            visiting.add(key)
+            _collect_references(output.get("value").expr, Scope(child, {}), found, visiting)
+
+
+def module_outputs(module: Module, name: str, steps: tuple, scope: Scope) -> list[tuple[Module, str, Block]]:
+    """The outputs `module.NAME` followed by `steps` may read, as (instance, output name, output block):
+    `module.routes["a"].out` one, `module.api.out` one per instance, `module.routes` every output of every
+    instance; all instances when the key is unknown."""
     children = module.instances(name)
     if steps and isinstance(steps[0], Index):
         key = evaluate(steps[0].key, scope)
@@ -527,12 +536,8 @@ def _follow_outputs(module: Module, name: str, steps: tuple, scope: Scope, found
             children = [c for c in children if c.call is not None and c.call.instance_key == key] or children
         steps = steps[1:]
     named = steps[0].name if steps and isinstance(steps[0], GetAttr) else None
-    for child in children:
-        for output_name, output in child.outputs.items():
-            key = ("output", id(child), output_name)
-            if (named is None or output_name == named) and output.has("value") and key not in visiting:
-                visiting.add(key)
-                _collect_references(output.get("value").expr, Scope(child, {}), found, visiting)
+    return [(child, output_name, output) for child in children for output_name, output in child.outputs.items()
+            if named is None or output_name == named]
 
 
 def _follow_variable(module: Module, name: str, found: dict, visiting: set) -> None:
