@@ -356,3 +356,104 @@ def test_a_baseline_accepts_the_finding_of_one_instance(tmp_path):
                               cwd=repo)
     assert code == 0
     assert _ga102(report)['module.routes["health"].aws_apigatewayv2_route.this'] == "suppressed"
+
+
+# ------------------------------------------------------------------------------ shared files linked into roots
+
+SHARED = '''module "api" {
+  source = "../../modules/api"
+  stage  = var.stage
+}
+
+resource "aws_api_gateway_method" "health" {
+  rest_api_id   = module.api.id
+  resource_id   = module.api.root
+  http_method   = "GET"
+  authorization = "NONE"
+}
+'''
+API = '''variable "stage" {
+  type = string
+}
+
+resource "aws_api_gateway_rest_api" "api" {
+  name = "orders-${var.stage}"
+}
+
+output "id" {
+  value = aws_api_gateway_rest_api.api.id
+}
+
+output "root" {
+  value = aws_api_gateway_rest_api.api.root_resource_id
+}
+'''
+
+
+def environments(tmp_path: Path) -> Path:
+    """envs/dev and envs/prod link `main.tf` to ../../shared/main.tf, whose module source resolves from them."""
+    repo = tmp_path / "repo"
+    for folder in (".git", "shared", "modules/api", "envs/dev", "envs/prod"):
+        (repo / folder).mkdir(parents=True)
+    (repo / "shared" / "main.tf").write_text(SHARED)
+    (repo / "modules" / "api" / "main.tf").write_text(API)
+    for env in ("dev", "prod"):
+        (repo / "envs" / env / "main.tf").symlink_to(Path("../../shared/main.tf"))
+        (repo / "envs" / env / "variables.tf").write_text(f'variable "stage" {{\n  default = "{env}"\n}}\n')
+    return repo
+
+
+def judged(repo: Path, path: Path) -> tuple[list[tuple[str, str, str, int]], object, list[str]]:
+    stack, errors = load([path], repository=repo, use_cache=False)
+    results, _ = run_rules(stack, [RULES["GA100"], RULES["GA101"]], Settings())
+    return sorted((r.status.value, r.resource, r.file, r.line) for r in results), stack, [str(e) for e in errors]
+
+
+def test_a_shared_file_linked_into_environments_is_judged_at_each_link(tmp_path):
+    """Scanning the parent: each environment is a root judged at its link's path; `shared` is a root too, whose
+    call resolves only from the environments: not scanned (GA100 unknown), not a broken scan."""
+    repo = environments(tmp_path)
+    found, stack, errors = judged(repo, repo)
+    assert errors == []
+    assert found == [("failed", "aws_api_gateway_method.health", "envs/dev/main.tf", 6),
+                     ("failed", "aws_api_gateway_method.health", "envs/prod/main.tf", 6),
+                     ("failed", "aws_api_gateway_method.health", "shared/main.tf", 6),
+                     ("unknown", "module.api", "shared/main.tf", 1)]
+    assert [(gap.address, gap.location.file, gap.reason) for gap in stack.not_scanned] == [
+        ("module.api", "shared/main.tf", "outside the repository root: not read")]
+    assert sorted((module.key, module.display_dir) for module in stack.modules) == [
+        ("", "envs/dev"), ("", "envs/prod"), ("", "shared"), ("module.api", "modules/api"),
+        ("module.api", "modules/api")]
+
+
+def test_one_environment_scanned_shows_the_link_not_its_target(tmp_path):
+    repo = environments(tmp_path)
+    found, stack, errors = judged(repo, repo / "envs" / "dev")
+    assert errors == [] and stack.not_scanned == []
+    assert found == [("failed", "aws_api_gateway_method.health", "main.tf", 6)]
+    assert [module.display_dir for module in stack.modules] == [".", "../../modules/api"]
+
+
+def test_a_shared_folder_whose_relative_source_leads_nowhere_is_not_scanned(tmp_path):
+    """`live/shared` calls ../../modules/api, which exists only as seen from live/envs/dev: inside the repository,
+    not there."""
+    repo = environments(tmp_path)
+    (repo / "live").mkdir()
+    for folder in ("shared", "envs", "modules"):
+        (repo / folder).rename(repo / "live" / folder)
+    found, stack, errors = judged(repo, repo / "live")
+    assert errors == []
+    [gap] = stack.not_scanned
+    assert (gap.address, gap.location.file) == ("module.api", "shared/main.tf")
+    assert gap.reason == "the folder '../modules/api' does not exist (the source resolves from 'shared')"
+    assert ("unknown", "module.api", "shared/main.tf", 1) in found
+    assert ("failed", "aws_api_gateway_method.health", "envs/dev/main.tf", 6) in found
+
+
+def test_a_link_out_of_the_repository_is_still_refused(tmp_path):
+    repo = environments(tmp_path)
+    (tmp_path / "elsewhere.tf").write_text(SHARED)
+    (repo / "envs" / "dev" / "extra.tf").symlink_to(tmp_path / "elsewhere.tf")
+    _, _, errors = judged(repo, repo)
+    assert errors == [f"envs/dev/extra.tf: symbolic link to '{tmp_path / 'elsewhere.tf'}', outside the repository "
+                      f"root {repo}: not followed"]
