@@ -53,7 +53,8 @@ class Loader:
     skip: tuple[str, ...] = ()  # --skip-path patterns, relative to the scanned folder (discover.skip_reason)
     max_scan_size: int = limits.MAX_SCAN_SIZE  # bytes of every file read, added up
     bytes_read: int = 0
-    manifests: dict[Path, dict[str, tuple[str, str]] | str] = field(default_factory=dict)  # root folder -> modules.json
+    # a root module's folder -> what its .terraform/modules/modules.json records: key -> (source, dir, version)
+    manifests: dict[Path, dict[str, tuple[str, str, str | None]] | str] = field(default_factory=dict)
 
     def show(self, path: Path) -> str:
         relative = os.path.relpath(path, self.base)
@@ -459,6 +460,9 @@ def _call_folder(loader: Loader, parent: Module, call: Block, source: str,
                    "init` again"
         return f"the folder {loader.show(directory)!r} does not exist (the source resolves from " \
                f"{_display_dir(loader, parent.directory)!r})"
+    if directory in ancestors and not is_local_source(source):  # what modules.json says, not what the code wrote
+        return (f".terraform/modules/modules.json puts it in {loader.show(directory)!r}, a folder that calls it: run "
+                "`terraform init` again")
     if directory in ancestors:
         loader.errors.append(ScanError(call.location.file, source_line,
                                        f"{call.address}: module source {source!r} calls itself (a module cycle)"))
@@ -478,6 +482,7 @@ def _call_folder(loader: Loader, parent: Module, call: Block, source: str,
 
 
 MODULES_JSON = Path(".terraform") / "modules" / "modules.json"
+_EXACT_VERSION = re.compile(r"\s*=?\s*\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?\s*")  # `version = "5.0.0"`: one version only
 
 
 def _downloaded(loader: Loader, parent: Module, call: Block, source: str) -> Path | str:
@@ -500,9 +505,14 @@ def _downloaded(loader: Loader, parent: Module, call: Block, source: str) -> Pat
     if key not in manifest:
         return "not downloaded (not in .terraform/modules/modules.json): run `terraform init` again" if manifest \
             else "run `terraform init` first"
-    recorded, folder = manifest[key]
+    recorded, folder, version = manifest[key]
     if _canonical_source(recorded) != _canonical_source(source):
         return (f"terraform init downloaded it from {recorded!r}, not from this source (a stale "
+                ".terraform/modules/modules.json): run `terraform init` again")
+    wanted = call.value("version")
+    if isinstance(wanted, str) and _EXACT_VERSION.fullmatch(wanted) and version is not None \
+            and wanted.strip().lstrip("=").strip() != version:
+        return (f"terraform init downloaded version {version!r}, not {wanted.strip()!r} (a stale "
                 ".terraform/modules/modules.json): run `terraform init` again")
     directory = loader.inputs.resolve(root.directory / folder)
     if not directory.is_relative_to(loader.root):
@@ -511,14 +521,14 @@ def _downloaded(loader: Loader, parent: Module, call: Block, source: str) -> Pat
     return directory
 
 
-def _manifest(loader: Loader, directory: Path) -> dict[str, tuple[str, str]] | str:
+def _manifest(loader: Loader, directory: Path) -> dict[str, tuple[str, str, str | None]] | str:
     """The calls `terraform init` recorded for the root module in `directory` ({} when it never ran), or why
     its record cannot be used."""
     if directory in loader.manifests:
         return loader.manifests[directory]
     path = directory / MODULES_JSON
     shown = loader.show(path)
-    found: dict[str, tuple[str, str]] | str = {}
+    found: dict[str, tuple[str, str, str | None]] | str = {}
     if loader.inputs.exists(path) or os.path.islink(path):
         data = loader.inputs.read(path, loader.max_file_size, loader.root)
         again = "run `terraform init` again"
@@ -532,7 +542,7 @@ def _manifest(loader: Loader, directory: Path) -> dict[str, tuple[str, str]] | s
     return found
 
 
-def _manifest_entries(data: bytes, shown: str, again: str) -> dict[str, tuple[str, str]] | str:
+def _manifest_entries(data: bytes, shown: str, again: str) -> dict[str, tuple[str, str, str | None]] | str:
     try:
         document = json.loads(data.decode("utf-8"))
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
@@ -544,7 +554,8 @@ def _manifest_entries(data: bytes, shown: str, again: str) -> dict[str, tuple[st
     for entry in modules:
         if (isinstance(entry, dict) and isinstance(entry.get("Key"), str) and entry["Key"]
                 and isinstance(entry.get("Source"), str) and isinstance(entry.get("Dir"), str)):
-            entries[entry["Key"]] = (entry["Source"], entry["Dir"])
+            version = entry.get("Version")
+            entries[entry["Key"]] = (entry["Source"], entry["Dir"], version if isinstance(version, str) else None)
     return entries
 
 

@@ -68,6 +68,19 @@ def test_a_downloaded_registry_module_is_judged_at_its_own_lines(tmp_path):
     assert found == [("GA102", "failed", "module.api_gateway.aws_apigatewayv2_route.this", 1)]
 
 
+@pytest.mark.parametrize(("written", "recorded_as"), [
+    ("github.com/acme/api-module?ref=v1.2.0", "git::https://github.com/acme/api-module.git?ref=v1.2.0"),
+    ("git::https://example.com/acme/api.git//modules/http?ref=v2", "git::https://example.com/acme/api.git//modules/http?ref=v2"),
+    ("terraform-aws-modules/apigateway-v2/aws//modules/route", f"registry.terraform.io/{REGISTRY}//modules/route"),
+])
+def test_a_source_is_matched_as_terraform_init_records_it(written, recorded_as, tmp_path):
+    repo = tree(tmp_path, recorded(source=recorded_as))
+    (repo / "infra" / "main.tf").write_text(f'module "api_gateway" {{\n  source = "{written}"\n}}\n')
+    found, gaps, errors = scanned(repo)
+    assert (errors, gaps) == ([], [])
+    assert found == [("GA102", "failed", "module.api_gateway.aws_apigatewayv2_route.this", 1)]
+
+
 def test_a_module_not_downloaded_asks_for_terraform_init(tmp_path):
     repo = tree(tmp_path, None)
     found, gaps, errors = scanned(repo)
@@ -88,6 +101,9 @@ def test_the_coverage_message_names_the_call_its_source_and_the_fix(tmp_path):
     ("{not json", "modules.json is not valid JSON: run `terraform init` again"),
     ('{"Modules": 3}', 'holds no "Modules" list'),
     ("[" * 100_000, "not valid JSON"),
+    (recorded(folder="."), "puts it in '.', a folder that calls it"),
+    ([{"Key": "api_gateway", "Source": f"registry.terraform.io/{REGISTRY}", "Version": "4.9.0",
+       "Dir": ".terraform/modules/api_gateway"}], "downloaded version '4.9.0', not '5.0.0'"),
 ])
 def test_a_record_that_cannot_be_used_leaves_the_call_not_scanned(modules, why, tmp_path):
     found, gaps, errors = scanned(tree(tmp_path, modules))
