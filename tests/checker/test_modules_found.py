@@ -473,3 +473,31 @@ def test_a_link_out_of_the_repository_is_still_refused(tmp_path):
     _, _, errors = judged(repo, repo)
     assert errors == [f"envs/dev/extra.tf: symbolic link to '{tmp_path / 'elsewhere.tf'}', outside the repository "
                       f"root {repo}: not followed"]
+
+
+def test_a_cached_scan_sees_terraform_init_run_since(tmp_path):
+    """The scan cache asks again whether modules.json is there and what it holds: a download changes the verdict."""
+    repo = tree(tmp_path, None)
+    cache = {**os.environ, "GATEAUDIT_CACHE_DIR": str(tmp_path / "cache")}
+    scan = [sys.executable, "-m", "gateaudit", "scan", "--format", "json", "infra"]
+    before = json.loads(subprocess.run(scan, capture_output=True, text=True, cwd=repo, env=cache, timeout=120).stdout)
+    assert [r["resource"] for r in before["results"] if r["rule_id"] == "GA102"] == []
+    (repo / "infra" / ".terraform" / "modules" / "modules.json").write_text(json.dumps({"Modules": recorded()}))
+    after = json.loads(subprocess.run(scan, capture_output=True, text=True, cwd=repo, env=cache, timeout=120).stdout)
+    assert [(r["resource"], r["status"]) for r in after["results"] if r["rule_id"] == "GA102"] == [
+        ("module.api_gateway.aws_apigatewayv2_route.this", "failed")]
+
+
+@pytest.mark.parametrize(("meta", "gaps"), [
+    ("count = 0", []),
+    ('for_each = toset(["a", "b"])', ['module.api_gateway["a"]', 'module.api_gateway["b"]']),
+    ("count = var.n", ["module.api_gateway"]),
+])
+def test_each_instance_of_a_call_not_downloaded_is_not_scanned_and_none_for_no_instance(meta, gaps, tmp_path):
+    repo = tree(tmp_path, None)
+    (repo / "infra" / "main.tf").write_text(CALL.replace("  version", f"  {meta}\n  version")
+                                            + 'variable "n" {\n  type = number\n}\n')
+    found, not_scanned, errors = scanned(repo)
+    assert errors == []
+    assert [address for address, _ in not_scanned] == gaps
+    assert found == [("GA100", "unknown", address, 1) for address in gaps]
