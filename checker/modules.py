@@ -2,8 +2,11 @@
 
 A folder of `.tf` files is a module. Folders that another scanned folder calls as a local module
 (`source = "./..."`, `"../..."` or an absolute path) are loaded as that call's child, inputs bound, addressed
-`module.NAME.…`; every other folder is a root. Registry and git sources, and local folders outside the
-repository root (`gateaudit.root`), are listed as not scanned.
+`module.NAME.…`; every other folder is a root. Registry and git sources are loaded from where `terraform init`
+downloaded them (`.terraform/modules/modules.json`), as the call's children too. A call with count/for_each
+gives one child per instance (`module.NAME["key"].…`). What cannot be loaded (a source not downloaded, a
+local folder that does not exist or lies outside the repository root, `gateaudit.root`) is listed as not
+scanned, with why.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ class Loader:
     max_scan_size: int = limits.MAX_SCAN_SIZE  # bytes of every file read, added up
     bytes_read: int = 0
     # a root module's folder -> what its .terraform/modules/modules.json records: key -> (source, dir, version)
-    manifests: dict[Path, dict[str, tuple[str, str, str | None]] | str] = field(default_factory=dict)
+    manifests: dict[Path, dict[str, tuple[str, str, str | None]] | str | None] = field(default_factory=dict)
 
     def show(self, path: Path) -> str:
         relative = os.path.relpath(path, self.base)
@@ -502,9 +505,10 @@ def _downloaded(loader: Loader, parent: Module, call: Block, source: str) -> Pat
     manifest = _manifest(loader, root.directory)
     if isinstance(manifest, str):
         return manifest
+    if manifest is None:
+        return "run `terraform init` first"
     if key not in manifest:
-        return "not downloaded (not in .terraform/modules/modules.json): run `terraform init` again" if manifest \
-            else "run `terraform init` first"
+        return "not downloaded (not in .terraform/modules/modules.json): run `terraform init` again"
     recorded, folder, version = manifest[key]
     if _canonical_source(recorded) != _canonical_source(source):
         return (f"terraform init downloaded it from {recorded!r}, not from this source (a stale "
@@ -521,14 +525,14 @@ def _downloaded(loader: Loader, parent: Module, call: Block, source: str) -> Pat
     return directory
 
 
-def _manifest(loader: Loader, directory: Path) -> dict[str, tuple[str, str, str | None]] | str:
-    """The calls `terraform init` recorded for the root module in `directory` ({} when it never ran), or why
+def _manifest(loader: Loader, directory: Path) -> dict[str, tuple[str, str, str | None]] | str | None:
+    """The calls `terraform init` recorded for the root module in `directory` (None when it never ran), or why
     its record cannot be used."""
     if directory in loader.manifests:
         return loader.manifests[directory]
     path = directory / MODULES_JSON
     shown = loader.show(path)
-    found: dict[str, tuple[str, str, str | None]] | str = {}
+    found: dict[str, tuple[str, str, str | None]] | str | None = None
     if loader.inputs.exists(path) or os.path.islink(path):
         data = loader.inputs.read(path, loader.max_file_size, loader.root)
         again = "run `terraform init` again"

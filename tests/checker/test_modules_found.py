@@ -98,6 +98,7 @@ def test_the_coverage_message_names_the_call_its_source_and_the_fix(tmp_path):
 @pytest.mark.parametrize(("modules", "why"), [
     (recorded(source="registry.terraform.io/other/module/aws"), "not from this source (a stale"),
     (recorded(key="other"), "not in .terraform/modules/modules.json): run `terraform init` again"),
+    (recorded()[:1], "not in .terraform/modules/modules.json): run `terraform init` again"),
     ("{not json", "modules.json is not valid JSON: run `terraform init` again"),
     ('{"Modules": 3}', 'holds no "Modules" list'),
     ("[" * 100_000, "not valid JSON"),
