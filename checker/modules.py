@@ -313,7 +313,10 @@ def _build(loader: Loader, module: Module, files: list[Path], ancestors: tuple[P
             expandable.append((shown, syntax, block))
     for shown, syntax, placeholder in expandable:
         _expand(module, shown, syntax, placeholder)
-    for call in [b for b in module.blocks if b.kind == "module"]:
+    calls = [b for b in module.blocks if b.kind == "module"]
+    # A call's count/for_each may read another call's outputs (`for_each = module.api.routes`): the calls
+    # without them are loaded first, so those outputs are there whatever the order they are written in.
+    for call in sorted(calls, key=lambda c: "count" in c.syntax.attributes or "for_each" in c.syntax.attributes):
         _load_call(loader, module, call, ancestors)
     module.blocks.sort(key=lambda b: (b.location.file, b.location.line, b.address))
 

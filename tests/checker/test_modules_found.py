@@ -502,3 +502,26 @@ def test_each_instance_of_a_call_not_downloaded_is_not_scanned_and_none_for_no_i
     assert errors == []
     assert [address for address, _ in not_scanned] == gaps
     assert found == [("GA100", "unknown", address, 1) for address in gaps]
+
+
+def test_a_call_looping_over_another_calls_output_expands_whatever_the_order_they_are_written_in(tmp_path):
+    main = '''module "routes" {
+  source             = "./modules/route"
+  for_each           = module.names.routes
+  api_id             = "a1b2c3"
+  route              = each.value
+  authorization_type = each.key == "health" ? "NONE" : "AWS_IAM"
+}
+
+module "names" {
+  source = "./modules/names"
+}
+'''
+    repo = looped(tmp_path, main)
+    (repo / "infra" / "modules" / "names").mkdir()
+    (repo / "infra" / "modules" / "names" / "main.tf").write_text(
+        'output "routes" {\n  value = { health = "GET /health", orders = "GET /orders" }\n}\n')
+    found, gaps, errors = scanned(repo)
+    assert (errors, gaps) == ([], [])
+    assert found == [("GA102", "failed", 'module.routes["health"].aws_apigatewayv2_route.this', 13),
+                     ("GA102", "passed", 'module.routes["orders"].aws_apigatewayv2_route.this', 13)]
