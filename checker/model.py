@@ -263,7 +263,7 @@ class VariableValue:
 class Module:
     """One Terraform module instance: the root of a scanned folder, or a local module it calls."""
 
-    key: str  # "" for a root, "module.api" or "module.api.module.inner" for a child
+    key: str  # "" for a root, "module.api", "module.api.module.inner" or `module.routes["orders"]` for a child
     directory: Path
     display_dir: str  # the folder relative to the scanned path
     parent: Module | None = None
@@ -273,13 +273,21 @@ class Module:
     variables: dict[str, Block] = field(default_factory=dict)
     locals: dict[str, Attribute] = field(default_factory=dict)
     outputs: dict[str, Block] = field(default_factory=dict)
+    # Each instance of a local module call, by its local address: `api`, or `routes["orders"]` and `routes[0]`
+    # for a call with for_each or count (`instances` finds them by the call's name).
     children: dict[str, Module] = field(default_factory=dict)
+    calls: dict[str, Block] = field(default_factory=dict)  # each `module` call as written, before expansion
     variable_values: dict[str, VariableValue] = field(default_factory=dict)  # tfvars, root only
     cache: dict[Any, Any] = field(default_factory=dict)  # evaluator memo: variables, locals
     budget: Budget = field(default_factory=Budget)  # the scan's, shared with every other module of the stack
 
     def address(self, local: str) -> str:
         return f"{self.key}.{local}" if self.key else local
+
+    def instances(self, name: str) -> list[Module]:
+        """The loaded instances of the module call `name`: one, or one per count/for_each key (none for 0)."""
+        return [child for key, child in self.children.items()
+                if key == name or (child.call is not None and child.call.name == name)]
 
     def __hash__(self) -> int:
         return id(self)

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .evaluate import evaluate, variable_value
+from .evaluate import evaluate, module_outputs, variable_value
 from .expr import (
     BinaryOp,
     Call,
@@ -250,10 +250,9 @@ def _sources(node: Traversal, scope: Scope, assigned: bool = False) -> list[Writ
         return [_of(module.call.get(names[0]))]
     if assigned and root in scope.bindings and root not in ("each", "count"):
         return _iterated(scope.block, root)
-    if root == "module" and len(names) >= 2 and names[0] in module.children:
-        output = module.children[names[0]].outputs.get(names[1] or "")
-        value = output.get("value") if output is not None else None
-        return [_of(value)] if value is not None else []
+    if root == "module" and names and names[0]:  # through every instance the reference may read
+        values = [output.get("value") for _, _, output in module_outputs(module, names[0], node.steps[1:], scope)]
+        return [_of(value) for value in values if value is not None]
     if root == "each" and scope.block is not None:  # each.value: what the block's for_each map holds
         top = scope.block
         while top.parent is not None:

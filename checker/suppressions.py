@@ -149,7 +149,10 @@ def _applies(suppression: Suppression, result: Result) -> bool:
         found = (result.resource, result.attribute, result.fingerprint)
         return (suppression.resource, suppression.attribute, suppression.fingerprint) == found and (
             suppression.folder is None or suppression.folder == folder)
-    return suppression.resource is None or fnmatch.fnmatchcase(result.resource, suppression.resource)
+    # `*` and `?` are wildcards; `[` is literal: an address names instances in brackets (`x["k"]`, `x[0]`),
+    # which fnmatch would read as a character class, and never match the address written out in full.
+    pattern = suppression.resource
+    return pattern is None or fnmatch.fnmatchcase(result.resource, pattern.replace("[", "[[]"))
 
 
 def apply(results: Iterable[Result], judgement: Judgement, inline: dict[str, list[Suppression]],

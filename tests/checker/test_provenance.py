@@ -66,3 +66,25 @@ def test_a_value_given_outright_was_written_by_nothing_provenance_can_look_into(
     given = Attribute("function_name", function, "function_name", Location("plan.json", 1, "plan"), "f")
     assert written_by(given) == [] and origin(given, lambda name: False).source == "fixed"
     assert plain(given) and map_entries(given) == {} and not is_reference(given)
+
+
+def test_written_by_follows_an_output_of_one_instance_of_a_looped_module(tmp_path):
+    """`module.names["prod"].prefix`: the literal the call's each.value passes in, through that instance's output."""
+    (tmp_path / "main.tf").write_text('''module "names" {
+  source   = "./names"
+  for_each = { prod = "live", dev = "test" }
+  stage    = each.value
+}
+
+locals {
+  prefix = module.names["prod"].prefix
+}
+''')
+    (tmp_path / "names").mkdir()
+    (tmp_path / "names" / "main.tf").write_text('variable "stage" {}\n\noutput "prefix" {\n'
+                                                '  value = "api-${var.stage}"\n}\n')
+    stack, errors = load([tmp_path], use_cache=False)
+    assert not errors
+    local = stack.modules[0].locals["prefix"]
+    assert local.value == "api-live"
+    assert ("names/main.tf:4", "api-live") in {(str(w.location), w.value) for w in written_by(local)}
