@@ -441,6 +441,7 @@ def _collect_references(expr: Expr, scope: Scope, found: dict, visiting: set) ->
             _follow_for_each(scope, found, visiting)
             continue
         if root in scope.bindings and root not in _BUILTIN_ROOTS:
+            _follow_iterator(root, scope, found, visiting)
             continue
         names = [s.name if isinstance(s, GetAttr) else None for s in steps]
         module = scope.module
@@ -482,6 +483,23 @@ def _follow_for_each(scope: Scope, found: dict, visiting: set) -> None:
     if for_each is not None and key not in visiting:
         visiting.add(key)
         _collect_references(for_each.expr, Scope(scope.module, {}), found, visiting)
+
+
+def _follow_iterator(name: str, scope: Scope, found: dict, visiting: set) -> None:
+    """A `dynamic` block's iterator (`access_log_settings.value`) refers to what its for_each collection holds:
+    follow that expression, over-approximating as `_follow_for_each` does."""
+    block = scope.block
+    while block is not None:
+        # Only blocks a `dynamic` generated (gateaudit.hcl) carry iterator sources: reached by name, not imported.
+        source = getattr(block, "iterator_sources", {}).get(name)
+        if source is not None:
+            expr, outer = source
+            key = ("dynamic", id(expr), id(outer.block))
+            if key not in visiting:
+                visiting.add(key)
+                _collect_references(expr, outer, found, visiting)
+            return
+        block = block.parent
 
 
 def _follow_variable(module: Module, name: str, found: dict, visiting: set) -> None:
