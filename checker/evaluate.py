@@ -37,6 +37,7 @@ from .expr import (
 )
 from .functions import FUNCTIONS, KEEPS_UNKNOWN_ELEMENTS, PASSES_UNKNOWN, partial_result
 from .model import Block, Budget, Module, Reference, Scope, Unknown, contains_unknown, unknowns
+from .types import convert, read_type
 from .values import EvalError, NotEvaluated, TooLarge, as_number, check_rendered, rendered_size, shown, to_string
 
 __all__ = ["EvalError", "NotEvaluated", "ResourceObject", "evaluate", "local_value", "references", "variable_value"]
@@ -267,6 +268,18 @@ def _variable_value(module: Module, name: str) -> Any:
     display = module.address(f"var.{name}")
     if declared is None:
         raise EvalError(f"{display} is not declared")
+    value = _given_value(module, name, declared, display)
+    constraint = declared.get("type")
+    spec = read_type(constraint.expr) if constraint is not None and constraint.expr is not None else None
+    if spec is None:
+        return value
+    # Terraform converts whatever the variable is given to its type: optional() attributes and their defaults
+    defaults = Scope(module, {})
+    return convert(value, spec, lambda expr: _eval(expr, defaults), lambda: _step(module.budget))
+
+
+def _given_value(module: Module, name: str, declared: Block, display: str) -> Any:
+    """What the variable is given, before its type converts it: the call's argument, tfvars or the default."""
     if module.call is not None:
         given = module.call.get(name)
         if given is not None:
