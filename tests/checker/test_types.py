@@ -51,6 +51,7 @@ def test_a_null_attribute_takes_its_default_and_a_given_one_is_kept(tmp_path):
      "{ inner = {} }", {"inner": {"deep": [{"z": 1}]}}),
     ("map(string)", "{ a = 5, b = true }", {"a": "5", "b": "true"}),  # primitives convert as in Terraform
     ("set(string)", '["a", "b", "a"]', ["a", "b"]),
+    ("set(number)", '[1, "1", 2]', [1, 2]),
     ("any", '{ a = {} }', {"a": {}}),
 ])
 def test_defaults_apply_through_nested_objects_collections_and_tuples(tmp_path, constraint, given, expected):
