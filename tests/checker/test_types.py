@@ -94,3 +94,10 @@ def test_the_type_of_a_tf_json_variable_is_read_from_its_string(tmp_path):
     stack, errors = load([tmp_path], use_cache=False)
     assert not errors
     assert stack.modules[0].locals["probe"].value == {"a": {"mode": "NONE"}}
+
+
+def test_defaults_that_multiply_a_value_past_the_step_limit_leave_it_unknown_naming_the_limit(tmp_path):
+    zeros, empties = ", ".join(["0"] * 300), ", ".join(["{}"] * 1000)  # 1,000 copies of a 300-element default
+    value = variable_of(tmp_path, f'variable "v" {{\n  type = list(object({{ a = optional(list(number), '
+                                  f'[{zeros}]) }}))\n  default = [{empties}]\n}}')
+    assert isinstance(value, Unknown) and "steps: not evaluated" in value.reason
