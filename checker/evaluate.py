@@ -37,6 +37,7 @@ from .expr import (
 )
 from .functions import FUNCTIONS, KEEPS_UNKNOWN_ELEMENTS, PASSES_UNKNOWN, partial_result
 from .model import Block, Budget, Module, Reference, Scope, Unknown, contains_unknown, unknowns
+from .types import convert, read_type
 from .values import EvalError, NotEvaluated, TooLarge, as_number, check_rendered, rendered_size, shown, to_string
 
 __all__ = ["EvalError", "NotEvaluated", "ResourceObject", "evaluate", "local_value", "references", "variable_value"]
@@ -267,6 +268,18 @@ def _variable_value(module: Module, name: str) -> Any:
     display = module.address(f"var.{name}")
     if declared is None:
         raise EvalError(f"{display} is not declared")
+    value = _given_value(module, name, declared, display)
+    constraint = declared.get("type")
+    spec = read_type(constraint.expr) if constraint is not None and constraint.expr is not None else None
+    if spec is None:
+        return value
+    # Terraform converts whatever the variable is given to its type: optional() attributes and their defaults
+    defaults = Scope(module, {})
+    return convert(value, spec, lambda expr: _eval(expr, defaults), lambda: _step(module.budget))
+
+
+def _given_value(module: Module, name: str, declared: Block, display: str) -> Any:
+    """What the variable is given, before its type converts it: the call's argument, tfvars or the default."""
     if module.call is not None:
         given = module.call.get(name)
         if given is not None:
@@ -479,6 +492,7 @@ def _collect_references(expr: Expr, scope: Scope, found: dict, visiting: set) ->
             _follow_for_each(scope, found, visiting)
             continue
         if root in scope.bindings and root not in _BUILTIN_ROOTS:
+            _follow_iterator(root, scope, found, visiting)
             continue
         names = [s.name if isinstance(s, GetAttr) else None for s in steps]
         module = scope.module
@@ -538,6 +552,23 @@ def module_outputs(module: Module, name: str, steps: tuple, scope: Scope) -> lis
     named = steps[0].name if steps and isinstance(steps[0], GetAttr) else None
     return [(child, output_name, output) for child in children for output_name, output in child.outputs.items()
             if named is None or output_name == named]
+
+
+def _follow_iterator(name: str, scope: Scope, found: dict, visiting: set) -> None:
+    """A `dynamic` block's iterator (`access_log_settings.value`) refers to what its for_each collection holds:
+    follow that expression, over-approximating as `_follow_for_each` does."""
+    block = scope.block
+    while block is not None:
+        # Only blocks a `dynamic` generated (gateaudit.hcl) carry iterator sources: reached by name, not imported.
+        source = getattr(block, "iterator_sources", {}).get(name)
+        if source is not None:
+            expr, outer = source
+            key = ("dynamic", id(expr), id(outer.block))
+            if key not in visiting:
+                visiting.add(key)
+                _collect_references(expr, outer, found, visiting)
+            return
+        block = block.parent
 
 
 def _follow_variable(module: Module, name: str, found: dict, visiting: set) -> None:

@@ -8,7 +8,8 @@ where its `location` says, by nothing this module can look into.
 
 - `origin(attribute, secret_name)`: written in the configuration ("fixed"), supplied at apply time, or
   impossible to tell; `written_in(attribute)`: through which variables or locals, for messages.
-- `map_entries(attribute)`: where each key of a map is written; `fixed_outcomes(written)`: the literal
+- `map_entries(attribute)`: where each key of a map is written; `instance_entry(attribute)`: where the
+  for_each entry an argument reads through `each` is written; `fixed_outcomes(written)`: the literal
   branches or fallbacks an expression may take; `plain(attribute)`: built from references alone.
 - `built_by(attribute, value)`, `built_unknowns(attribute)`: which unknowns a function, a for expression or an
   undecided conditional built around a reference, so that they are not read as the reference itself.
@@ -419,7 +420,7 @@ def map_entries(attribute: Attribute) -> dict[str, Written]:
     return {} if attribute.expr is None else _map_entries(_of(attribute))
 
 
-def _map_entries(written: Written, depth: int = 0) -> dict[str, Written]:
+def _map_entries(written: Written, depth: int = 0, assigned: bool = False) -> dict[str, Written]:
     found: dict[str, Written] = {}
     if depth > 16:
         return found
@@ -431,18 +432,37 @@ def _map_entries(written: Written, depth: int = 0) -> dict[str, Written]:
                     found[key] = written.part(value_expr)
         case Call(name="merge", args=args, expand_last=False):
             for arg in args:
-                found.update(_map_entries(written.part(arg), depth + 1))
-        case Traversal() if (alias := _alias(written.expr, written.scope)) is not None:
-            return _map_entries(alias, depth + 1)
+                found.update(_map_entries(written.part(arg), depth + 1, assigned))
+        case Traversal() if (alias := _alias(written.expr, written.scope, assigned)) is not None:
+            return _map_entries(alias, depth + 1, assigned)
     return found
 
 
-def _alias(expr: Traversal, scope: Scope) -> Written | None:
-    """What a bare `local.x`, or a `var.x` the module call gives, stands for, where it is written."""
+def _alias(expr: Traversal, scope: Scope, assigned: bool = False) -> Written | None:
+    """What a bare `local.x`, or a `var.x` the module call gives, stands for, where it is written. `assigned`:
+    a variable's tfvars value or default too, when nothing else sets it (what it is given first wins)."""
     if expr.root not in ("local", "var") or len(expr.steps) != 1 or not isinstance(expr.steps[0], GetAttr):
         return None
-    found = _sources(expr, scope)
+    found = _sources(expr, scope, assigned)
     return found[0] if found else None
+
+
+def instance_entry(attribute: Attribute) -> Written | None:
+    """Where the map entry that made this `for_each` instance is written, when the argument is read from it
+    (`each.value.authorization_type`): `KEY = { ... }` of a map literal in the for_each, a local, or what a
+    variable is given (module argument, tfvars, default). None when the argument does not use `each`, or the
+    entry is not written as a literal key (a for expression, a function's result)."""
+    block = attribute.block
+    while block.parent is not None:
+        block = block.parent
+    if attribute.expr is None or not isinstance(block.instance_key, str):
+        return None
+    if not any(isinstance(node, Traversal) and node.root == "each" for node in walk(attribute.expr)):
+        return None
+    for_each = block.get("for_each")
+    if for_each is None or for_each.expr is None:
+        return None
+    return _map_entries(_of(for_each), assigned=True).get(block.instance_key)
 
 
 def plain(attribute: Attribute) -> bool:

@@ -21,7 +21,6 @@ resource "aws_apigatewayv2_authorizer" "this" {
   authorizer_payload_format_version = "2.0"
 }
 
-# expect: failed module.api_gateway.aws_apigatewayv2_route.this["GET /"]
 # expect: passed module.api_gateway.aws_apigatewayv2_route.this["POST /orders"]
 resource "aws_apigatewayv2_route" "this" {
   for_each           = var.routes
