@@ -68,6 +68,10 @@ class Result:
     suppression: SuppressionRecord | None = None  # set when status is SUPPRESSED
     source: str = "gateaudit"  # the tool that judged: "gateaudit", or "checkov" (`scan --with-checkov`)
     fingerprint: str | None = None  # failed and unknown results: what was found (gateaudit.baseline.fingerprint)
+    # The judged block's header, when the result points elsewhere (the map entry that wrote the value): a
+    # suppression written at the block still applies.
+    block_file: str | None = None
+    block_line: int | None = None
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.rule_id, self.resource, self.attribute or "")

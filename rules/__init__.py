@@ -84,9 +84,11 @@ class Rule:
         if isinstance(attribute, Attribute):
             attribute = attribute.path
         where = location or block.location
+        elsewhere = where != block.location
         return Result(rule_id=self.id, control=self.control, severity=self.severity, status=status,
                       resource=block.address, file=where.file, line=where.line, message=message,
-                      attribute=attribute)
+                      attribute=attribute, block_file=block.location.file if elsewhere else None,
+                      block_line=block.location.line if elsewhere else None)
 
 
 @dataclass(frozen=True)
