@@ -15,8 +15,8 @@ CONFIG_SUFFIXES = (".tf", ".tf.json")
 # Folders that never hold this repository's Terraform, skipped wherever they are, and said so in every report.
 ALWAYS_SKIPPED = {
     ".git": ".git: git's own data, not Terraform",
-    ".terraform": ".terraform: Terraform's working folder (providers and downloaded modules), not this "
-                  "repository's configuration",
+    ".terraform": ".terraform: Terraform's working folder, not this repository's configuration (the modules "
+                  "terraform init downloaded are read as the calls that use them)",
 }
 
 

@@ -20,7 +20,17 @@ from . import limits, masking, policy, report
 from .config import ConfigError
 from .discover import display_prefix, skip_reason
 from .model import Block, Stack
-from .result import Judgement, Report, Result, ScanError, ScanWarning, Severity, Status, UnknownMode
+from .result import (
+    Judgement,
+    Report,
+    Result,
+    RuleFailure,
+    ScanError,
+    ScanWarning,
+    Severity,
+    Status,
+    UnknownMode,
+)
 from .root import repository_root, root_of
 from .schema import aws_type_names
 from .settings import Settings, from_config
@@ -62,23 +72,64 @@ def near_miss_errors(stack: Stack) -> list[ScanError]:
 
 def run_rules(stack: Stack, rules: Iterable, settings: Settings = DEFAULTS) -> tuple[list[Result], list[ScanError]]:
     """Every rule's results on `stack`, given `settings` (the config's; the defaults when none is given), sorted,
-    and an error naming each rule that raised."""
+    and an error naming each rule that raised and the block it was judging."""
     from gateaudit.rules import describe, process_exit_refused
 
     results: list[Result] = []
     errors: list[ScanError] = []
     for loaded in rules:
+        last: Result | None = None
         try:
             with process_exit_refused():
                 for result in loaded.run(stack, settings):
                     if not isinstance(result, Result):
                         raise TypeError(f"yielded {type(result).__name__}, not a Result")
                     results.append(result)
+                    last = result
         except BaseException as error:  # a rule that raises, or tries to exit, is a bug, never a pass: exit 2
-            errors.append(ScanError(None, None, f"internal error in rule {loaded.rule.id} ({loaded.origin}): "
-                                                f"{describe(error)}"))
+            errors.append(_rule_failure(loaded, error, last, describe(error)))
     unique = {(r.rule_id, r.resource, r.file, r.line, r.attribute, r.status): r for r in results}
     return sorted(unique.values(), key=Result.sort_key), errors
+
+
+def _rule_failure(loaded, error: BaseException, last: Result | None, what: str) -> RuleFailure:
+    """The error for a rule that raised, naming the block it was judging; else the last block it judged."""
+    rule = loaded.rule
+    block = _block_being_judged(error, loaded.check.__module__)
+    if block is not None:
+        return RuleFailure(block.location.file, block.location.line,
+                           f"internal error in rule {rule.id} ({loaded.origin}) while judging {block.address}: {what}",
+                           rule.id, rule.control, block.address)
+    if last is not None:  # what it judged last: where it was when it raised, the closest honest answer
+        return RuleFailure(last.file, last.line, f"internal error in rule {rule.id} ({loaded.origin}) after judging "
+                                                 f"{last.resource}: {what}", rule.id, rule.control, last.resource)
+    return RuleFailure(None, None, f"internal error in rule {rule.id} ({loaded.origin}): {what}", rule.id,
+                       rule.control)
+
+
+def _block_being_judged(error: BaseException, module: str) -> Block | None:
+    """The block a rule was judging when it raised, from the frames of the rule and its helpers: the outermost
+    of its functions that was given a block (`_judge(method, ...)`), else a block its innermost frame held
+    (`for method in stack.resources(...)`, in `check`)."""
+    package = module.rpartition(".")[0] or module
+    frames = []
+    trace = error.__traceback__
+    while trace is not None:
+        name = trace.tb_frame.f_globals.get("__name__", "")
+        if name == module or name.startswith(package + "."):
+            frames.append(trace.tb_frame)
+        trace = trace.tb_next
+    for frame in frames:
+        code = frame.f_code
+        for argument in code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]:
+            value = frame.f_locals.get(argument)
+            if isinstance(value, Block):
+                return value
+    for frame in reversed(frames):
+        held = [value for value in frame.f_locals.values() if isinstance(value, Block)]
+        if held:
+            return held[-1]
+    return None
 
 
 @dataclass
@@ -179,7 +230,7 @@ def scan(options: ScanOptions) -> Report:
     return report.assemble(
         metadata, (*(report.rule_info(loaded, config.severity) for loaded in rules), *peer_rules),
         applied.results, sorted(set(errors), key=ScanError.sort_key), judgement,
-        report.control_summaries(applied.results, rules, controls), applied.stale_baseline,
+        report.control_summaries(applied.results, rules, controls, errors), applied.stale_baseline,
         [*warnings, *applied.warnings])
 
 

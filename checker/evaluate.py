@@ -39,6 +39,7 @@ from .expr import (
 )
 from .functions import FUNCTIONS, KEEPS_UNKNOWN_ELEMENTS, PASSES_UNKNOWN, partial_result
 from .model import Block, Budget, Module, Reference, Scope, Unknown, contains_unknown, unknowns
+from .types import convert, read_type
 from .values import EvalError, NotEvaluated, TooLarge, as_number, check_rendered, rendered_size, shown, to_string
 
 __all__ = ["EvalError", "NotEvaluated", "ResourceObject", "evaluate", "local_value", "references", "variable_value"]
@@ -275,6 +276,18 @@ def _variable_value(module: Module, name: str) -> Any:
     display = module.address(f"var.{name}")
     if declared is None:
         raise EvalError(f"{display} is not declared")
+    value = _given_value(module, name, declared, display)
+    constraint = declared.get("type")
+    spec = read_type(constraint.expr) if constraint is not None and constraint.expr is not None else None
+    if spec is None:
+        return value
+    # Terraform converts whatever the variable is given to its type: optional() attributes and their defaults
+    defaults = Scope(module, {})
+    return convert(value, spec, lambda expr: _eval(expr, defaults), lambda: _step(module.budget))
+
+
+def _given_value(module: Module, name: str, declared: Block, display: str) -> Any:
+    """What the variable is given, before its type converts it: the call's argument, tfvars or the default."""
     if module.call is not None:
         given = module.call.get(name)
         if given is not None:
@@ -317,15 +330,53 @@ def local_value(module: Module, name: str) -> Any:
 
 
 def _module_output(module: Module, name: str, steps: tuple, scope: Scope) -> Any:
-    child = module.children.get(name)
-    if child is None:
-        return Unknown(f"module.{name} is not loaded (not a local module)", (f"module.{name}",))
-    if not steps or not isinstance(steps[0], GetAttr):
-        return Unknown(f"module.{name} used as a whole object is not evaluated")
-    output = child.outputs.get(steps[0].name)
-    if output is None:
-        raise EvalError(f"module.{name} has no output {steps[0].name!r}")
-    return _apply_steps(output.value("value"), steps[1:], scope, f"module.{name}.{steps[0].name}")
+    """`module.NAME...`: an output of one instance, or the call as a whole (an object of outputs; a list of
+    them for count, a map for for_each)."""
+    instances = module.instances(name)
+    address = module.address(f"module.{name}")
+    call = module.calls.get(name)
+    if not instances:
+        if call is not None and _expands(call) and not any(b.kind == "module" and b.name == name
+                                                           for b in module.blocks):  # count = 0, for_each = {}
+            return _apply_steps([] if "count" in call.syntax.attributes else {}, steps, scope, address)
+        return Unknown(f"module.{name} is not loaded (not scanned)", (f"module.{name}",))
+    if call is not None and _expands(call) and instances[0].call.instance_key is None:  # expansion unknown
+        if steps:
+            return Unknown(f"{address}: {instances[0].call.expansion.reason}", (address,))
+        return instances[0].call.expansion
+    if steps and isinstance(steps[0], Index) and _expands(call):
+        key = _eval(steps[0].key, scope)
+        if isinstance(key, Unknown):
+            return Unknown(f"the instance key of {address} is unknown ({key.reason})", (address, *key.refs))
+        chosen = [child for child in instances if child.call.instance_key == key]
+        if not chosen:
+            raise EvalError(f"{address} has no instance {_show_key(key)}")
+        return _outputs(chosen[0], steps[1:], scope)
+    if call is None or not _expands(call):
+        return _outputs(instances[0], steps, scope)
+    if all(isinstance(child.call.instance_key, int) for child in instances):
+        collection: Any = [_outputs(child, (), scope) for child in instances]
+    else:
+        collection = {str(child.call.instance_key): _outputs(child, (), scope) for child in instances}
+    return _apply_steps(collection, steps, scope, address)
+
+
+def _expands(call: Block | None) -> bool:
+    """Whether a module call has count or for_each: its instances are then keyed."""
+    attributes = getattr(getattr(call, "syntax", None), "attributes", {})
+    return "count" in attributes or "for_each" in attributes
+
+
+def _outputs(child: Module, steps: tuple, scope: Scope) -> Any:
+    """One module instance's outputs: the one `steps` names, or all of them as an object."""
+    where = child.key
+    if steps and isinstance(steps[0], GetAttr):
+        output = child.outputs.get(steps[0].name)
+        if output is None:
+            raise EvalError(f"{where} has no output {steps[0].name!r}")
+        return _apply_steps(output.value("value"), steps[1:], scope, f"{where}.{steps[0].name}")
+    whole = {output_name: output.value("value") for output_name, output in child.outputs.items()}
+    return _apply_steps(whole, steps, scope, where)
 
 
 def _resource_value(module: Module, kind: str, type_: str, name: str, steps: tuple, scope: Scope) -> Any:
@@ -449,6 +500,7 @@ def _collect_references(expr: Expr, scope: Scope, found: dict, visiting: set) ->
             _follow_for_each(scope, found, visiting)
             continue
         if root in scope.bindings and root not in _BUILTIN_ROOTS:
+            _follow_iterator(root, scope, found, visiting)
             continue
         names = [s.name if isinstance(s, GetAttr) else None for s in steps]
         module = scope.module
@@ -460,13 +512,8 @@ def _collect_references(expr: Expr, scope: Scope, found: dict, visiting: set) ->
             if attribute is not None and key not in visiting:
                 visiting.add(key)
                 _collect_references(attribute.expr, Scope(module, {}), found, visiting)
-        elif root == "module" and len(names) >= 2 and names[0] and names[1]:
-            child = module.children.get(names[0])
-            output = child.outputs.get(names[1]) if child else None
-            key = ("output", id(child), names[1])
-            if output is not None and output.has("value") and key not in visiting:
-                visiting.add(key)
-                _collect_references(output.get("value").expr, Scope(child, {}), found, visiting)
+        elif root == "module" and names and names[0]:
+            _follow_outputs(module, names[0], steps[1:], scope, found, visiting)
         elif root in ("data", "ephemeral") and len(names) >= 2 and names[0] and names[1]:
             attribute = names[2] if len(names) > 2 else None
             _add_instances(module, root, names[0], names[1], steps[2:3], attribute, scope, found)
@@ -490,6 +537,46 @@ def _follow_for_each(scope: Scope, found: dict, visiting: set) -> None:
     if for_each is not None and key not in visiting:
         visiting.add(key)
         _collect_references(for_each.expr, Scope(scope.module, {}), found, visiting)
+
+
+def _follow_outputs(module: Module, name: str, steps: tuple, scope: Scope, found: dict, visiting: set) -> None:
+    for child, output_name, output in module_outputs(module, name, steps, scope):
+        key = ("output", id(child), output_name)
+        if output.has("value") and key not in visiting:
+            visiting.add(key)
+            _collect_references(output.get("value").expr, Scope(child, {}), found, visiting)
+
+
+def module_outputs(module: Module, name: str, steps: tuple, scope: Scope) -> list[tuple[Module, str, Block]]:
+    """The outputs `module.NAME` followed by `steps` may read, as (instance, output name, output block):
+    `module.routes["a"].out` one, `module.api.out` one per instance, `module.routes` every output of every
+    instance; all instances when the key is unknown."""
+    children = module.instances(name)
+    if steps and isinstance(steps[0], Index):
+        key = evaluate(steps[0].key, scope)
+        if not isinstance(key, Unknown):
+            children = [c for c in children if c.call is not None and c.call.instance_key == key] or children
+        steps = steps[1:]
+    named = steps[0].name if steps and isinstance(steps[0], GetAttr) else None
+    return [(child, output_name, output) for child in children for output_name, output in child.outputs.items()
+            if named is None or output_name == named]
+
+
+def _follow_iterator(name: str, scope: Scope, found: dict, visiting: set) -> None:
+    """A `dynamic` block's iterator (`access_log_settings.value`) refers to what its for_each collection holds:
+    follow that expression, over-approximating as `_follow_for_each` does."""
+    block = scope.block
+    while block is not None:
+        # Only blocks a `dynamic` generated (gateaudit.hcl) carry iterator sources: reached by name, not imported.
+        source = getattr(block, "iterator_sources", {}).get(name)
+        if source is not None:
+            expr, outer = source
+            key = ("dynamic", id(expr), id(outer.block))
+            if key not in visiting:
+                visiting.add(key)
+                _collect_references(expr, outer, found, visiting)
+            return
+        block = block.parent
 
 
 def _follow_variable(module: Module, name: str, found: dict, visiting: set) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from . import limits
 from .evaluate import evaluate
 from .expr import Traversal
-from .model import Block, Location, Scope, Unknown, contains_unknown
+from .model import Block, Location, Scope, Unknown, contains_unknown, unknowns
 from .parse import SyntaxBlock
 from .values import shown, to_string
 
@@ -57,6 +57,11 @@ def _instance_keys(syntax: SyntaxBlock, scope: Scope) -> tuple[list[tuple[Any, d
             return [(key, {"each": {"key": key, "value": value}}) for key, value in each.items()], None
         if isinstance(each, Unknown):
             reason = Unknown(f"for_each is unknown ({each.reason})", each.refs)
+        elif isinstance(each, list) and contains_unknown(each):
+            # Instance keys are the set's elements: one known only after apply leaves the keys open (Terraform
+            # itself refuses to plan it), so one instance stands for all, as for an unknown for_each.
+            inner = next(unknowns(each))
+            reason = Unknown(f"for_each keys are unknown ({inner.reason})", inner.refs)
         elif isinstance(each, dict):
             reason = Unknown(f"for_each has {len(each)} elements, over the expansion limit of {MAX_INSTANCES}")
         else:
@@ -99,7 +104,9 @@ def _expand_dynamic(block: Block, syntax: SyntaxBlock) -> list[Block]:
     for_each = syntax.attributes.get("for_each")
     collection = evaluate(for_each.expr, block.scope) if for_each else Unknown("dynamic block without for_each")
     budget = block.module.budget
-    if isinstance(collection, list) and not contains_unknown(collection):
+    if isinstance(collection, list):
+        # A list or tuple of known length: one block per element, even where an element is known only after
+        # apply (`cond ? [aws_x.y.arn] : []`); only an unknown collection leaves the number of blocks open.
         pairs = list(enumerate(collection))
     elif isinstance(collection, dict):
         pairs = list(collection.items())
@@ -116,8 +123,11 @@ def _expand_dynamic(block: Block, syntax: SyntaxBlock) -> list[Block]:
         reason = Unknown(f"dynamic \"{label}\" for_each has {len(pairs)} elements, {over}")
         return [_unknown_dynamic(block, syntax, content_syntax, iterator, reason, reason)]
     budget.instances += len(pairs)
-    return [_nested_block(block, content_syntax, label, {**block.bindings, iterator: {"key": k, "value": v}},
-                          syntax.line) for k, v in pairs]
+    generated = [_nested_block(block, content_syntax, label, {**block.bindings, iterator: {"key": k, "value": v}},
+                               syntax.line) for k, v in pairs]
+    for nested in generated:
+        nested.iterator_sources[iterator] = (for_each.expr, block.scope)
+    return generated
 
 
 def _unknown_dynamic(block: Block, syntax: SyntaxBlock, content: SyntaxBlock, iterator: str, value: Unknown,
@@ -128,4 +138,7 @@ def _unknown_dynamic(block: Block, syntax: SyntaxBlock, content: SyntaxBlock, it
     bindings = {**block.bindings, iterator: {"key": value, "value": value}}
     generated = _nested_block(block, content, content.type, bindings, syntax.line)
     generated.expansion = expansion
+    for_each = syntax.attributes.get("for_each")
+    if for_each is not None:
+        generated.iterator_sources[iterator] = (for_each.expr, block.scope)
     return generated

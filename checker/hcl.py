@@ -13,7 +13,7 @@ from typing import Any
 from .evaluate import evaluate, references
 from .expansion import expand_nested
 from .expr import Expr
-from .model import Attribute, Block, Location, Reference
+from .model import Attribute, Block, Location, Reference, Scope
 from .parse import SyntaxAttribute, SyntaxBlock
 
 
@@ -43,6 +43,9 @@ class HclBlock(Block):
     def __init__(self, *, syntax: SyntaxBlock, **fields: Any):
         super().__init__(**fields)
         self.syntax = syntax
+        # For a block a `dynamic` generated: its iterator's name -> the for_each expression and the scope it is
+        # evaluated in, so a reference through the iterator is followed to what the collection refers to.
+        self.iterator_sources: dict[str, tuple[Expr, Scope]] = {}
 
     @cached_property
     def attributes(self) -> dict[str, Attribute]:

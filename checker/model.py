@@ -12,6 +12,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .schema import sensitive_arguments
+
 if TYPE_CHECKING:
     from .parse import SyntaxAttribute
 
@@ -81,8 +83,35 @@ def contains_unknown(value: Any) -> bool:
 
 def same(first: Any, second: Any) -> bool | Unknown:
     """Are two values equal? True or False when both are known; the first Unknown otherwise (never a guess)."""
-    unknown = next(unknowns(first), None) or next(unknowns(second), None)
+    unknown = next(unknowns(first), None)
+    if unknown is None:  # not `or`: an Unknown has no truth value
+        unknown = next(unknowns(second), None)
     return unknown if unknown is not None else first == second
+
+
+def provider_sensitive(block: Block) -> frozenset[str]:
+    """The argument paths (`password`, `user.password`) the AWS provider marks sensitive in the resource that
+    holds this block; empty for data sources, other kinds and types with none. Asking it first spares a rule
+    from reading the nested blocks of resources with nothing sensitive."""
+    top = block
+    while top.parent is not None:
+        top = top.parent
+    return sensitive_arguments(top.type) if top.kind == "resource" else frozenset()
+
+
+def all_true(*answers: bool | Unknown) -> bool | Unknown:
+    """Three-valued `and` of answers such as `same` gives: False if any is False (whatever else is unknown),
+    else the first Unknown, else True."""
+    if any(answer is False for answer in answers):
+        return False
+    return next((answer for answer in answers if isinstance(answer, Unknown)), True)
+
+
+def any_true(*answers: bool | Unknown) -> bool | Unknown:
+    """Three-valued `or`: True if any is True (whatever else is unknown), else the first Unknown, else False."""
+    if any(answer is True for answer in answers):
+        return True
+    return next((answer for answer in answers if isinstance(answer, Unknown)), False)
 
 
 @dataclass(frozen=True)
@@ -111,6 +140,13 @@ class Attribute:
         self.location = location
         self.value = value
         self.references = references
+
+    @property
+    def sensitive(self) -> bool:
+        """The provider marks this argument sensitive (`aws_db_instance.password`, `aws_mq_broker`'s
+        `user.password`): from the shipped AWS provider schema, for resource arguments. A source that knows
+        better (a plan's `sensitive_values`) may say so itself."""
+        return self.path in provider_sensitive(self.block)
 
     def referenced_blocks(self, *types: str) -> list[Block]:
         """Blocks this attribute refers to, optionally only those of the given types, without repeats."""
@@ -242,7 +278,7 @@ class VariableValue:
 class Module:
     """One Terraform module instance: the root of a scanned folder, or a local module it calls."""
 
-    key: str  # "" for a root, "module.api" or "module.api.module.inner" for a child
+    key: str  # "" for a root, "module.api", "module.api.module.inner" or `module.routes["orders"]` for a child
     directory: Path
     display_dir: str  # the folder relative to the scanned path
     parent: Module | None = None
@@ -252,13 +288,21 @@ class Module:
     variables: dict[str, Block] = field(default_factory=dict)
     locals: dict[str, Attribute] = field(default_factory=dict)
     outputs: dict[str, Block] = field(default_factory=dict)
+    # Each instance of a local module call, by its local address: `api`, or `routes["orders"]` and `routes[0]`
+    # for a call with for_each or count (`instances` finds them by the call's name).
     children: dict[str, Module] = field(default_factory=dict)
+    calls: dict[str, Block] = field(default_factory=dict)  # each `module` call as written, before expansion
     variable_values: dict[str, VariableValue] = field(default_factory=dict)  # tfvars, root only
     cache: dict[Any, Any] = field(default_factory=dict)  # evaluator memo: variables, locals
     budget: Budget = field(default_factory=Budget)  # the scan's, shared with every other module of the stack
 
     def address(self, local: str) -> str:
         return f"{self.key}.{local}" if self.key else local
+
+    def instances(self, name: str) -> list[Module]:
+        """The loaded instances of the module call `name`: one, or one per count/for_each key (none for 0)."""
+        return [child for key, child in self.children.items()
+                if key == name or (child.call is not None and child.call.name == name)]
 
     def __hash__(self) -> int:
         return id(self)

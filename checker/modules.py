@@ -2,13 +2,18 @@
 
 A folder of `.tf` files is a module. Folders that another scanned folder calls as a local module
 (`source = "./..."`, `"../..."` or an absolute path) are loaded as that call's child, inputs bound, addressed
-`module.NAME.…`; every other folder is a root. Registry and git sources, and local folders outside the
-repository root (`gateaudit.root`), are listed as not scanned.
+`module.NAME.…`; every other folder is a root. Registry and git sources are loaded from where `terraform init`
+downloaded them (`.terraform/modules/modules.json`), as the call's children too. A call with count/for_each
+gives one child per instance (`module.NAME["key"].…`). What cannot be loaded (a source not downloaded, a
+local folder that does not exist or lies outside the repository root, `gateaudit.root`) is listed as not
+scanned, with why.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +57,8 @@ class Loader:
     skip: tuple[str, ...] = ()  # --skip-path patterns, relative to the scanned folder (discover.skip_reason)
     max_scan_size: int = limits.MAX_SCAN_SIZE  # bytes of every file read, added up
     bytes_read: int = 0
+    # a root module's folder -> what its .terraform/modules/modules.json records: key -> (source, dir, version)
+    manifests: dict[Path, dict[str, tuple[str, str, str | None]] | str | None] = field(default_factory=dict)
 
     def show(self, path: Path) -> str:
         relative = os.path.relpath(path, self.base)
@@ -311,8 +318,11 @@ def _build(loader: Loader, module: Module, files: list[Path], ancestors: tuple[P
             expandable.append((shown, syntax, block))
     for shown, syntax, placeholder in expandable:
         _expand(module, shown, syntax, placeholder)
-    for call in [b for b in module.blocks if b.kind == "module"]:
-        _load_child(loader, module, call, ancestors)
+    calls = [b for b in module.blocks if b.kind == "module"]
+    # A call's count/for_each may read another call's outputs (`for_each = module.api.routes`): the calls
+    # without them are loaded first, so those outputs are there whatever the order they are written in.
+    for call in sorted(calls, key=lambda c: "count" in c.syntax.attributes or "for_each" in c.syntax.attributes):
+        _load_call(loader, module, call, ancestors)
     module.blocks.sort(key=lambda b: (b.location.file, b.location.line, b.address))
 
 
@@ -375,10 +385,8 @@ def _expand(module: Module, shown: str, syntax: SyntaxBlock, placeholder: Block)
     instances, unknown = instance_keys(syntax, Scope(module, {}, placeholder))
     blocks = []
     for key, bindings in instances:
-        address = placeholder.address
-        if key is not None:
-            address += f'["{key}"]' if isinstance(key, str) else f"[{key}]"
-        block = HclBlock(kind=placeholder.kind, type=placeholder.type, name=placeholder.name, address=address,
+        block = HclBlock(kind=placeholder.kind, type=placeholder.type, name=placeholder.name,
+                      address=placeholder.address + _key_suffix(key),
                       location=placeholder.location, module=module, syntax=syntax, bindings=bindings,
                       instance_key=key)
         block.expansion = unknown
@@ -387,52 +395,189 @@ def _expand(module: Module, shown: str, syntax: SyntaxBlock, placeholder: Block)
     module.blocks.extend(blocks)
 
 
-def _load_child(loader: Loader, parent: Module, call: Block, ancestors: tuple[Path, ...]) -> None:
-    source_attribute = call.get("source")
+def _load_call(loader: Loader, parent: Module, placeholder: Block, ancestors: tuple[Path, ...]) -> None:
+    """Load a module call: one child module per instance its count/for_each gives (none for 0 or empty).
+
+    The call's folder is found once; each instance binds its own count.index/each.* in the call's arguments.
+    """
+    parent.calls[placeholder.name] = placeholder
+    source_attribute = placeholder.get("source")
     if source_attribute is None:
-        loader.errors.append(ScanError(call.location.file, call.location.line,
-                                       f'{call.address} has no "source"'))
+        loader.errors.append(ScanError(placeholder.location.file, placeholder.location.line,
+                                       f'{placeholder.address} has no "source"'))
         return
     source = source_attribute.value
     if not isinstance(source, str):
-        loader.errors.append(ScanError(call.location.file, call.location.line,
-                                       f"{call.address}: source must be a literal string"))
+        loader.errors.append(ScanError(placeholder.location.file, placeholder.location.line,
+                                       f"{placeholder.address}: source must be a literal string"))
         return
-    if not is_local_source(source):
-        loader.stack.not_scanned.append(NotScanned(call.address, source, call.location,
-                                                   "remote module source: not downloaded or scanned"))
+    folder = _call_folder(loader, parent, placeholder, source, ancestors)
+    if folder is None:  # an error was recorded
         return
-    directory = loader.inputs.resolve(parent.directory / source)
+    instances, unknown = instance_keys(placeholder.syntax, Scope(parent, {}, placeholder))
+    expanded = "count" in placeholder.syntax.attributes or "for_each" in placeholder.syntax.attributes
+    if expanded:  # the call as written stands for no block: its instances do
+        parent.blocks.remove(placeholder)
+    budget = loader.stack.budget
+    for key, bindings in instances:
+        call = placeholder
+        if expanded:
+            call = HclBlock(kind="module", type="module", name=placeholder.name,
+                            address=placeholder.address + _key_suffix(key), location=placeholder.location,
+                            module=parent, syntax=placeholder.syntax, bindings=bindings, instance_key=key)
+            call.expansion = unknown
+            parent.blocks.append(call)
+        if isinstance(folder, str):
+            loader.stack.not_scanned.append(NotScanned(call.address, source, call.location, folder))
+            continue
+        if budget.instances > limits.MAX_SCAN_INSTANCES:  # a module called many times over multiplies its blocks
+            loader.stack.not_scanned.append(NotScanned(
+                call.address, source, call.location,
+                f"not loaded: the scan's budget of {limits.MAX_SCAN_INSTANCES} resource and module instances is "
+                "spent"))
+            continue
+        directory, files = folder
+        child = Module(key=call.address, directory=directory, display_dir=_display_dir(loader, directory),
+                       parent=parent, call=call, budget=budget)
+        parent.children[call.name + _key_suffix(call.instance_key)] = child
+        _build(loader, child, files, (*ancestors, directory))
+
+
+def _key_suffix(key: object) -> str:
+    if key is None:
+        return ""
+    return f'["{key}"]' if isinstance(key, str) else f"[{key}]"
+
+
+def _call_folder(loader: Loader, parent: Module, call: Block, source: str,
+                 ancestors: tuple[Path, ...]) -> tuple[Path, list[Path]] | str | None:
+    """The folder a module call loads and its files; why it is not scanned (a str); None after an error."""
+    source_line = call.get("source").location.line
+    if is_local_source(source):
+        directory = loader.inputs.resolve(parent.directory / source)
+    else:
+        found = _downloaded(loader, parent, call, source)
+        if isinstance(found, str):
+            return found
+        directory = found
     not_read = _not_read(loader, directory)
     if not_read:
-        loader.stack.not_scanned.append(NotScanned(call.address, source, call.location, not_read))
-        return
+        return not_read
+    if not loader.inputs.is_dir(directory):
+        # A folder that is not there is a gap, not a broken scan: a shared file linked into several roots has
+        # relative sources that resolve only from where it is linked, and the coverage rules say what was missed.
+        if not is_local_source(source):
+            return f"the folder {loader.show(directory)!r} that terraform init recorded is gone: run `terraform " \
+                   "init` again"
+        return f"the folder {loader.show(directory)!r} does not exist (the source resolves from " \
+               f"{_display_dir(loader, parent.directory)!r})"
+    if directory in ancestors and not is_local_source(source):  # what modules.json says, not what the code wrote
+        return (f".terraform/modules/modules.json puts it in {loader.show(directory)!r}, a folder that calls it: run "
+                "`terraform init` again")
     if directory in ancestors:
-        loader.errors.append(ScanError(call.location.file, source_attribute.location.line,
+        loader.errors.append(ScanError(call.location.file, source_line,
                                        f"{call.address}: module source {source!r} calls itself (a module cycle)"))
-        return
+        return None
     if len(ancestors) >= MAX_MODULE_DEPTH:
         loader.errors.append(ScanError(call.location.file, call.location.line,
                                        f"{call.address}: modules nested deeper than {MAX_MODULE_DEPTH}"))
-        return
+        return None
     files, skipped = loader.inputs.config_files_in(directory, loader.base.resolve(), loader.skip)
     for skipped_path, reason in skipped:
         loader.stack.skipped[loader.show(skipped_path)] = reason
     if not files:
-        loader.errors.append(ScanError(call.location.file, source_attribute.location.line,
+        loader.errors.append(ScanError(call.location.file, source_line,
                                        f"{call.address}: module source {source!r} has no .tf files"))
-        return
-    budget = loader.stack.budget
-    if budget.instances + 1 > limits.MAX_SCAN_INSTANCES:  # a module called many times over multiplies its blocks
-        loader.stack.not_scanned.append(NotScanned(
-            call.address, source, call.location,
-            f"not loaded: the scan's budget of {limits.MAX_SCAN_INSTANCES} resource and module instances is spent"))
-        return
-    budget.instances += 1
-    child = Module(key=call.address, directory=directory, display_dir=_display_dir(loader, directory),
-                   parent=parent, call=call, budget=budget)
-    parent.children[call.name] = child
-    _build(loader, child, files, (*ancestors, directory))
+        return None
+    return directory, files
+
+
+MODULES_JSON = Path(".terraform") / "modules" / "modules.json"
+_EXACT_VERSION = re.compile(r"\s*=?\s*\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?\s*")  # `version = "5.0.0"`: one version only
+
+
+def _downloaded(loader: Loader, parent: Module, call: Block, source: str) -> Path | str:
+    """The folder `terraform init` downloaded a registry or git module call to, or why it cannot be used.
+
+    `.terraform/modules/modules.json`, in the root module's folder, maps each call's key (the call names from
+    the root, `api` or `api.routes`, no instance keys) to its `Source` and `Dir` (relative to that folder).
+    The file is the scanned tree's, so untrusted: read within the limits, and a `Dir` must lie inside the
+    repository root.
+    """
+    names = [call.name]
+    root = parent
+    while root.parent is not None:
+        names.append(root.call.name)
+        root = root.parent
+    key = ".".join(reversed(names))
+    manifest = _manifest(loader, root.directory)
+    if isinstance(manifest, str):
+        return manifest
+    if manifest is None:
+        return "run `terraform init` first"
+    if key not in manifest:
+        return "not downloaded (not in .terraform/modules/modules.json): run `terraform init` again"
+    recorded, folder, version = manifest[key]
+    if _canonical_source(recorded) != _canonical_source(source):
+        return (f"terraform init downloaded it from {recorded!r}, not from this source (a stale "
+                ".terraform/modules/modules.json): run `terraform init` again")
+    wanted = call.value("version")
+    if isinstance(wanted, str) and _EXACT_VERSION.fullmatch(wanted) and version is not None \
+            and wanted.strip().lstrip("=").strip() != version:
+        return (f"terraform init downloaded version {version!r}, not {wanted.strip()!r} (a stale "
+                ".terraform/modules/modules.json): run `terraform init` again")
+    directory = loader.inputs.resolve(root.directory / folder)
+    if not directory.is_relative_to(loader.root):
+        return (f".terraform/modules/modules.json puts it in {folder!r}, outside the repository root "
+                f"{loader.root}: not read")
+    return directory
+
+
+def _manifest(loader: Loader, directory: Path) -> dict[str, tuple[str, str, str | None]] | str | None:
+    """The calls `terraform init` recorded for the root module in `directory` (None when it never ran), or why
+    its record cannot be used."""
+    if directory in loader.manifests:
+        return loader.manifests[directory]
+    path = directory / MODULES_JSON
+    shown = loader.show(path)
+    found: dict[str, tuple[str, str, str | None]] | str | None = None
+    if loader.inputs.exists(path) or os.path.islink(path):
+        data = loader.inputs.read(path, loader.max_file_size, loader.root)
+        again = "run `terraform init` again"
+        if isinstance(data, str):
+            found = f"{shown} is not read ({data}): {again}"
+        elif len(data) > loader.max_file_size:
+            found = f"{shown} is larger than the file size limit of {limits.show_size(loader.max_file_size)}: {again}"
+        else:
+            found = _manifest_entries(data, shown, again)
+    loader.manifests[directory] = found
+    return found
+
+
+def _manifest_entries(data: bytes, shown: str, again: str) -> dict[str, tuple[str, str, str | None]] | str:
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return f"{shown} is not valid JSON: {again}"
+    modules = document.get("Modules") if isinstance(document, dict) else None
+    if not isinstance(modules, list):
+        return f'{shown} holds no "Modules" list: {again}'
+    entries = {}
+    for entry in modules:
+        if (isinstance(entry, dict) and isinstance(entry.get("Key"), str) and entry["Key"]
+                and isinstance(entry.get("Source"), str) and isinstance(entry.get("Dir"), str)):
+            version = entry.get("Version")
+            entries[entry["Key"]] = (entry["Source"], entry["Dir"], version if isinstance(version, str) else None)
+    return entries
+
+
+def _canonical_source(source: str) -> str:
+    """A module source as `terraform init` records it and as a call writes it, made comparable: Terraform
+    records registry sources with their host (`registry.terraform.io/x/y/aws`) and GitHub shorthands as git
+    URLs (`git::https://github.com/x/y.git`)."""
+    source = source.strip().removeprefix("registry.terraform.io/").removeprefix("git::")
+    source = re.sub(r"^(?:https|ssh)://(?:git@)?", "", source)
+    return re.sub(r"\.git(?=$|[/?])", "", source.replace("git@github.com:", "github.com/"))
 
 
 def _not_read(loader: Loader, directory: Path) -> str | None:

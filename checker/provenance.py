@@ -9,7 +9,8 @@ where its `location` says, by nothing this module can look into.
 - `origin(attribute, secret_name)`: written in the configuration ("fixed", a committed file that `file()`
   reads included: `files_read`), supplied at apply time, or impossible to tell; `written_in(attribute)`:
   through which variables or locals, for messages.
-- `map_entries(attribute)`: where each key of a map is written; `fixed_outcomes(written)`: the literal
+- `map_entries(attribute)`: where each key of a map is written; `instance_entry(attribute)`: where the
+  for_each entry an argument reads through `each` is written; `fixed_outcomes(written)`: the literal
   branches or fallbacks an expression may take; `plain(attribute)`: built from references alone.
 - `built_by(attribute, value)`, `built_unknowns(attribute)`: which unknowns a function, a for expression or an
   undecided conditional built around a reference, so that they are not read as the reference itself.
@@ -25,7 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .evaluate import evaluate, variable_value
+from .evaluate import evaluate, module_outputs, variable_value
 from .expr import (
     BinaryOp,
     Call,
@@ -251,10 +252,9 @@ def _sources(node: Traversal, scope: Scope, assigned: bool = False) -> list[Writ
         return [_of(module.call.get(names[0]))]
     if assigned and root in scope.bindings and root not in ("each", "count"):
         return _iterated(scope.block, root)
-    if root == "module" and len(names) >= 2 and names[0] in module.children:
-        output = module.children[names[0]].outputs.get(names[1] or "")
-        value = output.get("value") if output is not None else None
-        return [_of(value)] if value is not None else []
+    if root == "module" and names and names[0]:  # through every instance the reference may read
+        values = [output.get("value") for _, _, output in module_outputs(module, names[0], node.steps[1:], scope)]
+        return [_of(value) for value in values if value is not None]
     if root == "each" and scope.block is not None:  # each.value: what the block's for_each map holds
         top = scope.block
         while top.parent is not None:
@@ -318,7 +318,8 @@ def _all_arguments(block: Block) -> list[Written]:
 
 _BUILTIN_ROOTS = {"local", "module", "path", "terraform", "self", "count", "each"}
 _PASS_THROUGH = ("coalesce", "try", "sensitive", "nonsensitive", "tostring")  # any argument may be the value
-_PLAIN_FUNCTIONS = {"jsonencode", "format", "join", "merge", "tostring", "trimspace", "lower", "upper"}
+_PLAIN_FUNCTIONS = {"jsonencode", "jsondecode", "yamldecode", "base64decode", "format", "join", "merge", "tostring",
+                    "trimspace", "lower", "upper"}  # decoding a value read at apply time writes no literal
 
 
 @dataclass(frozen=True)
@@ -441,7 +442,7 @@ def map_entries(attribute: Attribute) -> dict[str, Written]:
     return {} if attribute.expr is None else _map_entries(_of(attribute))
 
 
-def _map_entries(written: Written, depth: int = 0) -> dict[str, Written]:
+def _map_entries(written: Written, depth: int = 0, assigned: bool = False) -> dict[str, Written]:
     found: dict[str, Written] = {}
     if depth > 16:
         return found
@@ -453,18 +454,37 @@ def _map_entries(written: Written, depth: int = 0) -> dict[str, Written]:
                     found[key] = written.part(value_expr)
         case Call(name="merge", args=args, expand_last=False):
             for arg in args:
-                found.update(_map_entries(written.part(arg), depth + 1))
-        case Traversal() if (alias := _alias(written.expr, written.scope)) is not None:
-            return _map_entries(alias, depth + 1)
+                found.update(_map_entries(written.part(arg), depth + 1, assigned))
+        case Traversal() if (alias := _alias(written.expr, written.scope, assigned)) is not None:
+            return _map_entries(alias, depth + 1, assigned)
     return found
 
 
-def _alias(expr: Traversal, scope: Scope) -> Written | None:
-    """What a bare `local.x`, or a `var.x` the module call gives, stands for, where it is written."""
+def _alias(expr: Traversal, scope: Scope, assigned: bool = False) -> Written | None:
+    """What a bare `local.x`, or a `var.x` the module call gives, stands for, where it is written. `assigned`:
+    a variable's tfvars value or default too, when nothing else sets it (what it is given first wins)."""
     if expr.root not in ("local", "var") or len(expr.steps) != 1 or not isinstance(expr.steps[0], GetAttr):
         return None
-    found = _sources(expr, scope)
+    found = _sources(expr, scope, assigned)
     return found[0] if found else None
+
+
+def instance_entry(attribute: Attribute) -> Written | None:
+    """Where the map entry that made this `for_each` instance is written, when the argument is read from it
+    (`each.value.authorization_type`): `KEY = { ... }` of a map literal in the for_each, a local, or what a
+    variable is given (module argument, tfvars, default). None when the argument does not use `each`, or the
+    entry is not written as a literal key (a for expression, a function's result)."""
+    block = attribute.block
+    while block.parent is not None:
+        block = block.parent
+    if attribute.expr is None or not isinstance(block.instance_key, str):
+        return None
+    if not any(isinstance(node, Traversal) and node.root == "each" for node in walk(attribute.expr)):
+        return None
+    for_each = block.get("for_each")
+    if for_each is None or for_each.expr is None:
+        return None
+    return _map_entries(_of(for_each), assigned=True).get(block.instance_key)
 
 
 def plain(attribute: Attribute) -> bool:

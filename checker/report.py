@@ -22,6 +22,7 @@ from .result import (
     Judgement,
     Report,
     Result,
+    RuleFailure,
     RuleInfo,
     ScanError,
     ScanMetadata,
@@ -45,9 +46,10 @@ def assemble(metadata: ScanMetadata, rules: Iterable[RuleInfo], results: list[Re
     ), judgement)
 
 
-def control_summaries(results: list[Result], rules, controls) -> list[ControlSummary]:
-    """Per control (the four known ones first, then any a user rule names): its results by status, or why it
-    judged nothing."""
+def control_summaries(results: list[Result], rules, controls, errors: Iterable[ScanError] = ()) -> list[ControlSummary]:
+    """Per control (the four known ones first, then any a user rule names): its results by status, the rules of it
+    that raised (never "not applicable" then), or why it judged nothing."""
+    failures = [error for error in errors if isinstance(error, RuleFailure)]
     summaries = []
     for control_id in list(controls) + sorted({r.rule.control for r in rules} - set(controls)):
         counts = {status.value: 0 for status in Status}
@@ -55,10 +57,11 @@ def control_summaries(results: list[Result], rules, controls) -> list[ControlSum
             if result.control == control_id:
                 counts[result.status.value] += 1
         known = controls.get(control_id)
+        not_judged = tuple(dict.fromkeys(f.not_judged() for f in failures if f.control == control_id))
         empty = None
-        if not any(counts.values()):
+        if not any(counts.values()) and not not_judged:
             empty = known.nothing_in_scope if known else "nothing in scope"
-        summaries.append(ControlSummary(control_id, known.title if known else control_id, counts, empty))
+        summaries.append(ControlSummary(control_id, known.title if known else control_id, counts, empty, not_judged))
     return summaries
 
 

@@ -68,6 +68,10 @@ class Result:
     suppression: SuppressionRecord | None = None  # set when status is SUPPRESSED
     source: str = "gateaudit"  # the tool that judged: "gateaudit", or "checkov" (`scan --with-checkov`)
     fingerprint: str | None = None  # failed and unknown results: what was found (gateaudit.baseline.fingerprint)
+    # The judged block's header, when the result points elsewhere (the map entry that wrote the value): a
+    # suppression written at the block still applies.
+    block_file: str | None = None
+    block_line: int | None = None
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.rule_id, self.resource, self.attribute or "")
@@ -95,6 +99,23 @@ class ScanError(_Notice):
 
 
 @dataclass(frozen=True)
+class RuleFailure(ScanError):
+    """A rule that raised: a bug, never a pass (exit 2). `resource` is the block it was judging, where known;
+    `file` and `line` are that block's."""
+
+    rule_id: str = ""
+    control: str = ""
+    resource: str | None = None
+
+    def not_judged(self) -> str:
+        """What the control's summary says of it: `GA101 failed on aws_api_gateway_method.x (main.tf:12)`."""
+        if self.resource is None:
+            return f"{self.rule_id} failed before it judged any block"
+        where = f" ({self.file}:{self.line})" if self.file and self.line else ""
+        return f"{self.rule_id} failed on {self.resource}{where}"
+
+
+@dataclass(frozen=True)
 class ScanWarning(_Notice):
     """What a reviewer must know although the verdict stands: a config file inside the scanned tree that was
     not applied, a suppression or exemption that matches nothing."""
@@ -105,7 +126,8 @@ class ControlSummary:
     id: str
     title: str
     counts: dict[str, int]  # status -> number of results
-    nothing_in_scope: str | None  # set when no rule of this control judged anything
+    nothing_in_scope: str | None  # set when no rule of this control judged anything, and none failed
+    not_judged: tuple[str, ...] = ()  # rules of this control that raised: RuleFailure.not_judged()
 
 
 @dataclass(frozen=True)

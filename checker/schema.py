@@ -32,3 +32,15 @@ def nested_blocks(kind: str, type_: str) -> dict | None:
         return None
     blocks = known[type_]
     return blocks if isinstance(blocks, dict) else {}
+
+
+@cache
+def _sensitive() -> dict[str, frozenset[str]]:
+    resources = json.loads(files("gateaudit").joinpath("data/aws_sensitive.json").read_text())["resource"]
+    return {type_: frozenset(paths) for type_, paths in resources.items()}
+
+
+def sensitive_arguments(type_: str) -> frozenset[str]:
+    """The argument paths (`password`, `auth_parameters.basic.password`) of an AWS resource type that the
+    provider marks sensitive; empty for a type gateaudit does not know or with none."""
+    return _sensitive().get(type_, frozenset())

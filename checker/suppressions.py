@@ -124,14 +124,21 @@ def inline_suppressions(judgement: Judgement,
 
 
 def _applies_inline(suppression: Suppression, result: Result, judgement: Judgement) -> bool:
-    """A comment suppresses a result when it sits inside the result's block or right above it."""
-    if suppression.rule_id != result.rule_id or suppression.file != result.file or suppression.line is None:
+    """A comment suppresses a result when it sits inside the result's block or right above it, or inside or
+    above the block judged when the result points elsewhere (the entry that wrote the value)."""
+    if suppression.rule_id != result.rule_id or suppression.line is None:
         return False
-    for start, end in judgement.spans.get(result.file, []):
-        if start <= result.line <= end:
+    return any(_inside_or_above(suppression, file, line, judgement)
+               for file, line in ((result.file, result.line), (result.block_file, result.block_line))
+               if file == suppression.file and line is not None)
+
+
+def _inside_or_above(suppression: Suppression, file: str, line: int, judgement: Judgement) -> bool:
+    for start, end in judgement.spans.get(file, []):
+        if start <= line <= end:
             if start <= suppression.line <= end:
                 return True
-            comment_lines = {line for line, _ in judgement.comments.get(result.file, [])}
+            comment_lines = {number for number, _ in judgement.comments.get(file, [])}
             above = start - 1
             while above in comment_lines:  # the run of comment lines directly above the header
                 if above == suppression.line:
@@ -149,7 +156,10 @@ def _applies(suppression: Suppression, result: Result) -> bool:
         found = (result.resource, result.attribute, result.fingerprint)
         return (suppression.resource, suppression.attribute, suppression.fingerprint) == found and (
             suppression.folder is None or suppression.folder == folder)
-    return suppression.resource is None or fnmatch.fnmatchcase(result.resource, suppression.resource)
+    # `*` and `?` are wildcards; `[` is literal: an address names instances in brackets (`x["k"]`, `x[0]`),
+    # which fnmatch would read as a character class, and never match the address written out in full.
+    pattern = suppression.resource
+    return pattern is None or fnmatch.fnmatchcase(result.resource, pattern.replace("[", "[[]"))
 
 
 def apply(results: Iterable[Result], judgement: Judgement, inline: dict[str, list[Suppression]],
@@ -161,7 +171,8 @@ def apply(results: Iterable[Result], judgement: Judgement, inline: dict[str, lis
         if result.status not in (Status.FAILED, Status.UNKNOWN):
             applied.append(result)
             continue
-        candidates = [w for w in inline.get(result.file, []) if _applies_inline(w, result, judgement)]
+        files = dict.fromkeys((result.file, result.block_file or result.file))
+        candidates = [w for f in files for w in inline.get(f, []) if _applies_inline(w, result, judgement)]
         candidates += [s for s in suppressions if _applies(s, result)]
         used.update(candidates)
         live = [s for s in candidates if s.until is None or today <= s.until]

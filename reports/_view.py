@@ -56,6 +56,7 @@ class ControlView:
     findings: tuple[Result, ...]  # failed, then unknown; worst severity first, then file, line, rule, address
     suppressed: tuple[Result, ...]
     passed: tuple[Result, ...]
+    not_judged: tuple[str, ...] = ()  # rules of this control that raised: ControlSummary.not_judged
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ def _control(report: Report, summary: ControlSummary) -> ControlView:
                       key=lambda r: (STATUS_ORDER.index(r.status), -r.severity.rank, r.sort_key()))
     if counts["failed"]:
         state = "failed"
-    elif counts["unknown"]:
+    elif counts["unknown"] or summary.not_judged:  # a rule that raised judged nothing: never a pass
         state = "unknown"
     elif summary.nothing_in_scope or not results:
         state = "not_applicable"
@@ -207,7 +208,8 @@ def _control(report: Report, summary: ControlSummary) -> ControlView:
         state = "passed"
     return ControlView(
         id=summary.id, title=summary.title, state=state,
-        nothing_in_scope=summary.nothing_in_scope or (None if results else "nothing in scope"),
+        nothing_in_scope=summary.nothing_in_scope or (None if results or summary.not_judged else "nothing in scope"),
+        not_judged=summary.not_judged,
         counts=counts, rules=rules, findings=tuple(findings),
         suppressed=tuple(sorted((r for r in results if r.status == Status.SUPPRESSED), key=Result.sort_key)),
         passed=tuple(sorted((r for r in results if r.status == Status.PASSED), key=Result.sort_key)),

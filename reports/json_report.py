@@ -28,7 +28,8 @@ def render(report: Report) -> str:
         "gate": {"verdict": report.gate.label, "reasons": list(report.gate.reasons)},
         "summary": report.counts(),
         "controls": [
-            {"id": c.id, "title": c.title, "counts": c.counts, "nothing_in_scope": c.nothing_in_scope}
+            {"id": c.id, "title": c.title, "counts": c.counts, "nothing_in_scope": c.nothing_in_scope,
+             "not_judged": list(c.not_judged)}
             for c in report.controls
         ],
         "results": [

@@ -146,6 +146,15 @@ def _verdict(report: Report) -> str:
 def _control_suite(root: ET.Element, report: Report, control: ControlView) -> None:
     classname = f"gateaudit.{control.id}"
     results = [*control.findings, *control.suppressed, *control.passed]
+    if control.not_judged:  # a rule that raised: an error of its own, beside what the others judged
+        suite = _suite(root, report, f"{control.id} not judged",
+                       {"tests": len(control.not_judged), "failures": 0, "errors": len(control.not_judged),
+                        "skipped": 0})
+        for line in control.not_judged:
+            case = _element(suite, "testcase", classname=classname, name=f"not judged: {line}", time="0")
+            _element(case, "error", f"{line}: see the scan errors.\n", message=f"not judged: {line}")
+        if not results:
+            return
     if not results:
         suite = _suite(root, report, control.id, {"tests": 1, "failures": 0, "errors": 0, "skipped": 1})
         _properties(suite, report, {"control.title": control.title})

@@ -125,6 +125,7 @@ class Section:
     state: str
     counts: dict[str, int]
     not_applicable: str | None
+    not_judged: tuple[str, ...]  # rules of this control that raised
     findings: Table  # failed, then unknown
     passed: Table | None  # None: left out to fit, only the count is shown
 
@@ -212,6 +213,7 @@ def _section(report: Report, view: ControlView) -> Section:
     noun = "failures" if all(r.status == Status.FAILED for r in view.findings) else "failed or unknown results"
     return Section(icon=_ICON[view.state], id=view.id, title=view.title, state=view.state, counts=view.counts,
                    not_applicable=view.nothing_in_scope if view.state == "not_applicable" else None,
+                   not_judged=view.not_judged,
                    findings=_table([_row(report, r) for r in view.findings], noun),
                    passed=_table([_row(report, r) for r in view.passed], "passed results"))
 

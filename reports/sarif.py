@@ -294,7 +294,8 @@ def _run_properties(report: Report) -> dict:
         "gitWorkingTreeModified": meta.git_modified,
         "summary": report.counts(),
         "controls": [{"id": c.id, "title": c.title, "counts": c.counts,
-                      "notApplicable": c.nothing_in_scope} for c in report.controls],
+                      "notApplicable": c.nothing_in_scope,
+                      "notJudged": list(c.not_judged)} for c in report.controls],
     }
 
 

@@ -54,6 +54,7 @@ def render(report: Report, verbose: bool = False) -> str:
         lines.append(f"{control.id}: {control.title}")
         if control.nothing_in_scope:
             lines.append(f"  NOT APPLICABLE: {control.nothing_in_scope}; nothing was judged")
+        lines.extend(f"  not judged: {line}" for line in control.not_judged)
         for result in results:
             if result.status == Status.PASSED and not verbose:
                 continue

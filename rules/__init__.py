@@ -45,7 +45,7 @@ CONTROLS = {
         Control("secret-not-hardcoded", "No secret is written into the configuration",
                 "no secrets, API keys, Lambda environments, secret-like variables or providers found"),
         Control("scoped-permission", "Invoke permissions and IAM policies are least-privilege",
-                "no Lambda permissions, IAM policies or Lambda roles found"),
+                "no Lambda permissions and no policies of Lambda roles (inline, attached or managed) found"),
         Control("logging-enabled", "Stages and the authorizer log, without logging the key",
                 "no API Gateway stages, method settings or Lambda functions found"),
     )
@@ -84,9 +84,11 @@ class Rule:
         if isinstance(attribute, Attribute):
             attribute = attribute.path
         where = location or block.location
+        elsewhere = where != block.location
         return Result(rule_id=self.id, control=self.control, severity=self.severity, status=status,
                       resource=block.address, file=where.file, line=where.line, message=message,
-                      attribute=attribute)
+                      attribute=attribute, block_file=block.location.file if elsewhere else None,
+                      block_line=block.location.line if elsewhere else None)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ class Statement:
     resources: tuple[Any, ...] | None
     not_resources: tuple[Any, ...] | None
     principals: dict[str, tuple[Any, ...]] | Unknown | None  # {"Service": ("lambda.amazonaws.com",)}
+    conditions: Any = None  # the Condition element as written: {operator: {key: value or values}}, or Unknown
 
     @property
     def name(self) -> str:
@@ -100,26 +101,91 @@ def matches(pattern: str, text: str) -> bool:
     return re.fullmatch(regex, text, re.IGNORECASE | re.DOTALL) is not None
 
 
-def reads_every_secret(resource: object) -> bool | Unknown:
-    """Does a Resource element match every secret? Unknown when only an unresolved `${...}` could make it."""
+@dataclass(frozen=True)
+class CredentialRead:
+    """Actions that read a credential from where an API key may be kept, judged on every resource at once."""
+
+    noun: str  # "secret": what one resource is, for messages
+    actions: tuple[str, ...]  # the actions, matched by any wildcard that covers one of them
+    service: str  # the service segment of the resources' ARNs
+    probes: tuple[str, str]  # two unrelated resource segments: a pattern matching both matches every resource
+    scoping_keys: tuple[str, ...]  # condition keys (lower case; a trailing `/` or `:` is a prefix) that scope it
+    fix: str  # what to write instead
+
+
+# Beside GetSecretValue, where else an API key is kept: an SSM SecureString parameter, or anything encrypted with
+# a KMS key. Resource-tag conditions scope secrets and parameters to the tagged ones; kms:ViaService to what
+# one service decrypts for the role (the secrets or parameters it may read), an encryption context to some of
+# them. Other keys (aws:SourceVpc, aws:CalledVia...) say where the call comes from, not which credential.
+CREDENTIAL_READS = (
+    CredentialRead("secret", ("secretsmanager:GetSecretValue",), "secretsmanager", ("secret:a-1", "secret:z/2"),
+                   ("secretsmanager:resourcetag/", "aws:resourcetag/"),
+                   "use aws_secretsmanager_secret.<name>.arn, or a secretsmanager:ResourceTag/<key> condition"),
+    CredentialRead("SSM parameter", ("ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"), "ssm",
+                   ("parameter/a-1", "parameter/z/2"), ("ssm:resourcetag/", "aws:resourcetag/"),
+                   "use aws_ssm_parameter.<name>.arn, or an ssm:resourceTag/<key> condition"),
+    CredentialRead("KMS key", ("kms:Decrypt",), "kms", ("key/0a1b2c3d", "key/f9e8-7d6c"),
+                   ("kms:viaservice", "kms:encryptioncontext:", "kms:encryptioncontextkeys"),
+                   "use aws_kms_key.<name>.arn, or a kms:ViaService or kms:EncryptionContext:<key> condition"),
+)
+# Operators whose match limits a statement to the values listed. Not the negations (they allow every other
+# value), not `...IfExists` (true where the key is absent), not `ForAllValues:` (true for a request with no
+# value at all, such as a Decrypt with no encryption context), not `Null`.
+_SCOPING_OPERATORS = {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike",
+                      "foranyvalue:stringequals", "foranyvalue:stringequalsignorecase", "foranyvalue:stringlike"}
+
+
+def covers_every(resource: object, read: CredentialRead) -> bool | Unknown:
+    """Does a Resource element match every resource of `read`'s service? Unknown when only an unresolved `${...}`
+    could make it."""
     text = as_text(resource)
     if text is None:
         return False
-    if every_secret(HOLE.sub("\0", text)):
+    if _every(HOLE.sub("\0", text), read):
         return True
-    if every_secret(HOLE.sub("*", text)) and not all(computed(hole) for hole in HOLE.findall(text)):
+    if _every(HOLE.sub("*", text), read) and not all(computed(hole) for hole in HOLE.findall(text)):
         return Unknown(f'"{text}", which cannot be resolved')
     return False
 
 
-def every_secret(pattern: str) -> bool:
-    """Does a Resource pattern match any secret at all (two unrelated secret names, any region)?"""
+def _every(pattern: str, read: CredentialRead) -> bool:
+    """Does a Resource pattern match every resource of the service (two unrelated names, any region)?"""
     parts = pattern.split(":", 5)
     if len(parts) == 6 and parts[0].lower() == "arn":  # only the service and the resource segments matter
-        names = ("secret:a-1", "secret:z/2")
-        return matches(parts[2], "secretsmanager") and all(matches(parts[5], name) for name in names)
-    probe = "arn:aws:secretsmanager:us-east-1:111122223333:secret:"
-    return all(matches(pattern, probe + name) for name in ("a-1", "z/2"))
+        return matches(parts[2], read.service) and all(matches(parts[5], name) for name in read.probes)
+    probe = f"arn:aws:{read.service}:us-east-1:111122223333:"
+    return all(matches(pattern, probe + name) for name in read.probes)
+
+
+def scoped_by(conditions: Any, read: CredentialRead) -> str | Unknown | None:
+    """The condition key that limits a statement to some of `read`'s resources, an Unknown when a condition that
+    might cannot be resolved, None when none does."""
+    if conditions is None or not isinstance(conditions, dict | Unknown):
+        return None
+    if isinstance(conditions, Unknown):
+        return Unknown(f"its Condition cannot be resolved ({conditions.reason})", conditions.refs)
+    doubt: Unknown | None = None
+    for operator, tests in conditions.items():
+        if isinstance(tests, Unknown):
+            doubt = doubt or Unknown(f"its {operator} condition cannot be resolved ({tests.reason})", tests.refs)
+            continue
+        if not isinstance(tests, dict) or str(operator).lower() not in _SCOPING_OPERATORS:
+            continue
+        for key, values in tests.items():
+            if not _scoping_key(str(key).lower(), read):
+                continue
+            values = values if isinstance(values, list) else [values]
+            unknown = next(unknowns(values), None)
+            if unknown is not None:
+                doubt = doubt or Unknown(f"its {operator} condition on {key} cannot be resolved ({unknown.reason})",
+                                         unknown.refs)
+            elif values and all(isinstance(v, str) and v.strip("*? ") for v in values):  # "*" matches anything
+                return str(key)
+    return doubt
+
+
+def _scoping_key(key: str, read: CredentialRead) -> bool:
+    return any(key.startswith(k) if k.endswith(("/", ":")) else key == k for k in read.scoping_keys)
 
 
 # Resources attaching managed policies to roles: type -> (argument naming the roles, argument naming the ARNs).
@@ -134,41 +200,69 @@ def lambda_roles(stack: Stack) -> list[Block]:
     """Roles Lambda assumes: trusted by lambda.amazonaws.com, or named by an aws_lambda_function's `role`."""
     used = {id(role) for function in stack.resources("aws_lambda_function") if function.get("role")
             for role in function.get("role").referenced_blocks("aws_iam_role")}
-    return [role for role in stack.resources("aws_iam_role") if id(role) in used or _trusts_lambda(role)]
+    return [role for role in stack.resources("aws_iam_role") if id(role) in used or _trusts_lambda(role) is True]
 
 
-def role_targets(attribute: Attribute | None, roles: list[Block], stack: Stack) -> tuple[list[Block], bool]:
-    """Which of `roles` an argument naming roles (`role`, `roles`) points at, and whether some name is
-    unresolved (unknown, or a role this stack does not declare: it may be a Lambda role or not)."""
+def possible_lambda_roles(stack: Stack, roles: list[Block]) -> dict[int, str]:
+    """Roles not known to be Lambda's whose trust policy cannot be read, by `id`, each with why: Lambda may
+    assume them, so a broad policy of theirs is unknown, never skipped."""
+    known = {id(role) for role in roles}
+    possible = {}
+    for role in stack.resources("aws_iam_role"):
+        trusts = _trusts_lambda(role)
+        if id(role) not in known and isinstance(trusts, Unknown):
+            possible[id(role)] = (f"whether Lambda assumes {role.address} cannot be told: its assume_role_policy "
+                                  f"cannot be read ({trusts.reason})")
+    return possible
+
+
+def role_targets(attribute: Attribute | None, roles: list[Block], stack: Stack,
+                 possible: dict[int, str] | None = None) -> tuple[list[Block], str | None]:
+    """Which of `roles` an argument naming roles (`role`, `roles`) points at, and why it may point at
+    another Lambda role (None when it cannot): some name is unknown, or names a role this stack does not
+    declare, or one of the `possible` Lambda roles."""
     if attribute is None:
-        return [], False
+        return [], None
+    possible = possible or {}
     named = attribute.referenced_blocks("aws_iam_role")
     if named:
-        return [role for role in named if any(role is r for r in roles)], False
+        doubt = next((possible[id(role)] for role in named if id(role) in possible), None)
+        return [role for role in named if any(role is r for r in roles)], doubt
     value = attribute.value
     hits: list[Block] = []
-    unresolved = False
+    doubt = None
     for name in value if isinstance(value, list) else [value]:
         declared = [r for r in stack.resources("aws_iam_role")
                     if isinstance(name, str) and isinstance(r.value("name"), str) and r.value("name") == name]
         hits += [role for role in declared if any(role is r for r in roles)]
-        unresolved = unresolved or not declared
-    return hits, unresolved
+        doubt = doubt or next((possible[id(role)] for role in declared if id(role) in possible), None)
+        if not declared:
+            doubt = doubt or "its role cannot be resolved"
+    return hits, doubt
 
 
-def _trusts_lambda(role: Block) -> bool:
+def _trusts_lambda(role: Block) -> bool | Unknown:
     found = statements(role.get("assume_role_policy"))
     if isinstance(found, Unknown):
-        return False
+        return found if role.has("assume_role_policy") else False
+    doubt: Unknown | None = None
     for statement in found:
-        if isinstance(statement, Unknown) or not isinstance(statement.principals, dict):
+        if isinstance(statement, Unknown) or isinstance(statement.principals, Unknown):
+            doubt = doubt or (statement if isinstance(statement, Unknown) else statement.principals)
             continue
-        if isinstance(statement.effect, Unknown) or statement.effect == "Deny":
+        if not isinstance(statement.principals, dict):
+            continue
+        if isinstance(statement.effect, str) and statement.effect == "Deny":
             continue
         services = statement.principals.get("Service", ())
         if any(s == "lambda.amazonaws.com" for s in services if isinstance(s, str)):
+            if isinstance(statement.effect, Unknown):
+                doubt = doubt or statement.effect
+                continue
             return True
-    return False
+        unknown_service = next((s for s in services if isinstance(s, Unknown)), None)
+        doubt = doubt or unknown_service
+    return doubt if doubt is not None else False
 
 
 def _document(value: Any) -> Any:
@@ -238,7 +332,7 @@ def _statement(position: int, item: Any) -> Statement | Unknown:
         return Unknown(f"statement {position} cannot be resolved: {odd.reason}", odd.refs)
     return Statement(position, item.get("Sid"), item.get("Effect"), _listed(item, "Action"),
                      _listed(item, "NotAction"), _listed(item, "Resource"), _listed(item, "NotResource"),
-                     _principals(item.get("Principal")))
+                     _principals(item.get("Principal")), item.get("Condition"))
 
 
 def _listed(item: dict, key: str) -> tuple[Any, ...] | None:

@@ -54,6 +54,16 @@ def access_log_result(rule: Rule, stage: Block) -> Result:
                        "aws_cloudwatch_log_group.<name>.arn", attribute)
 
 
+def implicit_stage(deployment: Block) -> Attribute | None:
+    """The `stage_name` of an `aws_api_gateway_deployment` that creates (or may create) a stage itself: set to a
+    name or to a value that cannot be resolved; None when it is not set, null or empty (no stage is created)."""
+    attribute = deployment.get("stage_name")
+    value = attribute.value if attribute is not None else None
+    if value is None or (isinstance(value, str) and not value):
+        return None
+    return attribute
+
+
 def text_of(attribute: Attribute | None) -> tuple[str, bool] | None:
     """An argument's string value as (text, known), Unknown parts shown as `${ref}`; None when nothing is
     known of it (not set, not a string, or built by `format()`/`join()` around a value known later)."""

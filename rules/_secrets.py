@@ -2,9 +2,12 @@
 
 - `secret_like(name)`: does a variable or environment name call its value a secret (`api_key`, `DB_PASSWORD`),
   rather than naming, sizing or timing one (`kms_key_id`, `api_key_version`, `secret_cache_ttl_seconds`)?
+  `named_credential(name)`: does the name alone say so, where the value cannot be read (`db_password`,
+  `api_key`; not `route_key` or `lambda_source_key`, which a value has to confirm)?
 - `credential_in(name, text)`: is a literal string a credential: shaped like one whatever its name (an AWS
   access key id, a private key, a long random token), or any value under a secret-like name that does not
-  merely name a secret (an ARN, `prod/app/api-key`, `alias/x`, a URL without a password)?
+  merely name a secret or something else (an ARN, `prod/app/api-key`, `alias/x`, a URL without a password, a
+  route key, a file name, a word that means "none")?
 - `declared_secret_names(stack)`, `names_referenced_secret(attribute, text)`: a literal that is the name of
   one of the stack's secrets and parameters names a secret, it is not one.
 
@@ -27,9 +30,9 @@ from gateaudit.model import Attribute, Stack
 
 # ------------------------------------------------------------------------------------------------ names
 
-_SECRET_WORDS = {"password", "passwd", "pwd", "pw", "pass", "passphrase", "passcode", "secret", "secrets", "token",
-                 "tokens", "apikey", "credential", "credentials", "cred", "creds", "privatekey", "jwt", "bearer",
-                 "dbpass", "auth"}
+_SECRET_WORDS = {"password", "passwords", "passwd", "pwd", "pw", "pass", "passphrase", "passcode", "secret",
+                 "secrets", "token", "tokens", "apikey", "credential", "credentials", "cred", "creds", "privatekey",
+                 "jwt", "bearer", "dbpass", "auth"}
 # A name written as one word that ends like a secret: `dbpassword`, `authtoken`, `clientsecret`.
 _SECRET_ENDINGS = ("password", "passwd", "secret", "token", "apikey", "passphrase", "credentials")
 # `AUTH` names a credential as often as a mode (`AUTH = "cognito"`, `"AWS_IAM"`): under it, words in one case
@@ -46,6 +49,28 @@ def words(name: str) -> list[str]:
     """`apiKeySecret`, `API_KEY_SECRET` and `api-key-secret` all give ["api", "key", "secret"]."""
     spaced = re.sub(r"([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])", r"\1\3 \2\4", name)
     return [w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w]
+
+
+# `<qualifier>_key` names that call the value a credential by themselves. Any other qualifier (`route_key`,
+# `lambda_source_key`, `partner_key`) is judged by its value: a token fails, a route key or a file name does not.
+_CREDENTIAL_KEYS = {"api", "apikey", "private", "secret", "access", "signing", "sign", "encryption", "master",
+                    "client", "license", "licence", "session", "hmac", "shared", "preshared", "auth", "app",
+                    "consumer", "webhook", "deploy", "service", "admin", "root", "personal", "bot"}
+
+
+def named_credential(name: str) -> bool:
+    """The name alone calls its value a credential (`db_password`, `api_key`, `AUTH_TOKEN`): where the value
+    cannot be read, that is reason enough to be unsure. `route_key`, `lambda_source_key` and `*_auth` are
+    secret-like only once a value confirms it."""
+    parts = words(name)
+    word = _secret_word(name)
+    if word is None or word in _MODE_WORDS:
+        return False
+    if word in ("key", "keys"):  # `_secret_word` saw a qualifier before it, as here
+        while len(parts) > 2 and parts[-1] in _VALUE_SUFFIXES:
+            parts.pop()
+        return parts[-2] in _CREDENTIAL_KEYS
+    return True
 
 
 def secret_like(name: str) -> bool:
@@ -93,7 +118,16 @@ _BEARER = re.compile(r"\bbearer\s+([A-Za-z0-9._~+/-]{16,}=*)", re.IGNORECASE)
 _BASIC = re.compile(r"\bbasic\s+([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])", re.IGNORECASE)
 _PUBLIC_KEYS = ("ssh-rsa ", "ssh-ed25519 ", "ssh-dss ", "ecdsa-sha2-", "sk-ssh-", "sk-ecdsa-")
 _TOKEN_RUN = re.compile(r"[A-Za-z0-9+/]{32,}={0,2}")
-_NOT_CREDENTIALS = {"true", "false", "yes", "no", "on", "off", "none", "null", "enabled", "disabled"}
+# Words that say there is no credential (`UPSTREAM_AUTH = "none"`): a weak placeholder deployed as it is
+# (`changeme`, `secret`) is not among them, the function would use it.
+_NOT_CREDENTIALS = {"true", "false", "yes", "no", "on", "off", "none", "null", "nil", "enabled", "disabled",
+                    "unset", "not-set", "notset", "n/a", "na", "-", "empty", "optional", "required"}
+# An HTTP API route key (`GET /orders/{id}`, `ANY /{proxy+}`, `$default`) or a WebSocket API's own.
+_ROUTE_KEY = re.compile(r"(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) /\S*|\$default|\$connect|\$disconnect")
+# A file name: an S3 object key, a deployment package, a config file (`authorizer-1.4.2.zip`, `settings.json`).
+_FILE_NAME = re.compile(r"[\w.+-]+\.(?:zip|jar|war|tar|gz|tgz|bz2|json|ya?ml|toml|txt|csv|tsv|py|js|mjs|cjs|ts|go|rb|"
+                        r"java|sh|ps1|tf|tfvars|html?|xml|conf|cfg|ini|properties|log|png|jpe?g|gif|svg|md|sql|"
+                        r"parquet|avro|bin|pem|crt|cer|pub|p12|pfx|jks|whl|egg|dll|so)", re.IGNORECASE)
 BY_NAME = "a literal under a secret-like name"  # the reason `credential_in` gives when only the name tells
 _NAME_PATH = re.compile(r"/?[\w.@+=-]+(?:/[\w.@+=-]+)+/?")  # `prod/fitness/api-key`, `/app/db/password`
 
@@ -185,6 +219,8 @@ def credential_in(name: str, text: str) -> str | None:
         return None
     if "://" in plain and " " not in plain:
         return None  # a URL without credentials (those were caught above)
+    if _ROUTE_KEY.fullmatch(plain) or _FILE_NAME.fullmatch(plain):
+        return None  # a route key or a file name: what the name keys, not a credential
     if _PLACEHOLDER.fullmatch(plain):
         return None
     if word in _MODE_WORDS and _MODE.fullmatch(plain) and (plain.islower() or plain.isupper()):

@@ -1,9 +1,10 @@
 """Module calls gateaudit did not read: what they define was judged by no rule, so it is `unknown`.
 
 The four coverage rules (GA100, GA200, GA300, GA400), one per control, share this: each gives, for every
-module call whose source was not loaded (a registry or git source not downloaded, a source outside the
-repository root, a module past a limit), an `unknown` result in its control. A control with such a call
-then never reads "passed" or "not applicable" on the strength of what was not seen.
+module call whose source was not loaded (a registry or git source `terraform init` did not download, a local
+folder that does not exist, a source outside the repository root, a module past a limit), an `unknown` result
+in its control. A control with such a call then never reads "passed" or "not applicable" on the strength of
+what was not seen.
 """
 
 from __future__ import annotations
@@ -26,5 +27,5 @@ def unscanned_calls(rule: Rule, stack: Stack, holds: str) -> Iterator[Result]:
         call = calls.get(gap.address)
         if call is None:  # not_scanned is filled from module calls; a gap without one is a loader bug
             raise LookupError(f"{gap.address} is listed as not scanned but is no module call of the stack")
-        yield rule.unknown(call, f'{gap.address} (source "{gap.source}") was not scanned: {gap.reason}; the '
-                                 f"{holds} it may define were judged by no rule", attribute="source")
+        yield rule.unknown(call, f"{gap.address} ({gap.source}) was not scanned: {gap.reason}; the {holds} it "
+                                 "may define were judged by no rule", attribute="source")

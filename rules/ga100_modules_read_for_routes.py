@@ -1,8 +1,9 @@
 """GA100: Every module call that may define routes is read and judged.
 
 **What it checks**
-Every `module` call whose source gateaudit did not read: a registry or git source that is not downloaded, a
-local source outside the repository root, or a module past a scan limit. Each gives an `unknown` result in
+Every `module` call whose source gateaudit did not read: a registry or git source `terraform init` did not
+download (or whose download no longer matches the call), a local folder that does not exist or is outside the
+repository root, or a module past a scan limit. Each gives an `unknown` result in
 the authorizer-attached control, naming the call, its source and why it was not read.
 
 **Why it matters**
@@ -23,8 +24,10 @@ at.
     }
 
 **Fix**
-Run `terraform init` and scan the downloaded module, vendor the module into the repository, or accept the
-gap knowingly with `--allow-unscanned-modules` (the results are then shown as suppressed).
+Run `terraform init -backend=false` in the root before the scan (gateaudit then reads the module from
+`.terraform/modules`, as the call's child), fix a local source that leads nowhere, vendor the module into the
+repository, or accept the gap knowingly with `--allow-unscanned-modules` (the results are then shown as
+suppressed).
 
 **Limits**
 This rule judges no resource: it only says what was not read. Its result is `unknown`, never `failed`.
@@ -47,8 +50,8 @@ RULE = Rule(
     title="Every module call that may define routes is read and judged",
     rationale="A module gateaudit did not read may define an API method or route with no authorizer; no rule "
               "judged it.",
-    remediation="Run terraform init and scan the downloaded module, vendor it, or accept the gap with "
-                "--allow-unscanned-modules.",
+    remediation="Run terraform init before the scan (the downloaded module is then read), vendor the module, "
+                "or accept the gap with --allow-unscanned-modules.",
 )
 
 

@@ -66,7 +66,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gateaudit.model import Block, Stack, Unknown
+from gateaudit.model import Block, Stack, Unknown, all_true, same
 from gateaudit.result import Result, Severity
 
 from . import Rule, Settings
@@ -128,10 +128,11 @@ def _judge_open(method: Block, integrations: list[Block], preflight: set[str]) -
             who = "any holder of a usage-plan API key can call it, and an API key is not authentication"
         return RULE.failed(method, f'authorization is "NONE" on {verb}: {who}; use "CUSTOM" with an '
                                    "authorizer_id of this REST API", "authorization")
-    mine = [i for i in integrations if _integrates(i, method)]
-    if not mine:
-        return RULE.failed(method, f'{verb} method with authorization "NONE" has no integration in the stack; a '
-                                   'preflight is exempt only with a MOCK integration', "authorization")
+    matches = [(integration, _integrates(integration, method)) for integration in integrations]
+    mine = [integration for integration, match in matches if match is True]
+    maybe = [(integration, match) for integration, match in matches if isinstance(match, Unknown)]
+    if not mine and maybe:
+        return _judge_maybe_integrated(method, verb, maybe)
     types = [i.value("type") for i in mine]
     unknown = next((t for t in types if isinstance(t, Unknown)), None)
     if unknown is not None:
@@ -146,16 +147,30 @@ def _judge_open(method: Block, integrations: list[Block], preflight: set[str]) -
     return RULE.passed(method, f"{verb} preflight with a MOCK integration ({why})", "authorization")
 
 
-def _integrates(integration: Block, method: Block) -> bool:
+def _judge_maybe_integrated(method: Block, verb: str, maybe: list[tuple[Block, Unknown]]) -> Result:
+    """An open preflight with no integration surely its own, but some that may be (a verb from a variable)."""
+    types = [integration.value("type") for integration, _ in maybe]
+    integration, why = maybe[0]
+    if any(isinstance(t, Unknown) or str(t).upper() == "MOCK" for t in types):
+        return RULE.unknown(method, f"{verb} method is open and whether {integration.address} is its integration "
+                                    f"cannot be resolved: {why.reason}; a preflight is exempt only with a MOCK "
+                                    "integration", "authorization")
+    # With none of them, it has no integration; with any, it reaches a backend: open either way.
+    return RULE.failed(method, f'{verb} method with authorization "NONE" has no MOCK integration: '
+                               f"{integration.address}, which may be its integration, reaches a {types[0]} backend; "
+                               'use "CUSTOM" or a MOCK integration', "authorization")
+
+
+def _integrates(integration: Block, method: Block) -> bool | Unknown:
     # The integration names the method through http_method = aws_api_gateway_method.x.http_method, or by
-    # the same API, resource and verb.
+    # the same API, resource and verb; a part that cannot be resolved leaves the answer unknown, never False.
     if points_at(integration.get("http_method"), method):
         return True
     same_api = same_target(integration.get("rest_api_id"), method.get("rest_api_id"), "aws_api_gateway_rest_api")
     same_resource = same_target(integration.get("resource_id"), method.get("resource_id"),
                                 "aws_api_gateway_resource", "aws_api_gateway_rest_api")
-    verbs = integration.value("http_method"), method.value("http_method")
-    return same_api is True and same_resource is True and verbs[0] == verbs[1]
+    same_verb = same(integration.value("http_method"), method.value("http_method"))
+    return all_true(same_api, same_resource, same_verb)
 
 
 def _judge_authorizer(method: Block, authorization: str) -> Result:

@@ -6,7 +6,9 @@ not be `"NONE"` (the provider's default when it is not set). `CUSTOM` and `JWT` 
 that resolves to an `aws_apigatewayv2_authorizer` of the same `api_id`; `AWS_IAM` passes. Of a WebSocket
 API only the `$connect` route is judged: the others cannot carry an authorizer. Each HTTP
 `aws_apigatewayv2_api` is judged too: with `target` set (quick create) API Gateway adds a catch-all route
-with no authorization that appears nowhere in the configuration.
+with no authorization that appears nowhere in the configuration. An open route read from a `for_each`
+entry (`authorization_type = each.value.authorization_type`, an omitted `optional(string)` being null) fails
+at that entry where the configuration writes it as a literal: a variable default, tfvars or module argument.
 
 **Why it matters**
 A route with no authorizer answers anyone who finds the URL; an authorizer of another API never runs
@@ -66,7 +68,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gateaudit.model import Block, Stack, Unknown
-from gateaudit.provenance import is_conditional
+from gateaudit.provenance import instance_entry, is_conditional
 from gateaudit.result import Result, Severity
 
 from . import Rule
@@ -102,8 +104,10 @@ def check(stack: Stack) -> Iterator[Result]:
 
 def _judge_api(api: Block) -> Result | None:
     protocol, attribute = api.value("protocol_type"), api.get("target")
+    if isinstance(protocol, Unknown) and attribute is None:  # no quick create, whatever the protocol
+        return RULE.passed(api, "no quick-create target: every route is an aws_apigatewayv2_route")
     if isinstance(protocol, Unknown):
-        return None if attribute is None else RULE.unknown(
+        return RULE.unknown(
             api, f"target is set and protocol_type cannot be resolved: {protocol.reason}", "target")
     if str(protocol).upper() != "HTTP":
         return None
@@ -143,7 +147,14 @@ def _judge_route(route: Block) -> Result | None:
         why = unresolved.reason if isinstance(unresolved, Unknown) else "api_id names no API of this stack"
         return RULE.unknown(route, f'{_AUTH} is "NONE" and the API\'s protocol cannot be told ({why}): the '
                                    "route is open if it belongs to an HTTP API", _AUTH)
-    said = '"NONE"' if route.has(_AUTH) else "not set (the default is NONE)"
+    attribute = route.get(_AUTH)
+    said = '"NONE"' if attribute is not None and attribute.value is not None else "not set (the default is NONE)"
+    # Read from a for_each entry written in the configuration: the entry is where the route is defined and fixed.
+    entry = instance_entry(attribute) if attribute is not None else None
+    if entry is not None:
+        return RULE.failed(route, f"{_AUTH} is {said} in this for_each entry of the route at {route.location}: "
+                                  f"{key or 'the route'} is open to anyone; {_FIX} in the entry", _AUTH,
+                           location=entry.location)
     return RULE.failed(route, f"{_AUTH} is {said} on {key or 'this route'}: anyone can call it; {_FIX}",
                        _AUTH)
 

@@ -49,7 +49,8 @@ A key taken from the query string travels in the URL, which access logs and prox
 
 **Fix**
 Name the key header among the identity sources: `identity_source = "method.request.header.x-api-key"`
-(REST) or `identity_sources = ["$request.header.x-api-key"]` (HTTP API).
+(REST), `identity_sources = ["$request.header.x-api-key"]` (HTTP API) or
+`identity_sources = ["route.request.header.x-api-key"]` (WebSocket API); messages name the configured header.
 
 **Limits**
 A TOKEN authorizer reading `Authorization` fails even if clients send the key there: the stack's contract
@@ -84,7 +85,8 @@ RULE = Rule(
     title=f"Lambda authorizers take their identity from the {API_KEY_HEADER} header",
     rationale="An authorizer cached by other identity sources reuses an Allow for requests with a wrong key.",
     remediation=f'Set identity_source = "method.request.header.{API_KEY_HEADER}" (REST) or '
-                f'identity_sources = ["$request.header.{API_KEY_HEADER}"] (HTTP API).',
+                f'identity_sources = ["$request.header.{API_KEY_HEADER}"] (HTTP API) or '
+                f'["route.request.header.{API_KEY_HEADER}"] (WebSocket API).',
     mappings={
         "NIST SP 800-53 rev 5": ("AC-3", "IA-2"),
         "OWASP API Top 10 2023": ("API2:2023",),
@@ -133,7 +135,24 @@ def _judge(authorizer: Block, authorizer_type: str, key_header: str) -> Result:
         has = "is not set, so it does not name"
     why = _consequence(authorizer, authorizer_type, sources, key_header)
     return RULE.failed(authorizer, f"{argument} {has} the {key_header} header: {why}; add "
-                                   f"{prefixes[0]}{key_header}", argument)
+                                   f"{_spelling(authorizer, sources, prefixes, key_header)}", argument)
+
+
+def _spelling(authorizer: Block, sources: list[str], prefixes: tuple[str, ...], key_header: str) -> str:
+    """The identity source naming the key header as this authorizer's API spells it: WebSocket APIs take
+    `route.request.header.<name>`, HTTP APIs `$request.header.<name>`."""
+    if len(prefixes) == 1:
+        return f"{prefixes[0]}{key_header}"
+    protocol = api_protocol(authorizer)
+    if not isinstance(protocol, str):  # the API is not in the stack: its sources' spelling tells the protocol
+        spelled = {p for s in sources for p in prefixes if s.lower().startswith(p.split("header.")[0].lower())}
+        protocol = ("WEBSOCKET" if spelled == {prefixes[1]} else "HTTP" if spelled == {prefixes[0]}
+                    else None)
+    if protocol == "WEBSOCKET":
+        return f"{prefixes[1]}{key_header}"
+    if protocol == "HTTP":
+        return f"{prefixes[0]}{key_header}"
+    return f"{prefixes[0]}{key_header} (HTTP API) or {prefixes[1]}{key_header} (WebSocket API)"
 
 
 def _consequence(authorizer: Block, authorizer_type: str, sources: list[str], key_header: str) -> str:

@@ -1,26 +1,30 @@
 """GA202: Lambda environment variables hold no literal credentials, judged by their name and by their value.
 
 **What it checks**
-Each `aws_lambda_function` with `environment { variables = {...} }`: no value written in the
-configuration may be a credential. A value fails when it is shaped like one whatever its name: an AWS
-access key id (`AKIA`/`ASIA` + 16), a private key block (PEM, OpenSSH, PGP), a JSON web token (its header
-decodes to JSON naming an algorithm), an HTTP `Bearer <token>` or `Basic <base64 user:password>`, a token
-with a vendor's prefix (GitHub `ghp_`, GitLab `glpat-`, Slack `xoxb-` and webhook URLs, Stripe
-`sk_live_`/`sk_test_`, Google `AIza`, SendGrid `SG.`, npm `npm_`, OpenAI/Anthropic `sk-`), a URL with a
-password, a long high-entropy token. It also fails when its name is secret-like and the value does not
-merely name a secret. A name is secret-like when its last word (before `_VALUE`-like suffixes) is a
-secret's: `*_PASSWORD`, `*_PASSWD`, `*_PWD`, `*_PW`, `*_PASS`, `*_SECRET`, `*_TOKEN`, `*_CREDS`,
-`*_CREDENTIALS`, `*_AUTH`, `*_JWT`, `<qualifier>_KEY`, or one word ending in one (`DBPASSWORD`,
-`AUTHTOKEN`). Under such a name, these pass: ARNs, `prod/app/api-key`-style names, KMS aliases, URLs
-without credentials, booleans, numbers, empty strings, placeholders a later step fills in (`<password>`,
-`{{ token }}`), any value that is a secret's `name`/`arn`/`id` taken from an `aws_secretsmanager_secret`,
-`aws_ssm_parameter` or KMS key reference or equal to the name of a secret or parameter of the stack, and,
-under `*_AUTH`, a mode name in one case without digits (`AWS_IAM`, `cognito`). A placeholder deployed as
-it is (`changeme`) fails: the function would use it as its credential. A literal branch of an undecided
-conditional or a literal `coalesce()` fallback counts as written, and so does a literal beside an unknown
-map in `merge()`, and the literal text of a template around values given at apply time
-(`"Bearer ${var.prefix}q8Zt3Lm0Vx7R"`) when it is shaped like a credential, or under a secret-like name
-when it is 8 characters or more without spaces mixing letters and digits or cases.
+Each `aws_lambda_function` with `environment { variables = {...} }`: no value written in the configuration may
+be a credential. A value fails when it is shaped like one whatever its name: an AWS access key id
+(`AKIA`/`ASIA` + 16), a private key block (PEM, OpenSSH, PGP), a JSON web token (its header decodes to JSON
+naming an algorithm), an HTTP `Bearer <token>` or `Basic <base64 user:password>`, a token with a vendor's
+prefix (GitHub `ghp_`, GitLab `glpat-`, Slack `xoxb-` and webhook URLs, Stripe `sk_live_`/`sk_test_`, Google
+`AIza`, SendGrid `SG.`, npm `npm_`, OpenAI/Anthropic `sk-`), a URL with a password, a long high-entropy token.
+It also fails when its name is secret-like and the value does not merely name a secret. A name is secret-like
+when its last word (before `_VALUE`-like suffixes) is a secret's: `*_PASSWORD`, `*_PASSWD`, `*_PWD`, `*_PW`,
+`*_PASS`, `*_SECRET`, `*_TOKEN`, `*_CREDS`, `*_CREDENTIALS`, `*_AUTH`, `*_JWT`, `<qualifier>_KEY`, or one word
+ending in one (`DBPASSWORD`, `AUTHTOKEN`). Under such a name, these pass: ARNs, `prod/app/api-key`-style
+names, KMS aliases, URLs without credentials, route keys (`GET /orders/{id}`, `$default`), file names
+(`authorizer-1.4.2.zip`), booleans, numbers, empty strings, words that mean none (`none`, `disabled`, `n/a`),
+placeholders a later step fills in (`<password>`, `{{ token }}`), any value that is a secret's
+`name`/`arn`/`id` taken from an `aws_secretsmanager_secret`, `aws_ssm_parameter` or KMS key reference or equal
+to the name of a secret or parameter of the stack, and, under `*_AUTH`, a mode name in one case without digits
+(`AWS_IAM`, `cognito`). A placeholder deployed as it is (`changeme`) fails: the function would use it as its
+credential. A literal branch of an undecided conditional or a literal `coalesce()` fallback counts as written,
+and so does a literal beside an unknown map in `merge()`, and the literal text of a template around values
+given at apply time (`"Bearer ${var.prefix}q8Zt3Lm0Vx7R"`) when it is shaped like a credential, or under a
+secret-like name when it is 8 characters or more without spaces mixing letters and digits or cases.
+
+An entry known only at apply time (or through a function gateaudit does not evaluate) is `unknown` only under
+a name that calls its value a credential by itself (`*_PASSWORD`, `*_TOKEN`, `API_KEY`, `PRIVATE_KEY`);
+under `ROUTE_KEY`, `SOURCE_KEY` or `*_AUTH` only a value could make it one.
 
 **Why it matters**
 Environment variables are plain function configuration: anyone allowed `lambda:GetFunctionConfiguration`,
@@ -84,7 +88,13 @@ from gateaudit.provenance import fixed_outcomes, is_reference, map_entries, plai
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._secrets import credential_in, credential_in_template, declared_secret_names, names_referenced_secret, secret_like
+from ._secrets import (
+    credential_in,
+    credential_in_template,
+    declared_secret_names,
+    named_credential,
+    names_referenced_secret,
+)
 
 RULE = Rule(
     id="GA202",
@@ -125,8 +135,8 @@ def _judge(function: Block, attribute: Attribute, named: set[str]) -> Result:
         return RULE.unknown(function, "environment variables are not a map", attribute)
     unresolved, supplied = [], []
     for name, value in variables.items():
-        if not contains_unknown(value) or not secret_like(name):
-            continue
+        if not contains_unknown(value) or not named_credential(name):
+            continue  # `ROUTE_KEY` from apply time: only a value could make it a credential
         if _supplied(attribute, value):
             supplied.append(name)
         else:

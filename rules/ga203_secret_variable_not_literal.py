@@ -6,9 +6,13 @@ Each `variable` whose name is secret-like, as GA202 reads names (`api_key`, `db_
 `api_key_version`, `token_ttl`, `auth_mode`): its `default`, its value in a tfvars file (root modules) and
 its module call argument (child modules) must not be a literal credential. `sensitive = true` changes
 nothing: it hides the value from output, not from the repository. Values that only name a secret (an ARN,
-`prod/app/api-key`, the name of a secret or parameter of the stack), empty strings, null, booleans, numbers,
-placeholders a later step fills in (`<password>`, `{{ token }}`) and, under `*_auth`, a mode name in one case
-without digits (`AWS_IAM`, `cognito`) pass; `changeme` fails.
+`prod/app/api-key`, the name of a secret or parameter of the stack), route keys (`GET /orders`), file names
+(`authorizer-1.4.2.zip`: an S3 object key), empty strings, null, booleans, numbers, words that mean none
+(`none`, `disabled`), placeholders a later step fills in (`<password>`, `{{ token }}`) and, under `*_auth`, a
+mode name in one case without digits (`AWS_IAM`, `cognito`) pass; `changeme` fails. A module argument that
+cannot be read is `unknown` only under a name that calls its value a credential by itself (`db_password`,
+`api_key`), not under `route_key` or `lambda_source_key`. A variable of any name whose value is shaped like a
+credential (an AWS access key id, a GitHub or Stripe token, a private key, a long random token) fails too.
 
 **Why it matters**
 A default or a tfvars value is committed with the code: the secret is in the repository's history and in
@@ -45,7 +49,15 @@ from gateaudit.provenance import origin, set_in_tfvars
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._secrets import BY_NAME, credential_in, declared_secret_names, secret_like, strings_in
+from ._secrets import (
+    BY_NAME,
+    credential_in,
+    credential_shape,
+    declared_secret_names,
+    named_credential,
+    secret_like,
+    strings_in,
+)
 
 RULE = Rule(
     id="GA203",
@@ -64,6 +76,29 @@ def check(stack: Stack) -> Iterator[Result]:
     for variable in stack.blocks(kind="variable"):
         if secret_like(variable.name):
             yield _judge(variable, named)
+        else:
+            yield from _shaped(variable)
+
+
+def _shaped(variable: Block) -> Iterator[Result]:
+    """A variable whose name calls its value nothing: a result only when a value it is given is shaped like a
+    credential (an AWS access key id, a private key, a long random token), which is one whatever the name."""
+    module = variable.module
+    assigned = set_in_tfvars(variable)
+    given = module.call.get(variable.name) if module.call is not None else None
+    default = variable.get("default")
+    values = []
+    if assigned is not None:
+        values.append((assigned.value, f"{assigned.location.file} sets it to", assigned.location, None))
+    if given is not None and (found := origin(given, secret_like)).source == "fixed":
+        values.append((found.value, f"{module.call.address} passes", given.location, None))
+    if default is not None:
+        values.append((default.value, "its default is", None, "default"))
+    for value, fact, location, attribute in values:
+        shape = next((s for text in strings_in(value) if (s := credential_shape(text)) is not None), None)
+        if shape is not None:
+            yield _fail(variable, f"{fact} {shape}", location, attribute)
+            return
 
 
 def _judge(variable: Block, named: set[str]) -> Result:
@@ -76,6 +111,10 @@ def _judge(variable: Block, named: set[str]) -> Result:
     given = module.call.get(name) if module.call is not None else None
     if given is not None:
         found = origin(given, secret_like)
+        if found.source == "unresolved" and not named_credential(name):
+            return RULE.passed(variable, f"{module.call.address} passes a value gateaudit cannot read "
+                                         f"({found.detail}); {variable.address} does not call it a credential "
+                                         "by its name alone")
         if found.source == "unresolved":
             return RULE.unknown(variable, f"cannot tell whether {module.call.address} passes a literal: "
                                           f"{found.detail}", location=given.location)
@@ -102,6 +141,7 @@ def _credential(name: str, value: object, named: set[str]) -> str | None:
 def _fail(variable: Block, fact: str, location: Location | None, attribute: str | None = None) -> Result:
     hidden = " (sensitive = true hides it from output, not from the repository)" \
         if variable.value("sensitive") is True else ""
-    return RULE.failed(variable, f"{variable.address} is secret-like and {fact}: the value is committed "
+    named = "is secret-like and" if secret_like(variable.name) else "holds a credential:"
+    return RULE.failed(variable, f"{variable.address} {named} {fact}: the value is committed "
                                  f"with the code{hidden}; remove it and set the value at apply time",
                        attribute, location)

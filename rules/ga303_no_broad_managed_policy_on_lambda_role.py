@@ -64,7 +64,7 @@ from gateaudit.provenance import built_by
 from gateaudit.result import Result, Severity
 
 from . import Rule, Settings
-from ._iam import ATTACHMENTS, HOLE, as_text, lambda_roles, role_targets
+from ._iam import ATTACHMENTS, HOLE, as_text, lambda_roles, possible_lambda_roles, role_targets
 
 RULE = Rule(
     id="GA303",
@@ -91,26 +91,31 @@ _AWS_MANAGED = re.compile(r"arn:[^:]*:iam::aws:policy/(?:.*/)?([^/]+)")
 def check(stack: Stack, settings: Settings) -> Iterator[Result]:
     allowed = {entry.strip().lower() for entry in RULE.option(settings, "allowed-managed-policies")}
     roles = lambda_roles(stack)
+    possible = possible_lambda_roles(stack, roles)
     for attachment in stack.resources(*ATTACHMENTS):
         targets, arns = ATTACHMENTS[attachment.type]
-        yield from _judge(attachment, attachment.get(arns), *role_targets(attachment.get(targets), roles, stack),
-                          allowed)
-    for role in roles:
-        if role.has("managed_policy_arns"):
-            yield from _judge(role, role.get("managed_policy_arns"), [role], False, allowed)
+        yield from _judge(attachment, attachment.get(arns),
+                          *role_targets(attachment.get(targets), roles, stack, possible), allowed)
+    for role in stack.resources("aws_iam_role"):
+        lambda_role = any(role is r for r in roles)
+        if role.has("managed_policy_arns") and (lambda_role or id(role) in possible):
+            yield from _judge(role, role.get("managed_policy_arns"), [role] if lambda_role else [],
+                              possible.get(id(role)), allowed)
 
 
-def _judge(block: Block, arns: Attribute | None, roles: list[Block], unresolved: bool,
+def _judge(block: Block, arns: Attribute | None, roles: list[Block], unresolved: str | None,
            allowed: set[str]) -> Iterator[Result]:
-    if arns is None or (not roles and not unresolved):
+    if arns is None or (not roles and unresolved is None):
         return  # not attached to a Lambda role
     status, message = _assess(arns, allowed)
     if roles:
         whose = ", ".join(dict.fromkeys(r.address for r in roles))
         yield getattr(RULE, status)(block, f"{message} (Lambda role {whose})", arns)
     elif status == "failed":
-        yield RULE.unknown(block, "its role cannot be resolved, so whether a Lambda function uses it is "
-                                  f"unknown; if one does: {message}", arns)
+        yield RULE.unknown(block, f"{unresolved}, so whether a Lambda function uses it is unknown; if one does: "
+                                  f"{message}", arns)
+    elif status == "unknown":  # neither its role nor what it attaches is known: never dropped
+        yield RULE.unknown(block, f"{unresolved}, and {message}", arns)
 
 
 def _assess(arns: Attribute, allowed: set[str]) -> tuple[str, str]:

@@ -58,19 +58,25 @@ retention) and a JSON `format` that leaves the key out (GA406).
 A `dynamic "access_log_settings"` whose `for_each` cannot be resolved, or a `destination_arn` from a
 variable with no value, is unknown: whether the block exists, or where it points, is not in the code. A
 known empty `for_each` generates no block and fails. The name of a Firehose stream (API Gateway needs the
-`amazon-apigateway-` prefix) and whether the log group exists are not checked. Stages created by
-`aws_api_gateway_deployment.stage_name` (deprecated) are not judged.
+`amazon-apigateway-` prefix) and whether the log group exists are not checked.
+
+**Stages a deployment creates**
+An `aws_api_gateway_deployment` with `stage_name` (deprecated) creates that stage itself, and no Terraform
+block can give such a stage `access_log_settings`: it fails on the deployment, naming `stage_name`; a
+`stage_name` that cannot be resolved is unknown (a name creates a stage, null does not). Fix: declare an
+`aws_api_gateway_stage` with `access_log_settings` and `deployment_id` = the deployment, and drop
+`stage_name` from the deployment.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gateaudit.model import Stack
+from gateaudit.model import Stack, Unknown
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._logging import access_log_result
+from ._logging import access_log_result, implicit_stage
 
 RULE = Rule(
     id="GA401",
@@ -89,3 +95,16 @@ RULE = Rule(
 def check(stack: Stack) -> Iterator[Result]:
     for stage in stack.resources("aws_api_gateway_stage"):
         yield access_log_result(RULE, stage)
+    for deployment in stack.resources("aws_api_gateway_deployment"):
+        name = implicit_stage(deployment)
+        if name is None:
+            continue
+        fix = ("declare an aws_api_gateway_stage with access_log_settings and deployment_id = this deployment, "
+               "and drop stage_name from the deployment")
+        if isinstance(name.value, Unknown):
+            yield RULE.unknown(deployment, f"stage_name cannot be resolved ({name.value.reason}): if it names a "
+                               "stage, the deployment creates it, and such a stage has no access log; " + fix, name)
+        else:
+            yield RULE.failed(deployment, f'stage_name "{name.value}" makes the deployment create that stage '
+                              "itself, and such a stage takes no access_log_settings, so API Gateway writes no "
+                              "access log for it; " + fix, name)

@@ -70,6 +70,13 @@ set OFF" would otherwise pass every stage that never turned logging on. A stage 
 per-method overrides only, without `"*/*"`, fails too: methods added later would not log. A
 method override that leaves `logging_level` unset is not judged (it does not change the level). When
 settings may or may not belong to a stage (unresolvable names), the stage is unknown.
+
+**Stages a deployment creates**
+An `aws_api_gateway_deployment` with `stage_name` (deprecated) creates that stage itself. Method settings
+can still name it (`stage_name = aws_api_gateway_deployment.x.stage_name`, or the same API and name), so it
+is judged as a declared stage: stage-wide settings that name it with logging on carry the verdict; without
+them it fails on the deployment, naming `stage_name`. Fix: declare an `aws_api_gateway_stage` and drop
+`stage_name` from the deployment (GA401 needs that stage for access logs anyway).
 """
 
 from __future__ import annotations
@@ -80,7 +87,7 @@ from gateaudit.model import Block, Stack, Unknown
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._logging import same_text, text_of
+from ._logging import implicit_stage, same_text, text_of
 from ._references import points_at, same_target
 
 RULE = Rule(
@@ -104,19 +111,34 @@ def check(stack: Stack) -> Iterator[Result]:
         result = _judge_settings(settings)
         if result is not None:
             yield result
-    for stage in stack.resources("aws_api_gateway_stage"):
+    stages = [(stage, None) for stage in stack.resources("aws_api_gateway_stage")]
+    # A deployment's stage_name creates a stage too; method settings may name it and turn logging on.
+    stages += [(deployment, name) for deployment in stack.resources("aws_api_gateway_deployment")
+               if (name := implicit_stage(deployment)) is not None]
+    for stage, implicit in stages:
         belongs = [(s, _belongs(s, stage)) for s in all_settings]
         stage_wide = [(s, b) for s, b in belongs if b is not False and _path(s) is not False]
         if any(b is True and _path(s) is True for s, b in stage_wide):
             continue  # the stage-wide settings carry the verdict
-        if stage_wide:
+        which = "this stage" if implicit is None else "the stage it creates"
+        if implicit is not None and isinstance(implicit.value, Unknown):
+            yield RULE.unknown(stage, f"stage_name cannot be resolved ({implicit.value.reason}): if it names a "
+                               "stage, the deployment creates it, and whether method settings turn on its "
+                               "execution logging cannot be told", implicit)
+        elif stage_wide:
             other = stage_wide[0][0]
             yield RULE.unknown(stage, f"cannot tell whether {other.address} turns on execution logging for "
-                               "this stage (stage name, API or method_path unresolved)")
-        else:
+                               f"{which} (stage name, API or method_path unresolved)", implicit)
+        elif implicit is None:
             yield RULE.failed(stage, 'no aws_api_gateway_method_settings with method_path "*/*" sets a '
                               "logging_level for this stage, so execution logging stays OFF; add one with "
                               'settings { logging_level = "ERROR" }')
+        else:
+            yield RULE.failed(stage, f'stage_name "{implicit.value}" makes the deployment create that stage, and '
+                              'no aws_api_gateway_method_settings with method_path "*/*" sets a logging_level '
+                              "for it, so execution logging stays OFF; declare an aws_api_gateway_stage instead "
+                              "(drop stage_name from the deployment) and add method settings for it with "
+                              'settings { logging_level = "ERROR" }', implicit)
 
 
 def _judge_settings(settings: Block) -> Result | None:
@@ -147,7 +169,7 @@ def _path(settings: Block) -> bool | Unknown:
 
 def _belongs(settings: Block, stage: Block) -> bool | Unknown:
     name = settings.get("stage_name")
-    if name is not None and name.referenced_blocks("aws_api_gateway_stage"):
+    if name is not None and name.referenced_blocks("aws_api_gateway_stage", "aws_api_gateway_deployment"):
         return points_at(name, stage)
     same_api = same_target(settings.get("rest_api_id"), stage.get("rest_api_id"), "aws_api_gateway_rest_api")
     same_name = same_text(text_of(settings.get("stage_name")), text_of(stage.get("stage_name")))

@@ -40,11 +40,21 @@ and exposure grow) and no review ever sets a limit. `retention_in_days = 0` mean
 Add `aws_cloudwatch_log_group` named `/aws/lambda/<function_name>` (or set `logging_config.log_group` to
 it) with `retention_in_days`, e.g. 90; build both names from the same local.
 
+**Whose function**
+Messages say when the function is the authorizer's Lambda (an `authorizer_uri` of an
+`aws_api_gateway_authorizer` or `aws_apigatewayv2_authorizer` refers to it) and which API it guards. A
+Lambda@Edge function (one a `aws_cloudfront_distribution` associates through
+`lambda_function_association.lambda_arn`) logs to `/aws/lambda/us-east-1.<function_name>` in the region of
+each edge location that runs it: that is the name expected, and messages say a group of that name is needed
+in each of those regions.
+
 **Limits**
 Every function is judged, not only authorizers (messages name the authorizer): all of a stack's
 functions log what they are sent, and finding "the authorizer" through `authorizer_uri` fails for
 literal ARNs, aliases and modules not loaded. A group named by a data source or unresolvable names is
-unknown. No minimum retention is required: the period is the organisation's choice.
+unknown. No minimum retention is required: the period is the organisation's choice. A Lambda@Edge
+function is told only by its CloudFront association in the stack (a provider alias in us-east-1 alone does
+not make one), and which regions hold its group is not checked: edge locations are CloudFront's choice.
 """
 
 from __future__ import annotations
@@ -57,6 +67,9 @@ from gateaudit.result import Result, Severity
 
 from . import Rule
 from ._logging import same_text, text_of
+
+_PREFIX, _EDGE_PREFIX = "/aws/lambda/", "/aws/lambda/us-east-1."
+_EDGE_FIX = " in each of those regions (one aws provider per region)"
 
 RULE = Rule(
     id="GA405",
@@ -71,12 +84,18 @@ RULE = Rule(
 
 def check(stack: Stack) -> Iterator[Result]:
     groups = [(group, text_of(group.get("name"))) for group in stack.resources("aws_cloudwatch_log_group")]
-    authorizers = {id(f) for a in stack.resources("aws_api_gateway_authorizer", "aws_apigatewayv2_authorizer")
-                   for f in _targets(a.get("authorizer_uri"), "aws_lambda_function")}
+    authorizer_of = _authorized_apis(stack)
+    edge_of, unresolved = _edge_distributions(stack)
     judged: set[int] = set()
     for function in stack.resources("aws_lambda_function"):
-        what = f"{'authorizer ' if id(function) in authorizers else ''}function {function.address}"
-        named, expected = _log_group_name(function)
+        what, edge = _describe(function, authorizer_of, edge_of), id(function) in edge_of
+        published = function.value("publish", False)
+        if not edge and unresolved and (published is True or isinstance(published, Unknown)):
+            # Only a published version can be associated: such a function may log under the us-east-1. prefix.
+            yield RULE.unknown(function, f"{what} may be a Lambda@Edge function, whose log group is named "
+                               f"differently: {unresolved[0]}")
+            continue
+        named, expected = _log_group_name(function, edge)
         direct = _targets(named, "aws_cloudwatch_log_group")
         mine = [g for g in direct if g.kind == "resource"]
         if direct and not mine:
@@ -84,42 +103,84 @@ def check(stack: Stack) -> Iterator[Result]:
                                "retention is set outside this configuration", named)
             continue
         if not direct:
-            mine, doubt = _matching(function if named is None else None, expected, groups)
+            mine, doubt = _matching(function if named is None else None, expected, groups, edge)
             if doubt is not None:
                 yield RULE.unknown(function, doubt)
                 continue
         if not mine:
-            shown = f'"{expected[0]}"' if expected else "/aws/lambda/<function_name>"
-            yield RULE.failed(function, f"no aws_cloudwatch_log_group in the stack is named {shown}: "
-                              "Lambda creates it on first run, and its logs never expire; add it with "
-                              "retention_in_days")
+            prefix = _EDGE_PREFIX if edge else _PREFIX
+            shown = f'"{expected[0]}"' if expected else f"{prefix}<function_name>"
+            where = " in each region where it runs" if edge and named is None else ""
+            yield RULE.failed(function, f"{what} has no log group in the stack: it logs to {shown}{where}, and "
+                              "no aws_cloudwatch_log_group is named so; Lambda creates it on first run, and its "
+                              f"logs never expire: add it with retention_in_days{_EDGE_FIX if where else ''}")
         for group in mine:
             if id(group) not in judged:
                 judged.add(id(group))
-                yield _retention(group, what)
+                yield _retention(group, what, edge and named is None)
 
 
 def _targets(attribute: Attribute | None, kind: str) -> list[Block]:
     return attribute.referenced_blocks(kind) if attribute is not None else []
 
 
-def _log_group_name(function: Block) -> tuple[Attribute | None, tuple[str, bool] | None]:
-    """`logging_config.log_group` when set, and the name the function logs to (as `text_of` gives it)."""
+def _authorized_apis(stack: Stack) -> dict[int, list[str]]:
+    """Each authorizer function (by id) -> the APIs its authorizers guard (the authorizer's own address when
+    its API is not in the stack)."""
+    found: dict[int, list[str]] = {}
+    for authorizer in stack.resources("aws_api_gateway_authorizer", "aws_apigatewayv2_authorizer"):
+        apis = [api.address for api in (_targets(authorizer.get("rest_api_id"), "aws_api_gateway_rest_api")
+                                        + _targets(authorizer.get("api_id"), "aws_apigatewayv2_api"))]
+        for function in _targets(authorizer.get("authorizer_uri"), "aws_lambda_function"):
+            found.setdefault(id(function), []).extend(apis or [authorizer.address])
+    return found
+
+
+def _edge_distributions(stack: Stack) -> tuple[dict[int, list[str]], list[str]]:
+    """Each Lambda@Edge function (by id) -> the CloudFront distributions whose cache behaviours associate it
+    (`lambda_function_association.lambda_arn`, which takes a published version's ARN); and why an association
+    names no function that can be told."""
+    found: dict[int, list[str]] = {}
+    unresolved: list[str] = []
+    for distribution in stack.resources("aws_cloudfront_distribution"):
+        for behaviour in ("default_cache_behavior", "ordered_cache_behavior"):
+            for arn in distribution.attributes_at(f"{behaviour}.lambda_function_association.lambda_arn"):
+                functions = arn.referenced_blocks("aws_lambda_function")
+                for function in functions:
+                    found.setdefault(id(function), []).append(distribution.address)
+                if not functions and isinstance(arn.value, Unknown):
+                    unresolved.append(f"{distribution.address} {arn.path} cannot be resolved ({arn.value.reason})")
+    return found, unresolved
+
+
+def _describe(function: Block, authorizer_of: dict[int, list[str]], edge_of: dict[int, list[str]]) -> str:
+    """Whose function this is, for the message: the authorizer's Lambda first, it guards the API."""
+    if id(function) in authorizer_of:
+        apis = ", ".join(dict.fromkeys(authorizer_of[id(function)]))
+        return f"the authorizer's Lambda {function.address} (authorizer of {apis})"
+    if id(function) in edge_of:
+        return f"Lambda@Edge function {function.address} (of {', '.join(dict.fromkeys(edge_of[id(function)]))})"
+    return f"function {function.address}"
+
+
+def _log_group_name(function: Block, edge: bool) -> tuple[Attribute | None, tuple[str, bool] | None]:
+    """`logging_config.log_group` when set, and the name the function logs to (as `text_of` gives it): a
+    Lambda@Edge function logs to `/aws/lambda/us-east-1.<name>` in the region of each edge location."""
     config = function.blocks("logging_config")
     named = config[0].get("log_group") if config else None
     if named is not None and named.value is not None:
         return named, text_of(named)
     name = text_of(function.get("function_name"))
-    return None, (f"/aws/lambda/{name[0]}", name[1]) if name else None
+    return None, (f"{_EDGE_PREFIX if edge else _PREFIX}{name[0]}", name[1]) if name else None
 
 
 def _matching(function: Block | None, expected: tuple[str, bool] | None,
-              groups: list[tuple[Block, tuple[str, bool] | None]]) -> tuple[list[Block], str | None]:
+              groups: list[tuple[Block, tuple[str, bool] | None]], edge: bool) -> tuple[list[Block], str | None]:
     """The groups named as expected (or after `function`, when it logs to its default group); or, when
     none is and some might be, why it cannot be told."""
     matches, doubt = [], None
     for group, name in groups:
-        by_reference = function is not None and _names(group.get("name"), function)
+        by_reference = function is not None and _names(group.get("name"), function, edge)
         same = True if by_reference else same_text(name, expected)
         if same is True:
             matches.append(group)
@@ -128,14 +189,16 @@ def _matching(function: Block | None, expected: tuple[str, bool] | None,
     return matches, (doubt if not matches else None)
 
 
-def _names(name: Attribute | None, function: Block) -> bool:
-    """`name = "/aws/lambda/${<function>.function_name}"`, however the reference is spelled."""
+def _names(name: Attribute | None, function: Block, edge: bool) -> bool:
+    """`name = "/aws/lambda/${<function>.function_name}"` (`/aws/lambda/us-east-1.` for Lambda@Edge), however the
+    reference is spelled."""
     parts = template_of(name) if name is not None else None
-    return (parts is not None and len(parts) == 2 and parts[0] == "/aws/lambda/" and parts[1] is True
+    prefix = _EDGE_PREFIX if edge else _PREFIX
+    return (parts is not None and len(parts) == 2 and parts[0] == prefix and parts[1] is True
             and any(r.block is function and r.attribute == "function_name" for r in name.references))
 
 
-def _retention(group: Block, what: str) -> Result:
+def _retention(group: Block, what: str, edge: bool) -> Result:
     attribute = group.get("retention_in_days")
     days = attribute.value if attribute is not None else None
     if isinstance(days, Unknown):
@@ -145,4 +208,6 @@ def _retention(group: Block, what: str) -> Result:
         shown = "is not set" if days is None else f"is {days}"
         return RULE.failed(group, f"log group of {what}: retention_in_days {shown}, so its logs never "
                            "expire; set a period, e.g. 90", attribute or "retention_in_days")
-    return RULE.passed(group, f"log group of {what} keeps logs {days} days", attribute)
+    regions = ("; Lambda@Edge writes to a group of this name in each region where it runs, so each of those "
+               "regions needs one" if edge else "")
+    return RULE.passed(group, f"log group of {what} keeps logs {days} days{regions}", attribute)

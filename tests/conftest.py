@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = {"hostile", "cli/test_user_rules.py", "cli/test_config_trust.py", "cli/test_baseline.py",
            "cli/test_terminal.py", "cli/test_output.py", "cli/test_skip_path.py", "checkov/test_hostile.py",
            "reports/test_no_secret_in_reports.py", "reports/test_evidence.py", "checker/test_overrides.py",
-           "checker/test_root.py", "checker/test_scan_cache.py", "checker/test_parse_cache.py"}
+           "checker/test_root.py", "checker/test_scan_cache.py", "checker/test_parse_cache.py",
+           "checker/test_modules_found.py"}
 
 
 def pytest_collection_modifyitems(items):

@@ -197,6 +197,25 @@ resource "aws_api_gateway_method" "m" {
     assert method.value("authorization") == "NONE"
 
 
+def test_for_each_over_a_list_with_an_element_known_after_apply_is_one_instance_with_unknown_keys(tmp_path):
+    stack = stack_of(tmp_path, '''
+resource "aws_apigatewayv2_api" "http" {
+  name          = "a"
+  protocol_type = "HTTP"
+}
+resource "aws_apigatewayv2_route" "r" {
+  for_each  = ["GET /a", aws_apigatewayv2_api.http.id]
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = each.value
+}
+''')
+    [route] = stack.resources("aws_apigatewayv2_route")  # Terraform cannot plan it either: keys must be known
+    assert route.address == "aws_apigatewayv2_route.r"
+    assert route.expansion is not None
+    assert route.expansion.reason.startswith("for_each keys are unknown (aws_apigatewayv2_api.http.id is known")
+    assert isinstance(route.value("route_key"), Unknown)
+
+
 def test_dynamic_blocks_are_expanded(tmp_path):
     stack = stack_of(tmp_path, '''
 resource "aws_api_gateway_method_settings" "s" {
@@ -215,6 +234,60 @@ resource "aws_api_gateway_method_settings" "s" {
     [nested] = settings.blocks("settings")
     assert nested.value("logging_level") == "INFO"
     assert nested.get("logging_level").path == "settings.logging_level"
+
+
+_DYNAMIC_OVER = '''
+variable "names" {{
+  type = list(string)
+}}
+resource "aws_cloudwatch_log_group" "a" {{
+  name = "a"
+}}
+resource "aws_cloudwatch_log_group" "b" {{
+  name = "b"
+}}
+resource "aws_api_gateway_method_settings" "s" {{
+  rest_api_id = "a"
+  stage_name  = "prod"
+  method_path = "*/*"
+  dynamic "settings" {{
+    for_each = {collection}
+    content {{
+      logging_level = settings.value
+    }}
+  }}
+}}
+'''
+
+
+@pytest.mark.parametrize("collection", [
+    "[aws_cloudwatch_log_group.a.arn, aws_cloudwatch_log_group.b.arn]",  # a tuple
+    "tolist([aws_cloudwatch_log_group.a.arn, aws_cloudwatch_log_group.b.arn])",  # a list
+    '{ first = aws_cloudwatch_log_group.a.arn, second = aws_cloudwatch_log_group.b.arn }',  # an object
+])
+def test_a_dynamic_block_over_a_known_number_of_unknown_elements_gives_that_many_blocks(tmp_path, collection):
+    stack = stack_of(tmp_path, _DYNAMIC_OVER.format(collection=collection))
+    [settings] = stack.resources("aws_api_gateway_method_settings")
+    first, second = settings.blocks("settings")
+    assert first.expansion is None and second.expansion is None
+    assert first.value("logging_level").refs == ("aws_cloudwatch_log_group.a.arn",)
+    assert second.value("logging_level").refs == ("aws_cloudwatch_log_group.b.arn",)
+    # through the iterator, the argument refers to what the collection holds
+    assert {r.block.address for r in first.get("logging_level").references} == {
+        "aws_cloudwatch_log_group.a", "aws_cloudwatch_log_group.b"}
+
+
+@pytest.mark.parametrize(("collection", "why"), [
+    ("var.names", "var.names has no value"),
+    ("var.names == null ? [] : [aws_cloudwatch_log_group.a.arn]", "cannot be decided"),
+    ("toset([aws_cloudwatch_log_group.a.arn, aws_cloudwatch_log_group.b.arn])", "known only after"),
+])
+def test_a_dynamic_block_over_a_collection_of_unknown_length_is_one_unknown_block(tmp_path, collection, why):
+    stack = stack_of(tmp_path, _DYNAMIC_OVER.format(collection=collection))
+    [settings] = stack.resources("aws_api_gateway_method_settings")
+    [nested] = settings.blocks("settings")  # stands for every block it may generate, none or many
+    assert nested.expansion is not None and why in nested.expansion.reason
+    assert isinstance(nested.value("logging_level"), Unknown)
 
 
 def test_policy_document_data_source_renders_json(tmp_path):

@@ -110,3 +110,19 @@ def test_folders_calling_each_other_are_reported_not_dropped(tmp_path: Path):
         (tmp_path / name / "main.tf").write_text(f'module "{other}" {{\n  source = "../{other}"\n}}\n')
     _, errors = load([tmp_path])
     assert len(errors) == 1 and "module cycle" in errors[0].message
+
+
+def test_same_and_the_three_valued_helpers_never_ask_an_unknown_for_its_truth():
+    from gateaudit.model import Unknown, all_true, any_true, same
+
+    later = Unknown("aws_apigatewayv2_api.http.id is known only after apply")
+    unset = Unknown("var.m has no value")
+    assert same(later, "x") is later  # an Unknown first used to raise: `or` asked it for its truth
+    assert same("x", unset) is unset
+    assert same("GET", "GET") is True and same("GET", "POST") is False
+    assert all_true(True, unset, False) is False  # one False decides, whatever else is unknown
+    assert all_true(True, unset) is unset
+    assert all_true(True, True) is True
+    assert any_true(False, unset, True) is True
+    assert any_true(False, unset) is unset
+    assert any_true(False, False) is False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gateaudit.model import Attribute, Location
 from gateaudit.modules import load
-from gateaudit.provenance import built_by, is_reference, map_entries, origin, plain, written_by
+from gateaudit.provenance import built_by, instance_entry, is_reference, map_entries, origin, plain, written_by
 
 
 def test_a_function_at_the_start_of_a_long_operator_chain_is_found(tmp_path):
@@ -66,6 +66,55 @@ def test_a_value_given_outright_was_written_by_nothing_provenance_can_look_into(
     given = Attribute("function_name", function, "function_name", Location("plan.json", 1, "plan"), "f")
     assert written_by(given) == [] and origin(given, lambda name: False).source == "fixed"
     assert plain(given) and map_entries(given) == {} and not is_reference(given)
+
+
+def test_written_by_follows_an_output_of_one_instance_of_a_looped_module(tmp_path):
+    """`module.names["prod"].prefix`: the literal the call's each.value passes in, through that instance's output."""
+    (tmp_path / "main.tf").write_text('''module "names" {
+  source   = "./names"
+  for_each = { prod = "live", dev = "test" }
+  stage    = each.value
+}
+
+locals {
+  prefix = module.names["prod"].prefix
+}
+''')
+    (tmp_path / "names").mkdir()
+    (tmp_path / "names" / "main.tf").write_text('variable "stage" {}\n\noutput "prefix" {\n'
+                                                '  value = "api-${var.stage}"\n}\n')
+    stack, errors = load([tmp_path], use_cache=False)
+    assert not errors
+    local = stack.modules[0].locals["prefix"]
+    assert local.value == "api-live"
+    assert ("names/main.tf:4", "api-live") in {(str(w.location), w.value) for w in written_by(local)}
+
+
+def test_instance_entry_is_where_the_for_each_entry_an_argument_reads_is_written(tmp_path):
+    """Through a local and merge(): the entry's own line; an argument that does not read `each` has none."""
+    (tmp_path / "main.tf").write_text('''locals {
+  routes = merge({
+    a = { route_key = "GET /a" }
+  }, {
+    b = {
+      route_key = "GET /b"
+    }
+  })
+}
+
+resource "aws_apigatewayv2_route" "r" {
+  for_each           = local.routes
+  api_id             = "api"
+  route_key          = each.value.route_key
+  authorization_type = "NONE"
+}
+''')
+    stack, errors = load([tmp_path], use_cache=False)
+    assert not errors
+    routes = {route.instance_key: route for route in stack.resources("aws_apigatewayv2_route")}
+    assert instance_entry(routes["a"].get("route_key")).location == Location("main.tf", 3)
+    assert instance_entry(routes["b"].get("route_key")).location == Location("main.tf", 5)
+    assert instance_entry(routes["a"].get("authorization_type")) is None
 
 
 def test_a_value_read_by_file_is_fixed_and_placed_in_the_committed_file(tmp_path):

@@ -127,7 +127,7 @@ def test_remote_modules_are_listed_as_not_scanned(run_cli, tmp_path):
     assert done.returncode == 1
     assert json.loads(done.stdout)["not_scanned"] == [{
         "module": "module.vpc", "source": "terraform-aws-modules/vpc/aws", "file": "main.tf", "line": 12,
-        "reason": "remote module source: not downloaded or scanned"}]
+        "reason": "run `terraform init` first"}]
 
 
 def test_user_rules_dir(run_cli, tmp_path):

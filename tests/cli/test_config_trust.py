@@ -183,7 +183,7 @@ def test_a_module_nobody_read_is_unknown_in_every_control_unless_allowed(tmp_pat
                     ("GA300", "scoped-permission", "unknown", "module.api", 1),
                     ("GA400", "logging-enabled", "unknown", "module.api", 1)]
     assert all(c["nothing_in_scope"] is None for c in report["controls"])
-    assert 'module.api (source "terraform-aws-modules/apigateway-v2/aws") was not scanned' in \
+    assert "module.api (terraform-aws-modules/apigateway-v2/aws) was not scanned: run `terraform init` first" in \
         report["results"][0]["message"]
     code, report, _ = gateaudit("scan", "infra", "--allow-unscanned-modules", cwd=root)
     assert code == 0

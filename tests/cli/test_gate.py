@@ -61,6 +61,28 @@ def test_a_suppression_inside_the_block_applies_too(run_cli, tmp_path):
     assert method(scan(run_cli, folder)[1])["status"] == "suppressed"
 
 
+def test_a_suppression_above_the_block_applies_when_the_result_points_at_the_entry_that_wrote_it(run_cli, tmp_path):
+    """GA102 fails an open for_each route at its map entry; a reviewer suppresses it above the route block."""
+    (tmp_path / "main.tf").write_text('''locals {
+  routes = {
+    health = { key = "GET /health", authorization = "NONE" }
+  }
+}
+
+# gateaudit:ignore GA102 reason="public health check"
+resource "aws_apigatewayv2_route" "r" {
+  for_each           = local.routes
+  api_id             = "api"
+  route_key          = each.value.key
+  authorization_type = each.value.authorization
+}
+''')
+    code, report, _ = scan(run_cli, tmp_path)
+    [route] = [r for r in report["results"] if r["rule_id"] == "GA102"]
+    assert (route["status"], route["line"], route["suppression"]["line"]) == ("suppressed", 3, 7)
+    assert code == 0
+
+
 def test_a_suppression_without_a_reason_is_not_applied_and_is_reported(run_cli, tmp_path):
     code, report, _ = scan(run_cli, stack(tmp_path, "# gateaudit:ignore GA101"))
     assert code == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -162,3 +163,71 @@ def test_a_helper_imported_absolutely_is_an_error_that_says_how_to_import_it(run
     assert done.returncode == 2
     assert (f"{rules / 'team.py'}: import failed: ModuleNotFoundError: No module named '_helpers'; import a helper "
             "beside the rule relatively: from ._helpers import ...") in done.stderr
+
+
+TWO_METHODS = '''resource "aws_api_gateway_rest_api" "api" {
+  name = "a"
+}
+
+resource "aws_api_gateway_method" "get" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
+  http_method   = "GET"
+  authorization = "AWS_IAM"
+}
+
+resource "aws_api_gateway_method" "post" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_rest_api.api.root_resource_id
+  http_method   = "POST"
+  authorization = "AWS_IAM"
+}
+'''
+
+# Judges GET, then raises in a helper while judging POST: the error names POST, the block it was judging, not GET.
+RAISES_ON_POST = '''
+from gateaudit.result import Severity
+from gateaudit.rules import Rule
+
+RULE = Rule(id="TEAM003", control="{control}", severity=Severity.HIGH, title="t", rationale="r", remediation="f")
+
+
+def check(stack):
+    for method in stack.resources("aws_api_gateway_method"):
+        yield _judge(method)
+
+
+def _judge(method):
+    if method.value("http_method") == "POST":
+        return {{}}["no such key"]
+    return RULE.passed(method, "judged")
+'''
+
+
+@pytest.mark.parametrize("control", ["team", "authorizer-attached"])
+def test_a_rule_that_raises_names_the_block_and_its_control_reads_not_judged(run_cli, tmp_path, control):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "team.py").write_text(RAISES_ON_POST.format(control=control))
+    terraform = tmp_path / "tf"
+    terraform.mkdir()
+    (terraform / "api.tf").write_text(TWO_METHODS)
+    out = tmp_path / "out"
+    done = run_cli("scan", str(terraform), "--rules-dir", str(rules), "--format", "text", "--format", "json",
+                   "--format", "markdown", "--format", "junit", "--output-dir", str(out))
+    assert done.returncode == 2, done.stderr
+    text = (out / "gateaudit.txt").read_text()
+    line = "not judged: TEAM003 failed on aws_api_gateway_method.post (api.tf:12)"
+    assert f"  {line}\n" in text
+    assert "ERROR api.tf:12: internal error in rule TEAM003" in text
+    assert "while judging aws_api_gateway_method.post: KeyError" in text
+    summary = next(c for c in json.loads((out / "gateaudit.json").read_text())["controls"] if c["id"] == control)
+    assert summary["not_judged"] == [line.removeprefix("not judged: ")]
+    assert summary["nothing_in_scope"] is None  # never "not applicable"
+    section = text.split(f"\n{control}: ", 1)[1].split("\n\n", 1)[0]
+    assert "NOT APPLICABLE" not in section
+    # GA101 passes both methods under authorizer-attached, yet the control is not passed: one of its rules failed.
+    assert f"### ❓ {control}:" in (out / "gateaudit.md").read_text()
+    cases = ElementTree.parse(out / "gateaudit.xml").getroot().iter("testcase")
+    errors = [case.find("error") for case in cases if case.get("name") == line]
+    assert len(errors) == 1 and errors[0].get("message") == line

@@ -227,8 +227,9 @@ def test_git_and_terraform_folders_are_skipped_and_every_report_says_so(tmp_path
     assert_clean(done)
     assert json.loads(done.stdout)["skipped"] == [
         {"path": ".git", "reason": ".git: git's own data, not Terraform"},
-        {"path": ".terraform", "reason": ".terraform: Terraform's working folder (providers and downloaded "
-                                         "modules), not this repository's configuration"}]
+        {"path": ".terraform", "reason": ".terraform: Terraform's working folder, not this repository's "
+                                         "configuration (the modules terraform init downloaded are read as the "
+                                         "calls that use them)"}]
     text = scan("--no-cache", infra, cwd=tmp_path / "repo").stdout
     assert "skipped: .terraform: .terraform: Terraform's working folder" in text
 

@@ -110,6 +110,14 @@ SHAPES = (
           ("GA202", "aws_lambda_function.via_resource"), 'value = "****"'),
     Shape("29 a literal an error message repeats (lookup()'s missing key)", ("lookup-key-secret-J8u",),
           ("GA202", "aws_lambda_function.lookup"), 'lookup(local.tokens, "****")'),
+    Shape("30 an argument the provider marks sensitive", ("db-instance-secret-C4x",),
+          ("GA206", "aws_db_instance.shapes"), 'password = "****"'),
+    Shape("31 a sensitive argument in a nested block", ("mq-user-secret-D5y",), ("GA206", "aws_mq_broker.shapes"),
+          'password = "****"'),
+    Shape("32 an SSM SecureString value", ("ssm-literal-secret-B3v",), ("GA207", "aws_ssm_parameter.db"),
+          'value = "****"'),
+    Shape("33 a static header an integration sends", ("integrationHeaderSecret5Tq",),
+          ("GA208", "aws_apigatewayv2_integration.shapes"), '"append:header.x-api-key" = "****"'),
 )
 
 
@@ -197,6 +205,27 @@ resource "aws_ssm_parameter" "db" {
   name  = "/shapes/db"
   type  = "SecureString"
   value = "ssm-literal-secret-B3v"
+}
+
+resource "aws_db_instance" "shapes" {
+  instance_class = "db.t4g.micro"
+  password = "db-instance-secret-C4x"
+}
+
+resource "aws_mq_broker" "shapes" {
+  broker_name = "shapes"
+  user {
+    username = "shapes"
+    password = "mq-user-secret-D5y"
+  }
+}
+
+resource "aws_apigatewayv2_integration" "shapes" {
+  api_id           = "abc123"
+  integration_type = "HTTP_PROXY"
+  request_parameters = {
+    "append:header.x-api-key" = "integrationHeaderSecret5Tq"
+  }
 }
 '''
 

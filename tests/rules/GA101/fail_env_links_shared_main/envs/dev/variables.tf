@@ -1,0 +1,4 @@
+variable "stage" {
+  type    = string
+  default = "dev"
+}

@@ -1,0 +1,30 @@
+variable "api_id" {
+  type = string
+}
+
+variable "route_key" {
+  type = string
+}
+
+variable "authorization_type" {
+  type = string
+}
+
+variable "authorizer_id" {
+  type    = string
+  default = null
+}
+
+# expect: failed module.routes["health"].aws_apigatewayv2_route.this
+# expect: passed module.routes["orders"].aws_apigatewayv2_route.this
+# expect: passed module.routes["users"].aws_apigatewayv2_route.this
+resource "aws_apigatewayv2_route" "this" {
+  api_id             = var.api_id
+  route_key          = var.route_key
+  authorization_type = var.authorization_type
+  authorizer_id      = var.authorizer_id
+}
+
+output "route_id" {
+  value = aws_apigatewayv2_route.this.id
+}
