@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from gateaudit.engine import run_rules
-from gateaudit.model import Block, Stack
+from gateaudit.model import Block, Stack, Unknown
 from gateaudit.modules import load
 from gateaudit.parse import parse_expression
 from gateaudit.result import Status
@@ -56,6 +56,10 @@ def _make_unknown(stack: Stack, target: tuple[str, str, int, str]) -> bool:
     for block in _every_block(stack):
         if (block.address, block.path, block.location.line) == (address, path, line) and name in block.attributes:
             attribute = block.attributes[name]
+            if attribute.expr is None:  # given outright by a source (an OpenAPI body): its value is all there is
+                attribute.value = Unknown("var.gateaudit_unset is not declared", ("var.gateaudit_unset",))
+                attribute.references = ()
+                return True
             attribute.expr = UNSET
             # The value and references were computed from the old expression, maybe already: compute them again.
             for cached in ("value", "references"):
