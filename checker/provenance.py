@@ -545,7 +545,7 @@ def _literal_secret_key(value: Any, secret_name: Callable[[str], bool]) -> str |
 
 def written_in(attribute: Attribute) -> str:
     """Where a fixed value is written, for messages: through which variables (and where they are set) or
-    locals, else "as a literal"."""
+    locals, or which committed file file() read it from, else "as a literal"."""
     places = []
     for ref in attribute.references:
         variable = ref.block
@@ -563,4 +563,7 @@ def written_in(attribute: Attribute) -> str:
     if not places and attribute.expr is not None:
         places = sorted({f"local.{n.steps[0].name}" for n in walk(attribute.expr) if isinstance(n, Traversal)
                          and n.root == "local" and n.steps and isinstance(n.steps[0], GetAttr)})
-    return f"through {', '.join(places)}" if places else "as a literal"
+    if places:
+        return f"through {', '.join(places)}"
+    read = files_read(attribute)
+    return f"in {read[0].file}, read by {read[0].origin}" if read else "as a literal"

@@ -16,6 +16,9 @@ from .test_fixtures import RULES, settings_of
 FIXTURES = Path(__file__).resolve().parent
 
 MESSAGES = [
+    ("GA207/fail_secure_string_from_file", "aws_ssm_parameter.db_password",
+     "written in the configuration (in secrets/db-password.txt, read by file())"),
+    ("GA206/fail_password_from_file", "aws_db_instance.reports", "(in secrets/reports-password.txt, read by file())"),
     ("GA405/fail_authorizer_no_log_group.tf", "aws_lambda_function.auth",
      "the authorizer's Lambda aws_lambda_function.auth (authorizer of aws_api_gateway_rest_api.api) has no "
      "log group"),
