@@ -133,6 +133,9 @@ def _judge_open(method: Block, integrations: list[Block], preflight: set[str]) -
     maybe = [(integration, match) for integration, match in matches if isinstance(match, Unknown)]
     if not mine and maybe:
         return _judge_maybe_integrated(method, verb, maybe)
+    if not mine:
+        return RULE.failed(method, f'{verb} method with authorization "NONE" has no integration in the stack; a '
+                                   'preflight is exempt only with a MOCK integration', "authorization")
     types = [i.value("type") for i in mine]
     unknown = next((t for t in types if isinstance(t, Unknown)), None)
     if unknown is not None:
