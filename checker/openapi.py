@@ -22,9 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
-
-from . import jsonpos, limits, yaml_text
+from . import jsonpos, limits
 from .evaluate import evaluate
 from .expr import Call, Expr, GetAttr, Literal, ObjectExpr, Traversal
 from .files import CommittedFiles
@@ -145,6 +143,8 @@ def _json_value(node: jsonpos.Node) -> Any:  # nesting is bounded by jsonpos (li
 
 
 def _parse_yaml(text: str) -> tuple[Any, dict[tuple[str, str], int]]:
+    from . import yaml_text  # PyYAML only when a body is YAML
+
     try:
         document, node = yaml_text.load(text)
     except yaml_text.YamlError as error:
@@ -153,20 +153,8 @@ def _parse_yaml(text: str) -> tuple[Any, dict[tuple[str, str], int]]:
     lines: dict[tuple[str, str], int] = {}
     for section, path in (("paths", ("paths",)), ("schemes", ("components", "securitySchemes")),
                           ("schemes", ("securityDefinitions",))):
-        found = _yaml_at(node, path)
-        if isinstance(found, yaml.MappingNode):
-            lines.update(((section, str(key.value)), key.start_mark.line + 1) for key, _ in found.value
-                         if isinstance(key, yaml.ScalarNode))
+        lines.update(((section, key), line) for key, line in yaml_text.key_lines(node, path).items())
     return document, lines
-
-
-def _yaml_at(node: Any, path: tuple[str, ...]) -> Any:
-    for key in path:
-        if not isinstance(node, yaml.MappingNode):
-            return None
-        node = next((value for name, value in node.value if isinstance(name, yaml.ScalarNode) and name.value == key),
-                    None)
-    return node
 
 
 def _with_holes(document: Any, unknown: Unknown) -> Any:

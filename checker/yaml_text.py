@@ -43,3 +43,15 @@ def load(text: str) -> tuple[Any, yaml.Node | None]:
         raise YamlError(f"holds more than {limits.MAX_VALUE_SIZE} elements and characters (aliases expanded): "
                         "not read", over_limit=True)
     return value, node
+
+
+def key_lines(node: Any, path: tuple[str, ...]) -> dict[str, int]:
+    """The keys of the mapping at `path` in a loaded document's node tree, each with its 1-based line."""
+    for key in path:
+        if not isinstance(node, yaml.MappingNode):
+            return {}
+        node = next((value for name, value in node.value if isinstance(name, yaml.ScalarNode) and name.value == key),
+                    None)
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(key.value): key.start_mark.line + 1 for key, _ in node.value if isinstance(key, yaml.ScalarNode)}

@@ -7,6 +7,7 @@ its place as an `Unknown` element, so a rule can still judge the parts that are 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -97,8 +98,14 @@ def computed(value: Unknown | str) -> bool:
 
 def matches(pattern: str, text: str) -> bool:
     """IAM wildcard matching: `*` any run of characters, `?` one, case-insensitive."""
+    return _wildcard(pattern).fullmatch(text) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _wildcard(pattern: str) -> re.Pattern[str]:
+    # Every policy is matched against the same few actions and probes: compile each pattern once.
     regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, text, re.IGNORECASE | re.DOTALL) is not None
+    return re.compile(regex, re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)

@@ -108,15 +108,23 @@ _SOURCES = ("source_arn", "source_account", "principal_org_id")  # each limits w
 
 
 def check(stack: Stack) -> Iterator[Result]:
+    urls = stack.resources("aws_lambda_function_url")
+    permissions = [p for p in stack.resources("aws_lambda_permission") if _for_anyone(p.value("principal"))]
+    if not urls and not permissions:
+        return  # what the APIs invoke is worth finding only where something may bypass them
     invoked = invoked_functions(stack)
-    for url in stack.resources("aws_lambda_function_url"):
+    for url in urls:
         result = _judge_url(url, invoked)
         if result is not None:
             yield result
-    for permission in stack.resources("aws_lambda_permission"):
+    for permission in permissions:
         result = _judge_permission(permission, invoked)
         if result is not None:
             yield result
+
+
+def _for_anyone(principal: object) -> bool:
+    return isinstance(principal, Unknown) or principal == "*"
 
 
 def _judge_url(url: Block, invoked: Invoked) -> Result | None:
@@ -140,10 +148,8 @@ def _judge_url(url: Block, invoked: Invoked) -> Result | None:
 
 
 def _judge_permission(permission: Block, invoked: Invoked) -> Result | None:
-    principal = permission.value("principal")
+    principal = permission.value("principal")  # "*" or unknown: a named principal is GA301's to judge
     action = permission.value("action")
-    if principal is None or (isinstance(principal, str) and principal != "*"):
-        return None  # a named principal (or none, which the provider refuses): GA301 judges API Gateway's
     if isinstance(action, str) and not action.lower().startswith(("lambda:invoke", "lambda:*", "*")):
         return None  # not an invocation
     roles = invoked_as(permission.get("function_name"), invoked)
