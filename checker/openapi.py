@@ -357,6 +357,12 @@ class _Builder:
             self.given(made, "type", _upper(integration.get("type")), location)
             if "uri" in integration:
                 self.given(made, "uri", integration["uri"], location)
+        elif isinstance(integration, dict):  # what the route invokes: rules that follow backends see it
+            made = self.block("aws_apigatewayv2_integration", f"{block.address} integration", location)
+            self.given(made, "integration_type", _upper(integration.get("type")), location)
+            for name, argument in (("uri", "integration_uri"), ("payloadFormatVersion", "payload_format_version")):
+                if name in integration:
+                    self.given(made, argument, integration[name], location)
 
     def authorization(self, operation: dict) -> tuple[Any, Any, bool]:
         """The operation's authorization type, its authorizer (None: none) and whether it needs an API key, as
