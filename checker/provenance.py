@@ -100,6 +100,40 @@ def template_of(attribute: Attribute) -> tuple[str | bool, ...] | None:
     return tuple(part if isinstance(part, str) else isinstance(part, Traversal) for part in expr.parts)
 
 
+def ignored_changes(block: Block) -> frozenset[str] | Unknown:
+    """The arguments whose changes `lifecycle { ignore_changes = [...] }` tells Terraform to ignore, by path
+    (`value`, `tags.team`); {"all"} for `all`; empty without one. Terraform reads the list as written, so it is
+    read from the expression (a source that gives values outright gives the names as strings)."""
+    found: set[str] = set()
+    for lifecycle in block.blocks("lifecycle"):
+        attribute = lifecycle.get("ignore_changes")
+        if attribute is None:
+            continue
+        expr = attribute.expr
+        if expr is None:
+            value = attribute.value
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                return Unknown(f"ignore_changes is {value!r}, not a list of argument names")
+            found.update(value)
+            continue
+        items = expr.items if isinstance(expr, TupleExpr) else (expr,)
+        for item in items:
+            name = _ignored_name(item)
+            if name is None:
+                return Unknown("ignore_changes names an argument gateaudit cannot read")
+            found.add(name)
+    return frozenset(found)
+
+
+def _ignored_name(expr: Expr) -> str | None:
+    if isinstance(expr, Literal) and isinstance(expr.value, str):  # Terraform 0.11 spelled them as strings
+        return expr.value
+    if isinstance(expr, Traversal) and isinstance(expr.root, str):
+        steps = [step.name for step in expr.steps if isinstance(step, GetAttr)]
+        return ".".join([expr.root, *steps]) if len(steps) == len(expr.steps) else None
+    return None
+
+
 def set_in_tfvars(variable: Block) -> Written | None:
     """A root variable's value as a tfvars file (or --var-file) sets it, and where; None when none does."""
     module = variable.module

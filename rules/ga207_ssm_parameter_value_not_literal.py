@@ -41,10 +41,14 @@ Set the value at apply time (a variable without default, `TF_VAR_...`), generate
 ephemeral `aws_secretsmanager_random_password`, or create the parameter in Terraform with a placeholder and
 `lifecycle { ignore_changes = [value] }` and put the real value with the AWS CLI.
 
+A SecureString created with a placeholder and `lifecycle { ignore_changes = [value] }` (or `all`) passes while
+the placeholder is no credential itself (no known key shape, not a long random token): the real value is put
+outside Terraform. A credential-shaped placeholder still fails: it is deployed once, and committed.
+
 **Limits**
-A placeholder with `ignore_changes = [value]` still fails for a SecureString: gateaudit cannot tell a
-placeholder from a value, and it is committed either way; suppress it with a reason. A credential under an
-innocent parameter name, shorter than 32 characters and of no known shape, is missed in a `String`.
+Whether a placeholder is one is judged by its shape alone: a short, weak password written as the placeholder
+of an ignored value passes. A credential under an innocent parameter name, shorter than 32 characters and of
+no known shape, is missed in a `String`.
 """
 
 from __future__ import annotations
@@ -52,11 +56,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gateaudit.model import Attribute, Block, Stack, Unknown
-from gateaudit.provenance import origin, written_in
+from gateaudit.provenance import ignored_changes, origin, written_in
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._secrets import BY_NAME, credential_in, named_credential, secret_like, strings_in
+from ._secrets import BY_NAME, credential_in, credential_shape, named_credential, secret_like, strings_in
 
 RULE = Rule(
     id="GA207",
@@ -85,13 +89,20 @@ def _judge(parameter: Block, attributes: list[Attribute]) -> Result:
     name = parameter.value("name")
     name = name if isinstance(name, str) else ""
     secure = kind == "SecureString" if isinstance(kind, str) else None
-    supplied, unsure = [], None
+    supplied, unsure, placeholder = [], None, None
     for attribute in attributes:
         found = origin(attribute, secret_like)
         if found.source == "fixed" and (found.value is not None or found.detail):
             why = _credential(name, found.value) if found.value is not None else found.detail
             where = written_in(attribute)
             if secure and attribute.name != "insecure_value":
+                kept = _placeholder(parameter, attribute, found.value)
+                if kept is True:
+                    placeholder = attribute
+                    continue
+                if isinstance(kept, Unknown):
+                    unsure = unsure or (attribute, kept.reason)
+                    continue
                 return RULE.failed(parameter, f"SecureString {attribute.name} is written in the configuration "
                                               f"({where}): it sits in the repository, every plan and the state; "
                                               "set it at apply time or generate it into value_wo", attribute.name)
@@ -111,11 +122,27 @@ def _judge(parameter: Block, attributes: list[Attribute]) -> Result:
         attribute, reason = unsure
         return RULE.unknown(parameter, f"cannot tell whether {attribute.name} holds a credential written in the "
                                        f"configuration: {reason}", attribute.name)
+    if placeholder is not None:
+        return RULE.passed(parameter, f"{placeholder.name} is a placeholder, no credential: lifecycle ignores changes "
+                                      "to it, so the real value is put outside Terraform", placeholder.name)
     if supplied:
         return RULE.passed(parameter, f"{'; '.join(supplied)}: known only at apply time", attributes[0].name)
     which = f"this {kind}" if isinstance(kind, str) else "this"
     return RULE.passed(parameter, f"{', '.join(a.name for a in attributes)} of {which} parameter holds no "
                                   "credential, judged by the parameter's name and value")
+
+
+def _placeholder(parameter: Block, attribute: Attribute, value: object) -> bool | Unknown:
+    """A SecureString `value` created as a placeholder, the real value put outside Terraform: lifecycle ignores
+    changes to it, and the literal is no credential itself (that one would be deployed once, and committed)."""
+    if attribute.name != "value" or value is None:
+        return False
+    ignored = ignored_changes(parameter)
+    if isinstance(ignored, Unknown):
+        return Unknown(f"a placeholder is fine only while lifecycle ignores changes to value, and {ignored.reason}")
+    if not ignored & {"value", "all"}:
+        return False
+    return not any(credential_shape(text) for text in strings_in(value))
 
 
 def _last(name: str) -> str:

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from gateaudit.model import Attribute, Location
+from gateaudit.model import Attribute, Location, Unknown
 from gateaudit.modules import load
-from gateaudit.provenance import built_by, instance_entry, is_reference, map_entries, origin, plain, written_by
+from gateaudit.provenance import (
+    built_by,
+    ignored_changes,
+    instance_entry,
+    is_reference,
+    map_entries,
+    origin,
+    plain,
+    written_by,
+)
 
 
 def test_a_function_at_the_start_of_a_long_operator_chain_is_found(tmp_path):
@@ -141,3 +150,40 @@ resource "aws_lambda_function" "f" {
     assert (found.source, found.value) == ("fixed", {"TOKEN": "tok_live_8f2a61c0d9e4b7\n"})
     assert found.location == Location("secrets/token.txt", 1, "file()")
     assert found.detail == "in secrets/token.txt, read by file()"
+
+
+def test_ignored_changes_reads_the_names_as_written(tmp_path):
+    """`[value, tags.team]`, `all` and Terraform 0.11's strings; a name built by an expression is unknown."""
+    (tmp_path / "main.tf").write_text('''resource "aws_ssm_parameter" "a" {
+  lifecycle {
+    ignore_changes = [value, tags.team]
+  }
+}
+
+resource "aws_ssm_parameter" "b" {
+  lifecycle {
+    ignore_changes = all
+  }
+}
+
+resource "aws_ssm_parameter" "c" {
+  lifecycle {
+    ignore_changes = ["value"]
+  }
+}
+
+resource "aws_ssm_parameter" "d" {
+  lifecycle {
+    ignore_changes = [var.names[0]]
+  }
+}
+
+resource "aws_ssm_parameter" "e" {
+}
+''')
+    stack, errors = load([tmp_path], use_cache=False)
+    assert not errors
+    found = {block.name: ignored_changes(block) for block in stack.resources("aws_ssm_parameter")}
+    assert (found["a"], found["b"], found["c"], found["e"]) == (
+        {"value", "tags.team"}, {"all"}, {"value"}, frozenset())
+    assert isinstance(found["d"], Unknown)
