@@ -134,15 +134,11 @@ def gateaudit_verdicts(case: Case) -> tuple[Verdicts, list[str]]:
     rules = load_rules()
     settings = of_folder(case.path, rules) if case.path.is_dir() else Settings()  # a fixture's own options
     results, rule_errors = run_rules(stack, rules, settings)
-    declared: dict[str, list[str]] = {}
-    for block in stack.blocks():
-        declared.setdefault(block.address, []).append(block.location.file)
     verdicts = Verdicts()
     for result in results:
         # A result may point away from its block (GA102: at the for_each entry that defines the route, in tfvars
         # or the caller); Checkov reports the block's file, so the verdict is keyed by where the block is.
-        files = declared.get(result.resource, [])
-        file = result.file if not files or result.file in files else files[0]
+        file = result.block_file or result.file
         verdicts.add(result.resource, file, result.control, result.rule_id, result.status.value)
     return verdicts, [f"{case.label}: {error}" for error in [*errors, *rule_errors]]
 

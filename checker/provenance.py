@@ -511,14 +511,31 @@ def instance_entry(attribute: Attribute) -> Written | None:
     block = attribute.block
     while block.parent is not None:
         block = block.parent
-    if attribute.expr is None or not isinstance(block.instance_key, str):
+    if attribute.expr is None:
         return None
     if not any(isinstance(node, Traversal) and node.root == "each" for node in walk(attribute.expr)):
+        return _entry_of_module_instance(attribute, block)
+    if not isinstance(block.instance_key, str):
         return None
     for_each = block.get("for_each")
     if for_each is None or for_each.expr is None:
         return None
     return _map_entries(_of(for_each), assigned=True).get(block.instance_key)
+
+
+def _entry_of_module_instance(attribute: Attribute, block: Block) -> Written | None:
+    """`var.route.authorization_type` in a module called with `for_each`: the entry of that instance, when the
+    call gives the variable from `each` (`route = each.value`)."""
+    call = block.module.call
+    if call is None or not isinstance(call.instance_key, str):
+        return None
+    for node in walk(attribute.expr):
+        if isinstance(node, Traversal) and node.root == "var" and node.steps and isinstance(node.steps[0], GetAttr):
+            given = call.get(node.steps[0].name)
+            entry = instance_entry(given) if given is not None else None
+            if entry is not None:
+                return entry
+    return None
 
 
 def plain(attribute: Attribute) -> bool:

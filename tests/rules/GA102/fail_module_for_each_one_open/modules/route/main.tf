@@ -15,7 +15,6 @@ variable "authorizer_id" {
   default = null
 }
 
-# expect: failed module.routes["health"].aws_apigatewayv2_route.this
 # expect: passed module.routes["orders"].aws_apigatewayv2_route.this
 # expect: passed module.routes["users"].aws_apigatewayv2_route.this
 resource "aws_apigatewayv2_route" "this" {
