@@ -55,6 +55,10 @@ SKIP_PATH_HELP = ("do not read folders or .tf files matching this glob, relative
                   "`./x` only at the top); every report lists what was skipped")
 
 
+CONFIG_DIR_HELP = ("for a scanned plan or state JSON: the folder of its root module's configuration, where "
+                   "results point (default: the plan's own folder)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gateaudit", description="Compliance checks for API Gateway stacks guarded by "
                                                    "Lambda authorizers.")
@@ -71,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="a .tfvars file applied after terraform.tfvars and *.auto.tfvars (repeatable)")
     scan.add_argument("--rules-dir", action="append", default=[], metavar="DIR",
                       help="a folder of user rules (repeatable)")
+    scan.add_argument("--config-dir", metavar="DIR", help=CONFIG_DIR_HELP)
     scan.add_argument("--skip-path", action="append", default=[], metavar="PATTERN", help=SKIP_PATH_HELP)
     scan.add_argument("--fail-on", choices=[s.value for s in Severity],
                       help="lowest severity that fails the scan (default: the config's, else low)")
@@ -121,6 +126,7 @@ def _parser() -> argparse.ArgumentParser:
                           help="where to write it (default: .gateaudit-baseline.json)")
     baseline.add_argument("--var-file", action="append", default=[], metavar="FILE")
     baseline.add_argument("--rules-dir", action="append", default=[], metavar="DIR")
+    baseline.add_argument("--config-dir", metavar="DIR", help=CONFIG_DIR_HELP)
     baseline.add_argument("--skip-path", action="append", default=[], metavar="PATTERN", help=SKIP_PATH_HELP)
     baseline.add_argument("--config", metavar="FILE")
     baseline.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
@@ -214,7 +220,8 @@ def _run(args: argparse.Namespace) -> ExitCode:
         use_cache=not args.no_cache, checkov=checkov, max_file_size=args.max_file_size,
         fail_on_exemptions=True if args.fail_on_exemptions else None, today=args.today,
         strict_config=args.strict_config, allow_unscanned_modules=args.allow_unscanned_modules,
-        skip_paths=tuple(args.skip_path), max_scan_size=args.max_scan_size)
+        skip_paths=tuple(args.skip_path), max_scan_size=args.max_scan_size,
+        config_dir=Path(args.config_dir) if args.config_dir else None)
     formats = list(dict.fromkeys(args.format or ["text"]))
     if args.output and args.output_dir:
         _say("gateaudit: error: --output and --output-dir together: --output names one file, --output-dir a folder")
@@ -293,7 +300,8 @@ def _write_baseline(args: argparse.Namespace) -> ExitCode:
                           var_files=[Path(f) for f in args.var_file], rules_dirs=[Path(d) for d in args.rules_dir],
                           inline_suppressions=True, config=Path(args.config) if args.config else None,
                           max_file_size=args.max_file_size, today=args.today, skip_paths=tuple(args.skip_path),
-                          max_scan_size=args.max_scan_size)
+                          max_scan_size=args.max_scan_size,
+                          config_dir=Path(args.config_dir) if args.config_dir else None)
     try:
         report = scan(options)
     except SetupError as error:

@@ -157,6 +157,7 @@ class ScanOptions:
     strict_config: bool = False  # a config file inside the scanned tree is an error, not a warning
     allow_unscanned_modules: bool = False  # module calls not read are suppressed (shown), not unknown
     skip_paths: tuple[str, ...] = ()  # --skip-path: globs of folders and files not to read (discover.skip_reason)
+    config_dir: Path | None = None  # --config-dir: a scanned plan's configuration, when it is not beside the plan
 
 
 class SetupError(Exception):
@@ -258,13 +259,14 @@ def judge(options: ScanOptions, rules: list, settings: Settings = DEFAULTS) -> J
     if cache is not None:
         roots = [root_of(path, repository) for path in options.paths]  # what links may reach depends on them
         name = scan_cache.key(options.paths, options.display_paths, options.var_files, rules, options.rules_dirs,
-                              settings, options.max_file_size, roots, options.skip_paths, options.max_scan_size)
+                              settings, options.max_file_size, roots, options.skip_paths, options.max_scan_size,
+                              options.config_dir)
         kept = scan_cache.load(cache, name)
         if kept is not None:
             return kept
     loader = load_with_inputs(options.paths, options.var_files, use_cache=options.use_cache,
                               max_file_size=options.max_file_size, repository=repository, skip=options.skip_paths,
-                              max_scan_size=options.max_scan_size)
+                              max_scan_size=options.max_scan_size, config_dir=options.config_dir)
     stack = loader.stack
     errors = [*loader.errors, *near_miss_errors(stack)]
     results, rule_errors = run_rules(stack, rules, settings)

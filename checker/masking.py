@@ -50,7 +50,7 @@ def secret_literals(stack: Stack, results: Iterable[Result]) -> set[str]:
         if result.control == SECRET_CONTROL and result.status in (Status.FAILED, Status.UNKNOWN) \
                 and result.rule_id not in COVERAGE:
             flagged.setdefault(result.resource, set()).add(result.attribute)
-    found: set[str] = set()
+    found: set[str] = set(stack.sensitive_values)
     if not flagged:
         return found
     # Provenance runs the evaluator: imported only when a secret was found, so a warm scan never loads it.

@@ -334,6 +334,9 @@ class Stack:
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # shown path -> top-level block lines
     var_files: list[str] = field(default_factory=list)  # variable files applied, in order
     budget: Budget = field(default_factory=Budget)  # what evaluating this stack has spent (every module's)
+    # A plan's resources being destroyed (not replaced): not judged, but rules may say what remains without them.
+    destroyed: list[Block] = field(default_factory=list)
+    sensitive_values: set[str] = field(default_factory=set)  # strings a source marks sensitive: masked everywhere
     _index: dict[tuple[str, str], list[Block]] | None = field(default=None, repr=False)
 
     def blocks(self, kind: str | None = None, type: str | None = None) -> Iterator[Block]:

@@ -57,6 +57,7 @@ class Loader:
     skip: tuple[str, ...] = ()  # --skip-path patterns, relative to the scanned folder (discover.skip_reason)
     max_scan_size: int = limits.MAX_SCAN_SIZE  # bytes of every file read, added up
     bytes_read: int = 0
+    config_dir: Path | None = None  # --config-dir: where a scanned plan's configuration is, when not beside it
     # a root module's folder -> what its .terraform/modules/modules.json records: key -> (source, dir, version)
     manifests: dict[Path, dict[str, tuple[str, str, str | None]] | str | None] = field(default_factory=dict)
 
@@ -146,7 +147,8 @@ def load(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool
 
 def load_with_inputs(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool = True,
                      max_file_size: int = limits.MAX_FILE_SIZE, repository: Path | None = None,
-                     skip: tuple[str, ...] = (), max_scan_size: int = limits.MAX_SCAN_SIZE) -> Loader:
+                     skip: tuple[str, ...] = (), max_scan_size: int = limits.MAX_SCAN_SIZE,
+                     config_dir: Path | None = None) -> Loader:
     """`load`, keeping what the loader asked the filesystem (`loader.inputs`).
 
     `repository` is the repository root (`gateaudit.root`; None: found from the current folder): each path is
@@ -155,7 +157,7 @@ def load_with_inputs(paths: list[Path], var_files: list[Path] | None = None, use
     """
     repository = repository or repository_root()
     loader = Loader(var_files=list(var_files or []), use_cache=use_cache, max_file_size=max_file_size,
-                    skip=tuple(skip), max_scan_size=max_scan_size)
+                    skip=tuple(skip), max_scan_size=max_scan_size, config_dir=config_dir)
     loader.trusted = {Path(os.path.abspath(p)) for p in [*loader.var_files, *paths]}
     loader.stack.budget.files = files = CommittedFiles(loader)
     for path in paths:
@@ -180,7 +182,9 @@ def _load_path(loader: Loader, path: Path) -> None:
     for skipped_path, reason in skipped:
         loader.stack.skipped[loader.show(skipped_path)] = reason
     if loader.inputs.is_file(path) and not discover.is_config_file(path.name):
-        loader.errors.append(ScanError(str(path), None, "not a Terraform file (*.tf or *.tf.json)"))
+        from .plan_config import load_plan  # a plan or state JSON, known by its content
+
+        load_plan(loader, path, loader.config_dir)
         return
     by_directory: dict[Path, list[Path]] = {}
     for file in files:
@@ -510,7 +514,7 @@ def _downloaded(loader: Loader, parent: Module, call: Block, source: str) -> Pat
         names.append(root.call.name)
         root = root.parent
     key = ".".join(reversed(names))
-    manifest = _manifest(loader, root.directory)
+    manifest = recorded_modules(loader, root.directory)
     if isinstance(manifest, str):
         return manifest
     if manifest is None:
@@ -533,7 +537,7 @@ def _downloaded(loader: Loader, parent: Module, call: Block, source: str) -> Pat
     return directory
 
 
-def _manifest(loader: Loader, directory: Path) -> dict[str, tuple[str, str, str | None]] | str | None:
+def recorded_modules(loader: Loader, directory: Path) -> dict[str, tuple[str, str, str | None]] | str | None:
     """The calls `terraform init` recorded for the root module in `directory` (None when it never ran), or why
     its record cannot be used."""
     if directory in loader.manifests:

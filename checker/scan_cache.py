@@ -44,7 +44,7 @@ KEEP = 32
 
 def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rules: list,
         rules_dirs: list[Path], settings: Settings, max_file_size: int, roots: list[Path],
-        skip_paths: tuple[str, ...], max_scan_size: int = limits.MAX_SCAN_SIZE) -> str:
+        skip_paths: tuple[str, ...], max_scan_size: int = limits.MAX_SCAN_SIZE, config_dir: Path | None = None) -> str:
     """The name of the judgement of these inputs."""
     import gateaudit
     import gateaudit.rules
@@ -68,6 +68,7 @@ def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rule
     add("cwd", os.getcwd())
     add("paths", [(str(p), os.path.abspath(p)) for p in paths])
     add("display", list(display_paths))
+    add("config_dir", os.path.abspath(config_dir) if config_dir is not None else None)
     add("var_files", [(str(p), os.path.abspath(p)) for p in var_files])
     add("roots", [str(root) for root in roots])
     add("skip", list(skip_paths))

@@ -1,0 +1,531 @@
+"""Terraform plan and state JSON (`terraform show -json`) as a source: the model from Terraform's own answer.
+
+A plan has every module expanded, every variable and `for_each` resolved, and says itself what it cannot know
+yet (`after_unknown`): each such value becomes an `Unknown` "known only after apply". Values are resolved, so
+what refers to what comes from the plan's `configuration` (each argument's `references`, followed through
+module calls and outputs). A state JSON (what is deployed) has no configuration: every value is known, and an
+argument refers to another resource when its value is that resource's id or ARN.
+
+Which file is a plan is decided by its content, never its name. Where each block is written is
+`gateaudit.plan_config`'s question: the configuration beside the plan, when there is one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .model import Attribute, Block, Location, Module, Reference, Stack, Unknown
+from .schema import nested_blocks
+
+AFTER_APPLY = "known only after apply"
+ORIGIN = "plan"
+FORMAT_MAJOR = "1"  # `terraform show -json` has written format 1.x since Terraform 0.12 (plans 1.2 in 1.11)
+DESTROYING = ("delete",)  # a replaced resource (delete and create) is judged as the one created
+
+
+class PlanError(Exception):
+    """The file is not a plan or state JSON gateaudit can read: exit 2 with the reason."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+def kind_of(document: Any) -> str | None:
+    """"plan" or "state" when the JSON is `terraform show -json` output, else None: by content alone."""
+    if not isinstance(document, dict) or not isinstance(document.get("format_version"), str):
+        return None
+    if "planned_values" in document or "resource_changes" in document:
+        return "plan"
+    if "values" in document and isinstance(document["values"], dict) and "root_module" in document["values"]:
+        return "state"
+    if "terraform_version" in document and set(document) <= {"format_version", "terraform_version", "values"}:
+        return "state"  # an empty state (nothing applied yet) has no values at all
+    return None
+
+
+def decode(data: bytes) -> dict:
+    """The JSON document of a plan or state file, checked to be one gateaudit reads; PlanError otherwise."""
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        raise PlanError(f"not valid UTF-8 (byte 0x{data[error.start]:02x})",
+                        data.count(b"\n", 0, error.start) + 1) from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        what = "truncated JSON" if error.pos >= len(text.rstrip()) else f"not JSON ({error.msg})"
+        raise PlanError(f"{what}: not a Terraform file (*.tf, *.tf.json), plan or state JSON", error.lineno) from None
+    except RecursionError:
+        raise PlanError("JSON nested too deeply to be a Terraform plan or state") from None
+    kind = kind_of(document)
+    if kind is None:
+        raise PlanError("JSON, but not a Terraform plan or state (`terraform show -json` writes one with "
+                        "format_version and planned_values, resource_changes or values)", 1)
+    version = document["format_version"]
+    if version.split(".")[0] != FORMAT_MAJOR:
+        raise PlanError(f"format_version {version!r}: gateaudit reads {FORMAT_MAJOR}.x, what Terraform 0.12 to 1.x "
+                        "write; a newer major may mean what it says differently", 1)
+    return document
+
+
+# ------------------------------------------------------------------------------------------------ addresses
+
+_STEP = re.compile(r'\.?([A-Za-z_][A-Za-z0-9_-]*)|\[("(?:[^"\\]|\\.)*"|[0-9]+|[^\]]*)\]')
+
+
+def steps(reference: str) -> list[str | int | tuple[str]]:
+    """A Terraform address or reference in parts: names as str, `[0]` as int, `["k"]` as a 1-tuple (a key);
+    an index Terraform did not evaluate (`[each.key]`) is left out."""
+    found: list[str | int | tuple[str]] = []
+    for match in _STEP.finditer(reference):
+        name, index = match.groups()
+        if name is not None:
+            found.append(name)
+        elif index.isdigit():
+            found.append(int(index))
+        elif index.startswith('"'):
+            found.append((json.loads(index),))
+    return found
+
+
+def _key_suffix(key: Any) -> str:
+    return "" if key is None else f"[{key}]" if isinstance(key, int) else f"[{json.dumps(key)}]"
+
+
+def _module_path(address: str) -> tuple[str, ...]:
+    """`module.a["x"].module.b` -> ("a", "b"): the configuration a module instance is written by."""
+    parts = [p for p in steps(address) if isinstance(p, str)]
+    return tuple(parts[i + 1] for i in range(0, len(parts) - 1, 2) if parts[i] == "module")
+
+
+# ------------------------------------------------------------------------------------------------ the source
+
+@dataclass
+class Written:
+    """Where a block of the plan is written in its configuration, when gateaudit can place it
+    (`gateaudit.plan_config` fills it in): the block's location and each argument's, by path."""
+
+    block: Location
+    arguments: dict[str, Location] = field(default_factory=dict)
+    nested: dict[str, list[Location]] = field(default_factory=dict)  # nested block path -> each one's location
+
+
+@dataclass
+class PlanSource:
+    """One plan or state file being turned into modules and blocks."""
+
+    document: dict
+    shown: str  # the plan file as reports show it
+    directory: Path
+    display_dir: str
+    stack: Stack
+    # (module path, kind, type, name) -> where the configuration writes it; filled in by gateaudit.plan_config
+    placed: dict[tuple[tuple[str, ...], str, str, str], Written] = field(default_factory=dict)
+    modules: dict[str, Module] = field(default_factory=dict)  # module instance address -> Module
+    changes: dict[str, dict] = field(default_factory=dict)  # resource address -> its resource_changes entry
+    configured: dict[tuple[str, ...], dict[str, dict]] = field(default_factory=dict)  # module path -> address -> expressions
+    entries: list[tuple[Block, dict]] = field(default_factory=list)  # each block with what the JSON says of it
+    # (module path, local name) -> the references its expression makes, read from the configuration beside
+    locals: dict[tuple[tuple[str, ...], str], list[str]] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return kind_of(self.document) or "plan"
+
+    def configuration(self, path: tuple[str, ...]) -> dict:
+        """The configuration of the module written at `path` ({} where the plan has none: a state)."""
+        module = self.document.get("configuration", {}).get("root_module", {})
+        for name in path:
+            module = module.get("module_calls", {}).get(name, {}).get("module", {})
+        return module
+
+
+def build(source: PlanSource) -> list[Module]:
+    """The plan's (or state's) modules, with their blocks; added to `source.stack`."""
+    document = source.document
+    for change in document.get("resource_changes", ()):
+        source.changes[change["address"]] = change
+    values = document.get("planned_values" if source.kind == "plan" else "values", {}).get("root_module", {})
+    root = _module(source, "", None, values)
+    _child_modules(source, root, values)
+    for module in source.modules.values():
+        _declarations(source, module)
+    if source.kind == "plan":
+        _destroyed(source)
+    _fill(source)
+    modules = list(source.modules.values())
+    source.stack.modules.extend(modules)
+    return modules
+
+
+def _module(source: PlanSource, address: str, parent: Module | None, values: dict) -> Module:
+    module = Module(key=address, directory=source.directory, display_dir=source.display_dir, parent=parent,
+                    budget=source.stack.budget)
+    source.modules[address] = module
+    for entry in values.get("resources", ()):
+        mode = entry.get("mode")
+        if mode not in ("managed", "data"):
+            continue
+        kind = "resource" if mode == "managed" else "data"
+        block = Block(kind=kind, type=entry["type"], name=entry["name"], address=entry["address"],
+                      location=_location(source, module, kind, entry["type"], entry["name"]), module=module,
+                      instance_key=entry.get("index"))
+        source.entries.append((block, entry))
+        module.blocks.append(block)
+        module.resources.setdefault((kind, block.type, block.name), []).append(block)
+    return module
+
+
+def _child_modules(source: PlanSource, parent: Module, values: dict) -> None:
+    for child in values.get("child_modules", ()):
+        address = child["address"]
+        module = _module(source, address, parent, child)
+        local = address[len(parent.key) + 1:] if parent.key else address
+        local = local.removeprefix("module.")
+        name = local.split("[", 1)[0]
+        call = Block(kind="module", type="module", name=name, address=parent.address(f"module.{name}"),
+                     location=_call_location(source, module), module=parent, instance_key=_instance_key(local))
+        module.call = call
+        parent.children[local] = module
+        _child_modules(source, module, child)
+
+
+def _instance_key(local: str) -> Any:
+    parts = steps(local)
+    last = parts[-1] if parts else None
+    return last if isinstance(last, int) else last[0] if isinstance(last, tuple) else None
+
+
+def _location(source: PlanSource, module: Module, kind: str, type_: str, name: str) -> Location:
+    written = source.placed.get((_module_path(module.key), kind, type_, name))
+    return written.block if written is not None else Location(source.shown, 1, ORIGIN)
+
+
+def _call_location(source: PlanSource, module: Module) -> Location:
+    written = source.placed.get((_module_path(module.key)[:-1], "module", "module", _module_path(module.key)[-1]))
+    return written.block if written is not None else Location(source.shown, 1, ORIGIN)
+
+
+def _declarations(source: PlanSource, module: Module) -> None:
+    """The variables (with their defaults) and providers the configuration declares for this module."""
+    path = _module_path(module.key)
+    config = source.configuration(path)
+    for name, declared in config.get("variables", {}).items():
+        block = Block(kind="variable", type="variable", name=name, address=module.address(f"var.{name}"),
+                      location=_location(source, module, "variable", "variable", name), module=module)
+        for argument in ("default", "sensitive", "description"):
+            if argument in declared:
+                block.attributes[argument] = Attribute(argument, block, argument, block.location, declared[argument])
+        module.blocks.append(block)
+        module.variables[name] = block
+    if module.key:
+        return
+    for key, provider in source.document.get("configuration", {}).get("provider_config", {}).items():
+        if provider.get("module_address"):
+            continue  # a provider configured inside a module: judged in its root's terms, by its key
+        name = provider.get("name", key)
+        alias = provider.get("alias")
+        block = Block(kind="provider", type="provider", name=name,
+                      address=f"provider.{name}" + (f".{alias}" if alias else ""),
+                      location=_location(source, module, "provider", "provider", key), module=module)
+        source.entries.append((block, {"expressions": provider.get("expressions", {})}))
+        module.blocks.append(block)
+
+
+def _destroyed(source: PlanSource) -> None:
+    """Resources the plan destroys (not replaces): not judged, but known, so a rule can say what remains
+    without them ("the stage's access log group is being destroyed")."""
+    for address, change in source.changes.items():
+        if tuple(change.get("change", {}).get("actions", ())) != DESTROYING or change.get("mode") != "managed":
+            continue
+        module = source.modules.get(change.get("module_address", ""))
+        if module is None:
+            module = _module(source, change.get("module_address", ""), None, {})
+        block = Block(kind="resource", type=change["type"], name=change["name"], address=address,
+                      location=_location(source, module, "resource", change["type"], change["name"]), module=module,
+                      instance_key=change.get("index"))
+        before = change["change"].get("before") or {}
+        _arguments(source, block, before, False, change["change"].get("before_sensitive") or {}, {}, ())
+        source.stack.destroyed.append(block)
+
+
+# ------------------------------------------------------------------------------------------------ values
+
+def _fill(source: PlanSource) -> None:
+    """Every block's arguments and nested blocks. Policy documents first: an argument set to one's `json`
+    takes the document as the provider renders it at plan time."""
+    # sorted() is stable: the JSON's order otherwise
+    for block, entry in sorted(source.entries, key=lambda pair: pair[0].type != "aws_iam_policy_document"):
+        if block.kind == "provider":
+            _provider(source, block, entry["expressions"])
+            continue
+        expressions = _expressions(source, block)
+        change = source.changes.get(block.address, {}).get("change")
+        if change is not None and change.get("after") is not None:
+            values, unknown, sensitive = change["after"], change.get("after_unknown") or {}, \
+                change.get("after_sensitive") or {}
+        else:
+            values, unknown, sensitive = entry.get("values") or {}, {}, entry.get("sensitive_values") or {}
+        _arguments(source, block, values, unknown, sensitive, expressions, nested_blocks(block.kind, block.type))
+        if block.type == "aws_iam_policy_document" and block.kind == "data":
+            _policy_document(block)
+
+
+def _expressions(source: PlanSource, block: Block) -> dict:
+    """The block's arguments as its configuration writes them: `constant_value` or `references`, by name."""
+    path = _module_path(block.module.key)
+    if path not in source.configured:
+        source.configured[path] = {resource.get("address"): resource.get("expressions", {})
+                                   for resource in source.configuration(path).get("resources", ())}
+    prefix = "data." if block.kind == "data" else ""
+    return source.configured[path].get(f"{prefix}{block.type}.{block.name}", {})
+
+
+def _provider(source: PlanSource, block: Block, expressions: dict) -> None:
+    for name, expression in expressions.items():
+        if isinstance(expression, dict) and "constant_value" in expression:
+            value = expression["constant_value"]
+        elif isinstance(expression, dict):
+            value = Unknown("set from " + ", ".join(expression.get("references", ())) if expression.get(
+                "references") else AFTER_APPLY, tuple(expression.get("references", ())))
+        else:
+            continue  # a nested block (assume_role, endpoints): not an argument rules read today
+        block.attributes[name] = Attribute(name, block, name, _argument_location(source, block, name), value)
+
+
+def _arguments(source: PlanSource, block: Block, values: Any, unknown: Any, sensitive: Any, expressions: Any,
+               schema: dict | None) -> None:
+    values = values if isinstance(values, dict) else {}
+    unknown = unknown if isinstance(unknown, dict) else {}
+    sensitive = sensitive if isinstance(sensitive, dict) else {}
+    expressions = expressions if isinstance(expressions, dict) else {}
+    for name in dict.fromkeys([*values, *unknown]):
+        value, marked = values.get(name), unknown.get(name, False)
+        path = f"{block.path}.{name}" if block.path else name
+        if schema is not None and name in schema:
+            _nested(source, block, name, path, value, marked, sensitive.get(name), expressions.get(name), schema)
+            continue
+        expression = expressions.get(name)
+        if (value is None and marked is False) or (marked is True and expression is None and expressions):
+            # Not set, or computed by the provider where the configuration does not write it (`arn`, `id`): as
+            # absent as in the configuration, which rules judge the same way.
+            continue
+        references = _references(source, block, expression)
+        built = _value(value, marked, _refs(references))
+        if isinstance(built, Unknown) and built.partial is None and len(references) == 1 \
+                and references[0].attribute is not None:
+            target = references[0].block.get(references[0].attribute)
+            if target is not None and isinstance(target.value, Unknown) and isinstance(target.value.partial, dict):
+                built = target.value  # a policy document rendered at plan time, given by a bare reference
+        _sensitive_strings(source.stack, value, sensitive.get(name, False))
+        block.attributes[name] = Attribute(name, block, path, _argument_location(source, block, path), built,
+                                           references)
+
+
+def _nested(source: PlanSource, block: Block, name: str, path: str, value: Any, marked: Any, sensitive: Any,
+            expressions: Any, schema: dict) -> None:
+    location = _nested_locations(source, block, path)
+    if marked is True:  # a dynamic block whose for_each is known only after apply
+        nested = _nested_block(block, name, path, location[0] if location else block.location)
+        nested.expansion = Unknown(f"{name} blocks are {AFTER_APPLY}")
+        block.nested.append(nested)
+        return
+    elements = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+    for index, element in enumerate(elements):
+        nested = _nested_block(block, name, path, location[min(index, len(location) - 1)] if location
+                               else block.location)
+        _arguments(source, nested, element, _item(marked, index), _item(sensitive, index),
+                   _item(expressions, index) if isinstance(expressions, list) else expressions, schema[name]
+                   if isinstance(schema[name], dict) else {})
+        block.nested.append(nested)
+
+
+def _nested_block(parent: Block, name: str, path: str, location: Location) -> Block:
+    return Block(kind="nested", type=name, name=name, address=parent.address, location=location,
+                 module=parent.module, parent=parent, instance_key=parent.instance_key, path=path)
+
+
+def _item(marks: Any, index: int) -> Any:
+    if isinstance(marks, list):
+        return marks[index] if index < len(marks) else (marks[0] if len(marks) == 1 else False)
+    return marks if isinstance(marks, dict) else False
+
+
+def _value(value: Any, marked: Any, refs: tuple[str, ...]) -> Any:
+    if marked is True:
+        return Unknown(AFTER_APPLY, refs)
+    if isinstance(value, dict) and isinstance(marked, dict) and marked:
+        return {key: _value(value.get(key), marked.get(key, False), refs)
+                for key in dict.fromkeys([*value, *marked])}
+    if isinstance(value, list) and isinstance(marked, list) and any(m is not False for m in marked):
+        length = max(len(value), len(marked))
+        return [_value(value[i] if i < len(value) else None, marked[i] if i < len(marked) else False, refs)
+                for i in range(length)]
+    return value
+
+
+def _sensitive_strings(stack: Stack, value: Any, marks: Any) -> None:
+    """Every string the plan marks sensitive is masked in every report, whatever rule shows it."""
+    if marks is True:
+        stack.sensitive_values.update(s for s in _strings(value) if s)
+    elif isinstance(marks, dict) and isinstance(value, dict):
+        for key, mark in marks.items():
+            _sensitive_strings(stack, value.get(key), mark)
+    elif isinstance(marks, list) and isinstance(value, list):
+        for item, mark in zip(value, marks, strict=False):
+            _sensitive_strings(stack, item, mark)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _policy_document(block: Block) -> None:
+    from .iam_document import render
+
+    for name in ("json", "minified_json"):
+        attribute = block.get(name)
+        if attribute is None:
+            block.attributes[name] = Attribute(name, block, name, block.location, render(block))
+        elif isinstance(attribute.value, Unknown):
+            attribute.value = render(block)
+
+
+def _argument_location(source: PlanSource, block: Block, path: str) -> Location:
+    top = block
+    while top.parent is not None:
+        top = top.parent
+    kind = top.kind if top.kind != "provider" else "provider"
+    written = source.placed.get((_module_path(top.module.key), kind, top.type, top.name))
+    if written is None:
+        return block.location
+    return written.arguments.get(path, block.location)
+
+
+def _nested_locations(source: PlanSource, block: Block, path: str) -> list[Location]:
+    top = block
+    while top.parent is not None:
+        top = top.parent
+    written = source.placed.get((_module_path(top.module.key), top.kind, top.type, top.name))
+    return written.nested.get(path, []) if written is not None else []
+
+
+# ------------------------------------------------------------------------------------------------ references
+
+def _refs(references: tuple[Reference, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f"{r.block.address}.{r.attribute}" for r in references if r.attribute))
+
+
+def _references(source: PlanSource, block: Block, expression: Any) -> tuple[Reference, ...]:
+    if not isinstance(expression, dict):
+        return ()
+    found: dict[tuple[int, str | None], Reference] = {}
+    for text in expression.get("references", ()):
+        for reference in _resolve(source, block.module, block.instance_key, text, 0):
+            found.setdefault((id(reference.block), reference.attribute), reference)
+    specific = {id(r.block) for r in found.values() if r.attribute is not None}
+    return tuple(r for r in found.values() if r.attribute is not None or id(r.block) not in specific)
+
+
+MAX_REFERENCE_DEPTH = 64  # module calls and outputs followed; a plan cannot nest modules deeper than this
+
+
+def _resolve(source: PlanSource, module: Module, key: Any, text: str, depth: int) -> list[Reference]:
+    """The blocks a reference of the configuration names, in the module instance it is written in."""
+    if depth > MAX_REFERENCE_DEPTH:
+        return []
+    parts = steps(text)
+    if not parts or not isinstance(parts[0], str):
+        return []
+    head = parts[0]
+    if head == "var" and len(parts) > 1 and module.call is not None and module.parent is not None:
+        call_config = source.configuration(_module_path(module.key)[:-1]).get("module_calls", {}).get(
+            module.call.name, {})
+        expression = call_config.get("expressions", {}).get(parts[1])
+        return [r for ref in (expression or {}).get("references", ())
+                for r in _resolve(source, module.parent, module.call.instance_key, ref, depth + 1)]
+    if head == "module" and len(parts) > 2 and isinstance(parts[1], str):
+        children = module.instances(parts[1])
+        index = parts[2] if not isinstance(parts[2], str) else None
+        output = next((p for p in parts[2:] if isinstance(p, str)), None)
+        if index is not None:
+            wanted = index if isinstance(index, int) else index[0]
+            children = [c for c in children if c.call is not None and c.call.instance_key == wanted]
+        if output is None:
+            return []
+        found = []
+        for child in children:
+            declared = source.configuration(_module_path(child.key)).get("outputs", {}).get(output, {})
+            for ref in declared.get("expression", {}).get("references", ()):
+                found.extend(_resolve(source, child, None, ref, depth + 1))
+        return found
+    if head == "local" and len(parts) > 1:
+        refs = source.locals.get((_module_path(module.key), parts[1]), ())
+        return [r for ref in refs for r in _resolve(source, module, key, ref, depth + 1)]
+    kind = "data" if head == "data" else "resource"
+    rest = parts[1:] if head == "data" else parts
+    if len(rest) < 2 or not all(isinstance(p, str) for p in rest[:2]):
+        return []  # local.x, each.value, count.index, path.module, self: nothing the plan names
+    instances = module.resources.get((kind, rest[0], rest[1]), [])
+    if not instances:
+        return []
+    tail = rest[2:]
+    if tail and not isinstance(tail[0], str):
+        wanted = tail[0] if isinstance(tail[0], int) else tail[0][0]
+        instances = [b for b in instances if b.instance_key == wanted]
+        tail = tail[1:]
+    elif len(instances) > 1:
+        # `aws_x.y[each.key]`: the plan does not say which instance; the one with the referring block's own key
+        # is what such configurations write, else every instance (never fewer than it may be).
+        same_key = [b for b in instances if key is not None and b.instance_key == key]
+        instances = same_key or instances
+    attribute = tail[0] if tail and isinstance(tail[0], str) else None
+    return [Reference(b, attribute) for b in instances]
+
+
+# ------------------------------------------------------------------------------------------------ state
+
+_IDENTIFYING = ("arn", "invoke_arn", "execution_arn", "id", "root_resource_id", "function_name", "qualified_arn",
+                "name")
+
+
+def link_by_value(stack: Stack, modules: list[Module]) -> None:
+    """For a state: an argument whose value is another resource's ARN or id refers to it, as the configuration
+    that wrote it did; a value that starts with an API's execution ARN refers to that API's execution_arn."""
+    owners: dict[str, list[tuple[Block, str]]] = {}
+    blocks = [b for m in modules for b in m.blocks if b.kind in ("resource", "data")]
+    for block in blocks:
+        for name in _IDENTIFYING:
+            value = block.value(name)
+            if isinstance(value, str) and len(value) >= 6 and not (name == "name" and block.kind == "data"):
+                owners.setdefault(value, []).append((block, name))
+    executions = {b.value("execution_arn"): b for b in blocks if isinstance(b.value("execution_arn"), str)}
+    for block in blocks:
+        for attribute in _every_attribute(block):
+            found = [Reference(owner, name) for text in _strings(attribute.value)
+                     for owner, name in owners.get(text, ()) if owner is not block]
+            for text in _strings(attribute.value):
+                prefix = text.split("/", 1)[0]
+                if prefix in executions and text != prefix and executions[prefix] is not block:
+                    found.append(Reference(executions[prefix], "execution_arn"))
+            if found:
+                attribute.references = tuple(dict.fromkeys(found))
+
+
+def _every_attribute(block: Block) -> Iterator[Attribute]:
+    yield from block.attributes.values()
+    for nested in block.nested:
+        yield from _every_attribute(nested)
