@@ -129,7 +129,8 @@ class PlanSource:
     placed: dict[tuple[tuple[str, ...], str, str, str], Written] = field(default_factory=dict)
     modules: dict[str, Module] = field(default_factory=dict)  # module instance address -> Module
     changes: dict[str, dict] = field(default_factory=dict)  # resource address -> its resource_changes entry
-    configured: dict[tuple[str, ...], dict[str, dict]] = field(default_factory=dict)  # module path -> address -> expressions
+    # module path -> resource address -> its expressions, as the configuration writes them
+    configured: dict[tuple[str, ...], dict[str, dict]] = field(default_factory=dict)
     entries: list[tuple[Block, dict]] = field(default_factory=list)  # each block with what the JSON says of it
     # (module path, local name) -> the references its expression makes, read from the configuration beside
     locals: dict[tuple[tuple[str, ...], str], list[str]] = field(default_factory=dict)
