@@ -38,6 +38,7 @@ from .result import Judgement, Report, Result, ScanError, ScanWarning, Status
 MASK = "****"
 SHORT = 6  # a secret shorter than this is masked where it is a whole string only: "ab" is inside many words
 SECRET_CONTROL = "secret-not-hardcoded"
+MAX_DECODED = 1_000_000  # characters of a JSON string looked into for the secrets it holds
 SNIPPET_BEFORE, SNIPPET_AFTER = 2, 8
 
 
@@ -50,7 +51,7 @@ def secret_literals(stack: Stack, results: Iterable[Result]) -> set[str]:
         if result.control == SECRET_CONTROL and result.status in (Status.FAILED, Status.UNKNOWN) \
                 and result.rule_id not in COVERAGE:
             flagged.setdefault(result.resource, set()).add(result.attribute)
-    found: set[str] = set(stack.sensitive_values)
+    found: set[str] = {text for value in stack.sensitive_values for text in _strings(value)}
     if not flagged:
         return found
     # Provenance runs the evaluator: imported only when a secret was found, so a warm scan never loads it.
@@ -97,7 +98,14 @@ def _every_attribute(block: Block) -> list[Attribute]:
 
 
 def _strings(value: Any) -> list[str]:
+    """The strings in a value; a JSON document's own strings too (`secret_string = jsonencode({...})` as a
+    plan gives it), so each is masked where the source writes it."""
     if isinstance(value, str):
+        if value[:1] in ("{", "[") and len(value) <= MAX_DECODED:
+            try:
+                return [value, *_strings(json.loads(value))]
+            except (ValueError, RecursionError):
+                pass
         return [value]
     if isinstance(value, dict | list):
         return [text for item in (value.values() if isinstance(value, dict) else value) for text in _strings(item)]

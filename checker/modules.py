@@ -139,9 +139,11 @@ class Loader:
 
 def load(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool = True,
          max_file_size: int = limits.MAX_FILE_SIZE, repository: Path | None = None,
-         skip: tuple[str, ...] = (), max_scan_size: int = limits.MAX_SCAN_SIZE) -> tuple[Stack, list[ScanError]]:
+         skip: tuple[str, ...] = (), max_scan_size: int = limits.MAX_SCAN_SIZE,
+         config_dir: Path | None = None) -> tuple[Stack, list[ScanError]]:
     """Load every scanned path. Returns the stack and the errors that make the scan untrustworthy."""
-    loader = load_with_inputs(paths, var_files, use_cache, max_file_size, repository, skip, max_scan_size)
+    loader = load_with_inputs(paths, var_files, use_cache, max_file_size, repository, skip, max_scan_size,
+                              config_dir)
     return loader.stack, loader.errors
 
 

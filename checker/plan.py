@@ -225,6 +225,9 @@ def _declarations(source: PlanSource, module: Module) -> None:
                 block.attributes[argument] = Attribute(argument, block, argument, block.location, declared[argument])
         module.blocks.append(block)
         module.variables[name] = block
+        if not module.key and declared.get("sensitive"):  # the value the plan was made with, masked everywhere
+            given = source.document.get("variables", {}).get(name, {}).get("value")
+            _sensitive_strings(source.stack, given, True)
     if module.key:
         return
     for key, provider in source.document.get("configuration", {}).get("provider_config", {}).items():

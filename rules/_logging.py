@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from gateaudit.model import Attribute, Block, Unknown
+from gateaudit.model import Attribute, Block, Stack, Unknown
 from gateaudit.provenance import built_by
 from gateaudit.result import Result
 
@@ -19,7 +19,15 @@ DESTINATION_TYPES = ("aws_cloudwatch_log_group", "aws_kinesis_firehose_delivery_
 _DESTINATION_ARN = re.compile(r"arn:aws[a-z-]*:(logs|firehose):")
 
 
-def access_log_result(rule: Rule, stage: Block) -> Result:
+def being_destroyed(stack: Stack, types: tuple[str, ...], argument: str, value: Any) -> Block | None:
+    """The resource of `types` a plan destroys whose `argument` was `value` (a known string), if there is one:
+    what remains is judged, and its message says what the plan takes away."""
+    if not isinstance(value, str):
+        return None
+    return next((b for b in stack.destroyed if b.type in types and b.value(argument) == value), None)
+
+
+def access_log_result(rule: Rule, stage: Block, stack: Stack) -> Result:
     """One verdict on a stage's `access_log_settings`: present, with a destination that can take logs."""
     settings = stage.blocks("access_log_settings")
     if not settings:
@@ -46,6 +54,11 @@ def access_log_result(rule: Rule, stage: Block) -> Result:
                                "access logs only to a CloudWatch Logs group or Firehose stream: use "
                                "aws_cloudwatch_log_group.<name>.arn", attribute)
         return rule.passed(stage, f"access logs go to {arns[value.refs[0]].address}", attribute)
+    gone = being_destroyed(stack, DESTINATION_TYPES, "arn", value)
+    if gone is not None:
+        return rule.failed(stage, f"the stage's access log destination {gone.address} is being destroyed by this "
+                           "plan, and destination_arn still names it, so API Gateway writes no access log; keep "
+                           "the log group, or point destination_arn at another one", attribute)
     if isinstance(value, str) and _DESTINATION_ARN.match(value):
         return rule.passed(stage, f"access logs go to {value}", attribute)
     shown = "null" if value is None else f'"{value}"' if isinstance(value, str) else "not a string"

@@ -94,7 +94,7 @@ RULE = Rule(
 
 def check(stack: Stack) -> Iterator[Result]:
     for stage in stack.resources("aws_api_gateway_stage"):
-        yield access_log_result(RULE, stage)
+        yield access_log_result(RULE, stage, stack)
     for deployment in stack.resources("aws_api_gateway_deployment"):
         name = implicit_stage(deployment)
         if name is None:

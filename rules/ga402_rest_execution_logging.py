@@ -87,7 +87,7 @@ from gateaudit.model import Block, Stack, Unknown
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._logging import implicit_stage, same_text, text_of
+from ._logging import being_destroyed, implicit_stage, same_text, text_of
 from ._references import points_at, same_target
 
 RULE = Rule(
@@ -130,7 +130,10 @@ def check(stack: Stack) -> Iterator[Result]:
             yield RULE.unknown(stage, f"cannot tell whether {other.address} turns on execution logging for "
                                f"{which} (stage name, API or method_path unresolved)", implicit)
         elif implicit is None:
-            yield RULE.failed(stage, 'no aws_api_gateway_method_settings with method_path "*/*" sets a '
+            gone = being_destroyed(stack, ("aws_api_gateway_method_settings",), "stage_name",
+                                   stage.value("stage_name"))
+            taken = f"{gone.address}, which set it, is being destroyed by this plan, and " if gone else ""
+            yield RULE.failed(stage, f'{taken}no aws_api_gateway_method_settings with method_path "*/*" sets a '
                               "logging_level for this stage, so execution logging stays OFF; add one with "
                               'settings { logging_level = "ERROR" }')
         else:

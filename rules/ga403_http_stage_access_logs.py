@@ -81,4 +81,4 @@ RULE = Rule(
 
 def check(stack: Stack) -> Iterator[Result]:
     for stage in stack.resources("aws_apigatewayv2_stage"):
-        yield access_log_result(RULE, stage)
+        yield access_log_result(RULE, stage, stack)

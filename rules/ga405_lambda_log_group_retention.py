@@ -66,7 +66,7 @@ from gateaudit.provenance import template_of
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._logging import same_text, text_of
+from ._logging import being_destroyed, same_text, text_of
 
 _PREFIX, _EDGE_PREFIX = "/aws/lambda/", "/aws/lambda/us-east-1."
 _EDGE_FIX = " in each of those regions (one aws provider per region)"
@@ -111,8 +111,10 @@ def check(stack: Stack) -> Iterator[Result]:
             prefix = _EDGE_PREFIX if edge else _PREFIX
             shown = f'"{expected[0]}"' if expected else f"{prefix}<function_name>"
             where = " in each region where it runs" if edge and named is None else ""
-            yield RULE.failed(function, f"{what} has no log group in the stack: it logs to {shown}{where}, and "
-                              "no aws_cloudwatch_log_group is named so; Lambda creates it on first run, and its "
+            gone = being_destroyed(stack, ("aws_cloudwatch_log_group",), "name", expected[0] if expected else None)
+            taken = f"its log group {gone.address} is being destroyed by this plan: " if gone else ""
+            yield RULE.failed(function, f"{taken}{what} has no log group in the stack: it logs to {shown}{where}, "
+                              "and no aws_cloudwatch_log_group is named so; Lambda creates it on first run, and its "
                               f"logs never expire: add it with retention_in_days{_EDGE_FIX if where else ''}")
         for group in mine:
             if id(group) not in judged:
