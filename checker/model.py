@@ -131,6 +131,10 @@ class Attribute:
     """
 
     expr: Any = None  # the expression that wrote it, where a source has one; only provenance reads it
+    # For a value given outright (no `expr`) that the configuration does not write as a literal: how it was
+    # given, as provenance's Origin says it ("supplied", "var.api_key, set when the plan was made") or why that
+    # cannot be told ("unresolved", ...). None: a literal of the configuration, or a source that cannot say.
+    given: tuple[str, str] | None = None
 
     def __init__(self, name: str, block: Block, path: str, location: Location, value: Any = None,
                  references: tuple[Reference, ...] = ()):

@@ -300,7 +300,9 @@ def _provider(source: PlanSource, block: Block, expressions: dict) -> None:
                 "references") else AFTER_APPLY, tuple(expression.get("references", ())))
         else:
             continue  # a nested block (assume_role, endpoints): not an argument rules read today
-        block.attributes[name] = Attribute(name, block, name, _argument_location(source, block, name), value)
+        attribute = block.attributes[name] = Attribute(name, block, name, _argument_location(source, block, name),
+                                                       value)
+        attribute.given = _given(source, block.module, expression, True)
 
 
 def _arguments(source: PlanSource, block: Block, values: Any, unknown: Any, sensitive: Any, expressions: Any,
@@ -316,6 +318,8 @@ def _arguments(source: PlanSource, block: Block, values: Any, unknown: Any, sens
             _nested(source, block, name, path, value, marked, sensitive.get(name), expressions.get(name), schema)
             continue
         expression = expressions.get(name)
+        if value == "" and sensitive.get(name) is True and source.kind == "state":
+            continue  # a secret argument a state holds empty (a write-only one was used): no secret is there
         if (value is None and marked is False) or (marked is True and expression is None and expressions):
             # Not set, or computed by the provider where the configuration does not write it (`arn`, `id`): as
             # absent as in the configuration, which rules judge the same way.
@@ -328,8 +332,9 @@ def _arguments(source: PlanSource, block: Block, values: Any, unknown: Any, sens
             if target is not None and isinstance(target.value, Unknown) and isinstance(target.value.partial, dict):
                 built = target.value  # a policy document rendered at plan time, given by a bare reference
         _sensitive_strings(source.stack, value, sensitive.get(name, False))
-        block.attributes[name] = Attribute(name, block, path, _argument_location(source, block, path), built,
-                                           references)
+        attribute = block.attributes[name] = Attribute(name, block, path, _argument_location(source, block, path),
+                                                       built, references)
+        attribute.given = _given(source, block.module, expression, bool(expressions))
 
 
 def _nested(source: PlanSource, block: Block, name: str, path: str, value: Any, marked: Any, sensitive: Any,
@@ -425,6 +430,64 @@ def _nested_locations(source: PlanSource, block: Block, path: str) -> list[Locat
         top = top.parent
     written = source.placed.get((_module_path(top.module.key), top.kind, top.type, top.name))
     return written.nested.get(path, []) if written is not None else []
+
+
+# ------------------------------------------------------------------------------------------------ provenance
+
+LITERAL = "a literal"  # what a value comes from when the configuration writes it
+
+
+def _given(source: PlanSource, module: Module, expression: Any, configured: bool) -> tuple[str, str] | None:
+    """How the configuration gives an argument's value (`Attribute.given`): None for a literal of the
+    configuration (a variable's default included), else supplied from where, or why that cannot be told."""
+    if source.kind == "state":
+        return "unresolved", "a state JSON does not say how the configuration writes a value"
+    if not isinstance(expression, dict):
+        if configured:
+            return "supplied", "not written in the configuration: the provider sets it"
+        return "unresolved", "the plan's configuration does not show how it is written"
+    if "constant_value" in expression:
+        return None
+    found = [found for ref in expression.get("references", ())
+             for found in _inputs(source, module, ref, 0)]
+    unseen = next((f for f in found if f.startswith("local.")), None)
+    if unseen is not None:
+        return "unresolved", f"it comes from {unseen}, which a plan does not show (put the configuration beside it)"
+    supplied = [f for f in dict.fromkeys(found) if f != LITERAL]
+    return ("supplied", ", ".join(supplied)) if supplied else None
+
+
+def _inputs(source: PlanSource, module: Module, text: str, depth: int) -> list[str]:
+    """What a reference's value comes from: LITERAL, a root variable set when the plan was made, a local the
+    plan does not show, or another resource's argument."""
+    parts = steps(text)
+    if depth > MAX_REFERENCE_DEPTH or len(parts) < 2 or not isinstance(parts[1], str):
+        return [text] if parts and parts[0] not in ("var", "local") else []
+    head, name = parts[0], parts[1]
+    path = _module_path(module.key)
+    if head == "var" and module.call is not None and module.parent is not None:
+        expression = source.configuration(path[:-1]).get("module_calls", {}).get(module.call.name, {}).get(
+            "expressions", {}).get(name)
+        if expression is None:
+            default = source.configuration(path).get("variables", {}).get(name, {})
+            return [LITERAL] if "default" in default else []
+        if "constant_value" in expression:
+            return [LITERAL]
+        return [f for ref in expression.get("references", ()) for f in _inputs(source, module.parent, ref, depth + 1)]
+    if head == "var":
+        declared = source.configuration(()).get("variables", {}).get(name, {})
+        given = source.document.get("variables", {}).get(name, {}).get("value")
+        if "default" in declared and declared["default"] == given:
+            return [LITERAL]
+        return [f"var.{name}, set when the plan was made"]
+    if head == "local":
+        if (path, name) not in source.locals:
+            return [f"local.{name}"]
+        refs = source.locals[(path, name)]
+        return [f for ref in refs for f in _inputs(source, module, ref, depth + 1)] or [LITERAL]
+    if head in ("each", "count", "path", "terraform", "self"):
+        return []
+    return [text]
 
 
 # ------------------------------------------------------------------------------------------------ references

@@ -371,6 +371,8 @@ def origin(attribute: Attribute, secret_name: Callable[[str], bool]) -> Origin:
     """Where the argument's value comes from. `secret_name` says which names call their value a secret: a
     literal under such a key of a jsonencode(...) object makes the whole value "fixed"."""
     value = attribute.value
+    if attribute.expr is None and attribute.given is not None:
+        return Origin(attribute.given[0], detail=attribute.given[1])
     if not contains_unknown(value):
         read = files_read(attribute)
         if read:  # committed with the code as much as a literal is

@@ -238,6 +238,80 @@ def test_a_value_the_plan_marks_sensitive_is_masked_where_no_secret_rule_looked(
         assert secret not in text, name
 
 
+SECRET = "an-api-key-" + "7f3a" * 6
+
+
+@pytest.mark.parametrize(("expression", "declared", "given", "status"), [
+    ({"constant_value": SECRET}, {}, None, "failed"),  # written in the configuration
+    ({"references": ["var.key"]}, {"key": {"sensitive": True}}, SECRET, "passed"),  # set when the plan was made
+    ({"references": ["var.key"]}, {"key": {"default": SECRET}}, SECRET, "failed"),  # the default, in the repository
+    ({"references": ["local.key"]}, {}, None, "unknown"),  # a local: the plan does not show what it is
+])
+def test_a_secret_is_judged_by_how_the_configuration_writes_it(tmp_path, expression, declared, given, status):
+    """The plan knows every value; whether one sits in the repository is the configuration's to say."""
+    version = resource("aws_secretsmanager_secret_version.key", {"secret_id": "s", "secret_string": SECRET},
+                       sensitive={"secret_string": True})
+    configuration = {"root_module": {"variables": declared, "resources": [{
+        "address": "aws_secretsmanager_secret_version.key", "mode": "managed",
+        "type": "aws_secretsmanager_secret_version", "name": "key",
+        "expressions": {"secret_id": {"constant_value": "s"}, "secret_string": expression}}]}}
+    variables = {"key": {"value": given}} if given is not None else {}
+    found, errors, _ = scan(tmp_path, plan([version], configuration, variables))
+    assert errors == []
+    assert verdicts(found, "GA201") == [("GA201", status, "aws_secretsmanager_secret_version.key")]
+
+
+def test_a_state_cannot_say_whether_a_secret_is_written_in_the_configuration(tmp_path):
+    state = {"format_version": "1.0", "terraform_version": "1.11.4", "values": {"root_module": {"resources": [
+        {"address": "aws_secretsmanager_secret_version.key", "mode": "managed",
+         "type": "aws_secretsmanager_secret_version", "name": "key",
+         "values": {"secret_id": "s", "secret_string": SECRET}, "sensitive_values": {"secret_string": True}}]}}}
+    found, errors, _ = scan(tmp_path, state)
+    assert errors == []
+    assert verdicts(found, "GA201") == [("GA201", "unknown", "aws_secretsmanager_secret_version.key")]
+
+
+def test_a_local_beside_the_plan_that_writes_the_secret_is_a_literal(tmp_path):
+    version = resource("aws_secretsmanager_secret_version.key", {"secret_id": "s", "secret_string": SECRET},
+                       sensitive={"secret_string": True})
+    configuration = {"root_module": {"resources": [{
+        "address": "aws_secretsmanager_secret_version.key", "mode": "managed",
+        "type": "aws_secretsmanager_secret_version", "name": "key",
+        "expressions": {"secret_string": {"references": ["local.key"]}}}]}}
+    config = {"main.tf": f'locals {{\n  key = "{SECRET}"\n}}\n'}
+    found, errors, _ = scan(tmp_path, plan([version], configuration), config=config)
+    assert errors == []
+    assert verdicts(found, "GA201") == [("GA201", "failed", "aws_secretsmanager_secret_version.key")]
+
+
+def state_of(*resources: tuple[str, dict]) -> dict:
+    entries = []
+    for address, values in resources:
+        type_, name = address.split(".")
+        entries.append({"address": address, "mode": "managed", "type": type_, "name": name, "values": values})
+    return {"format_version": "1.0", "terraform_version": "1.11.4", "values": {"root_module": {"resources": entries}}}
+
+
+@pytest.mark.parametrize(("authorizer_api", "status"), [("a1b2c3", "passed"), ("zz9yy8", "failed")])
+def test_in_a_state_an_id_refers_to_the_resource_it_identifies(tmp_path, authorizer_api, status):
+    """A deployed method's authorizer_id is the id of an authorizer: of the method's own API, or another's."""
+    state = state_of(
+        ("aws_api_gateway_rest_api.api", {"id": "a1b2c3", "name": "api", "root_resource_id": "r00t11",
+                                          "execution_arn": "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3"}),
+        ("aws_api_gateway_rest_api.other", {"id": "zz9yy8", "name": "other", "root_resource_id": "r00t22"}),
+        ("aws_api_gateway_authorizer.key", {"id": "auth01", "rest_api_id": authorizer_api, "type": "REQUEST",
+                                            "identity_source": "method.request.header.x-api-key"}),
+        ("aws_api_gateway_method.get", {"id": "m1", "rest_api_id": "a1b2c3", "resource_id": "r00t11",
+                                        "http_method": "GET", "authorization": "CUSTOM",
+                                        "authorizer_id": "auth01"}))
+    found, errors, stack = scan(tmp_path, state)
+    assert errors == []
+    [method] = stack.resources("aws_api_gateway_method")
+    assert [(r.block.address, r.attribute) for r in method.get("authorizer_id").references] == [
+        ("aws_api_gateway_authorizer.key", "id")]
+    assert verdicts(found, "GA101") == [("GA101", status, "aws_api_gateway_method.get")]
+
+
 # ------------------------------------------------------------------------------------------------ changes
 
 def test_resources_being_destroyed_are_not_judged(tmp_path):
