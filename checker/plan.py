@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import limits
 from .model import Attribute, Block, Location, Module, Reference, Stack, Unknown
 from .schema import nested_blocks
 
@@ -71,7 +72,85 @@ def decode(data: bytes) -> dict:
     if version.split(".")[0] != FORMAT_MAJOR:
         raise PlanError(f"format_version {version!r}: gateaudit reads {FORMAT_MAJOR}.x, what Terraform 0.12 to 1.x "
                         "write; a newer major may mean what it says differently", 1)
+    _check_depth(document)
+    _check_shape(document, kind)
     return document
+
+
+def _check_depth(document: Any) -> None:
+    """Values nested deeper than any Terraform plan nests them are refused before anything walks them."""
+    todo = [(document, 1)]
+    while todo:
+        value, depth = todo.pop()
+        if depth > limits.MAX_NESTING_DEPTH:
+            raise PlanError(f"JSON nested deeper than {limits.MAX_NESTING_DEPTH} levels: not a plan Terraform wrote")
+        if isinstance(value, dict):
+            todo.extend((item, depth + 1) for item in value.values() if isinstance(item, dict | list))
+        elif isinstance(value, list):
+            todo.extend((item, depth + 1) for item in value if isinstance(item, dict | list))
+
+
+def _check_shape(document: dict, kind: str) -> None:
+    """Every part of the JSON gateaudit reads has the type Terraform writes: a hand-made or damaged file is an
+    error naming where, never a resource silently left out."""
+    def need(value: Any, types: type | tuple[type, ...], where: str) -> Any:
+        if not isinstance(value, types):
+            raise PlanError(f"{where} is {type(value).__name__}, not what terraform show -json writes there", 1)
+        return value
+
+    def module(values: Any, where: str, depth: int) -> None:
+        need(values, dict, where)
+        if depth > MAX_REFERENCE_DEPTH:
+            raise PlanError(f"{where}: modules nested deeper than {MAX_REFERENCE_DEPTH}", 1)
+        for index, entry in enumerate(need(values.get("resources", []), list, f"{where}.resources")):
+            at = f"{where}.resources[{index}]"
+            need(entry, dict, at)
+            for key in ("address", "mode", "type", "name"):
+                need(entry.get(key), str, f"{at}.{key}")
+            need(entry.get("index"), (int, str, type(None)), f"{at}.index")
+            need(entry.get("values", {}), (dict, type(None)), f"{at}.values")
+        for index, child in enumerate(need(values.get("child_modules", []), list, f"{where}.child_modules")):
+            need(need(child, dict, f"{where}.child_modules[{index}]").get("address"), str,
+                 f"{where}.child_modules[{index}].address")
+            module(child, f"{where}.child_modules[{index}]", depth + 1)
+
+    def configured(config: Any, where: str, depth: int) -> None:
+        need(config, dict, where)
+        if depth > MAX_REFERENCE_DEPTH:
+            raise PlanError(f"{where}: modules nested deeper than {MAX_REFERENCE_DEPTH}", 1)
+        for index, entry in enumerate(need(config.get("resources", []), list, f"{where}.resources")):
+            need(need(entry, dict, f"{where}.resources[{index}]").get("address"), str,
+                 f"{where}.resources[{index}].address")
+            need(entry.get("expressions", {}), dict, f"{where}.resources[{index}].expressions")
+        for name in ("outputs", "variables"):
+            for key, item in need(config.get(name, {}), dict, f"{where}.{name}").items():
+                need(item, dict, f"{where}.{name}.{key}")
+        for name, call in need(config.get("module_calls", {}), dict, f"{where}.module_calls").items():
+            need(call, dict, f"{where}.module_calls.{name}")
+            need(call.get("source", ""), str, f"{where}.module_calls.{name}.source")
+            need(call.get("expressions", {}), dict, f"{where}.module_calls.{name}.expressions")
+            configured(call.get("module", {}), f"{where}.module_calls.{name}.module", depth + 1)
+
+    values = need(document.get("planned_values" if kind == "plan" else "values", {}), dict,
+                  "planned_values" if kind == "plan" else "values")
+    module(values.get("root_module", {}), "root_module", 0)
+    for index, change in enumerate(need(document.get("resource_changes", []), list, "resource_changes")):
+        at = f"resource_changes[{index}]"
+        need(change, dict, at)
+        for key in ("address", "type", "name"):
+            need(change.get(key), str, f"{at}.{key}")
+        need(change.get("module_address", ""), str, f"{at}.module_address")
+        details = need(change.get("change"), dict, f"{at}.change")
+        need(details.get("actions"), list, f"{at}.change.actions")
+        for key in ("before", "after"):
+            need(details.get(key), (dict, type(None)), f"{at}.change.{key}")
+    configuration = need(document.get("configuration", {}), dict, "configuration")
+    configured(configuration.get("root_module", {}), "configuration.root_module", 0)
+    for key, provider in need(configuration.get("provider_config", {}), dict, "provider_config").items():
+        need(need(provider, dict, f"provider_config.{key}").get("expressions", {}), dict,
+             f"provider_config.{key}.expressions")
+    for key, variable in need(document.get("variables", {}), dict, "variables").items():
+        need(variable, dict, f"variables.{key}")
 
 
 # ------------------------------------------------------------------------------------------------ addresses
@@ -296,8 +375,8 @@ def _provider(source: PlanSource, block: Block, expressions: dict) -> None:
         if isinstance(expression, dict) and "constant_value" in expression:
             value = expression["constant_value"]
         elif isinstance(expression, dict):
-            value = Unknown("set from " + ", ".join(expression.get("references", ())) if expression.get(
-                "references") else AFTER_APPLY, tuple(expression.get("references", ())))
+            names = references_in(expression)
+            value = Unknown("set from " + ", ".join(names) if names else AFTER_APPLY, tuple(names))
         else:
             continue  # a nested block (assume_role, endpoints): not an argument rules read today
         attribute = block.attributes[name] = Attribute(name, block, name, _argument_location(source, block, name),
@@ -448,7 +527,7 @@ def _given(source: PlanSource, module: Module, expression: Any, configured: bool
         return "unresolved", "the plan's configuration does not show how it is written"
     if "constant_value" in expression:
         return None
-    found = [found for ref in expression.get("references", ())
+    found = [found for ref in references_in(expression)
              for found in _inputs(source, module, ref, 0)]
     unseen = next((f for f in found if f.startswith("local.")), None)
     if unseen is not None:
@@ -473,7 +552,7 @@ def _inputs(source: PlanSource, module: Module, text: str, depth: int) -> list[s
             return [LITERAL] if "default" in default else []
         if "constant_value" in expression:
             return [LITERAL]
-        return [f for ref in expression.get("references", ()) for f in _inputs(source, module.parent, ref, depth + 1)]
+        return [f for ref in references_in(expression) for f in _inputs(source, module.parent, ref, depth + 1)]
     if head == "var":
         declared = source.configuration(()).get("variables", {}).get(name, {})
         given = source.document.get("variables", {}).get(name, {}).get("value")
@@ -492,6 +571,12 @@ def _inputs(source: PlanSource, module: Module, text: str, depth: int) -> list[s
 
 # ------------------------------------------------------------------------------------------------ references
 
+def references_in(expression: Any) -> list[str]:
+    """The references a configuration expression makes (`aws_x.y.arn`, `var.z`), as the plan lists them."""
+    found = expression.get("references") if isinstance(expression, dict) else None
+    return [text for text in found if isinstance(text, str)] if isinstance(found, list) else []
+
+
 def _refs(references: tuple[Reference, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f"{r.block.address}.{r.attribute}" for r in references if r.attribute))
 
@@ -500,7 +585,7 @@ def _references(source: PlanSource, block: Block, expression: Any) -> tuple[Refe
     if not isinstance(expression, dict):
         return ()
     found: dict[tuple[int, str | None], Reference] = {}
-    for text in expression.get("references", ()):
+    for text in references_in(expression):
         for reference in _resolve(source, block.module, block.instance_key, text, 0):
             found.setdefault((id(reference.block), reference.attribute), reference)
     specific = {id(r.block) for r in found.values() if r.attribute is not None}
@@ -522,7 +607,7 @@ def _resolve(source: PlanSource, module: Module, key: Any, text: str, depth: int
         call_config = source.configuration(_module_path(module.key)[:-1]).get("module_calls", {}).get(
             module.call.name, {})
         expression = call_config.get("expressions", {}).get(parts[1])
-        return [r for ref in (expression or {}).get("references", ())
+        return [r for ref in references_in(expression)
                 for r in _resolve(source, module.parent, module.call.instance_key, ref, depth + 1)]
     if head == "module" and len(parts) > 2 and isinstance(parts[1], str):
         children = module.instances(parts[1])
@@ -536,7 +621,7 @@ def _resolve(source: PlanSource, module: Module, key: Any, text: str, depth: int
         found = []
         for child in children:
             declared = source.configuration(_module_path(child.key)).get("outputs", {}).get(output, {})
-            for ref in declared.get("expression", {}).get("references", ()):
+            for ref in references_in(declared.get("expression")):
                 found.extend(_resolve(source, child, None, ref, depth + 1))
         return found
     if head == "local" and len(parts) > 1:
