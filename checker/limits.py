@@ -14,6 +14,9 @@ MAX_FILE_SIZE = 10 * 1024 * 1024  # bytes per .tf/.tf.json/.tfvars file: python-
 # Bytes of every file one scan reads, added up: what is read is kept, parsed, for the whole scan (typical
 # Terraform about 35 bytes of model per byte, one number after another about 100).
 MAX_SCAN_SIZE = 32 * 1024 * 1024
+# bytes of a plan or state JSON named on the command line (or --max-file-size, if larger): ~20,000 resources;
+# json.loads holds about eight times it in memory
+MAX_PLAN_SIZE = 64 * 1024 * 1024
 # A parse worker's memory, as a multiple of the file size limit: lark's tree of typical Terraform takes about
 # 95 bytes per byte of source, of `1, 1, 1, ...` about 400; a worker over it stops with a scan error.
 PARSE_MEMORY_PER_BYTE = 200

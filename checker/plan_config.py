@@ -25,13 +25,11 @@ from .plan import PlanError, PlanSource, Written, build, decode, link_by_value
 from .result import ScanError
 from .root import root_of
 
-MAX_PLAN_SIZE = 256 * 1024 * 1024  # a plan of ~80,000 resources; json.loads needs about 8x it in memory
-
 
 def load_plan(loader: Loader, path: Path, config_dir: Path | None) -> None:
     """Add the modules of the plan or state at `path` to the loader's stack; errors say why not."""
     shown = loader.show(path)
-    limit = max(loader.max_file_size, MAX_PLAN_SIZE)
+    limit = max(loader.max_file_size, limits.MAX_PLAN_SIZE)
     data = loader.inputs.read(path, limit, None)  # named on the command line: trusted as to place
     if isinstance(data, str):
         loader.errors.append(ScanError(shown, None, data))

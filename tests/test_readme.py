@@ -1,9 +1,11 @@
 """The README stays true: its commands exist and its rule table matches the rules."""
 
+import importlib.util
 import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -209,6 +211,7 @@ RUN_BY = {  # heading -> the test that runs its block
     "gateaudit": "test_make_scan_runs_as_written",
     "Scanning your own Terraform": "test_the_scanning_and_reports_commands_run_as_written",
     "Reports": "test_the_scanning_and_reports_commands_run_as_written",
+    "Scan a plan": "test_the_plan_commands_run_as_written",
     "Checkov side by side": "test_the_checkov_commands_run_as_written",
     "1. Install": "test_the_install_commands_run_as_written",
     "2. First scan": "test_the_walkthrough_commands_run_as_written",
@@ -288,6 +291,59 @@ def test_the_scanning_and_reports_commands_run_as_written(tmp_path):
     assert json.loads((tmp_path / "gateaudit.json").read_text())["tool"] == "gateaudit"
     assert sorted(p.name for p in (tmp_path / "gateaudit-reports").iterdir()) == ["gateaudit.html", "gateaudit.sarif",
                                                                                  "gateaudit.xml"]
+
+
+OFFLINE_PROVIDER = '''terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.100"
+    }
+  }
+}
+
+# Credentials from the environment; nothing here asks AWS anything at plan time.
+provider "aws" {
+  region                      = "eu-west-1"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_requesting_account_id  = true
+}
+'''
+
+
+def test_the_plan_commands_run_as_written(tmp_path, capsys):
+    """terraform init, plan and show -json of a folder whose route is open, then the scan of the plan: the route
+    fails at its line in the configuration beside the plan."""
+    spec = importlib.util.spec_from_file_location("readme_offline_terraform", ROOT / "tests" / "stack" / "conftest.py")
+    offline = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(offline)  # the stack tests' offline Terraform helpers: the mirror, the CLI config
+    cli_config, mirror = offline.cli_config, offline.find_provider_mirror()
+    if shutil.which("terraform") is None or mirror is None:
+        with capsys.disabled():
+            print("\nskipped: terraform or its offline hashicorp/aws mirror is missing (see tests/stack/conftest.py)")
+        pytest.skip("terraform or the offline hashicorp/aws mirror is missing")
+    (tmp_path / "offline.tfrc").write_text(cli_config(mirror))
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "versions.tf").write_text(OFFLINE_PROVIDER)
+    (tmp_path / "infra" / "main.tf").write_text(
+        (ROOT / "tests/rules/GA101/fail_authorization_none.tf").read_text())
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    program = tmp_path / ".venv" / "bin" / "gateaudit"
+    program.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m gateaudit "$@"\n')
+    program.chmod(0o755)
+    env = {**SH_ENV, "TF_CLI_CONFIG_FILE": str(tmp_path / "offline.tfrc"), "TF_IN_AUTOMATION": "1",
+           "CHECKPOINT_DISABLE": "1", "AWS_ACCESS_KEY_ID": "mock", "AWS_SECRET_ACCESS_KEY": "mock"}
+    *terraform, scan = SH["Scan a plan"]
+    for line in terraform:
+        done = subprocess.run(["/bin/sh", "-c", line], cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                              env=env)
+        assert done.returncode == 0, f"{line}\n{done.stdout}\n{done.stderr}"
+    done = subprocess.run(["/bin/sh", "-c", scan + " --format json --no-cache"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120, env=SH_ENV)
+    assert done.returncode == 1, done.stderr
+    failed = [(r["rule_id"], r["file"]) for r in json.loads(done.stdout)["results"] if r["status"] == "failed"]
+    assert ("GA101", "main.tf") in failed
 
 
 def test_the_checkov_commands_run_as_written():
