@@ -316,7 +316,7 @@ def test_the_plan_commands_run_as_written(tmp_path, capsys):
     """terraform init, plan and show -json of a folder whose route is open, then the scan of the plan: the route
     fails at its line in the configuration beside the plan."""
     spec = importlib.util.spec_from_file_location("readme_offline_terraform", ROOT / "tests" / "stack" / "conftest.py")
-    offline = importlib.util.module_from_spec(spec)
+    offline = sys.modules.setdefault(spec.name, importlib.util.module_from_spec(spec))
     spec.loader.exec_module(offline)  # the stack tests' offline Terraform helpers: the mirror, the CLI config
     cli_config, mirror = offline.cli_config, offline.find_provider_mirror()
     if shutil.which("terraform") is None or mirror is None:
