@@ -379,3 +379,31 @@ def test_an_inline_suppression_in_the_configuration_applies_to_the_plan_result(t
     [result] = [r for r in json.loads(done.stdout)["results"] if r["rule_id"] == "GA102"]
     assert (result["status"], result["file"], result["line"]) == ("suppressed", "main.tf", 2)
     assert result["suppression"]["reason"] == "a public health check"
+
+
+def test_a_module_source_in_the_plan_cannot_make_gateaudit_read_outside_the_repository(tmp_path):
+    """The plan's configuration is the pull request's: a call whose source leaves the repository is not read, and
+    its resources are judged at the plan file."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "main.tf").write_text('resource "aws_apigatewayv2_route" "open" {\n  authorization_type = "NONE"\n}\n')
+    route = resource("module.evil.aws_apigatewayv2_route.open", OPEN_ROUTE["values"])
+    configuration = {"root_module": {"module_calls": {"evil": {"source": "../outside", "module": {"resources": [
+        {"address": "aws_apigatewayv2_route.open", "mode": "managed", "type": "aws_apigatewayv2_route",
+         "name": "open", "expressions": {}}]}}}}}
+    found, errors, stack = scan(tmp_path, plan([route], configuration), config={"main.tf": ""})
+    assert errors == []
+    assert [(rule, file, line) for rule, status, _, file, line in found if rule == "GA102"] == [
+        ("GA102", "plan.json", 1)]
+    assert not any("outside" in file for file in stack.files)
+
+
+def test_a_changed_plan_is_judged_again_not_taken_from_the_scan_cache(tmp_path, run_cli):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "plan.json").write_text(json.dumps(plan([OPEN_ROUTE])))
+    first = run_cli("scan", "plan.json", "--no-config", cwd=repo)
+    closed = resource("aws_apigatewayv2_route.open", {**OPEN_ROUTE["values"], "authorization_type": "AWS_IAM"})
+    (repo / "plan.json").write_text(json.dumps(plan([closed])))
+    second = run_cli("scan", "plan.json", "--no-config", cwd=repo)
+    assert (first.returncode, second.returncode) == (1, 0), second.stdout
