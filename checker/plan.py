@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,9 @@ def _check_shape(document: dict, kind: str) -> None:
     values = need(document.get("planned_values" if kind == "plan" else "values", {}), dict,
                   "planned_values" if kind == "plan" else "values")
     module(values.get("root_module", {}), "root_module", 0)
+    prior = need(need(document.get("prior_state", {}), dict, "prior_state").get("values", {}), dict,
+                 "prior_state.values")
+    module(prior.get("root_module", {}), "prior_state.values.root_module", 0)
     for index, change in enumerate(need(document.get("resource_changes", []), list, "resource_changes")):
         at = f"resource_changes[{index}]"
         need(change, dict, at)
@@ -158,7 +162,8 @@ def _check_shape(document: dict, kind: str) -> None:
 _STEP = re.compile(r'\.?([A-Za-z_][A-Za-z0-9_-]*)|\[("(?:[^"\\]|\\.)*"|[0-9]+|[^\]]*)\]')
 
 
-def steps(reference: str) -> list[str | int | tuple[str]]:
+@lru_cache(maxsize=65536)
+def steps(reference: str) -> tuple[str | int | tuple[str], ...]:
     """A Terraform address or reference in parts: names as str, `[0]` as int, `["k"]` as a 1-tuple (a key);
     an index Terraform did not evaluate (`[each.key]`) is left out."""
     found: list[str | int | tuple[str]] = []
@@ -170,13 +175,14 @@ def steps(reference: str) -> list[str | int | tuple[str]]:
             found.append(int(index))
         elif index.startswith('"'):
             found.append((json.loads(index),))
-    return found
+    return tuple(found)
 
 
 def _key_suffix(key: Any) -> str:
     return "" if key is None else f"[{key}]" if isinstance(key, int) else f"[{json.dumps(key)}]"
 
 
+@lru_cache(maxsize=65536)
 def _module_path(address: str) -> tuple[str, ...]:
     """`module.a["x"].module.b` -> ("a", "b"): the configuration a module instance is written by."""
     parts = [p for p in steps(address) if isinstance(p, str)]
@@ -234,6 +240,8 @@ def build(source: PlanSource) -> list[Module]:
     values = document.get("planned_values" if source.kind == "plan" else "values", {}).get("root_module", {})
     root = _module(source, "", None, values)
     _child_modules(source, root, values)
+    if source.kind == "plan":  # data sources read while planning are in the prior state only
+        _prior_data(source, root, document.get("prior_state", {}).get("values", {}).get("root_module", {}))
     for module in source.modules.values():
         _declarations(source, module)
     if source.kind == "plan":
@@ -249,31 +257,53 @@ def _module(source: PlanSource, address: str, parent: Module | None, values: dic
                     budget=source.stack.budget)
     source.modules[address] = module
     for entry in values.get("resources", ()):
-        mode = entry.get("mode")
-        if mode not in ("managed", "data"):
-            continue
-        kind = "resource" if mode == "managed" else "data"
-        block = Block(kind=kind, type=entry["type"], name=entry["name"], address=entry["address"],
-                      location=_location(source, module, kind, entry["type"], entry["name"]), module=module,
-                      instance_key=entry.get("index"))
-        source.entries.append((block, entry))
-        module.blocks.append(block)
-        module.resources.setdefault((kind, block.type, block.name), []).append(block)
+        _add_resource(source, module, entry)
     return module
+
+
+def _add_resource(source: PlanSource, module: Module, entry: dict) -> None:
+    mode = entry.get("mode")
+    if mode not in ("managed", "data"):
+        return
+    kind = "resource" if mode == "managed" else "data"
+    block = Block(kind=kind, type=entry["type"], name=entry["name"], address=entry["address"],
+                  location=_location(source, module, kind, entry["type"], entry["name"]), module=module,
+                  instance_key=entry.get("index"))
+    source.entries.append((block, entry))
+    module.blocks.append(block)
+    module.resources.setdefault((kind, block.type, block.name), []).append(block)
 
 
 def _child_modules(source: PlanSource, parent: Module, values: dict) -> None:
     for child in values.get("child_modules", ()):
-        address = child["address"]
-        module = _module(source, address, parent, child)
-        local = address[len(parent.key) + 1:] if parent.key else address
-        local = local.removeprefix("module.")
-        name = local.split("[", 1)[0]
-        call = Block(kind="module", type="module", name=name, address=parent.address(f"module.{name}"),
-                     location=_call_location(source, module), module=parent, instance_key=_instance_key(local))
-        module.call = call
-        parent.children[local] = module
+        module = _module(source, child["address"], parent, child)
+        _link_child(parent, module, source)
         _child_modules(source, module, child)
+
+
+def _link_child(parent: Module, module: Module, source: PlanSource) -> None:
+    """The module instance as its parent's child, with the call that made it."""
+    local = module.key[len(parent.key) + 1:] if parent.key else module.key
+    local = local.removeprefix("module.")
+    name = local.split("[", 1)[0]
+    module.call = Block(kind="module", type="module", name=name, address=parent.address(f"module.{name}"),
+                        location=_call_location(source, module), module=parent, instance_key=_instance_key(local))
+    parent.children[local] = module
+
+
+def _prior_data(source: PlanSource, parent: Module, values: dict) -> None:
+    """Data sources the plan read (in `prior_state`, not `planned_values`), into the module instances they are
+    read in; a module that holds nothing else gets its instance here."""
+    module = source.modules.get(values.get("address", ""))
+    if module is None:
+        module = _module(source, values["address"], parent, {})
+        _link_child(parent, module, source)
+    planned = {b.address for b in module.blocks}
+    for entry in values.get("resources", ()):
+        if entry.get("mode") == "data" and entry["address"] not in planned:
+            _add_resource(source, module, entry)
+    for child in values.get("child_modules", ()):
+        _prior_data(source, module, child)
 
 
 def _instance_key(local: str) -> Any:
@@ -310,8 +340,8 @@ def _declarations(source: PlanSource, module: Module) -> None:
     if module.key:
         return
     for key, provider in source.document.get("configuration", {}).get("provider_config", {}).items():
-        if provider.get("module_address"):
-            continue  # a provider configured inside a module: judged in its root's terms, by its key
+        if provider.get("module_address") or not provider.get("expressions"):
+            continue  # configured inside a module, or not configured at all (Terraform lists those too)
         name = provider.get("name", key)
         alias = provider.get("alias")
         block = Block(kind="provider", type="provider", name=name,
@@ -547,7 +577,7 @@ def _inputs(source: PlanSource, module: Module, text: str, depth: int) -> list[s
     if head == "var" and module.call is not None and module.parent is not None:
         expression = source.configuration(path[:-1]).get("module_calls", {}).get(module.call.name, {}).get(
             "expressions", {}).get(name)
-        if expression is None:
+        if not isinstance(expression, dict):
             default = source.configuration(path).get("variables", {}).get(name, {})
             return [LITERAL] if "default" in default else []
         if "constant_value" in expression:

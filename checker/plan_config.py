@@ -17,8 +17,8 @@ from pathlib import Path
 
 from . import limits
 from .expr import Traversal, walk
+from .loader import Loader, is_local_source, recorded_modules
 from .model import Location
-from .modules import Loader, is_local_source, recorded_modules
 from .overrides import is_override_file
 from .parse import SyntaxBlock
 from .plan import PlanError, PlanSource, Written, build, decode, link_by_value
@@ -63,8 +63,7 @@ def _place(loader: Loader, source: PlanSource) -> None:
     """Where the configuration writes each block of the plan: the root folder and each module call's."""
     root = source.directory
     configuration = source.document.get("configuration", {}).get("root_module", {})
-    files, _ = loader.inputs.config_files_in(root, loader.base.resolve(), loader.skip)
-    if not files:
+    if not loader.inputs.is_dir(root):
         return
     todo: list[tuple[tuple[str, ...], Path, dict]] = [((), root, configuration)]
     seen = 0

@@ -407,3 +407,23 @@ def test_a_changed_plan_is_judged_again_not_taken_from_the_scan_cache(tmp_path, 
     (repo / "plan.json").write_text(json.dumps(plan([closed])))
     second = run_cli("scan", "plan.json", "--no-config", cwd=repo)
     assert (first.returncode, second.returncode) == (1, 0), second.stdout
+
+
+def test_data_sources_read_while_planning_come_from_the_prior_state(tmp_path):
+    """Terraform keeps a data source it could read at plan time in `prior_state` only: a function logging to a
+    log group read by a data source is judged as one whose retention is set elsewhere, not as one with none."""
+    function = resource("aws_lambda_function.f", {"function_name": "f", "runtime": "python3.12",
+                                                  "logging_config": [{"log_group": "/shared/logs",
+                                                                      "log_format": "JSON"}]})
+    configuration = {"root_module": {"resources": [{
+        "address": "aws_lambda_function.f", "mode": "managed", "type": "aws_lambda_function", "name": "f",
+        "expressions": {"function_name": {"constant_value": "f"}, "logging_config": [
+            {"log_group": refs("data.aws_cloudwatch_log_group.shared.name")}]}}]}}
+    document = plan([function], configuration)
+    document["prior_state"] = {"format_version": "1.0", "values": {"root_module": {"resources": [
+        {"address": "data.aws_cloudwatch_log_group.shared", "mode": "data", "type": "aws_cloudwatch_log_group",
+         "name": "shared", "values": {"name": "/shared/logs", "retention_in_days": 30}}]}}}
+    found, errors, stack = scan(tmp_path, document)
+    assert errors == []
+    assert [b.address for b in stack.data("aws_cloudwatch_log_group")] == ["data.aws_cloudwatch_log_group.shared"]
+    assert verdicts(found, "GA405") == [("GA405", "unknown", "aws_lambda_function.f")]

@@ -1,0 +1,167 @@
+"""Reading a scan's files: the loader every source reads through, and what `terraform init` recorded.
+
+`Loader` reads each file once, within the repository root and the size limits, and parses it (from the parse
+cache, or in a pool ahead of time); every source (HCL folders in gateaudit.modules, a plan's configuration in
+gateaudit.plan_config) reads through it, so the scan cache and the report's evidence see every file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import limits
+from .inputs import Inputs
+from .model import Stack
+from .parse import SyntaxBlock, SyntaxFile
+from .parse_many import parse_all, parse_text
+from .result import ScanError
+
+
+@dataclass
+class Loader:
+    var_files: list[Path] = field(default_factory=list)
+    errors: list[ScanError] = field(default_factory=list)
+    stack: Stack = field(default_factory=Stack)
+    parsed: dict[Path, SyntaxFile | None] = field(default_factory=dict)
+    base: Path = Path(".")  # the scanned path files are shown relative to
+    prefix: str = ""  # prepended to shown paths when several paths are scanned
+    use_cache: bool = True
+    texts: dict[Path, str | None] = field(default_factory=dict)
+    outcomes: dict[Path, tuple] = field(default_factory=dict)  # parsed ahead, in parallel or from the cache
+    inputs: Inputs = field(default_factory=Inputs)  # every question put to the filesystem, and its answer
+    digests: dict[str, str] = field(default_factory=dict)  # shown path -> SHA-256 of every file read in full
+    max_file_size: int = limits.MAX_FILE_SIZE
+    merged: dict[tuple, list[tuple[str, SyntaxBlock]]] = field(default_factory=dict)  # a folder's blocks, merged
+    root: Path = Path("/")  # the repository root of the path being scanned (gateaudit.root): what links may reach
+    trusted: set[Path] = field(default_factory=set)  # files the command line named: read wherever they are
+    skip: tuple[str, ...] = ()  # --skip-path patterns, relative to the scanned folder (discover.skip_reason)
+    max_scan_size: int = limits.MAX_SCAN_SIZE  # bytes of every file read, added up
+    bytes_read: int = 0
+    config_dir: Path | None = None  # --config-dir: where a scanned plan's configuration is, when not beside it
+    # a root module's folder -> what its .terraform/modules/modules.json records: key -> (source, dir, version)
+    manifests: dict[Path, dict[str, tuple[str, str, str | None]] | str | None] = field(default_factory=dict)
+
+    def show(self, path: Path) -> str:
+        relative = os.path.relpath(path, self.base)
+        return (self.prefix + relative).replace(os.sep, "/")
+
+    def read(self, path: Path) -> str | None:
+        if path in self.texts:
+            return self.texts[path]
+        self.texts[path] = text = self._read(path)
+        return text
+
+    def _read(self, path: Path) -> str | None:
+        shown = self.show(path)
+        limit = self.max_file_size
+        data = self.inputs.read(path, limit, None if Path(os.path.abspath(path)) in self.trusted else self.root)
+        if isinstance(data, str):
+            self.errors.append(ScanError(shown, None, data))
+            return None
+        if len(data) > limit:
+            self.errors.append(ScanError(shown, None, f"larger than the file size limit of {limits.show_size(limit)}: "
+                                                      "not read (raise the limit with --max-file-size)"))
+            return None
+        if self.bytes_read > self.max_scan_size:  # the limit is behind us: one error said so, naming the first
+            return None
+        self.bytes_read += len(data)
+        if self.bytes_read > self.max_scan_size:
+            self.errors.append(ScanError(shown, None, "the files read add up to more than the scan size limit of "
+                                                      f"{limits.show_size(self.max_scan_size)}: not read, nor any "
+                                                      "file after it (raise the limit with --max-scan-size)"))
+            return None
+        self.digests[shown] = self.inputs.sha256[str(path)]
+        if b"\0" in data:
+            line = data.count(b"\n", 0, data.index(b"\0")) + 1
+            self.errors.append(ScanError(shown, line, "binary content (a NUL byte): not a Terraform file"))
+            return None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            self.errors.append(ScanError(shown, line, f"not valid UTF-8 (byte 0x{data[error.start]:02x})"))
+            return None
+        text = text.removeprefix("\ufeff")
+        self.stack.sources[shown] = text
+        return text
+
+    def parse(self, path: Path) -> SyntaxFile | None:
+        path = Path(os.path.abspath(path))
+        if path in self.parsed:
+            return self.parsed[path]
+        text = self.read(path)
+        syntax = None
+        if text is not None:
+            status, syntax, message, line = self.outcomes.pop(path, None) or parse_text(path.name, text)
+            if status == "error":
+                self.errors.append(ScanError(self.show(path), line, message))
+            else:
+                if not path.name.endswith(".tfvars") and syntax.attributes and not path.name.endswith(".json"):
+                    first = next(iter(syntax.attributes.values()))
+                    self.errors.append(ScanError(self.show(path), first.line,
+                                                 f'unexpected argument "{first.name}" outside any block'))
+                shown = self.show(path)
+                self.stack.files.append(shown)
+                self.stack.comments[shown] = syntax.comments
+                self.stack.spans[shown] = [(b.line, b.end_line or b.line) for b in syntax.blocks]
+        self.parsed[path] = syntax
+        return syntax
+
+    def parse_ahead(self, paths: list[Path]) -> None:
+        """Parse many files at once (cache, then a process pool); `parse` then takes the outcomes."""
+        todo = [a for a in (Path(os.path.abspath(p)) for p in paths) if a not in self.parsed]
+        items = [(p, self.read(p)) for p in todo]
+        items = [(p, text) for p, text in items if text is not None]
+        outcomes = parse_all([(p.name, text) for p, text in items], use_cache=self.use_cache,
+                             worker_memory=limits.parse_memory(self.max_file_size))
+        self.outcomes.update((p, outcome) for (p, _), outcome in zip(items, outcomes, strict=True))
+
+
+def is_local_source(source: str) -> bool:
+    """A folder on this machine, as Terraform reads it: `./x`, `../x`, or an absolute path (never downloaded)."""
+    return source.startswith(("./", "../")) or os.path.isabs(source)
+
+
+MODULES_JSON = Path(".terraform") / "modules" / "modules.json"
+
+def recorded_modules(loader: Loader, directory: Path) -> dict[str, tuple[str, str, str | None]] | str | None:
+    """The calls `terraform init` recorded for the root module in `directory` (None when it never ran), or why
+    its record cannot be used."""
+    if directory in loader.manifests:
+        return loader.manifests[directory]
+    path = directory / MODULES_JSON
+    shown = loader.show(path)
+    found: dict[str, tuple[str, str, str | None]] | str | None = None
+    if loader.inputs.exists(path) or os.path.islink(path):
+        data = loader.inputs.read(path, loader.max_file_size, loader.root)
+        again = "run `terraform init` again"
+        if isinstance(data, str):
+            found = f"{shown} is not read ({data}): {again}"
+        elif len(data) > loader.max_file_size:
+            found = f"{shown} is larger than the file size limit of {limits.show_size(loader.max_file_size)}: {again}"
+        else:
+            found = _manifest_entries(data, shown, again)
+    loader.manifests[directory] = found
+    return found
+
+
+def _manifest_entries(data: bytes, shown: str, again: str) -> dict[str, tuple[str, str, str | None]] | str:
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return f"{shown} is not valid JSON: {again}"
+    modules = document.get("Modules") if isinstance(document, dict) else None
+    if not isinstance(modules, list):
+        return f'{shown} holds no "Modules" list: {again}'
+    entries = {}
+    for entry in modules:
+        if (isinstance(entry, dict) and isinstance(entry.get("Key"), str) and entry["Key"]
+                and isinstance(entry.get("Source"), str) and isinstance(entry.get("Dir"), str)):
+            version = entry.get("Version")
+            entries[entry["Key"]] = (entry["Source"], entry["Dir"], version if isinstance(version, str) else None)
+    return entries
+
+
