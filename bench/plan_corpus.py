@@ -16,11 +16,12 @@ the plan is made from, for a copy of the corpus where the configuration is besid
 It is not Terraform (no provider defaults, no `null` for every argument not written), so it is smaller than
 what Terraform writes for the same corpus; it is deterministic: the same corpus gives the same bytes.
 
-Usage: python bench/plan_corpus.py CORPUS_DIR OUT.json
+Usage: python bench/plan_corpus.py CORPUS_DIR OUT.json [--root-module MAIN_TF]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections.abc import Iterator
@@ -327,20 +328,25 @@ def _reference(node: Traversal, module: Module) -> list[str]:
 
 # ------------------------------------------------------------------------------------------------ command line
 
-def write(corpus: Path, out: Path) -> tuple[int, int]:
-    """Write the plan of `corpus` to `out`: (resource instances, bytes)."""
+def write(corpus: Path, out: Path, root: Path | None = None) -> tuple[int, int]:
+    """Write the plan of `corpus` to `out` (and its root module to `root`): (resource instances, bytes)."""
     plan = plan_of(corpus)
-    text = json.dumps(plan, separators=(",", ":"))
-    out.write_text(text + "\n")
-    return count_resources(plan), len(text) + 1
+    text = json.dumps(plan, separators=(",", ":")) + "\n"
+    out.write_text(text)
+    if root is not None:
+        root.write_text(root_module(plan))
+    return count_resources(plan), len(text)
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print(__doc__.strip().splitlines()[-1], file=sys.stderr)
-        return 2
-    resources, size = write(Path(argv[0]), Path(argv[1]))
-    print(f"{argv[1]}: {resources} resource instances, {size / 1e6:.1f} MB")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--root-module", type=Path, metavar="MAIN_TF",
+                        help="also write the root module calling the services (for a copy of the corpus)")
+    args = parser.parse_args(argv)
+    resources, size = write(args.corpus, args.out, args.root_module)
+    print(f"{args.out}: {resources} resource instances, {size} bytes ({size / 1e6:.1f} MB)")
     return 0
 
 

@@ -26,7 +26,6 @@ Usage: python bench/speed.py [--corpus reference|100|1000 ...] [--repeat N] [--k
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import shutil
@@ -257,22 +256,20 @@ else:
 '''
 
 
-def write_plans(folder: Path, base: Path) -> tuple[Path, Path, int, int]:
+def write_plans(folder: Path, base: Path) -> tuple[Path, Path, str]:
     """The corpus's plan alone (in a folder with no configuration) and beside its configuration (a copy of the
-    corpus with the root module that calls its services): both paths, the resource instances and the bytes."""
-    import plan_corpus  # beside this file; imported here: it imports gateaudit, which the floor rows never load
-
-    plan = plan_corpus.plan_of(folder)
-    text = json.dumps(plan, separators=(",", ":")) + "\n"
+    corpus with the root module that calls its services): both paths, and what bench/plan_corpus.py says of it.
+    Written by a process of its own: this one stays small, as each process it measures starts with its size."""
     alone, beside = base / "plan", base / "plan-beside"
     for place in (alone, beside):
         shutil.rmtree(place, ignore_errors=True)
     alone.mkdir(parents=True)
     shutil.copytree(folder, beside)
-    (beside / "main.tf").write_text(plan_corpus.root_module(plan))
-    for place in (alone, beside):
-        (place / "plan.json").write_text(text)
-    return alone / "plan.json", beside / "plan.json", plan_corpus.count_resources(plan), len(text)
+    done = subprocess.run([sys.executable, str(Path(__file__).with_name("plan_corpus.py")), str(folder),
+                           str(alone / "plan.json"), "--root-module", str(beside / "main.tf")],
+                          check=True, capture_output=True, text=True)
+    shutil.copy(alone / "plan.json", beside / "plan.json")
+    return alone / "plan.json", beside / "plan.json", done.stdout.strip().split(": ", 1)[-1]
 
 
 def run_corpus(name: str, folder: Path, repeat: int,
@@ -387,13 +384,13 @@ def main() -> None:
             lines = sum(p.read_text().count("\n") for p in files)
             plans = None
             if name != "reference":
-                alone, beside, resources, size = write_plans(folder, base / f"plan-{name}")
+                alone, beside, written = write_plans(folder, base / f"plan-{name}")
                 plans = (alone, beside)
             rows = run_corpus(name, folder, args.repeat, plans)
             floor = next(seconds for label, seconds, _ in rows if "2 processes" in label)
             print(f"\ncorpus {name}: {len(files)} files, {lines} lines")
             if plans:
-                print(f"  its plan (bench/plan_corpus.py): {resources} resource instances, {size / 1e6:.1f} MB")
+                print(f"  its plan (bench/plan_corpus.py): {written}")
             print(f"  {'measurement':<42} {'seconds':>8} {'x floor':>8} {'peak MB':>8}")
             for label, seconds, peak in rows:
                 print(f"  {label:<42} {seconds:8.2f} {seconds / floor:8.2f} {peak:8.0f}")
