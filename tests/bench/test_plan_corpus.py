@@ -18,10 +18,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 FILES = 20  # two services of ten files and the shared module
 
-# Verdicts the plan gives that the HCL does not, and why. The HCL corpus has no provider block: Terraform uses
-# the aws provider's empty default configuration, which the plan names in provider_config, so GA205 (no
-# credentials written in a provider) judges it there and passes it.
-PLAN_ONLY = {("GA205", "provider.aws", "passed")}
+# Verdicts the plan gives that the HCL does not, and why: none. (The HCL corpus has no provider block; the plan
+# names the aws provider's empty default configuration in provider_config, which is not judged as a block.)
+PLAN_ONLY: set[tuple[str, str, str]] = set()
 
 
 def _import(name: str, path: Path):
@@ -137,4 +136,5 @@ def test_terraforms_own_plan_of_the_corpus_gets_the_same_verdicts(corpus, run_cl
     plan_corpus = _import("gateaudit_bench_plan_corpus", ROOT / "bench" / "plan_corpus.py")
     ours, theirs = json.loads(plan.read_text()), json.loads(shown.stdout)
     assert plan_corpus.count_resources(ours) == plan_corpus.count_resources(theirs) == 230
-    assert _verdicts(run_cli, real) == _verdicts(run_cli, plan)
+    # root.tf configures the provider (terraform needs it offline): its plan judges that block, the corpus has none
+    assert _verdicts(run_cli, real) - {("GA205", "provider.aws", "passed")} == _verdicts(run_cli, plan)
