@@ -199,3 +199,67 @@ def test_mutated_reference_stack(files):
 
 def test_the_reference_stack_itself_scans_clean():
     scan_files({name: text.encode("utf-8") for name, text in REFERENCE_FILES.items()})
+
+
+# ------------------------------------------------------------ mutations of a plan terraform wrote
+
+PLAN = ROOT / "tests" / "plans" / "rest.plan.json"
+ODD_JSON = [None, True, 0, -1, 1e308, "", "NONE", "CUSTOM", "*", "x" * 200, [], {}, [None], {"a": None},
+            [[[[]]]], {"references": [7, None, "var."]}, {"constant_value": {"a": [1]}}, "module.x[\"", "arn:aws:*"]
+
+
+def _paths(value, path=()):
+    """Every (path, value) of a JSON document, containers included, in order."""
+    yield path, value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*path, index))
+
+
+@st.composite
+def mutated_plan(draw) -> bytes:
+    document = json.loads(PLAN.read_text(encoding="utf-8"))
+    for _ in range(draw(st.integers(1, 8))):
+        paths = [path for path, _ in _paths(document) if path]
+        path = draw(st.sampled_from(paths))
+        parent = document
+        for step in path[:-1]:
+            parent = parent[step]
+        operation = draw(st.sampled_from(["replace", "drop", "copy"]))
+        if operation == "drop" and isinstance(parent, dict):
+            del parent[path[-1]]
+        elif operation == "copy":
+            parent[path[-1]] = json.loads(json.dumps(_at(document, draw(st.sampled_from(paths)))))
+        else:
+            parent[path[-1]] = draw(st.sampled_from(ODD_JSON))
+    return json.dumps(document).encode("utf-8")
+
+
+def _at(document, path):
+    for step in path:
+        document = document[step]
+    return document
+
+
+@FUZZ
+@given(mutated_plan())
+def test_mutated_plan(data):
+    """A damaged plan (a value of another type, a part missing or copied elsewhere) ends in a verdict or an error
+    saying where: never an exception, never a report that cannot render."""
+    folder = Path(tempfile.mkdtemp(prefix="gateaudit-fuzz-"))
+    try:
+        (folder / "plan.json").write_bytes(data)
+        report = scan(ScanOptions(paths=[folder / "plan.json"], display_paths=["plan.json"], use_config=False,
+                                  use_cache=False))
+        assert report.exit_code in (0, 1, 2)
+        bugs = [str(e) for e in report.errors if "internal error" in e.message]
+        assert not bugs, bugs
+        for name in FORMATS:
+            module = renderer(name)
+            rendered = module.render(report, verbose=True) if name == "text" else module.render(report)
+            rendered.encode("utf-8")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
