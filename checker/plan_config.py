@@ -70,8 +70,11 @@ def _place(loader: Loader, source: PlanSource) -> None:
     while todo and seen < limits.MAX_SCAN_INSTANCES:
         path, folder, config = todo.pop()
         seen += 1
-        _place_folder(loader, source, path, folder)
-        for name, call in sorted(config.get("module_calls", {}).items()):
+        written = _place_folder(loader, source, path, folder)
+        # A plan's configuration says where each call's module is; a state has none: the HCL's own calls say.
+        calls = config.get("module_calls") if source.kind == "plan" else {
+            name: {"source": source_} for name, source_ in written.items()}
+        for name, call in sorted((calls or {}).items()):
             found = _call_folder(loader, root, folder, (*path, name), call.get("source", ""))
             if found is not None:
                 todo.append(((*path, name), found, call.get("module", {})))
@@ -90,7 +93,9 @@ def _call_folder(loader: Loader, root: Path, parent: Path, path: tuple[str, ...]
     return folder
 
 
-def _place_folder(loader: Loader, source: PlanSource, path: tuple[str, ...], folder: Path) -> None:
+def _place_folder(loader: Loader, source: PlanSource, path: tuple[str, ...], folder: Path) -> dict[str, str]:
+    """Place the blocks the folder's files write; returns its module calls' sources as written (literals)."""
+    calls: dict[str, str] = {}
     files, _ = loader.inputs.config_files_in(folder, loader.base.resolve(), loader.skip)
     loader.parse_ahead(files)
     for file in files:
@@ -112,6 +117,11 @@ def _place_folder(loader: Loader, source: PlanSource, path: tuple[str, ...], fol
             if block.type == "module" and block.labels:
                 source.placed.setdefault((path, "module", "module", block.labels[0]),
                                          Written(Location(shown, block.line)))
+                written = block.attributes.get("source")
+                value = getattr(written.expr, "value", None) if written is not None else None
+                if isinstance(value, str):
+                    calls[block.labels[0]] = value
+    return calls
 
 
 def _key(block: SyntaxBlock) -> tuple[str, str, str] | None:
