@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from .discover import display_prefix
+from .discover import display_prefix, is_config_file
 from .result import Result, RuleInfo, ScanError, Severity, Status, SuppressionRecord
 from .root import program_on_path
 
@@ -191,7 +191,9 @@ def command(executable: Path, path: Path, var_files: Iterable[Path]) -> list[str
     # Checkov: its `skip-check` would hide checks, its `external-checks-dir` would run the tree's code.
     target = ["-f", str(path.resolve())] if path.is_file() else [f"--directory={path.resolve()}"]
     options = [item for var_file in var_files for item in ("--var-file", str(var_file.resolve()))]
-    return [str(executable), *target, "--framework", "terraform", "-o", "json", "--skip-download", *options]
+    # A file that is not Terraform source is a plan or state JSON to gateaudit: Checkov reads those as a plan.
+    framework = "terraform" if path.is_dir() or is_config_file(path.name) else "terraform_plan"
+    return [str(executable), *target, "--framework", framework, "-o", "json", "--skip-download", *options]
 
 
 # What Checkov is given of gateaudit's environment: enough to run and reach a proxy, nothing else. CI's tokens

@@ -138,3 +138,13 @@ def test_a_gateaudit_ignore_comment_can_accept_a_checkov_finding_with_a_reason(r
     assert accepted["status"] == "suppressed"
     assert accepted["suppression"] == {"source": "inline", "reason": "the backend validates every request",
                                        "file": "main.tf", "line": 10, "until": None}
+
+
+def test_a_plan_is_read_by_checkov_as_a_plan(run_cli, real_checkov):
+    """`gateaudit scan plan.json --with-checkov`: Checkov judges the plan too (its terraform_plan framework), its
+    open-method finding beside ours on the same address."""
+    report = scan(run_cli, real_checkov, "tests/plans/seed.plan.json", "--config-dir", "stack/examples/seed")
+    [ours] = results(report, rule_id="GA101", resource="aws_api_gateway_method.items_get")
+    [theirs] = results(report, rule_id="CKV_AWS_59", resource="aws_api_gateway_method.items_get")
+    assert (ours["status"], theirs["status"]) == ("failed", "failed")
+    assert theirs["file"] == "seed.plan.json"
