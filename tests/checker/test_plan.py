@@ -347,6 +347,17 @@ def test_destroyed_method_settings_are_named_in_the_stage_finding(tmp_path):
     assert result.message.startswith("aws_api_gateway_method_settings.all, which set it, is being destroyed")
 
 
+def test_a_destroyed_function_log_group_is_named_in_the_function_finding(tmp_path):
+    group = resource("aws_cloudwatch_log_group.f", None, actions=("delete",),
+                     before={"name": "/aws/lambda/orders", "retention_in_days": 90})
+    function = resource("aws_lambda_function.f", {"function_name": "orders", "runtime": "python3.12"},
+                        actions=("no-op",))
+    _, _, stack = scan(tmp_path, plan([group, function]))
+    [result] = run_rules(stack, [r for r in RULES if r.rule.id == "GA405"])[0]
+    assert result.status.value == "failed"
+    assert result.message.startswith("its log group aws_cloudwatch_log_group.f is being destroyed by this plan")
+
+
 # ------------------------------------------------------------------------------------------------ where
 
 def test_results_point_at_the_configuration_beside_the_plan(tmp_path):
