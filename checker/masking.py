@@ -23,6 +23,7 @@ a token as the user) are masked in every text field too: a module source carries
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import re
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .expr import Literal, Template
-from .model import Attribute, Block, Stack
+from .model import Attribute, Block, Stack, every_attribute, strings_in
 from .parse import ParseError, StringSpan, string_spans
 from .result import Judgement, Report, Result, ScanError, ScanWarning, Status
 
@@ -77,7 +78,7 @@ def _sinks(block: Block, path: str | None) -> list[Attribute]:
     """The arguments a result names (`environment.variables` in every `environment` block), or every argument of
     the block when it names none; for a variable, also the tfvars value and the module call's argument."""
     # No path, or one the block does not have (a user rule's): the whole block, not nothing.
-    attributes = (block.attributes_at(path) if path is not None else []) or _every_attribute(block)
+    attributes = (block.attributes_at(path) if path is not None else []) or every_attribute(block)
     if block.kind == "variable":
         module = block.module
         given = module.call.get(block.name) if module.call is not None else None
@@ -90,26 +91,16 @@ def _sinks(block: Block, path: str | None) -> list[Attribute]:
     return attributes
 
 
-def _every_attribute(block: Block) -> list[Attribute]:
-    attributes = list(block.attributes.values())
-    for nested in block.nested:
-        attributes += _every_attribute(nested)
-    return attributes
-
-
 def _strings(value: Any) -> list[str]:
     """The strings in a value; a JSON document's own strings too (`secret_string = jsonencode({...})` as a
     plan gives it), so each is masked where the source writes it."""
-    if isinstance(value, str):
-        if value[:1] in ("{", "[") and len(value) <= MAX_DECODED:
-            try:
-                return [value, *_strings(json.loads(value))]
-            except (ValueError, RecursionError):
-                pass
-        return [value]
-    if isinstance(value, dict | list):
-        return [text for item in (value.values() if isinstance(value, dict) else value) for text in _strings(item)]
-    return []
+    found = []
+    for text in strings_in(value):
+        found.append(text)
+        if text[:1] in ("{", "[") and len(text) <= MAX_DECODED:
+            with contextlib.suppress(ValueError, RecursionError):  # not JSON after all: the text alone
+                found.extend(strings_in(json.loads(text)))
+    return found
 
 
 # ------------------------------------------------------------------------------------------ free text

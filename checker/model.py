@@ -74,6 +74,23 @@ def unknowns(value: Any, encoded: bool = False) -> Iterator[Unknown]:
             stack.extend(reversed(item.values() if isinstance(item, dict) else item))
 
 
+def strings_in(value: Any) -> Iterator[str]:
+    """Every string in a value, inside maps and lists too."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict | list):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from strings_in(item)
+
+
+def every_attribute(block: Block) -> list[Attribute]:
+    """A block's arguments and those of its nested blocks, at every depth."""
+    attributes = list(block.attributes.values())
+    for nested in block.nested:
+        attributes += every_attribute(nested)
+    return attributes
+
+
 def contains_unknown(value: Any) -> bool:
     """Whether an Unknown is anywhere in a value."""
     if not isinstance(value, dict | list | tuple):

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from . import limits
-from .model import Attribute, Block, Location, Module, Reference, Stack, Unknown
+from .model import Attribute, Block, Location, Module, Reference, Stack, Unknown, every_attribute, strings_in
 from .schema import nested_blocks
 
 AFTER_APPLY = "known only after apply"
@@ -336,7 +335,7 @@ def _declarations(source: PlanSource, module: Module) -> None:
         module.variables[name] = block
         if not module.key and declared.get("sensitive"):  # the value the plan was made with, masked everywhere
             given = source.document.get("variables", {}).get(name, {}).get("value")
-            _sensitive_strings(source.stack, given, True)
+            _sensitivestrings_in(source.stack, given, True)
     if module.key:
         return
     for key, provider in source.document.get("configuration", {}).get("provider_config", {}).items():
@@ -440,7 +439,7 @@ def _arguments(source: PlanSource, block: Block, values: Any, unknown: Any, sens
             target = references[0].block.get(references[0].attribute)
             if target is not None and isinstance(target.value, Unknown) and isinstance(target.value.partial, dict):
                 built = target.value  # a policy document rendered at plan time, given by a bare reference
-        _sensitive_strings(source.stack, value, sensitive.get(name, False))
+        _sensitivestrings_in(source.stack, value, sensitive.get(name, False))
         attribute = block.attributes[name] = Attribute(name, block, path, _argument_location(source, block, path),
                                                        built, references)
         attribute.given = _given(source, block.module, expression, bool(expressions))
@@ -488,27 +487,16 @@ def _value(value: Any, marked: Any, refs: tuple[str, ...]) -> Any:
     return value
 
 
-def _sensitive_strings(stack: Stack, value: Any, marks: Any) -> None:
+def _sensitivestrings_in(stack: Stack, value: Any, marks: Any) -> None:
     """Every string the plan marks sensitive is masked in every report, whatever rule shows it."""
     if marks is True:
-        stack.sensitive_values.update(s for s in _strings(value) if s)
+        stack.sensitive_values.update(s for s in strings_in(value) if s)
     elif isinstance(marks, dict) and isinstance(value, dict):
         for key, mark in marks.items():
-            _sensitive_strings(stack, value.get(key), mark)
+            _sensitivestrings_in(stack, value.get(key), mark)
     elif isinstance(marks, list) and isinstance(value, list):
         for item, mark in zip(value, marks, strict=False):
-            _sensitive_strings(stack, item, mark)
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
+            _sensitivestrings_in(stack, item, mark)
 
 
 def _policy_document(block: Block) -> None:
@@ -696,18 +684,12 @@ def link_by_value(stack: Stack, modules: list[Module]) -> None:
                 owners.setdefault(value, []).append((block, name))
     executions = {b.value("execution_arn"): b for b in blocks if isinstance(b.value("execution_arn"), str)}
     for block in blocks:
-        for attribute in _every_attribute(block):
-            found = [Reference(owner, name) for text in _strings(attribute.value)
+        for attribute in every_attribute(block):
+            found = [Reference(owner, name) for text in strings_in(attribute.value)
                      for owner, name in owners.get(text, ()) if owner is not block]
-            for text in _strings(attribute.value):
+            for text in strings_in(attribute.value):
                 prefix = text.split("/", 1)[0]
                 if prefix in executions and text != prefix and executions[prefix] is not block:
                     found.append(Reference(executions[prefix], "execution_arn"))
             if found:
                 attribute.references = tuple(dict.fromkeys(found))
-
-
-def _every_attribute(block: Block) -> Iterator[Attribute]:
-    yield from block.attributes.values()
-    for nested in block.nested:
-        yield from _every_attribute(nested)

@@ -22,8 +22,6 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
-from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from gateaudit.model import Attribute, Stack
@@ -245,15 +243,6 @@ def credential_in_template(name: str, text: str) -> str | None:
         if len(chunk) >= 8 and " " not in chunk and mixed and credential_in(name, chunk) is not None:
             return BY_NAME
     return None
-
-
-def strings_in(value: Any) -> Iterator[str]:
-    """Every string in a value, inside maps and lists too."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict | list):
-        for item in value.values() if isinstance(value, dict) else value:
-            yield from strings_in(item)
 
 
 # ---------------------------------------------------------------------------------------- declared secrets

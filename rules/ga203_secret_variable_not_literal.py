@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gateaudit.model import Block, Location, Stack
+from gateaudit.model import Block, Location, Stack, strings_in
 from gateaudit.provenance import origin, set_in_tfvars
 from gateaudit.result import Result, Severity
 
@@ -56,7 +56,6 @@ from ._secrets import (
     declared_secret_names,
     named_credential,
     secret_like,
-    strings_in,
 )
 
 RULE = Rule(

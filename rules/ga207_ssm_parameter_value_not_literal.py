@@ -55,12 +55,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gateaudit.model import Attribute, Block, Stack, Unknown
+from gateaudit.model import Attribute, Block, Stack, Unknown, strings_in
 from gateaudit.provenance import ignored_changes, origin, written_in
 from gateaudit.result import Result, Severity
 
 from . import Rule
-from ._secrets import BY_NAME, credential_in, credential_shape, named_credential, secret_like, strings_in
+from ._secrets import BY_NAME, credential_in, credential_shape, named_credential, secret_like
 
 RULE = Rule(
     id="GA207",
