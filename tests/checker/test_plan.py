@@ -438,3 +438,17 @@ def test_data_sources_read_while_planning_come_from_the_prior_state(tmp_path):
     assert errors == []
     assert [b.address for b in stack.data("aws_cloudwatch_log_group")] == ["data.aws_cloudwatch_log_group.shared"]
     assert verdicts(found, "GA405") == [("GA405", "unknown", "aws_lambda_function.f")]
+
+
+def test_sarif_points_at_the_configuration_line_of_a_plan_result(tmp_path, run_cli):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "infra").mkdir()
+    (repo / "infra" / "main.tf").write_text('resource "aws_apigatewayv2_route" "open" {\n'
+                                            '  authorization_type = "NONE"\n}\n')
+    (repo / "plan.json").write_text(json.dumps(plan([OPEN_ROUTE])))
+    done = run_cli("scan", "plan.json", "--config-dir", "infra", "--no-cache", "--no-config", "--format", "sarif",
+                   cwd=repo)
+    [result] = [r for r in json.loads(done.stdout)["runs"][0]["results"] if r["ruleId"] == "GA102"]
+    location = result["locations"][0]["physicalLocation"]
+    assert (location["artifactLocation"]["uri"], location["region"]["startLine"]) == ("infra/main.tf", 1)
