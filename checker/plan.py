@@ -215,6 +215,7 @@ class PlanSource:
     changes: dict[str, dict] = field(default_factory=dict)  # resource address -> its resource_changes entry
     # module path -> resource address -> its expressions, as the configuration writes them
     configured: dict[tuple[str, ...], dict[str, dict]] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)  # address -> its line in the plan file (address_lines)
     entries: list[tuple[Block, dict]] = field(default_factory=list)  # each block with what the JSON says of it
     # (module path, local name) -> the references its expression makes, read from the configuration beside
     locals: dict[tuple[tuple[str, ...], str], list[str]] = field(default_factory=dict)
@@ -266,7 +267,8 @@ def _add_resource(source: PlanSource, module: Module, entry: dict) -> None:
         return
     kind = "resource" if mode == "managed" else "data"
     block = Block(kind=kind, type=entry["type"], name=entry["name"], address=entry["address"],
-                  location=_location(source, module, kind, entry["type"], entry["name"]), module=module,
+                  location=_location(source, module, kind, entry["type"], entry["name"], entry["address"]),
+                  module=module,
                   instance_key=entry.get("index"))
     source.entries.append((block, entry))
     module.blocks.append(block)
@@ -311,14 +313,34 @@ def _instance_key(local: str) -> Any:
     return last if isinstance(last, int) else last[0] if isinstance(last, tuple) else None
 
 
-def _location(source: PlanSource, module: Module, kind: str, type_: str, name: str) -> Location:
+def _location(source: PlanSource, module: Module, kind: str, type_: str, name: str, address: str = "") -> Location:
     written = source.placed.get((_module_path(module.key), kind, type_, name))
-    return written.block if written is not None else Location(source.shown, 1, ORIGIN)
+    return written.block if written is not None else Location(source.shown, source.lines.get(address, 1), ORIGIN)
 
 
 def _call_location(source: PlanSource, module: Module) -> Location:
     written = source.placed.get((_module_path(module.key)[:-1], "module", "module", _module_path(module.key)[-1]))
-    return written.block if written is not None else Location(source.shown, 1, ORIGIN)
+    return written.block if written is not None else Location(source.shown, source.lines.get(module.key, 1), ORIGIN)
+
+
+_ADDRESS = re.compile(rb'"address":\s*("(?:[^"\\]|\\.)*")')
+
+
+def address_lines(data: bytes) -> dict[str, int]:
+    """Where each address first appears in a plan written over several lines (`jq .` of `terraform show -json`,
+    which writes one): a result with no configuration to point at points there, not at line 1."""
+    lines: dict[str, int] = {}
+    if data.count(b"\n", 0, 4096) < 2:
+        return lines
+    line, position = 1, 0
+    for match in _ADDRESS.finditer(data):
+        line += data.count(b"\n", position, match.start())
+        position = match.start()
+        try:
+            lines.setdefault(json.loads(match.group(1)), line)
+        except ValueError:
+            continue
+    return lines
 
 
 def _declarations(source: PlanSource, module: Module) -> None:
@@ -360,7 +382,8 @@ def _destroyed(source: PlanSource) -> None:
         if module is None:
             module = _module(source, change.get("module_address", ""), None, {})
         block = Block(kind="resource", type=change["type"], name=change["name"], address=address,
-                      location=_location(source, module, "resource", change["type"], change["name"]), module=module,
+                      location=_location(source, module, "resource", change["type"], change["name"], address),
+                      module=module,
                       instance_key=change.get("index"))
         before = change["change"].get("before") or {}
         _arguments(source, block, before, False, change["change"].get("before_sensitive") or {}, {}, ())

@@ -21,7 +21,7 @@ from .loader import Loader, is_local_source, recorded_modules
 from .model import Location
 from .overrides import is_override_file
 from .parse import SyntaxBlock
-from .plan import PlanError, PlanSource, Written, build, decode, link_by_value
+from .plan import PlanError, PlanSource, Written, address_lines, build, decode, link_by_value
 from .result import ScanError
 from .root import root_of
 
@@ -47,7 +47,7 @@ def load_plan(loader: Loader, path: Path, config_dir: Path | None) -> None:
     loader.stack.files.append(shown)
     directory = config_dir if config_dir is not None else path.parent
     source = PlanSource(document=document, shown=shown, directory=directory.resolve(),
-                        display_dir=loader.show(directory), stack=loader.stack)
+                        display_dir=loader.show(directory), stack=loader.stack, lines=address_lines(data))
     if config_dir is not None and not loader.inputs.is_dir(config_dir):
         loader.errors.append(ScanError(str(config_dir), None, "--config-dir: no such folder"))
         return

@@ -368,8 +368,21 @@ def test_results_point_at_the_configuration_beside_the_plan(tmp_path):
     assert [(file, line) for rule, *_, file, line in found if rule == "GA102"] == [("main.tf", 3)]  # as HCL
 
 
-def test_without_the_configuration_results_point_at_the_plan(tmp_path):
+def line_of(tmp_path: Path, address: str) -> int:
+    """The line of the plan file where the address first appears."""
+    lines = (tmp_path / "repo" / "plan.json").read_text().splitlines()
+    return next(number for number, line in enumerate(lines, 1) if f'"address": {json.dumps(address)}' in line)
+
+
+def test_without_the_configuration_results_point_at_the_resource_in_the_plan(tmp_path):
     found, _, _ = scan(tmp_path, plan([OPEN_ROUTE]))
+    line = line_of(tmp_path, "aws_apigatewayv2_route.open")
+    assert line > 1
+    assert [(file, line) for rule, *_, file, line in found if rule == "GA102"] == [("plan.json", line)]
+
+
+def test_a_plan_on_one_line_as_terraform_writes_it_is_pointed_at_its_line(tmp_path):
+    found, _, _ = scan(tmp_path, json.dumps(plan([OPEN_ROUTE])))
     assert [(file, line) for rule, *_, file, line in found if rule == "GA102"] == [("plan.json", 1)]
 
 
@@ -405,7 +418,7 @@ def test_a_module_source_in_the_plan_cannot_make_gateaudit_read_outside_the_repo
     found, errors, stack = scan(tmp_path, plan([route], configuration), config={"main.tf": ""})
     assert errors == []
     assert [(rule, file, line) for rule, status, _, file, line in found if rule == "GA102"] == [
-        ("GA102", "plan.json", 1)]
+        ("GA102", "plan.json", line_of(tmp_path, "module.evil.aws_apigatewayv2_route.open"))]
     assert not any("outside" in file for file in stack.files)
 
 
