@@ -198,6 +198,9 @@ class Written:
     block: Location
     arguments: dict[str, Location] = field(default_factory=dict)
     nested: dict[str, list[Location]] = field(default_factory=dict)  # nested block path -> each one's location
+    # `lifecycle { ignore_changes = [...] }` as written (a plan leaves lifecycle out): the names, or None
+    ignore_changes: list[str] | Unknown | None = None
+    lifecycle: Location | None = None
 
 
 @dataclass
@@ -408,8 +411,20 @@ def _fill(source: PlanSource) -> None:
         else:
             values, unknown, sensitive = entry.get("values") or {}, {}, entry.get("sensitive_values") or {}
         _arguments(source, block, values, unknown, sensitive, expressions, nested_blocks(block.kind, block.type))
+        _lifecycle(source, block)
         if block.type == "aws_iam_policy_document" and block.kind == "data":
             _policy_document(block)
+
+
+def _lifecycle(source: PlanSource, block: Block) -> None:
+    """A plan has no `lifecycle`: the configuration beside it gives `ignore_changes`, which rules read (GA207)."""
+    written = source.placed.get((_module_path(block.module.key), block.kind, block.type, block.name))
+    if written is None or written.ignore_changes is None or written.lifecycle is None:
+        return
+    lifecycle = _nested_block(block, "lifecycle", "lifecycle", written.lifecycle)
+    lifecycle.attributes["ignore_changes"] = Attribute("ignore_changes", lifecycle, "lifecycle.ignore_changes",
+                                                       written.lifecycle, written.ignore_changes)
+    block.nested.append(lifecycle)
 
 
 def _expressions(source: PlanSource, block: Block) -> dict:

@@ -16,9 +16,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import limits
-from .expr import Traversal, walk
+from .expr import Expr, Literal, Traversal, TupleExpr, walk
 from .loader import Loader, is_local_source, recorded_modules
-from .model import Location
+from .model import Location, Unknown
 from .overrides import is_override_file
 from .parse import SyntaxBlock
 from .plan import PlanError, PlanSource, Written, address_lines, build, decode, link_by_value
@@ -139,8 +139,25 @@ def _key(block: SyntaxBlock) -> tuple[str, str, str] | None:
 
 def _written(written: Written, block: SyntaxBlock, shown: str, override: bool) -> None:
     """Where the block's arguments are written: an override file's (`override.tf`, `*_override.tf`) replace
-    those of the block it merges into, as Terraform merges them."""
+    those of the block it merges into, as Terraform merges them. And its `lifecycle`'s ignore_changes."""
     _arguments(block, shown, "", written, override)
+    for lifecycle in (b for b in block.blocks if b.type == "lifecycle"):
+        ignored = lifecycle.attributes.get("ignore_changes")
+        if ignored is not None and (override or written.ignore_changes is None):
+            written.ignore_changes, written.lifecycle = _ignored(ignored.expr), Location(shown, ignored.line)
+
+
+def _ignored(expr: Expr) -> list[str] | Unknown:
+    """The argument names of `ignore_changes = [value, tags["team"]]` (or `all`), as Terraform reads them."""
+    names = []
+    for item in expr.items if isinstance(expr, TupleExpr) else (expr,):
+        if isinstance(item, Traversal) and isinstance(item.root, str) and "[" not in item.dotted():
+            names.append(item.dotted())
+        elif isinstance(item, Literal) and isinstance(item.value, str):
+            names.append(item.value)
+        else:
+            return Unknown("ignore_changes names an argument gateaudit cannot read")
+    return names
 
 
 def _arguments(block: SyntaxBlock, shown: str, prefix: str, written: Written, override: bool) -> None:

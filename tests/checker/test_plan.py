@@ -21,6 +21,7 @@ from gateaudit.reports import FORMATS, renderer
 from gateaudit.rules import load_rules
 
 RULES = load_rules()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def resource(address: str, values: dict, *, unknown: dict | None = None, sensitive: dict | None = None,
@@ -465,3 +466,19 @@ def test_sarif_points_at_the_configuration_line_of_a_plan_result(tmp_path, run_c
     [result] = [r for r in json.loads(done.stdout)["runs"][0]["results"] if r["ruleId"] == "GA102"]
     location = result["locations"][0]["physicalLocation"]
     assert (location["artifactLocation"]["uri"], location["region"]["startLine"]) == ("infra/main.tf", 1)
+
+
+@pytest.mark.parametrize(("beside", "status"), [(True, "passed"), (False, "failed")])
+def test_lifecycle_ignore_changes_is_read_from_the_configuration_beside_the_plan(tmp_path, beside, status):
+    """A plan has no `lifecycle`: a SecureString created with a placeholder whose changes Terraform ignores (the
+    fix GA207 suggests) passes when the configuration beside the plan says so, and fails without it."""
+    parameter = resource("aws_ssm_parameter.api_key", {"name": "/fitness/api-key", "type": "SecureString",
+                                                       "value": "placeholder"}, sensitive={"value": True})
+    configuration = {"root_module": {"resources": [{
+        "address": "aws_ssm_parameter.api_key", "mode": "managed", "type": "aws_ssm_parameter", "name": "api_key",
+        "expressions": {"name": {"constant_value": "/fitness/api-key"}, "type": {"constant_value": "SecureString"},
+                        "value": {"constant_value": "placeholder"}}}]}}
+    config = {"main.tf": (ROOT / "tests/rules/GA207/pass_secure_string_placeholder_changes_ignored.tf").read_text()}
+    found, errors, _ = scan(tmp_path, plan([parameter], configuration), config=config if beside else None)
+    assert errors == []
+    assert verdicts(found, "GA207") == [("GA207", status, "aws_ssm_parameter.api_key")]

@@ -73,7 +73,9 @@ def test_the_plan_gets_the_verdicts_of_its_configuration_at_its_lines(fixture):
             differences[(fixture, *key)] = (f"{from_hcl} at {_shown(hcl[key][1])}:{hcl[key][2]}",
                                             f"{from_plan} at {_shown(plan[key][1])}:{plan[key][2]}")
     listed = {key: statuses[:2] for key, statuses in LISTED.items() if key[0] == fixture}
-    assert differences == listed, "a difference not in differences.tsv, or one listed there that is gone"
+    assert differences == listed, ("a difference not in differences.tsv, or one listed there that is gone; after "
+                                   "changing stack/ or a fixture's configuration, regenerate the JSON first: "
+                                   ".venv/bin/python scripts/make_plans.py")
 
 
 def test_every_listed_difference_says_why():
