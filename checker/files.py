@@ -10,14 +10,16 @@ never a scan error: the configuration may name a file CI writes before `terrafor
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from . import limits
-from .inputs import Inputs
-from .model import Module, Stack, Unknown
+from .inputs import MAX_SOURCE_FILES, SKIPPED_CODE_FOLDERS, Inputs
+from .model import Module, SourceFile, Stack, Unknown
 from .parse import ParseError, parse_template
 
 # A template's interpolations are parsed one by one by python-hcl2 (about a millisecond each): a template file
@@ -94,7 +96,70 @@ class CommittedFiles:
             return None
         return place, Path(os.path.abspath(top.directory / path))  # an absolute `path` stays as it is
 
-    def _read(self, place: _Place, path: Path) -> str | Unknown:
+    def sources(self, module: Module, path: str, suffixes: tuple[str, ...]) -> tuple[SourceFile, ...] | Unknown:
+        found = self._locate(module, path)
+        if found is None:
+            return Unknown("is not read: its module was not loaded from a scanned folder")
+        place, absolute = found
+        inputs = self.loader.inputs
+        if not absolute.is_relative_to(place.root) or not inputs.resolve(absolute).is_relative_to(place.root):
+            return Unknown("is outside the repository: not read")
+        if inputs.is_dir(absolute):
+            listed = inputs.source_files(absolute, suffixes)
+            if isinstance(listed, str):
+                return Unknown(f"{listed}: not read")
+            files = []
+            for file in listed:
+                text = self._read(place, file)
+                if isinstance(text, Unknown):
+                    return Unknown(f"{os.path.relpath(file, absolute)} {text.reason}")
+                files.append(SourceFile(os.path.relpath(file, absolute).replace(os.sep, "/"), self._shown(place, file),
+                                        text))
+            return tuple(files)
+        if absolute.name.endswith(".zip"):
+            return self._archive(place, absolute, suffixes)
+        text = self._read(place, absolute)
+        if isinstance(text, Unknown):
+            return text
+        return (SourceFile(absolute.name, self._shown(place, absolute), text),)
+
+    def _archive(self, place: _Place, path: Path, suffixes: tuple[str, ...]) -> tuple[SourceFile, ...] | Unknown:
+        """The source files inside a zip, each read within the size limits whatever its header claims."""
+        data = self._bytes(place, path)
+        if isinstance(data, Unknown):
+            return data
+        loader, shown = self.loader, self._shown(place, path)
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            members = [info for info in archive.infolist() if not info.is_dir() and info.filename.endswith(suffixes)
+                       and not any(part in SKIPPED_CODE_FOLDERS or part.startswith(".")
+                                   for part in info.filename.split("/")[:-1])]
+            if len(members) > MAX_SOURCE_FILES:
+                return Unknown(f"holds more than {MAX_SOURCE_FILES} source files: not read")
+            files = []
+            for info in sorted(members, key=lambda member: member.filename):
+                with archive.open(info) as opened:
+                    content = opened.read(loader.max_file_size + 1)
+                if len(content) > loader.max_file_size:
+                    return Unknown(f"holds {info.filename}, larger than the file size limit of "
+                                   f"{limits.show_size(loader.max_file_size)}: not read")
+                if loader.bytes_read + len(content) > loader.max_scan_size:
+                    return Unknown("would take the files read past the scan size limit of "
+                                   f"{limits.show_size(loader.max_scan_size)}: not read")
+                loader.bytes_read += len(content)
+                try:
+                    text = content.decode("utf-8")
+                except UnicodeDecodeError:
+                    return Unknown(f"holds {info.filename}, which is not UTF-8 text: not read")
+                files.append(SourceFile(info.filename, f"{shown}!/{info.filename}", text))
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as error:
+            return Unknown(f"is not a zip archive gateaudit can read ({error}): not read")
+        return tuple(files)
+
+    def _shown(self, place: _Place, path: Path) -> str:
+        return (place.prefix + os.path.relpath(path, place.base)).replace(os.sep, "/")
+
+    def _bytes(self, place: _Place, path: Path) -> bytes | Unknown:
         loader = self.loader
         inputs = loader.inputs
         if not path.is_relative_to(place.root) or not inputs.resolve(path).is_relative_to(place.root):
@@ -111,13 +176,18 @@ class CommittedFiles:
             return Unknown(f"would take the files read past the scan size limit of "
                            f"{limits.show_size(loader.max_scan_size)}: not read (raise it with --max-scan-size)")
         loader.bytes_read += len(data)
+        loader.digests[self._shown(place, path)] = inputs.sha256[str(path)]
+        return data
+
+    def _read(self, place: _Place, path: Path) -> str | Unknown:
+        data = self._bytes(place, path)
+        if isinstance(data, Unknown):
+            return data
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             return Unknown(f"is not valid UTF-8 (byte 0x{data[error.start]:02x}): Terraform refuses it")
-        shown = (place.prefix + os.path.relpath(path, place.base)).replace(os.sep, "/")
-        loader.digests[shown] = inputs.sha256[str(path)]
-        loader.stack.sources[shown] = text  # report snippets of what a file-defined route found
+        self.loader.stack.sources[self._shown(place, path)] = text  # report snippets of what a finding points at
         return text
 
 

@@ -83,6 +83,22 @@ def _find(path: Path, root: Path, skip: tuple[str, ...]) -> tuple[list[Path], li
     return discover.find_config_files(path, root, skip, problems, skipped), problems, skipped
 
 
+SKIPPED_CODE_FOLDERS = ("node_modules", "__pycache__", ".venv", "venv", ".git")
+MAX_SOURCE_FILES = 500  # a function's source files looked at; a folder with more is too big to judge as code
+
+
+def _source_files(directory: Path, suffixes: tuple[str, ...]) -> list[Path] | str:
+    """A function's source files below `directory` (those ending in `suffixes`), sorted; hidden folders, installed
+    dependencies and caches left out; links not followed. A str says why not (too many)."""
+    found: list[Path] = []
+    for folder, folders, files in os.walk(directory):
+        folders[:] = sorted(f for f in folders if not f.startswith(".") and f not in SKIPPED_CODE_FOLDERS)
+        found.extend(Path(folder) / name for name in sorted(files) if name.endswith(suffixes))
+        if len(found) > MAX_SOURCE_FILES:
+            return f"holds more than {MAX_SOURCE_FILES} source files"
+    return found
+
+
 _QUESTIONS = {
     "exists": Path.exists,
     "is_file": Path.is_file,
@@ -91,6 +107,7 @@ _QUESTIONS = {
     "find": _find,
     "config_files_in": discover.config_files_in,
     "tfvars_files": discover.tfvars_files,
+    "source_files": _source_files,
 }
 
 
@@ -127,6 +144,9 @@ class Inputs:
 
     def tfvars_files(self, directory: Path) -> list[Path]:
         return self.ask("tfvars_files", directory)
+
+    def source_files(self, directory: Path, suffixes: tuple[str, ...]) -> list[Path] | str:
+        return self.ask("source_files", directory, suffixes)
 
     def read(self, path: Path, limit: int, root: Path | None) -> bytes | str:
         """The file's bytes or why not (`_read`: the rule for every file); `root` None for the command line's."""

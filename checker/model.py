@@ -270,6 +270,40 @@ class Files(Protocol):
     def shown(self, module: Module, path: str) -> str | None:
         """The file as reports show it (relative to the scanned folder); None when it cannot be placed."""
 
+    def sources(self, module: Module, path: str, suffixes: tuple[str, ...]) -> tuple[SourceFile, ...] | Unknown:
+        """The source files (ending in `suffixes`) of a folder, a single file or a zip archive the configuration
+        of `module` names, as a Lambda function's package holds them; else an Unknown saying why not."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file of a Lambda function's package: its name in the package (`handler.py`, `auth/keys.py`), where
+    reports show it (`authorizer/handler.py`, or `build/authorizer.zip!/handler.py` inside a zip), its text."""
+
+    name: str
+    shown: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FunctionCode:
+    """A Lambda function's code as gateaudit read it (gateaudit.function_code): its language ("python" or
+    "node"), its handler (`handler.handler`: the file `handler.py`, its function `handler`), its source files,
+    and where they were read from, for messages ("the folder authorizer", "the zip build/authorizer.zip")."""
+
+    language: str
+    handler: str
+    files: tuple[SourceFile, ...]
+    read_from: str
+
+    def entry(self) -> tuple[SourceFile | None, str]:
+        """The handler's file in the package (None when the package lacks it) and its function's name:
+        `handler.handler` is `handler.py` (Python) or `handler.js`, `.mjs`, `.cjs`, `.ts` (Node.js), `handler`."""
+        module, _, function = self.handler.rpartition(".")
+        suffixes = (".py",) if self.language == "python" else (".js", ".mjs", ".cjs", ".ts")
+        names = {module + suffix for suffix in suffixes}
+        return next((f for f in self.files if f.name in names), None), function
+
 
 @dataclass
 class Budget:
