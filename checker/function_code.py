@@ -60,7 +60,7 @@ def locate(function: Block) -> FunctionCode | Unknown:
 def _archived(archive: Block, language: str, handler: str, suffixes: tuple[str, ...]) -> FunctionCode | Unknown:
     """The files a `data "archive_file"` zips, as its arguments name them."""
     files = archive.module.budget.files
-    inline = [block for block in archive.blocks("source")]
+    inline = archive.blocks("source")
     if inline:
         found = []
         for block in inline:

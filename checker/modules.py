@@ -68,6 +68,10 @@ def load_with_inputs(paths: list[Path], var_files: list[Path] | None = None, use
         loaded = len(loader.stack.modules)
         _load_path(loader, path)
         files.register(loader.stack.modules[loaded:], loader.root, loader.base, loader.prefix)
+    if config_dir is not None and not any(loader.inputs.is_file(p) and not discover.is_config_file(p.name)
+                                          for p in paths):
+        loader.errors.append(ScanError(None, None, "--config-dir names the configuration of a scanned plan or "
+                                                   "state JSON, and no plan or state is scanned"))
     openapi.add_routes(loader.stack, files)  # a source of its own, reading what the loaded stack says
     return loader
 

@@ -177,10 +177,6 @@ def steps(reference: str) -> tuple[str | int | tuple[str], ...]:
     return tuple(found)
 
 
-def _key_suffix(key: Any) -> str:
-    return "" if key is None else f"[{key}]" if isinstance(key, int) else f"[{json.dumps(key)}]"
-
-
 @lru_cache(maxsize=65536)
 def _module_path(address: str) -> tuple[str, ...]:
     """`module.a["x"].module.b` -> ("a", "b"): the configuration a module instance is written by."""
@@ -208,6 +204,7 @@ class PlanSource:
     """One plan or state file being turned into modules and blocks."""
 
     document: dict
+    kind: str  # "plan" or "state" (kind_of)
     shown: str  # the plan file as reports show it
     directory: Path
     display_dir: str
@@ -222,10 +219,6 @@ class PlanSource:
     entries: list[tuple[Block, dict]] = field(default_factory=list)  # each block with what the JSON says of it
     # (module path, local name) -> the references its expression makes, read from the configuration beside
     locals: dict[tuple[tuple[str, ...], str], list[str]] = field(default_factory=dict)
-
-    @property
-    def kind(self) -> str:
-        return kind_of(self.document) or "plan"
 
     def configuration(self, path: tuple[str, ...]) -> dict:
         """The configuration of the module written at `path` ({} where the plan has none: a state)."""
@@ -360,7 +353,7 @@ def _declarations(source: PlanSource, module: Module) -> None:
         module.variables[name] = block
         if not module.key and declared.get("sensitive"):  # the value the plan was made with, masked everywhere
             given = source.document.get("variables", {}).get(name, {}).get("value")
-            _sensitivestrings_in(source.stack, given, True)
+            _sensitive_strings(source.stack, given, True)
     if module.key:
         return
     for key, provider in source.document.get("configuration", {}).get("provider_config", {}).items():
@@ -389,7 +382,7 @@ def _destroyed(source: PlanSource) -> None:
                       module=module,
                       instance_key=change.get("index"))
         before = change["change"].get("before") or {}
-        _arguments(source, block, before, False, change["change"].get("before_sensitive") or {}, {}, ())
+        _arguments(source, block, before, False, change["change"].get("before_sensitive") or {}, {}, None)
         source.stack.destroyed.append(block)
 
 
@@ -477,7 +470,7 @@ def _arguments(source: PlanSource, block: Block, values: Any, unknown: Any, sens
             target = references[0].block.get(references[0].attribute)
             if target is not None and isinstance(target.value, Unknown) and isinstance(target.value.partial, dict):
                 built = target.value  # a policy document rendered at plan time, given by a bare reference
-        _sensitivestrings_in(source.stack, value, sensitive.get(name, False))
+        _sensitive_strings(source.stack, value, sensitive.get(name, False))
         attribute = block.attributes[name] = Attribute(name, block, path, _argument_location(source, block, path),
                                                        built, references)
         attribute.given = _given(source, block.module, expression, bool(expressions))
@@ -525,16 +518,16 @@ def _value(value: Any, marked: Any, refs: tuple[str, ...]) -> Any:
     return value
 
 
-def _sensitivestrings_in(stack: Stack, value: Any, marks: Any) -> None:
+def _sensitive_strings(stack: Stack, value: Any, marks: Any) -> None:
     """Every string the plan marks sensitive is masked in every report, whatever rule shows it."""
     if marks is True:
         stack.sensitive_values.update(s for s in strings_in(value) if s)
     elif isinstance(marks, dict) and isinstance(value, dict):
         for key, mark in marks.items():
-            _sensitivestrings_in(stack, value.get(key), mark)
+            _sensitive_strings(stack, value.get(key), mark)
     elif isinstance(marks, list) and isinstance(value, list):
         for item, mark in zip(value, marks, strict=False):
-            _sensitivestrings_in(stack, item, mark)
+            _sensitive_strings(stack, item, mark)
 
 
 def _policy_document(block: Block) -> None:
@@ -552,8 +545,7 @@ def _argument_location(source: PlanSource, block: Block, path: str) -> Location:
     top = block
     while top.parent is not None:
         top = top.parent
-    kind = top.kind if top.kind != "provider" else "provider"
-    written = source.placed.get((_module_path(top.module.key), kind, top.type, top.name))
+    written = source.placed.get((_module_path(top.module.key), top.kind, top.type, top.name))
     if written is None:
         return block.location
     return written.arguments.get(path, block.location)
@@ -686,7 +678,7 @@ def _resolve(source: PlanSource, module: Module, key: Any, text: str, depth: int
     kind = "data" if head == "data" else "resource"
     rest = parts[1:] if head == "data" else parts
     if len(rest) < 2 or not all(isinstance(p, str) for p in rest[:2]):
-        return []  # local.x, each.value, count.index, path.module, self: nothing the plan names
+        return []  # each.value, count.index, path.module, self: nothing the plan names
     instances = module.resources.get((kind, rest[0], rest[1]), [])
     if not instances:
         return []
@@ -723,9 +715,9 @@ def link_by_value(stack: Stack, modules: list[Module]) -> None:
     executions = {b.value("execution_arn"): b for b in blocks if isinstance(b.value("execution_arn"), str)}
     for block in blocks:
         for attribute in every_attribute(block):
-            found = [Reference(owner, name) for text in strings_in(attribute.value)
-                     for owner, name in owners.get(text, ()) if owner is not block]
+            found = []
             for text in strings_in(attribute.value):
+                found.extend(Reference(owner, name) for owner, name in owners.get(text, ()) if owner is not block)
                 prefix = text.split("/", 1)[0]
                 if prefix in executions and text != prefix and executions[prefix] is not block:
                     found.append(Reference(executions[prefix], "execution_arn"))

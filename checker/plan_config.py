@@ -21,13 +21,16 @@ from .loader import Loader, is_local_source, recorded_modules
 from .model import Location, Unknown
 from .overrides import is_override_file
 from .parse import SyntaxBlock
-from .plan import PlanError, PlanSource, Written, address_lines, build, decode, link_by_value
+from .plan import PlanError, PlanSource, Written, address_lines, build, decode, kind_of, link_by_value
 from .result import ScanError
 from .root import root_of
 
 
 def load_plan(loader: Loader, path: Path, config_dir: Path | None) -> None:
     """Add the modules of the plan or state at `path` to the loader's stack; errors say why not."""
+    if config_dir is not None and not loader.inputs.is_dir(config_dir):
+        loader.errors.append(ScanError(str(config_dir), None, "--config-dir: no such folder"))
+        return
     shown = loader.show(path)
     limit = max(loader.max_file_size, limits.MAX_PLAN_SIZE)
     data = loader.inputs.read(path, limit, None)  # named on the command line: trusted as to place
@@ -46,11 +49,8 @@ def load_plan(loader: Loader, path: Path, config_dir: Path | None) -> None:
         return
     loader.stack.files.append(shown)
     directory = config_dir if config_dir is not None else path.parent
-    source = PlanSource(document=document, shown=shown, directory=directory.resolve(),
+    source = PlanSource(document=document, kind=kind_of(document) or "plan", shown=shown, directory=directory.resolve(),
                         display_dir=loader.show(directory), stack=loader.stack, lines=address_lines(data))
-    if config_dir is not None and not loader.inputs.is_dir(config_dir):
-        loader.errors.append(ScanError(str(config_dir), None, "--config-dir: no such folder"))
-        return
     if config_dir is not None:  # named on the command line: its modules are bounded by its own repository
         loader.root = root_of(config_dir, loader.root)
     _place(loader, source)

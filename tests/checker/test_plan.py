@@ -86,6 +86,7 @@ def verdicts(found: list[tuple], *rules: str) -> list[tuple[str, str, str]]:
     return [(rule, status, address) for rule, status, address, _, _ in found if rule in rules]
 
 
+OPEN_ROUTE_HCL = 'resource "aws_apigatewayv2_route" "open" {\n  authorization_type = "NONE"\n}\n'
 OPEN_ROUTE = resource("aws_apigatewayv2_route.open", {"api_id": "a1", "route_key": "GET /",
                                                       "authorization_type": "NONE"})
 
@@ -392,6 +393,13 @@ def test_config_dir_names_the_configuration_elsewhere(tmp_path):
     found, errors, _ = scan(tmp_path, plan([OPEN_ROUTE]), config=config, config_dir=tmp_path / "repo" / "infra")
     assert errors == []
     assert [(file, line) for rule, *_, file, line in found if rule == "GA102"] == [("infra/main.tf", 1)]
+
+
+def test_config_dir_without_a_plan_is_an_error_not_ignored(tmp_path, run_cli):
+    (tmp_path / "main.tf").write_text(OPEN_ROUTE_HCL)
+    done = run_cli("scan", str(tmp_path), "--config-dir", str(tmp_path), "--no-cache", "--no-config")
+    assert done.returncode == 2
+    assert "--config-dir names the configuration of a scanned plan or state JSON" in done.stdout + done.stderr
 
 
 def test_an_inline_suppression_in_the_configuration_applies_to_the_plan_result(tmp_path, run_cli):
