@@ -305,6 +305,105 @@ class FunctionCode:
         return next((f for f in self.files if f.name in names), None), function
 
 
+
+# What an authorizer's code does, as facts the code rules judge (GA107-GA110, GA209, GA407). The analysis of
+# each language (gateaudit.python_code, gateaudit.node_code) finds them; rules never see a syntax tree. Every
+# fact has the place in the code it was seen at: Location(file=SourceFile.shown, line, origin="code").
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A value the handler may return to API Gateway, at the place its shape is written (the dict or object
+    literal, which may sit in a helper the handler calls).
+
+    `keys`: the literal's top-level keys, or None when the value is not a literal the analysis can read (`why`
+    says what it is); `effect`: "allow", "deny", or None when it cannot be told (`isAuthorized` set from a
+    comparison); `on_error`: the `except`/`catch` clauses (their locations) the path to it went through;
+    `none`: the handler returns None or nothing there, which API Gateway answers with an error (a deny)."""
+
+    location: Location
+    keys: frozenset[str] | None
+    effect: str | None
+    why: str = ""
+    on_error: tuple[Location, ...] = ()
+    none: bool = False
+
+
+@dataclass(frozen=True)
+class KeyComparison:
+    """The presented key (a header, query string or token value of the event) compared with something.
+
+    `how`: `==`, `!=`, `in`, `startswith`, `a dict lookup`, `hmac.compare_digest`, `crypto.timingSafeEqual`...;
+    `literal`: the literal it is compared with, when it is one; `against`: what the other side is, for messages
+    ("the secret's value", "os.environ['API_KEY']"); `env`: the environment variable the other side is read
+    from, when it is one; `both_may_be_none`: both sides may be None/undefined (a header that is missing and a
+    key that is not set compare equal)."""
+
+    location: Location
+    how: str
+    constant_time: bool
+    literal: str | None = None
+    against: str = ""
+    env: str | None = None
+    both_may_be_none: bool = False
+
+
+@dataclass(frozen=True)
+class LoggedSecret:
+    """Something secret reaching a log: `what` ("the event", "the request's headers", "the presented key",
+    "the secret's value"), `sink` (`print`, `logger.info`, `console.log`)."""
+
+    location: Location
+    what: str
+    sink: str
+
+
+@dataclass(frozen=True)
+class ErrorPath:
+    """An `except`/`catch` clause on the handler's path: what it catches and what the handler then answers:
+    "deny", "allow", "raise" (API Gateway answers 401/500), or "unknown" (an answer whose effect cannot be told)."""
+
+    location: Location
+    catches: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class HeaderRead:
+    """The key header read from the event's headers: `header` as written, `case_insensitive` when the name is
+    compared whatever its case (a lowered copy of the headers, `name.lower() == ...`)."""
+
+    location: Location
+    header: str
+    case_insensitive: bool
+    how: str
+
+
+@dataclass(frozen=True)
+class CodeEscape:
+    """Where the analysis lost sight of something it follows: the presented key or the event passed to code it
+    does not read (another package), or an answer built there. Rules that needed to see past it say unknown."""
+
+    location: Location
+    what: str  # "the presented key", "the event", "the answer"
+    into: str  # "auth.check (not in the package)"
+
+
+@dataclass(frozen=True)
+class CodeBehaviour:
+    """What a Lambda authorizer's handler does, as its code says: the answers it may return, how it compares
+    the presented key, what it logs, what its error paths answer, how it reads the key header."""
+
+    code: FunctionCode
+    entry: Location  # the handler function's definition
+    answers: tuple[Answer, ...] = ()
+    comparisons: tuple[KeyComparison, ...] = ()
+    logged: tuple[LoggedSecret, ...] = ()
+    error_paths: tuple[ErrorPath, ...] = ()
+    header_reads: tuple[HeaderRead, ...] = ()
+    escapes: tuple[CodeEscape, ...] = ()
+    reads_token: bool = False  # the key is taken from a TOKEN event's authorizationToken
+
 @dataclass
 class Budget:
     """What one scan has spent evaluating, against the scan's limits (gateaudit.limits).
