@@ -908,8 +908,9 @@ class Interpreter:
         spread = [self.expr(k.value, state, module) for k in node.keywords if k.arg is None]
         where = self.location(module, node)
         text = _name(node.func)
-        if isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS and isinstance(node.func.value, ast.Name) \
-                and node.func.value.id in state.variables:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in MUTATORS and isinstance(func.value, ast.Name) \
+                and func.value.id in state.variables:
             # list.append(x) and the like: the container now holds what x carries
             held = state.variables[node.func.value.id]
             added = [self.element(a) for a in arguments] if node.func.attr in ("extend", "update") else arguments[-1:]
