@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from weakref import WeakKeyDictionary
 
-from . import python_code
+from . import node_code, python_code
 from .function_code import locate
-from .model import Block, CodeBehaviour, FunctionCode, Unknown
+from .model import Block, CodeBehaviour, Unknown
 
 _ANALYSED: WeakKeyDictionary[Block, dict[str, CodeBehaviour | Unknown]] = WeakKeyDictionary()
 
@@ -31,8 +31,4 @@ def _analyse(function: Block, key_header: str) -> CodeBehaviour | Unknown:
     return _ANALYSES[code.language](code, key_header)
 
 
-def _node(code: FunctionCode, key_header: str) -> CodeBehaviour | Unknown:
-    return Unknown(f"{code.handler} is Node.js code, which gateaudit does not analyse yet")
-
-
-_ANALYSES = {"python": python_code.analyse, "node": _node}
+_ANALYSES = {"python": python_code.analyse, "node": node_code.analyse}

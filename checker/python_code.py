@@ -254,6 +254,8 @@ def analyse(code: FunctionCode, key_header: str) -> CodeBehaviour | Unknown:
 
 
 class Interpreter:
+    constant_time = CONSTANT_TIME  # the comparisons that take constant time (gateaudit.node_code has its own)
+
     def __init__(self, code: FunctionCode, key_header: str):
         self.code = code
         self.key_header = key_header
@@ -313,14 +315,18 @@ class Interpreter:
         parameters = [a.arg for a in node.args.posonlyargs + node.args.args]
         arguments = [tagged(EVENT, what="the event"), tagged(what="the context")][:len(parameters)]
         result = self.call(function, arguments, {}, None)
-        answers = self.answers(result, self.location(module, node))
+        return self.behaviour(result, self.location(module, node))
+
+    def behaviour(self, result: Value, entry: Location) -> CodeBehaviour:
+        """The facts gathered, with the answers `result` holds, for the handler defined at `entry`."""
+        answers = self.answers(result, entry)
         facts = self.facts
         logged = dict(facts.logged)
         for where, variable, sink in facts.env_logged:
             if variable in self.key_env:
                 logged.setdefault((where, sink), LoggedSecret(where, f"the key read from {variable}", sink))
         return CodeBehaviour(
-            code=self.code, entry=self.location(module, node), answers=answers,
+            code=self.code, entry=entry, answers=answers,
             comparisons=tuple(sorted(facts.comparisons.values(), key=_by_place)),
             logged=tuple(sorted(logged.values(), key=_by_place)),
             error_paths=self.error_paths(answers),
@@ -359,6 +365,10 @@ class Interpreter:
             paths.append(ErrorPath(where, catches, outcome))
         return tuple(paths)
 
+    @staticmethod
+    def env_shown(name: str) -> str:
+        return f"os.environ[{name!r}]"
+
     def location(self, module: Module, node: ast.AST) -> Location:
         return Location(module.file.shown, getattr(node, "lineno", 1), "code")
 
@@ -391,11 +401,7 @@ class Interpreter:
         finally:
             self.depth -= 1
             self.frames.pop()
-        returns = list(frame.returns)
-        if end is not None:
-            returns.append(_with_errors(const(None), end.errors))
-        result = join(*returns) if returns else NOTHING
-        self.memo[key] = result
+        result = self.memo[key] = returned(frame, end)
         return result
 
     def bind(self, args: ast.arguments, arguments: list[Value], keywords: dict[str, Value],
@@ -894,10 +900,10 @@ class Interpreter:
         env = next((t[len(ENV):] for t in sorted(other.carried()) if t.startswith(ENV)), None)
         if env is not None:
             self.key_env.add(env)
-        against = ("a literal" if literal is not None else f"os.environ[{env!r}]" if env is not None
+        against = ("a literal" if literal is not None else self.env_shown(env) if env is not None
                    else "the secret's value" if SECRET in other.carried() else other.what or "a value")
         both_none = None in presented.consts and None in other.consts
-        constant_time = how in CONSTANT_TIME
+        constant_time = how in self.constant_time
         found = KeyComparison(where, how, constant_time, literal, against, env, both_none)
         self.facts.comparisons.setdefault((where, how), found)
 
@@ -954,11 +960,7 @@ class Interpreter:
                 return replace(instance, tags=frozenset().union(*(v.carried() for v in everything)))
             return instance
         if name in CONSTANT_TIME:
-            if any(KEY in v.carried() for v in everything):
-                other = next((v for v in everything if KEY not in v.carried()), OPAQUE)
-                presented = next(v for v in everything if KEY in v.carried())
-                self.compared(where, name, other, presented, literal_from=other)
-            return tagged(what="a comparison")
+            return self.compared_by(name, everything, where)
         sink = _sink(name)
         if sink is not None:
             self.logs(sink, everything, where)
@@ -998,6 +1000,14 @@ class Interpreter:
         if KEY in set().union(*(v.carried() for v in everything)) if everything else False:
             self.facts.escapes.setdefault((where, "key"), CodeEscape(where, "the presented key", f"{text}()"))
         return keeping(*everything, what=f"the value returned by {text}()")
+
+    def compared_by(self, how: str, values: list[Value], where: Location) -> Value:
+        """A comparison function (`hmac.compare_digest`) called with these: the presented key, if among them."""
+        if any(KEY in v.carried() for v in values):
+            other = next((v for v in values if KEY not in v.carried()), OPAQUE)
+            presented = next(v for v in values if KEY in v.carried())
+            self.compared(where, how, other, presented, literal_from=other)
+        return tagged(what="a comparison")
 
     def method(self, method: str, receiver: Value, arguments: list[Value], keywords: dict[str, Value],
                where: Location, text: str) -> Value:
@@ -1113,6 +1123,14 @@ def _effect(literal: Dict) -> str | None:
     if effects == {"allow"}:
         return "allow"
     return None
+
+
+def returned(frame: Frame, end: State | None) -> Value:
+    """What a call returns: its `return` values, and None where the body runs to its end (`end`)."""
+    returns = list(frame.returns)
+    if end is not None:
+        returns.append(_with_errors(const(None), end.errors))
+    return join(*returns) if returns else NOTHING
 
 
 def _with_errors(value: Value, errors: frozenset[Location]) -> Value:

@@ -1,0 +1,500 @@
+"""Reading a Node.js authorizer's code (issue 17): the same facts as the Python analysis, from JavaScript and
+TypeScript handlers, through helpers and modules of the same package, at the lines they are written on."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from gateaudit import authorizer_code, node_code
+from gateaudit.model import CodeBehaviour, FunctionCode, SourceFile, Unknown
+from gateaudit.node_code import analyse
+
+
+def code(files: dict[str, str], handler: str = "handler.handler") -> FunctionCode:
+    return FunctionCode("node", handler, tuple(SourceFile(name, f"src/{name}", textwrap.dedent(text))
+                                               for name, text in files.items()), "the test's files")
+
+
+def behaviour(files: dict[str, str], handler: str = "handler.handler", header: str = "x-api-key") -> CodeBehaviour:
+    found = analyse(code(files, handler), header)
+    assert isinstance(found, CodeBehaviour), found
+    return found
+
+
+def shapes(found: CodeBehaviour) -> list[tuple]:
+    return [(a.location.line, sorted(a.keys) if a.keys is not None else None, a.effect) for a in found.answers]
+
+
+SEED_LIKE = """\
+    const { SecretsManagerClient, GetSecretValueCommand } = require("@aws-sdk/client-secrets-manager");
+
+    const client = new SecretsManagerClient({});
+
+    async function getApiKey() {
+      try {
+        const response = await client.send(new GetSecretValueCommand({ SecretId: process.env.SECRET_NAME }));
+        return JSON.parse(response.SecretString).api_key;
+      } catch (error) {
+        console.error("could not read the key", error);
+        return null;
+      }
+    }
+
+    exports.handler = async (event) => {
+      console.log(`Received event: ${JSON.stringify(event)}`);
+      const apiKey = event.headers["x-api-key"];
+      const expected = await getApiKey();
+      try {
+        if (apiKey == expected) {
+          return { isAuthorized: true };
+        }
+        return { isAuthorized: false };
+      } catch (err) {
+        return { isAuthorized: true };
+      }
+    };
+    """
+
+
+def test_a_blog_authorizer_in_javascript_shows_every_defect_at_its_line():
+    found = behaviour({"handler.js": SEED_LIKE})
+    assert found.entry.line == 15 and found.entry.file == "src/handler.js"
+    assert shapes(found) == [(21, ["isAuthorized"], "allow"), (23, ["isAuthorized"], "deny"),
+                             (25, ["isAuthorized"], "allow")]
+    [comparison] = found.comparisons
+    assert (comparison.location.line, comparison.how, comparison.constant_time, comparison.against,
+            comparison.both_may_be_none) == (20, "==", False, "the secret's value", True)
+    assert [(f.location.line, f.what, f.sink) for f in found.logged] == [(16, "the event", "console.log")]
+    assert [(p.location.line, p.outcome) for p in found.error_paths] == [(24, "allow")]
+    assert [(r.location.line, r.header, r.case_insensitive) for r in found.header_reads] == [(17, "x-api-key", False)]
+
+
+REFERENCE_LIKE = """\
+    import { timingSafeEqual } from "node:crypto";
+    import { SecretsManagerClient, GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+    import type { APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult } from "aws-lambda";
+
+    const client = new SecretsManagerClient({});
+
+    function policy(effect: "Allow" | "Deny", resource: string): APIGatewayAuthorizerResult {
+      return {
+        principalId: "api-key-client",
+        policyDocument: {
+          Version: "2012-10-17",
+          Statement: [{ Action: "execute-api:Invoke", Effect: effect, Resource: resource }],
+        },
+      };
+    }
+
+    export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+      const headers = Object.fromEntries(
+        Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+      );
+      const presented = headers["x-api-key"];
+      if (!presented) {
+        return policy("Deny", event.methodArn);
+      }
+      try {
+        const secret = await client.send(new GetSecretValueCommand({ SecretId: process.env.SECRET_ARN! }));
+        const expected = Buffer.from(secret.SecretString as string);
+        const given = Buffer.from(presented);
+        const ok = given.length === expected.length && timingSafeEqual(given, expected);
+        console.log(JSON.stringify({ decision: ok, requestId: event.requestContext.requestId }));
+        return policy(ok ? "Allow" : "Deny", event.methodArn);
+      } catch (error) {
+        console.error("authorizer error", (error as Error).name);
+        return policy("Deny", event.methodArn);
+      }
+    };
+    """
+
+
+def test_a_careful_typescript_authorizer_compares_in_constant_time_and_logs_no_secret():
+    found = behaviour({"handler.ts": REFERENCE_LIKE})
+    assert [(c.location.line, c.how, c.constant_time, c.against) for c in found.comparisons] == [
+        (29, "crypto.timingSafeEqual", True, "the secret's value")]
+    assert found.logged == ()
+    assert [(p.location.line, p.outcome) for p in found.error_paths] == [(32, "deny")]
+    assert [(r.location.line, r.case_insensitive) for r in found.header_reads] == [(21, True)]
+    # one literal, written in the helper, answers allow or deny: both are seen, at the helper's line
+    assert {(a.location.line, frozenset(a.keys), a.effect) for a in found.answers} == {
+        (8, frozenset({"principalId", "policyDocument"}), "allow"),
+        (8, frozenset({"principalId", "policyDocument"}), "deny")}
+
+
+@pytest.mark.parametrize(("name", "text", "line"), [
+    ("handler.js", "exports.handler = async (event) => {\n  return { isAuthorized: false };\n};\n", 1),
+    ("handler.js", "module.exports.handler = async function (event) {\n  return { isAuthorized: false };\n};\n", 1),
+    ("handler.js", "const handler = async (event) => {\n  return { isAuthorized: false };\n};\n"
+                   "module.exports = { handler };\n", 1),
+    ("handler.mjs", "export const handler = async (event, context) => {\n  return { isAuthorized: false };\n};\n", 1),
+    ("handler.mjs", "export async function handler(event) {\n  return { isAuthorized: false };\n}\n", 1),
+    ("handler.mjs", "async function main(event) {\n  return { isAuthorized: false };\n}\nexport { main as handler };\n",
+     1),
+    ("handler.ts", "type R = { isAuthorized: boolean };\nexport const handler = async (event: unknown): Promise<R> => "
+                   "{\n  return { isAuthorized: false } as R;\n};\n", 2),
+    ("handler.cjs", "module.exports = {\n  handler: async (event) => ({ isAuthorized: false }),\n};\n", 2),
+])
+def test_the_handler_is_found_in_every_way_a_package_exports_it(name, text, line):
+    found = behaviour({name: text})
+    assert found.entry.line == line
+    assert [(sorted(a.keys), a.effect) for a in found.answers] == [(["isAuthorized"], "deny")]
+
+
+CLASSIC_POLICY = """\
+    // The generatePolicy helper of the AWS documentation's example, in a module of its own.
+    const generatePolicy = (principalId, effect, resource) => {
+      const authResponse = {};
+      authResponse.principalId = principalId;
+      if (effect && resource) {
+        const policyDocument = {};
+        policyDocument.Version = "2012-10-17";
+        policyDocument.Statement = [];
+        const statementOne = {};
+        statementOne.Action = "execute-api:Invoke";
+        statementOne.Effect = effect;
+        statementOne.Resource = resource;
+        policyDocument.Statement[0] = statementOne;
+        authResponse.policyDocument = policyDocument;
+      }
+      return authResponse;
+    };
+
+    module.exports = { generatePolicy };
+    """
+
+CALLBACK_HANDLER = """\
+    const { generatePolicy } = require("./lib/policy");
+
+    exports.handler = function (event, context, callback) {
+      const token = event.authorizationToken;
+      switch (token) {
+        case "allow":
+          callback(null, generatePolicy("user", "Allow", event.methodArn));
+          break;
+        case "deny":
+          callback(null, generatePolicy("user", "Deny", event.methodArn));
+          break;
+        case "unauthorized":
+          callback("Unauthorized");
+          break;
+        default:
+          callback("Error: Invalid token");
+      }
+    };
+    """
+
+
+def test_the_documented_callback_authorizer_answers_allow_and_deny_through_a_required_helper():
+    found = behaviour({"index.js": CALLBACK_HANDLER, "lib/policy.js": CLASSIC_POLICY}, handler="index.handler")
+    assert found.reads_token
+    assert sorted({(a.location.file, a.location.line, frozenset(a.keys), a.effect) for a in found.answers}) == [
+        ("src/lib/policy.js", 3, frozenset({"principalId", "policyDocument"}), "allow"),
+        ("src/lib/policy.js", 3, frozenset({"principalId", "policyDocument"}), "deny")]
+    # the token is compared with literals by `switch`: not seen as a comparison of the key (a known limit)
+
+
+def test_an_es_module_import_of_the_package_is_followed_with_its_arguments_bound():
+    policy = """\
+        export function generatePolicy(principalId, effect, resource) {
+          return {
+            principalId,
+            policyDocument: { Version: "2012-10-17", Statement: [{ Action: "execute-api:Invoke", Effect: effect,
+                                                                  Resource: resource }] },
+          };
+        }
+        """
+    handler = """\
+        import { generatePolicy as make } from "./policy.js";
+        export const handler = async (event) => {
+          if (event.headers["x-api-key"] === process.env.API_KEY) {
+            return make("me", "Allow", event.methodArn);
+          }
+          return make("me", "Deny", event.methodArn);
+        };
+        """
+    found = behaviour({"handler.mjs": handler, "policy.ts": policy})
+    assert shapes(found) == [(2, ["policyDocument", "principalId"], "allow"),
+                             (2, ["policyDocument", "principalId"], "deny")]
+    assert found.answers[0].location.file == "src/policy.ts"
+    [comparison] = found.comparisons
+    assert (comparison.how, comparison.env, comparison.against, comparison.both_may_be_none) == (
+        "===", "API_KEY", "process.env.API_KEY", True)
+
+
+def test_a_callback_error_in_a_catch_is_an_error_api_gateway_answers_and_a_success_in_it_is_an_answer():
+    handler = """\
+        exports.handler = function (event, context, callback) {
+          let claims;
+          try {
+            claims = JSON.parse(event.headers["x-claims"]);
+          } catch (e) {
+            return callback(new Error("failed"));
+          }
+          try {
+            if (event.headers["x-api-key"] !== process.env.KEY) {
+              return callback("Unauthorized");
+            }
+          } catch (e) {
+            callback(null, { principalId: "me", policyDocument: { Statement: [{ Effect: "Allow" }] } });
+            return;
+          }
+          callback(null, { principalId: claims.sub, policyDocument: { Statement: [{ Effect: "Deny" }] } });
+        };
+        """
+    found = behaviour({"handler.js": handler})
+    assert [(p.location.line, p.outcome) for p in found.error_paths] == [(5, "raise"), (12, "allow")]
+    assert [(a.location.line, a.effect) for a in found.answers] == [(13, "allow"), (16, "deny")]
+
+
+def test_an_answer_built_elsewhere_is_opaque_with_the_reason():
+    handler = """\
+        const { buildPolicy } = require("@acme/auth");
+        exports.handler = async (event) => {
+          return buildPolicy(event);
+        };
+        """
+    [answer] = behaviour({"handler.js": handler}).answers
+    assert answer.keys is None and answer.effect is None and "buildPolicy" in answer.why
+
+
+@pytest.mark.parametrize(("test", "how", "constant_time", "literal"), [
+    ('key === "s3cr3t-value"', "===", False, "s3cr3t-value"),
+    ('key == "s3cr3t-value"', "==", False, "s3cr3t-value"),
+    ('key !== "s3cr3t-value"', "!==", False, "s3cr3t-value"),
+    ('"s3cr3t-value" != key', "!=", False, "s3cr3t-value"),
+    ('["k1", "k2"].includes(key)', "includes", False, "k1"),
+    ('key.startsWith("k1")', "startsWith", False, "k1"),
+    ('KEYS[key]', "a dict lookup", False, "k1"),
+    ('key in KEYS', "a dict lookup", False, "k1"),
+    ('new Map([["k1", "a"]]).get(key)', "a dict lookup", False, None),
+    ('crypto.timingSafeEqual(Buffer.from(key), Buffer.from("k1"))', "crypto.timingSafeEqual", True, "k1"),
+    ('require("crypto").timingSafeEqual(Buffer.from(key), Buffer.from("k1"))', "crypto.timingSafeEqual", True,
+     "k1"),
+    ('eq(Buffer.from(key), Buffer.from("k1"))', "crypto.timingSafeEqual", True, "k1"),
+])
+def test_every_way_of_comparing_the_key_is_seen_with_what_it_is_compared_with(test, how, constant_time, literal):
+    handler = f"""\
+        const crypto = require("crypto");
+        const {{ timingSafeEqual: eq }} = require("node:crypto");
+        const KEYS = {{ k1: "client one" }};
+        exports.handler = async (event) => {{
+          const key = event.headers["x-api-key"];
+          if ({test}) {{
+            return {{ isAuthorized: true }};
+          }}
+          return {{ isAuthorized: false }};
+        }};
+        """
+    found = behaviour({"handler.js": handler})
+    [comparison] = found.comparisons
+    assert (comparison.location.line, comparison.how, comparison.constant_time, comparison.literal) == (
+        6, how, constant_time, literal)
+
+
+@pytest.mark.parametrize(("reading", "both_none", "against"), [
+    ("process.env.API_KEY", True, "process.env.API_KEY"),
+    ('process.env["API_KEY"]', True, "process.env.API_KEY"),
+    ("(() => { const { API_KEY } = process.env; return API_KEY; })()", True, "process.env.API_KEY"),
+    ('process.env.API_KEY ?? ""', False, "process.env.API_KEY"),
+    # the fallback is a key written in the code, used where the variable is not set
+    ('process.env.API_KEY || "dev-key"', False, "a literal"),
+])
+def test_a_key_from_the_environment_is_named_and_an_unset_one_is_seen_to_match_a_missing_header(
+        reading, both_none, against):
+    handler = f"""\
+        exports.handler = async (event) => {{
+          const expected = {reading};
+          return {{ isAuthorized: event.headers["x-api-key"] === expected }};
+        }};
+        """
+    [comparison] = behaviour({"handler.js": handler}).comparisons
+    assert (comparison.env, comparison.both_may_be_none, comparison.against) == ("API_KEY", both_none, against)
+
+
+@pytest.mark.parametrize("reading", [
+    'await new AWS.SecretsManager().getSecretValue({ SecretId: "k" }).promise()',
+    'await sm.send(new GetSecretValueCommand({ SecretId: "k" }))',
+    'await ssm.send(new GetParameterCommand({ Name: "k", WithDecryption: true }))',
+    'await new AWS.SSM().getParameter({ Name: "k", WithDecryption: true }).promise()',
+    'await getSecret("k")',
+])
+def test_a_secret_read_through_either_sdk_is_the_secret_compared_and_logged(reading):
+    handler = f"""\
+        const AWS = require("aws-sdk");
+        const {{ SecretsManagerClient, GetSecretValueCommand }} = require("@aws-sdk/client-secrets-manager");
+        const {{ SSMClient, GetParameterCommand }} = require("@aws-sdk/client-ssm");
+        const {{ getSecret }} = require("@aws-lambda-powertools/parameters/secrets");
+        const sm = new SecretsManagerClient({{}});
+        const ssm = new SSMClient({{}});
+        exports.handler = async (event) => {{
+          const read = {reading};
+          const expected = read.SecretString ?? read.Parameter?.Value ?? read;
+          console.info("key is", expected);
+          return {{ isAuthorized: event.headers["x-api-key"] === expected }};
+        }};
+        """
+    found = behaviour({"handler.js": handler})
+    assert [(c.location.line, c.against) for c in found.comparisons] == [(11, "the secret's value")]
+    assert [(f.location.line, f.what, f.sink) for f in found.logged] == [(10, "the secret's value", "console.info")]
+
+
+@pytest.mark.parametrize(("logging", "what", "sink"), [
+    ("console.log(event);", "the event", "console.log"),
+    ("console.debug(`headers: ${JSON.stringify(event.headers)}`);", "the request's headers", "console.debug"),
+    ('console.warn("key " + event.headers["x-api-key"]);', "the presented key", "console.warn"),
+    ("log.info({ event }, 'received');", "the event", "logger.info"),
+    ("winstonLogger.error(JSON.stringify(event));", "the event", "logger.error"),
+    ("powertools.info('received', { headers: event.headers });", "the request's headers", "logger.info"),
+    ("shared.warn(event);", "the event", "logger.warn"),
+])
+def test_the_event_headers_or_key_reaching_a_log_are_seen_whatever_the_logger(logging, what, sink):
+    handler = f"""\
+        const log = require("pino")();
+        const winston = require("winston");
+        const {{ Logger }} = require("@aws-lambda-powertools/logger");
+        const shared = require("./logger");
+        const winstonLogger = winston.createLogger({{ level: "info" }});
+        const powertools = new Logger({{ serviceName: "auth" }});
+        exports.handler = async (event) => {{
+          {logging}
+          return {{ isAuthorized: false }};
+        }};
+        """
+    found = behaviour({"handler.js": handler, "logger.js": "const pino = require('pino');\nmodule.exports = pino();\n"})
+    assert [(f.location.line, f.what, f.sink) for f in found.logged] == [(8, what, sink)]
+
+
+def test_the_request_id_and_an_error_name_are_not_secrets():
+    handler = """\
+        exports.handler = async (event) => {
+          console.log("request", event.requestContext.requestId, event.methodArn);
+          try {
+            return { isAuthorized: false };
+          } catch (error) {
+            console.error(error.message);
+            return { isAuthorized: false };
+          }
+        };
+        """
+    assert behaviour({"handler.js": handler}).logged == ()
+
+
+@pytest.mark.parametrize(("reading", "case_insensitive", "line"), [
+    ('event.headers["x-api-key"]', False, 2),
+    ('event.headers?.["X-Api-Key"]', False, 2),
+    ("event.headers['x-api-key'] || event.headers['X-API-KEY']", False, 2),
+    ("Object.fromEntries(Object.entries(event.headers).map(([k, v]) => [k.toLowerCase(), v]))['x-api-key']",
+     True, 2),
+    ("event.headers[Object.keys(event.headers).find((k) => k.toLowerCase() === 'x-api-key')]", True, 2),
+    ("Object.keys(event.headers).reduce((all, k) => { all[k.toLowerCase()] = event.headers[k]; return all; }, "
+     "{})['x-api-key']", True, 2),
+    ("(() => { for (const [name, value] of Object.entries(event.headers)) {\n"
+     "  if (name.toLowerCase() === 'x-api-key') return value; } })()", True, 3),
+])
+def test_the_key_header_read_is_seen_and_whether_its_name_is_matched_in_any_case(reading, case_insensitive, line):
+    handler = f"""\
+        exports.handler = async (event) => {{
+          const key = {reading};
+          return {{ isAuthorized: key === process.env.KEY }};
+        }};
+        """
+    found = behaviour({"handler.js": handler})
+    assert {(r.location.line, r.case_insensitive) for r in found.header_reads} >= {(line, case_insensitive)}
+    assert all(r.case_insensitive == case_insensitive for r in found.header_reads)
+    assert [c.against for c in found.comparisons] == ["process.env.KEY"]
+
+
+def test_a_token_authorizer_reads_the_token_and_an_identity_source_is_the_key():
+    handler = """\
+        exports.handler = async (event) => {
+          const presented = event.authorizationToken ?? event.identitySource?.[0];
+          return { isAuthorized: presented === "literal-key" };
+        };
+        """
+    found = behaviour({"handler.js": handler})
+    assert found.reads_token and found.header_reads == ()
+    assert [(c.how, c.literal) for c in found.comparisons] == [("===", "literal-key")]
+
+
+def test_error_paths_answer_as_their_catch_says_and_a_finally_does_not_hide_them():
+    handler = """\
+        const { check } = require("./check");
+        exports.handler = async (event) => {
+          try {
+            await check(event);
+          } catch (error) {
+            throw error;
+          }
+          try {
+            await check(event);
+          } catch {
+            return { isAuthorized: false };
+          } finally {
+            console.log("checked");
+          }
+          try {
+            await check(event);
+            return { isAuthorized: false };
+          } catch (error) {
+            return { isAuthorized: error.retryable };
+          }
+        };
+        """
+    check = "exports.check = async (event) => {\n  if (!event) throw new Error('no event');\n};\n"
+    found = behaviour({"handler.js": handler, "check.js": check})
+    assert [(p.location.line, p.outcome) for p in found.error_paths] == [(5, "raise"), (10, "deny"),
+                                                                          (18, "unknown")]
+
+
+def test_the_presented_key_passed_to_another_package_is_an_escape():
+    handler = """\
+        const jwt = require("jsonwebtoken");
+        exports.handler = async (event) => {
+          const claims = jwt.verify(event.authorizationToken, process.env.PUBLIC_KEY);
+          return { isAuthorized: Boolean(claims) };
+        };
+        """
+    [escape] = behaviour({"handler.js": handler}).escapes
+    assert (escape.location.line, escape.what, escape.into) == (3, "the presented key", "jwt.verify()")
+
+
+def test_code_that_does_not_parse_is_unknown_naming_the_first_error():
+    found = analyse(code({"handler.js": "exports.handler = async (event) => {\n  return {;\n};\n"}), "x-api-key")
+    assert isinstance(found, Unknown) and found.reason.startswith("src/handler.js:2 is not valid JavaScript")
+    found = analyse(code({"handler.ts": "export const handler = (e: ) => 1;\n"}), "x-api-key")
+    assert isinstance(found, Unknown) and found.reason.startswith("src/handler.ts:1 is not valid TypeScript")
+
+
+def test_a_module_the_handler_requires_that_does_not_parse_is_unknown_too():
+    found = analyse(code({"handler.js": "const p = require('./p');\nexports.handler = async () => p.x;\n",
+                          "p.js": "module.exports = {\n\n  x: (,\n};\n"}), "x-api-key")
+    assert isinstance(found, Unknown) and found.reason.startswith("src/p.js:3 is not valid JavaScript")
+
+
+def test_a_missing_handler_file_or_function_is_unknown():
+    found = analyse(code({"other.js": "exports.handler = () => 1;\n"}), "x-api-key")
+    assert isinstance(found, Unknown) and "no handler.js" in found.reason
+    found = analyse(code({"handler.js": "exports.main = () => 1;\n"}), "x-api-key")
+    assert isinstance(found, Unknown) and "exports no function handler" in found.reason
+
+
+def test_hostile_code_is_unknown_never_a_crash():
+    deep = "exports.handler = async (event) => " + "[" * 3000 + "]" * 3000 + ";\n"
+    found = analyse(code({"handler.js": deep}), "x-api-key")
+    assert isinstance(found, Unknown) and "nested too deeply" in found.reason
+    looping = "exports.handler = async (event) => {\n" + "  console.log(event.a, event.b);\n" * 20_000 + "};\n"
+    found = analyse(code({"handler.js": looping}), "x-api-key")
+    assert isinstance(found, Unknown) and "more than" in found.reason and "steps" in found.reason
+
+
+def test_without_tree_sitter_node_code_is_unknown_saying_so(monkeypatch):
+    monkeypatch.setattr(node_code, "tree_sitter", None)
+    found = analyse(code({"handler.js": "exports.handler = async () => ({ isAuthorized: false });\n"}), "x-api-key")
+    assert isinstance(found, Unknown) and "tree-sitter" in found.reason
+
+
+def test_the_code_rules_question_reads_node_code():
+    assert authorizer_code._ANALYSES["node"] is analyse
