@@ -1019,13 +1019,12 @@ class Interpreter(python_code.Interpreter):
             receiver = self.expr(unwrapped.child_by_field_name("object"), state, module)
             method = _text(unwrapped.child_by_field_name("property"))
             callee = self.member(receiver, method, where, module)
-            if method == "push" and _unwrap(unwrapped.child_by_field_name("object")).type == "identifier":
-                # list.push(x): the list now holds what x carries
-                name = _text(_unwrap(unwrapped.child_by_field_name("object")))
-                if name in state.variables:
-                    held = state.variables[name]
-                    state.variables[name] = Value(opaque=True, tags=held.tags, what=held.what,
-                                                  element=join(self.element(held), *arguments))
+            if method in ("push", "unshift") and arguments and (receiver.items is not None or receiver.element
+                                                                 is not None):
+                # policy.Statement.push(statement): the list holds it now (at its end, as far as an answer cares)
+                grown = Value(items=(*receiver.items, *arguments)) if receiver.items is not None \
+                    and not receiver.opaque else replace(receiver, element=join(self.element(receiver), *arguments))
+                self.assign(unwrapped.child_by_field_name("object"), grown, state, module)
         else:
             callee = self.expr(function, state, module)
         return self.apply(callee, arguments, where, text, state, module)
@@ -1153,7 +1152,7 @@ class Interpreter(python_code.Interpreter):
             return keeping(receiver, what=receiver.what)
         if presented is not None and method not in ("concat", "split", "replace", "slice", "padStart", "join"):
             self.facts.escapes.setdefault((where, "key"), CodeEscape(where, "the presented key", f"{text}()"))
-        return keeping(receiver, *arguments, what=receiver.what or f"the value returned by {text}()")
+        return keeping(receiver, *arguments, what=f"the value returned by {text}()")
 
     def iterate(self, method: str, receiver: Value, arguments: list[Value]) -> Value:
         """`.map(fn)`, `.find(fn)`, `.reduce(fn, start)`...: the function runs on what the receiver holds."""

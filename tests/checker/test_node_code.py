@@ -9,6 +9,7 @@ import pytest
 
 from gateaudit import authorizer_code, node_code
 from gateaudit.model import CodeBehaviour, FunctionCode, SourceFile, Unknown
+from gateaudit.modules import load
 from gateaudit.node_code import analyse
 
 
@@ -496,5 +497,40 @@ def test_without_tree_sitter_node_code_is_unknown_saying_so(monkeypatch):
     assert isinstance(found, Unknown) and "tree-sitter" in found.reason
 
 
-def test_the_code_rules_question_reads_node_code():
-    assert authorizer_code._ANALYSES["node"] is analyse
+def test_the_code_rules_question_reads_a_nodejs_function_beside_its_terraform(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "main.tf").write_text('resource "aws_lambda_function" "auth" {\n  function_name = "auth"\n'
+                                      '  role = "arn:aws:iam::123456789012:role/r"\n  runtime = "nodejs20.x"\n'
+                                      '  handler = "index.handler"\n  filename = "auth.zip"\n}\n')
+    (tmp_path / "index.ts").write_text(REFERENCE_LIKE.replace("\n    ", "\n").removeprefix("    "))
+    stack, errors = load([tmp_path], repository=tmp_path, use_cache=False)
+    assert errors == []
+    [function] = stack.resources("aws_lambda_function")
+    found = authorizer_code.behaviour(function, "X-Api-Key")
+    assert isinstance(found, CodeBehaviour), found
+    assert [(c.location.file, c.location.line, c.constant_time) for c in found.comparisons] == [("index.ts", 29, True)]
+
+
+def test_a_policy_grown_by_push_in_a_helper_declared_after_the_handler_has_its_effect():
+    handler = """\
+        exports.handler = (event, context, callback) => {
+          if (event.authorizationToken === process.env.TOKEN) {
+            callback(null, { principalId: "me", policyDocument: genPolicy("allow", event.methodArn) });
+          } else {
+            callback("Unauthorized");
+          }
+        };
+
+        var genPolicy = function (effect, resource) {
+          const policy = { Version: "2012-10-17", Statement: [] };
+          const statement = {};
+          statement.Action = "execute-api:Invoke";
+          statement.Effect = effect;
+          statement.Resource = resource;
+          policy.Statement.push(statement);
+          return policy;
+        };
+        """
+    found = behaviour({"handler.js": handler})
+    assert shapes(found) == [(3, ["policyDocument", "principalId"], "allow")]
+    assert [(c.location.line, c.env) for c in found.comparisons] == [(2, "TOKEN")]
