@@ -61,6 +61,7 @@ except ImportError:  # an install without the parser: every Node.js handler is t
 
 MAX_STEPS = python_code.MAX_STEPS
 MAX_CALL_DEPTH = python_code.MAX_CALL_DEPTH
+MAX_VARIANTS = 4  # object literals written at one place a variable may hold, before they are merged into one
 SUFFIXES = (".js", ".mjs", ".cjs", ".ts")
 
 CONSTANT_TIME = frozenset({"crypto.timingSafeEqual"})
@@ -188,6 +189,8 @@ class Interpreter(python_code.Interpreter):
         self.callback_answers: list[Value] | None = None  # set for an (event, context, callback) handler
         self.ended = False  # the last call ended its path: callback() or context.fail()
         self.errors_now: frozenset[Location] = frozenset()  # the catch clauses the call being made is in
+        self.classes: dict[str, tuple[Any, Module]] = {}  # "class:<file>:<offset>" -> its declaration
+        self.this: Value | None = None  # what `this` holds where the last method called ran to its end
 
     @staticmethod
     def env_shown(name: str) -> str:
@@ -271,6 +274,38 @@ class Interpreter(python_code.Interpreter):
         where = Location(function.module.file.shown, _line(function.node), "code")
         return self.behaviour(result, where)
 
+    def class_value(self, node: Any, module: Module) -> Value:
+        name = f"class:{module.name}:{node.start_byte}"
+        self.classes[name] = (node, module)
+        return Value(names=frozenset([name]), what=f"the class {_text(node.child_by_field_name('name'))}")
+
+    def class_member(self, name: str, member: str) -> Any:
+        """The method `member` of a class (static or not: both are looked up by name)."""
+        node, _ = self.classes[name]
+        body = node.child_by_field_name("body")
+        return next((m for m in _named(body) if m.type == "method_definition"
+                     and _text(m.child_by_field_name("name")) == member), None)
+
+    def construct(self, name: str, arguments: list[Value], where: Location) -> Value:
+        """`new C(...)`: an object whose fields its field definitions and constructor write on `this`."""
+        node, module = self.classes[name]
+        instance = Value(names=frozenset([f"obj:{name}"]), dicts=(Dict(where, ()),))
+        state = State({"this": instance})
+        for field_node in _named(node.child_by_field_name("body")):
+            if field_node.type in ("field_definition", "public_field_definition"):
+                key = field_node.child_by_field_name("property") or field_node.child_by_field_name("name")
+                value = field_node.child_by_field_name("value")
+                if key is not None and value is not None:
+                    state.variables["this"] = _updated(state.variables["this"], [_text(key)],
+                                                       self.expr(value, state, module))
+        instance = state.variables["this"]
+        constructor = self.class_member(name, "constructor")
+        if constructor is not None:
+            self.this = None
+            self.call(Function(constructor, module), arguments, {}, instance)
+            instance = self.this or instance
+        return instance
+
     def register(self, module: Module, function: Function) -> str:
         closure = id(function.closure) if function.closure is not None else 0
         name = f"fn:{module.name}:{function.node.start_byte}:{closure}"
@@ -292,10 +327,12 @@ class Interpreter(python_code.Interpreter):
         if self.depth >= MAX_CALL_DEPTH or any(f.function is function for f in self.frames):
             tags = frozenset().union(*(v.carried() for v in arguments)) if arguments else frozenset()
             return tagged(*tags, what=f"a value returned by {_function_name(node)} (recursive)")
-        key = (id(node), id(function.closure), tuple(arguments))
+        key = (id(node), id(function.closure), tuple(arguments), bound)
         if key in self.memo:
             return self.memo[key]
         state = State(dict(function.closure or {}))
+        if bound is not None:
+            state.variables["this"] = bound
         for index, parameter in enumerate(function.parameters):
             self.bind(parameter, arguments[index] if index < len(arguments) else const(None), state,
                       function.module, arguments[index:])
@@ -315,6 +352,8 @@ class Interpreter(python_code.Interpreter):
         finally:
             self.depth -= 1
             self.frames.pop()
+        if bound is not None and end is not None:
+            self.this = end.variables.get("this")
         result = self.memo[key] = returned(frame, end)
         return result
 
@@ -391,7 +430,7 @@ class Interpreter(python_code.Interpreter):
                 return self.block(consequence, state, module)
             if truth is False:
                 return self.block(otherwise, state, module)
-            return merge(self.block(consequence, state.copy(), module), self.block(otherwise, state.copy(), module))
+            return merged(self.block(consequence, state.copy(), module), self.block(otherwise, state.copy(), module))
         if kind in ("for_statement", "for_in_statement", "while_statement", "do_statement"):
             return self.loop(node, state, module)
         if kind == "switch_statement":
@@ -411,10 +450,8 @@ class Interpreter(python_code.Interpreter):
             if name not in state.variables:
                 state.variables[name] = self.function_value(node, state, module)
             return state
-        if kind in ("class_declaration", "class"):
-            name = node.child_by_field_name("name")
-            if name is not None:
-                state.variables[_text(name)] = tagged(what=f"the class {_text(name)}")
+        if kind == "class_declaration":
+            state.variables[_text(node.child_by_field_name("name"))] = self.class_value(node, module)
             return state
         if kind == "import_statement":
             self.import_statement(node, state, module)
@@ -459,7 +496,7 @@ class Interpreter(python_code.Interpreter):
         for _ in range(2):  # a second pass sees what the first bound
             if element is not None:
                 self.pattern(node.child_by_field_name("left"), element, end, module)
-            end = merge(entry, self.block([body], end, module))
+            end = merged(entry, self.block([body], end, module))
             if end is None:
                 break
             for part in ("condition", "increment"):
@@ -469,7 +506,7 @@ class Interpreter(python_code.Interpreter):
         breaks = frame.breaks[breaks_before:] if frame else []
         if frame:
             del frame.breaks[breaks_before:]
-        return merge(entry, end, *breaks)
+        return merged(entry, end, *breaks)
 
     def _expression(self, node: Any, state: State, module: Module) -> State:
         if node.type == "expression_statement":
@@ -491,7 +528,7 @@ class Interpreter(python_code.Interpreter):
         breaks = frame.breaks[breaks_before:] if frame else []
         if frame:
             del frame.breaks[breaks_before:]
-        return merge(*([] if has_default else [state]), *ends, *breaks)
+        return merged(*([] if has_default else [state]), *ends, *breaks)
 
     def attempt(self, node: Any, state: State, module: Module) -> State | None:
         entry = state.copy()
@@ -504,7 +541,7 @@ class Interpreter(python_code.Interpreter):
         handler = node.child_by_field_name("handler")
         if handler is not None:
             where = Location(module.file.shown, _line(handler), "code")
-            start = merge(entry, body_end) or entry.copy()
+            start = merged(entry, body_end) or entry.copy()
             start.errors = start.errors | {where}
             parameter = handler.child_by_field_name("parameter")
             if parameter is not None:
@@ -515,7 +552,7 @@ class Interpreter(python_code.Interpreter):
             catches = f"every error (catch ({_text(parameter)}))" if parameter is not None else "every error (catch)"
             self.facts.handlers.setdefault(where, (catches, end is None and not returns))
             ends.append(end)
-        after = merge(*ends)
+        after = merged(*ends)
         finalizer = node.child_by_field_name("finalizer")
         if finalizer is not None:
             final = self.block(_named(finalizer), after if after is not None else entry.copy(), module)
@@ -636,6 +673,8 @@ class Interpreter(python_code.Interpreter):
                     holder = self.expr(node.child_by_field_name("object"), state, module)
                     self.compared(self.where(module, node), "a dict lookup", holder, index, literal_from=holder)
                 node = node.child_by_field_name("object")
+        if node.type == "this":
+            return "this", list(reversed(keys)), last or frozenset()
         if node.type != "identifier":
             self.expr(node, state, module)
             return None
@@ -731,6 +770,10 @@ class Interpreter(python_code.Interpreter):
             return Value(items=items)
         if kind in FUNCTIONS:
             return self.function_value(node, state, module)
+        if kind == "class":
+            return self.class_value(node, module)
+        if kind == "this":
+            return state.variables.get("this", OPAQUE)
         if kind == "member_expression":
             holder = self.expr(node.child_by_field_name("object"), state, module)
             return self.member(holder, _text(node.child_by_field_name("property")), self.where(module, node), module)
@@ -774,7 +817,7 @@ class Interpreter(python_code.Interpreter):
         if kind == "sequence_expression":
             values = [self.expr(child, state, module) for child in _named(node)]
             return values[-1] if values else OPAQUE
-        if kind in ("this", "super", "regex", "meta_property"):
+        if kind in ("super", "regex", "meta_property"):
             return OPAQUE
         values = [self.expr(child, state, module) for child in _named(node)]
         return keeping(*values) if values else OPAQUE
@@ -826,8 +869,8 @@ class Interpreter(python_code.Interpreter):
             elif part.type == "method_definition":
                 entries.append((_text(part.child_by_field_name("name")), self.function_value(part, state, module)))
         # A later key replaces an earlier one, as in JavaScript.
-        merged = dict(entries)
-        literal = Dict(self.where(module, node), tuple(merged.items()))
+        latest = dict(entries)
+        literal = Dict(self.where(module, node), tuple(latest.items()))
         return Value(dicts=(literal,), tags=frozenset().union(*(e.carried() for e in extra)))
 
     def property_name(self, key: Any, state: State, module: Module) -> str | None:
@@ -858,6 +901,14 @@ class Interpreter(python_code.Interpreter):
                 found.append(self.default_export(target) if name == "exports" and target is not None else OPAQUE)
             elif held == "process.env":
                 found.append(self.environment_read(name))
+            elif held.startswith(("class:", "obj:")):
+                method = self.class_member(held.removeprefix("obj:"), name)
+                if method is not None:
+                    function = Function(method, self.classes[held.removeprefix("obj:")][1])
+                    bound = (("this", value),) if held.startswith("obj:") else ()
+                    return Value(names=frozenset([self.register(function.module, function)]), fields=bound)
+                if not value.dicts:
+                    found.append(OPAQUE)
             elif held.startswith(("fn:", "exception")):
                 found.append(keeping(value, what=f"{name} of {value.what or 'a value'}"))
             else:
@@ -1053,7 +1104,9 @@ class Interpreter(python_code.Interpreter):
                    module: Module) -> Value:
         everything = list(arguments)
         if name.startswith("fn:"):
-            return self.call(self.functions[name], arguments, {}, None)
+            return self.call(self.functions[name], arguments, {}, callee.field("this"))
+        if name.startswith("class:"):
+            return self.construct(name, arguments, where)
         if name == "require" and arguments and len(arguments[0].consts) == 1:
             spec = next(iter(arguments[0].consts))
             return self.imported(spec, module) if isinstance(spec, str) else OPAQUE
@@ -1200,6 +1253,36 @@ class Interpreter(python_code.Interpreter):
                 if FOLDED_NAME in name.tags:
                     tags.add(LOWERED)
         return Value(opaque=True, tags=frozenset(tags), what="an object built from entries")
+
+
+def merged(*states: State | None) -> State | None:
+    """python_code's merge, keeping few variants of an object literal: each branch that writes a property
+    (`if (x) { this.a = 1 }`) would otherwise double them; past MAX_VARIANTS they become one literal."""
+    state = merge(*states)
+    if state is not None:
+        for name, value in state.variables.items():
+            state.variables[name] = _few(value)
+    return state
+
+
+def _few(value: Value) -> Value:
+    return replace(value, dicts=_fewer(value.dicts)) if len(value.dicts) > MAX_VARIANTS else value
+
+
+def _fewer(dicts: tuple[Dict, ...]) -> tuple[Dict, ...]:
+    by_place: dict[Location, list[Dict]] = {}
+    for literal in dicts:
+        by_place.setdefault(literal.location, []).append(literal)
+    fewer = []
+    for where, variants in by_place.items():
+        if len(variants) <= MAX_VARIANTS:
+            fewer += variants
+            continue
+        keys = list(dict.fromkeys(key for literal in variants for key, _ in literal.entries))
+        # a key some variants lack may be undefined
+        entries = tuple((key, _few(join(*(literal.get(key) or const(None) for literal in variants)))) for key in keys)
+        fewer.append(Dict(where, entries, frozenset().union(*(literal.on_error for literal in variants))))
+    return tuple(fewer)
 
 
 def _updated(holder: Value, keys: list[str | int | None], value: Value) -> Value:

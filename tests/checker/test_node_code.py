@@ -534,3 +534,42 @@ def test_a_policy_grown_by_push_in_a_helper_declared_after_the_handler_has_its_e
     found = behaviour({"handler.js": handler})
     assert shapes(found) == [(3, ["policyDocument", "principalId"], "allow")]
     assert [(c.location.line, c.env) for c in found.comparisons] == [(2, "TOKEN")]
+
+
+def test_a_class_with_fields_a_constructor_and_a_static_helper_is_followed():
+    handler = """\
+        import { timingSafeEqual } from "crypto";
+
+        class KeyChecker {
+          private expected = process.env.API_KEY ?? "";
+          constructor(private readonly header: string) {
+            this.header = header;
+          }
+          matches(event: { headers: Record<string, string> }): boolean {
+            const given = event.headers[this.header];
+            return timingSafeEqual(Buffer.from(given), Buffer.from(this.expected));
+          }
+          static policy(effect: string, arn: string) {
+            return { principalId: "client", policyDocument: { Statement: [{ Effect: effect, Resource: arn }] } };
+          }
+        }
+
+        export const handler = async (event) => {
+          const checker = new KeyChecker("x-api-key");
+          return KeyChecker.policy(checker.matches(event) ? "Allow" : "Deny", event.methodArn);
+        };
+        """
+    found = behaviour({"handler.ts": handler})
+    assert shapes(found) == [(13, ["policyDocument", "principalId"], "allow"),
+                             (13, ["policyDocument", "principalId"], "deny")]
+    assert [(c.location.line, c.how, c.env) for c in found.comparisons] == [(10, "crypto.timingSafeEqual", "API_KEY")]
+    assert [(r.location.line, r.header) for r in found.header_reads] == [(9, "x-api-key")]
+
+
+def test_properties_written_on_many_branches_do_not_multiply_the_answers():
+    writes = "\n".join(f"  if (event.headers.h{i}) {{ response.context.f{i} = 1; }}" for i in range(40))
+    handler = ("exports.handler = async (event) => {\n  const response = { isAuthorized: false, context: {} };\n"
+               f"{writes}\n  return response;\n}};\n")
+    found = behaviour({"handler.js": handler})
+    assert [(a.location.line, sorted(a.keys), a.effect) for a in found.answers] == [
+        (2, ["context", "isAuthorized"], "deny")]
