@@ -81,6 +81,8 @@ STRING_METHODS = {"toLowerCase": str.lower, "toUpperCase": str.upper, "toLocaleL
 ITERATING = {"map", "flatMap", "filter", "find", "findLast", "some", "every", "forEach", "reduce"}
 CLEAN = {"Array.isArray", "Number", "parseInt", "parseFloat", "Boolean", "Date.now", "Math.floor", "Math.random",
          "isNaN", "Number.isInteger", "setTimeout"}
+NORMALIZER = "middleware:header-normalizer"
+MIDDLEWARE = {"use", "before", "after", "onError"}  # middy's: they return the wrapped handler
 OBJECT_METHODS = {"hasOwnProperty", "propertyIsEnumerable"}
 EQUALITY = {"===": "===", "==": "==", "!==": "!==", "!=": "!="}
 SKIPPED = {"comment", "html_comment", "hash_bang_line", "empty_statement", "type_alias_declaration",
@@ -190,6 +192,7 @@ class Interpreter(python_code.Interpreter):
         self.ended = False  # the last call ended its path: callback() or context.fail()
         self.errors_now: frozenset[Location] = frozenset()  # the catch clauses the call being made is in
         self.classes: dict[str, tuple[Any, Module]] = {}  # "class:<file>:<offset>" -> its declaration
+        self.headers_lowered = False  # the handler is wrapped by middleware that lowers the headers' names
         self.this: Value | None = None  # what `this` holds where the last method called ran to its end
 
     @staticmethod
@@ -259,6 +262,9 @@ class Interpreter(python_code.Interpreter):
         module = self.load(entry.name)
         handler = self.exported(module, name)
         functions = [self.functions[n] for n in sorted(handler.names) if n.startswith("fn:")]
+        if not functions and handler.what:
+            return Unknown(f"{entry.shown} exports {name} as {handler.what}, not a function of the package the "
+                           f"analysis can follow (the handler {self.code.handler})")
         if not functions:
             return Unknown(f"{entry.shown} exports no function {name} (the handler {self.code.handler})")
         function = functions[0]
@@ -909,6 +915,8 @@ class Interpreter(python_code.Interpreter):
                     return Value(names=frozenset([self.register(function.module, function)]), fields=bound)
                 if not value.dicts:
                     found.append(OPAQUE)
+            elif held.startswith("fn:") and name in MIDDLEWARE:
+                found.append(Value(names=frozenset([f"method.{name}"]), fields=(("self", value),)))
             elif held.startswith(("fn:", "exception")):
                 found.append(keeping(value, what=f"{name} of {value.what or 'a value'}"))
             else:
@@ -937,7 +945,7 @@ class Interpreter(python_code.Interpreter):
 
     def event_part(self, name: str) -> Value:
         if name in EVENT_HEADERS:
-            return tagged(HEADERS, what=f"event.{name}")
+            return tagged(HEADERS, *([LOWERED] if self.headers_lowered else []), what=f"event.{name}")
         if name in EVENT_QUERY:
             return tagged(HEADERS, "query", what=f"event.{name}")
         if name in EVENT_KEYS:
@@ -1132,8 +1140,10 @@ class Interpreter(python_code.Interpreter):
             return tagged(SECRET, what="the secret's value")
         if name.startswith("method."):
             return self.method(name[7:], callee.field("self") or OPAQUE, arguments, {}, where, text)
-        if name in ("Buffer.from", "String", "Promise.resolve") and arguments:
-            return arguments[0]  # the same content, as bytes or a string, or the same answer, resolved
+        if name == "@middy/http-header-normalizer":
+            return Value(names=frozenset([NORMALIZER]))
+        if name in ("Buffer.from", "String", "Promise.resolve", "middy", "@middy/core") and arguments:
+            return arguments[0]  # the same content, as bytes or a string; the same answer, resolved; the handler
         if name in ("JSON.stringify", "JSON.parse", "Object.assign", "structuredClone", "encodeURIComponent",
                     "decodeURIComponent", "atob", "btoa"):
             return keeping(*everything, what=f"{name}()")
@@ -1193,6 +1203,10 @@ class Interpreter(python_code.Interpreter):
             strings = [c for c in receiver.consts if isinstance(c, str)]
             if len(strings) == len(receiver.consts):
                 return Value(consts=frozenset(STRING_METHODS[method](s) for s in strings))
+        if method in MIDDLEWARE and receiver.names:
+            # middy(handler).use(...): the handler; httpHeaderNormalizer() lowers the names of the event's headers
+            self.headers_lowered |= any(NORMALIZER in a.names for a in arguments)
+            return receiver
         if method in ITERATING:
             return self.iterate(method, receiver, arguments)
         if method in ("then", "finally") and arguments:

@@ -573,3 +573,32 @@ def test_properties_written_on_many_branches_do_not_multiply_the_answers():
     found = behaviour({"handler.js": handler})
     assert [(a.location.line, sorted(a.keys), a.effect) for a in found.answers] == [
         (2, ["context", "isAuthorized"], "deny")]
+
+
+def test_a_handler_wrapped_by_middy_is_read_and_an_unreadable_wrapper_says_what_it_is():
+    handler = """\
+        import middy from "@middy/core";
+        import httpHeaderNormalizer from "@middy/http-header-normalizer";
+        const base = async (event) => ({ isAuthorized: event.headers["x-api-key"] === process.env.KEY });
+        export const handler = middy(base).use(httpHeaderNormalizer());
+        """
+    found = behaviour({"handler.mjs": handler})
+    assert [(a.location.line, a.effect) for a in found.answers] == [(3, None)]
+    assert [(r.location.line, r.case_insensitive) for r in found.header_reads] == [(3, True)]
+    found = analyse(code({"handler.js": "exports.handler = require('@acme/auth').authorizer({ header: 'x' });\n"}),
+                    "x-api-key")
+    assert isinstance(found, Unknown) and "exports handler as the value returned by" in found.reason
+
+
+def test_context_succeed_and_fail_answer_as_callback_does():
+    handler = """\
+        exports.handler = function (event, context, callback) {
+          if (event.authorizationToken !== process.env.TOKEN) {
+            context.fail("Unauthorized");
+            return;
+          }
+          context.succeed({ principalId: "me", policyDocument: { Statement: [{ Effect: "Allow" }] } });
+        };
+        """
+    found = behaviour({"handler.js": handler})
+    assert [(a.location.line, a.effect) for a in found.answers] == [(6, "allow")]
