@@ -188,7 +188,7 @@ class Interpreter(python_code.Interpreter):
         super().__init__(code, key_header)
         self.files = {f.name: f for f in code.files if f.name.endswith(SUFFIXES)}
         self.node_modules: dict[str, Module] = {}
-        self.callback_answers: list[Value] | None = None  # set for an (event, context, callback) handler
+        self.callback_answers: list[Value] = []  # what callback(null, answer) or context.succeed(answer) gave
         self.ended = False  # the last call ended its path: callback() or context.fail()
         self.errors_now: frozenset[Location] = frozenset()  # the catch clauses the call being made is in
         self.classes: dict[str, tuple[Any, Module]] = {}  # "class:<file>:<offset>" -> its declaration
@@ -269,13 +269,12 @@ class Interpreter(python_code.Interpreter):
             return Unknown(f"{entry.shown} exports no function {name} (the handler {self.code.handler})")
         function = functions[0]
         count = len(function.parameters)
-        callback_style = count >= 3 and not function.is_async
-        if callback_style:
-            self.callback_answers = []
+        self.callback_answers = []
         arguments = [tagged(EVENT, what="the event"), Value(names=frozenset(["context"])),
                      Value(names=frozenset(["callback"]))][:count]
         result = self.call(function, arguments, {}, None)
-        if callback_style:
+        # A handler that is not async answers through callback() or context.succeed(): what it returns is ignored
+        if not function.is_async and (count >= 3 or self.callback_answers):
             result = join(*self.callback_answers) if self.callback_answers else NOTHING
         where = Location(function.module.file.shown, _line(function.node), "code")
         return self.behaviour(result, where)
@@ -1142,6 +1141,9 @@ class Interpreter(python_code.Interpreter):
             return self.method(name[7:], callee.field("self") or OPAQUE, arguments, {}, where, text)
         if name == "@middy/http-header-normalizer":
             return Value(names=frozenset([NORMALIZER]))
+        if name == "Promise.reject":
+            self.ended = True  # `return Promise.reject(error)`: an error, as `throw` is
+            return OPAQUE
         if name in ("Buffer.from", "String", "Promise.resolve", "middy", "@middy/core") and arguments:
             return arguments[0]  # the same content, as bytes or a string; the same answer, resolved; the handler
         if name in ("JSON.stringify", "JSON.parse", "Object.assign", "structuredClone", "encodeURIComponent",
@@ -1181,7 +1183,7 @@ class Interpreter(python_code.Interpreter):
             answer = arguments[1]
         else:
             answer = None
-        if answer is not None and self.callback_answers is not None:
+        if answer is not None:
             self.callback_answers.append(_with_errors(answer, self.errors_now))
         return const(None)
 

@@ -592,7 +592,7 @@ def test_a_handler_wrapped_by_middy_is_read_and_an_unreadable_wrapper_says_what_
 
 def test_context_succeed_and_fail_answer_as_callback_does():
     handler = """\
-        exports.handler = function (event, context, callback) {
+        exports.handler = function (event, context) {
           if (event.authorizationToken !== process.env.TOKEN) {
             context.fail("Unauthorized");
             return;
@@ -602,3 +602,16 @@ def test_context_succeed_and_fail_answer_as_callback_does():
         """
     found = behaviour({"handler.js": handler})
     assert [(a.location.line, a.effect) for a in found.answers] == [(6, "allow")]
+
+
+def test_a_rejected_promise_is_an_error_not_an_answer():
+    handler = """\
+        exports.handler = (event) => {
+          if (event.headers["x-api-key"] !== process.env.KEY) {
+            return Promise.reject(new Error("Unauthorized"));
+          }
+          return Promise.resolve({ isAuthorized: true });
+        };
+        """
+    found = behaviour({"handler.js": handler})
+    assert [(a.location.line, a.effect) for a in found.answers] == [(5, "allow")]
