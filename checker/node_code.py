@@ -978,8 +978,9 @@ class Interpreter(python_code.Interpreter):
             return self.member(holder, key, where, module)
         found = []
         if HEADERS in holder.tags:
-            found.append(tagged(KEY, what="a header value") if HEADER_NAME in index.carried() or
-                         FOLDED_NAME in index.carried() else keeping(holder))
+            # a header whose name is not a constant (found by a loop, or read from process.env): as python_code,
+            # taken for the key, which is what an authorizer reads
+            found.append(join(tagged(KEY, what="a header value"), const(None)))
         if holder.items is not None and isinstance(key, int) and not isinstance(key, bool) \
                 and 0 <= key < len(holder.items):
             found.append(holder.items[key])

@@ -615,3 +615,19 @@ def test_a_rejected_promise_is_an_error_not_an_answer():
         """
     found = behaviour({"handler.js": handler})
     assert [(a.location.line, a.effect) for a in found.answers] == [(5, "allow")]
+
+
+def test_a_header_named_by_the_environment_is_taken_for_the_key():
+    handler = """\
+        const headerName = process.env.HEADER_NAME;
+        exports.handler = function (event, context, callback) {
+          if (event.headers[headerName] === process.env.HEADER_VALUE) {
+            callback(null, { principalId: "api", policyDocument: { Statement: [{ Effect: "Allow" }] } });
+          } else {
+            callback("Unauthorized");
+          }
+        };
+        """
+    found = behaviour({"handler.js": handler})
+    assert [(c.location.line, c.env, c.both_may_be_none) for c in found.comparisons] == [(3, "HEADER_VALUE", True)]
+    assert found.header_reads == ()
