@@ -523,12 +523,15 @@ class Interpreter(python_code.Interpreter):
 
     def switch(self, node: Any, state: State, module: Module) -> State | None:
         frame = self.frames[-1] if self.frames else None
-        self.expr(node.child_by_field_name("value"), state, module)
+        subject = self.expr(node.child_by_field_name("value"), state, module)
         breaks_before = len(frame.breaks) if frame else 0
         ends = []
         has_default = False
         for case in _named(node.child_by_field_name("body")):
             has_default = has_default or case.type == "switch_default"
+            if case.type == "switch_case":  # `case "k1":` compares the subject with === (a key with a literal)
+                tested = self.expr(case.child_by_field_name("value"), state, module)
+                self.equality("===", subject, tested, self.where(module, case))
             ends.append(self.block(case.children_by_field_name("body"), state.copy(), module))
         breaks = frame.breaks[breaks_before:] if frame else []
         if frame:

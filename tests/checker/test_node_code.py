@@ -194,7 +194,9 @@ def test_the_documented_callback_authorizer_answers_allow_and_deny_through_a_req
     assert sorted({(a.location.file, a.location.line, frozenset(a.keys), a.effect) for a in found.answers}) == [
         ("src/lib/policy.js", 3, frozenset({"principalId", "policyDocument"}), "allow"),
         ("src/lib/policy.js", 3, frozenset({"principalId", "policyDocument"}), "deny")]
-    # the token is compared with literals by `switch`: not seen as a comparison of the key (a known limit)
+    # `switch (token)` compares the token with each case's literal
+    assert [(c.location.line, c.how, c.literal) for c in found.comparisons] == [
+        (6, "===", "allow"), (9, "===", "deny"), (12, "===", "unauthorized")]
 
 
 def test_an_es_module_import_of_the_package_is_followed_with_its_arguments_bound():
