@@ -691,6 +691,11 @@ class Interpreter(python_code.Interpreter):
     # -- imports and exports ------------------------------------------------------------------------------------
 
     def import_statement(self, node: Any, state: State, module: Module) -> None:
+        required = next((c for c in _named(node) if c.type == "import_require_clause"), None)
+        if required is not None:  # TypeScript's `import policy = require("./policy")`
+            spec = _string(required.child_by_field_name("source"))
+            state.variables[_text(_named(required)[0])] = self.imported(spec, module) if spec else OPAQUE
+            return
         source = node.child_by_field_name("source")
         spec = _string(source) if source is not None else None
         if spec is None:
@@ -727,6 +732,10 @@ class Interpreter(python_code.Interpreter):
         value = node.child_by_field_name("value")
         if value is not None:  # export default ...
             module.exports["default"] = self.expr(value, state, module)
+            return state
+        assigned = next((c for c in _named(node) if c.type not in ("export_clause", "string", "comment")), None)
+        if assigned is not None:  # TypeScript's `export = { handler }`: module.exports
+            module.replaced = self.expr(assigned, state, module)
             return state
         source = node.child_by_field_name("source")
         origin = None
@@ -1388,8 +1397,9 @@ def _declared(node: Any) -> list[str]:
 
 
 def _callee_text(node: Any) -> str:
-    text = _text(node)
-    return text if len(text) <= 60 and "\n" not in text else text[:57] + "..."
+    """How a call's callee is written, for messages: on one line, short (it is the scanned code's text)."""
+    text = " ".join(_text(node).split())
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _function_name(node: Any) -> str:

@@ -137,9 +137,11 @@ def test_a_careful_typescript_authorizer_compares_in_constant_time_and_logs_no_s
     ("handler.ts", "type R = { isAuthorized: boolean };\nexport const handler = async (event: unknown): Promise<R> => "
                    "{\n  return { isAuthorized: false } as R;\n};\n", 2),
     ("handler.cjs", "module.exports = {\n  handler: async (event) => ({ isAuthorized: false }),\n};\n", 2),
+    ("handler.ts", "import answers = require('./answers');\nconst handler = async (event: object) => answers.no;\n"
+                   "export = { handler };\n", 2),
 ])
 def test_the_handler_is_found_in_every_way_a_package_exports_it(name, text, line):
-    found = behaviour({name: text})
+    found = behaviour({name: text, "answers.ts": "export const no = { isAuthorized: false };\n"})
     assert found.entry.line == line
     assert [(sorted(a.keys), a.effect) for a in found.answers] == [(["isAuthorized"], "deny")]
 
