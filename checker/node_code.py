@@ -192,6 +192,7 @@ class Interpreter(python_code.Interpreter):
         self.ended = False  # the last call ended its path: callback() or context.fail()
         self.errors_now: frozenset[Location] = frozenset()  # the catch clauses the call being made is in
         self.classes: dict[str, tuple[Any, Module]] = {}  # "class:<file>:<offset>" -> its declaration
+        self.thrown: list[list[Value]] = []  # per `try` being interpreted: what its body threw
         self.headers_lowered = False  # the handler is wrapped by middleware that lowers the headers' names
         self.this: Value | None = None  # what `this` holds where the last method called ran to its end
 
@@ -444,7 +445,9 @@ class Interpreter(python_code.Interpreter):
             return self.attempt(node, state, module)
         if kind == "throw_statement":
             for child in _named(node):
-                self.expr(child, state, module)
+                thrown = self.expr(child, state, module)
+                if self.thrown:
+                    self.thrown[-1].append(thrown)
             return None
         if kind in ("break_statement", "continue_statement"):
             if frame is not None:
@@ -541,10 +544,12 @@ class Interpreter(python_code.Interpreter):
     def attempt(self, node: Any, state: State, module: Module) -> State | None:
         entry = state.copy()
         body = node.child_by_field_name("body")
-        body_end = self.block([body], state.copy(), module)
-        # What `catch (error)` holds: what the body's own `throw` statements throw.
-        thrown = [_named(t)[0] for t in _walk(body) if t.type == "throw_statement" and _named(t)]
-        raised = keeping(tagged(), *(self.expr(t, entry.copy(), module) for t in thrown), what="an error")
+        self.thrown.append([])
+        try:
+            body_end = self.block([body], state.copy(), module)
+        finally:
+            # What `catch (error)` holds: what the `throw` statements the body reached threw, in functions it called
+            raised = keeping(tagged(), *self.thrown.pop(), what="an error")
         ends = [body_end]
         handler = node.child_by_field_name("handler")
         if handler is not None:
@@ -1232,7 +1237,8 @@ class Interpreter(python_code.Interpreter):
             return receiver if method == "promise" else join(receiver, OPAQUE)
         if method == "toString" and not arguments:
             return keeping(receiver, what=receiver.what)
-        if presented is not None and method not in ("concat", "split", "replace", "slice", "padStart", "join"):
+        if presented is not None and method not in ("concat", "split", "replace", "slice", "padStart", "join", "test",
+                                                    "match", "exec", "search"):
             self.facts.escapes.setdefault((where, "key"), CodeEscape(where, "the presented key", f"{text}()"))
         return keeping(receiver, *arguments, what=f"the value returned by {text}()")
 

@@ -635,3 +635,27 @@ def test_a_header_named_by_the_environment_is_taken_for_the_key():
     found = behaviour({"handler.js": handler})
     assert [(c.location.line, c.env, c.both_may_be_none) for c in found.comparisons] == [(3, "HEADER_VALUE", True)]
     assert found.header_reads == ()
+
+
+def test_an_error_thrown_with_the_key_in_its_message_and_logged_in_a_catch_is_the_key_logged():
+    check = """\
+        exports.check = (key) => {
+          if (!/^[a-z0-9]{40}$/.test(key)) {
+            throw new Error(`malformed key ${key}`);
+          }
+        };
+        """
+    handler = """\
+        const { check } = require("./check");
+        exports.handler = async (event) => {
+          try {
+            check(event.headers["x-api-key"]);
+          } catch (error) {
+            console.warn(error.message);
+            return { isAuthorized: false };
+          }
+          return { isAuthorized: false };
+        };
+        """
+    found = behaviour({"handler.js": handler, "check.js": check})
+    assert [(f.location.line, f.what) for f in found.logged] == [(6, "the presented key")]
