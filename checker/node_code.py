@@ -5,7 +5,8 @@ The interpreter is python_code's, taught JavaScript: the same values (constants,
 of what was imported, tags saying where a value came from), the same joins at branches, the same recording of
 comparisons, logs and error paths (its `Interpreter` is the base class here). It walks the handler and every
 function of the package it calls (`require('./lib/policy')`, `import { generatePolicy } from './policy.js'`),
-binding arguments, and closures see the variables around them. The older `(event, context, callback)` handler
+binding arguments; a function written inside another sees and writes the variables around it (a
+`forEach` callback filling an object declared outside it). The older `(event, context, callback)` handler
 answers through `callback(null, policy)`; `callback(error)` ends the path as a `throw` does (API Gateway answers
 401/500).
 
@@ -61,6 +62,7 @@ except ImportError:  # an install without the parser: every Node.js handler is t
 
 MAX_STEPS = python_code.MAX_STEPS
 MAX_CALL_DEPTH = python_code.MAX_CALL_DEPTH
+MAX_VALUE_PARTS = 200  # values an object written to piece by piece may hold before it is followed no further
 MAX_VARIANTS = 4  # object literals written at one place a variable may hold, before they are merged into one
 SUFFIXES = (".js", ".mjs", ".cjs", ".ts")
 
@@ -153,7 +155,7 @@ def _first_error(root: Any) -> int:
 class Function:
     node: Any
     module: Module
-    closure: dict[str, Value] | None = None  # the variables around it where it was written
+    scopes: tuple[dict[str, Value], ...] = ()  # the variables of the functions around it, innermost first
 
     @property
     def parameters(self) -> list[Any]:
@@ -224,10 +226,15 @@ class Interpreter(python_code.Interpreter):
         if not module.ready:
             module.ready = True  # a require cycle sees what is bound so far
             state = State(module.globals)
-            self.hoist(module.root, state, module)
-            self.block(_named(module.root), state, module)
-            if state is not None:
-                module.globals.update(state.variables)
+            # A module first required inside a function runs on its own: none of that function's variables
+            frames, self.frames = self.frames, []
+            try:
+                self.hoist(module.root, state, module)
+                end = self.block(_named(module.root), state, module)
+            finally:
+                self.frames = frames
+            if end is not None:
+                module.globals.update(end.variables)
         return module.globals
 
     def module_value(self, module: Module) -> Value:
@@ -313,14 +320,30 @@ class Interpreter(python_code.Interpreter):
         return instance
 
     def register(self, module: Module, function: Function) -> str:
-        closure = id(function.closure) if function.closure is not None else 0
-        name = f"fn:{module.name}:{function.node.start_byte}:{closure}"
+        scope = id(function.scopes[0]) if function.scopes else 0
+        name = f"fn:{module.name}:{function.node.start_byte}:{scope}"
         self.functions.setdefault(name, function)
         return name
 
     def function_value(self, node: Any, state: State | None, module: Module) -> Value:
-        closure = state.variables if state is not None and self.frames else None
-        return Value(names=frozenset([self.register(module, Function(node, module, closure))]))
+        scopes = (state.variables, *self.scopes()) if state is not None and self.frames else ()
+        return Value(names=frozenset([self.register(module, Function(node, module, scopes))]))
+
+    def scopes(self) -> tuple[dict[str, Value], ...]:
+        """The variables of the functions around the one being interpreted."""
+        return self.frames[-1].function.scopes if self.frames else ()
+
+    def rebind(self, name: str, change: Any, state: State, module: Module) -> None:
+        """Change a variable where it lives: this function's, one around it (a callback's write may happen or not:
+        both are kept), or the module's (a cache a function fills)."""
+        if name in state.variables:
+            state.variables[name] = _bounded(change(state.variables[name]))
+            return
+        for scope in (*self.scopes(), module.globals):
+            if name in scope:
+                scope[name] = _bounded(_few(join(scope[name], change(scope[name]))))
+                return
+        state.variables[name] = _bounded(change(OPAQUE))
 
     def call(self, function: Function, arguments: list[Value], keywords: dict[str, Value],
              bound: Value | None) -> Value:
@@ -333,10 +356,10 @@ class Interpreter(python_code.Interpreter):
         if self.depth >= MAX_CALL_DEPTH or any(f.function is function for f in self.frames):
             tags = frozenset().union(*(v.carried() for v in arguments)) if arguments else frozenset()
             return tagged(*tags, what=f"a value returned by {_function_name(node)} (recursive)")
-        key = (id(node), id(function.closure), tuple(arguments), bound)
+        key = (id(node), id(function.scopes[0]) if function.scopes else 0, tuple(arguments), bound)
         if key in self.memo:
             return self.memo[key]
-        state = State(dict(function.closure or {}))
+        state = State({})
         if bound is not None:
             state.variables["this"] = bound
         for index, parameter in enumerate(function.parameters):
@@ -623,11 +646,7 @@ class Interpreter(python_code.Interpreter):
         """`name = v`, `exports.x = v`, `module.exports = v`, `obj.a.b = v`, `arr[0] = v`."""
         target = _unwrap(target)
         if target.type == "identifier":
-            name = _text(target)
-            if name not in state.variables and self.frames and name in module.globals:
-                module.globals[name] = join(module.globals[name], value)  # a module's cache, set by a call
-            else:
-                state.variables[name] = value
+            self.rebind(_text(target), lambda _: value, state, module)
             return
         if target.type in ("object_pattern", "array_pattern"):
             self.pattern(target, value, state, module)
@@ -643,8 +662,7 @@ class Interpreter(python_code.Interpreter):
             value = replace(value, tags=value.tags | {HEADERS} | ({LOWERED} if FOLDED_NAME in index else set()))
             keys = keys[:-1]
             if not keys:
-                held = state.variables.get(root, OPAQUE)
-                state.variables[root] = replace(held, tags=held.tags | value.tags, opaque=True)
+                self.rebind(root, lambda held: replace(held, tags=held.tags | value.tags, opaque=True), state, module)
                 return
         if root == "exports" and "exports" not in state.variables:
             if len(keys) == 1:
@@ -658,10 +676,9 @@ class Interpreter(python_code.Interpreter):
             elif len(keys) == 2:
                 module.exports[keys[1]] = value
             return
-        if root in state.variables:
-            state.variables[root] = _updated(state.variables[root], keys, value)
-        elif root in module.globals:
-            module.globals[root] = _updated(module.globals[root], keys, value)
+        if root == "this" or root in state.variables or root in module.globals \
+                or any(root in scope for scope in self.scopes()):
+            self.rebind(root, lambda held: _updated(held, keys, value), state, module)
 
     def path(self, target: Any, state: State, module: Module) \
             -> tuple[str, list[str | int | None], frozenset[str]] | None:
@@ -847,6 +864,9 @@ class Interpreter(python_code.Interpreter):
     def name(self, name: str, state: State, module: Module) -> Value:
         if name in state.variables:
             return state.variables[name]
+        for scope in self.scopes():
+            if name in scope:
+                return scope[name]
         members = self.globals_of(module)
         if name in members:
             return members[name]
@@ -1318,6 +1338,23 @@ def _fewer(dicts: tuple[Dict, ...]) -> tuple[Dict, ...]:
         entries = tuple((key, _few(join(*(literal.get(key) or const(None) for literal in variants)))) for key in keys)
         fewer.append(Dict(where, entries, frozenset().union(*(literal.on_error for literal in variants))))
     return tuple(fewer)
+
+
+def _bounded(value: Value) -> Value:
+    """The value, or an opaque one keeping its tags when it holds more than MAX_VALUE_PARTS values: an object
+    a parser fills field by field would otherwise grow with every write (an answer is far smaller)."""
+    pending, parts = [value], 0
+    while pending:
+        parts += 1
+        if parts > MAX_VALUE_PARTS:
+            return keeping(value, what=value.what or "a value too large to follow")
+        current = pending.pop()
+        pending.extend(held for literal in current.dicts for _, held in literal.entries)
+        pending.extend(current.items or ())
+        pending.extend(held for _, held in current.fields)
+        if current.element is not None:
+            pending.append(current.element)
+    return value
 
 
 def _updated(holder: Value, keys: list[str | int | None], value: Value) -> Value:

@@ -659,3 +659,31 @@ def test_an_error_thrown_with_the_key_in_its_message_and_logged_in_a_catch_is_th
         """
     found = behaviour({"handler.js": handler, "check.js": check})
     assert [(f.location.line, f.what) for f in found.logged] == [(6, "the presented key")]
+
+
+def test_a_callback_filling_an_object_declared_around_it_is_seen():
+    handler = """\
+        exports.handler = async (event) => {
+          const headers = {};
+          Object.keys(event.headers).forEach((name) => {
+            headers[name.toLowerCase()] = event.headers[name];
+          });
+          let presented;
+          ["x-api-key"].forEach((name) => { presented = headers[name]; });
+          return { isAuthorized: presented === process.env.KEY };
+        };
+        """
+    found = behaviour({"handler.js": handler})
+    assert [(r.location.line, r.case_insensitive) for r in found.header_reads] == [(7, True)]
+    assert [(c.location.line, c.env) for c in found.comparisons] == [(8, "KEY")]
+
+
+def test_objects_that_grow_with_every_write_are_read_in_bounded_time():
+    tokens = "\n".join(f"createToken('T{i}', '{i}');" for i in range(40))
+    doubling = "\n".join("  state.left = state; state.right = state;" for _ in range(30))
+    handler = (f"const t = {{}};\nconst createToken = (name, value) => {{ t[name] = value; }};\n{tokens}\n"
+               "exports.handler = async (event) => {\n  const state = { isAuthorized: false };\n"
+               f"{doubling}\n  check(state);\n  return {{ isAuthorized: t.T3 === event.headers['x-api-key'] }};\n}};\n"
+               "const check = (state) => state.isAuthorized;\n")
+    found = behaviour({"handler.js": handler})
+    assert [(c.how, c.literal) for c in found.comparisons] == [("===", "3")]
