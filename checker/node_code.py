@@ -1182,7 +1182,9 @@ class Interpreter(python_code.Interpreter):
         if name == "Promise.reject":
             self.ended = True  # `return Promise.reject(error)`: an error, as `throw` is
             return OPAQUE
-        if name in ("Buffer.from", "String", "Promise.resolve", "middy", "@middy/core") and arguments:
+        if name == "Buffer.from" and arguments:  # Buffer.from(undefined) throws: a buffer is never undefined
+            return replace(arguments[0], consts=arguments[0].consts - {None})
+        if name in ("String", "Promise.resolve", "middy", "@middy/core") and arguments:
             return arguments[0]  # the same content, as bytes or a string; the same answer, resolved; the handler
         if name in ("JSON.stringify", "JSON.parse", "Object.assign", "structuredClone", "encodeURIComponent",
                     "decodeURIComponent", "atob", "btoa"):
