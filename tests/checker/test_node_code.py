@@ -687,3 +687,16 @@ def test_objects_that_grow_with_every_write_are_read_in_bounded_time():
                "const check = (state) => state.isAuthorized;\n")
     found = behaviour({"handler.js": handler})
     assert [(c.how, c.literal) for c in found.comparisons] == [("===", "3")]
+
+
+def test_buffers_compared_in_constant_time_are_never_two_missing_values():
+    handler = """\
+        const crypto = require("crypto");
+        exports.handler = async (event) => {
+          const given = Buffer.from(event.headers["x-api-key"]);
+          const expected = Buffer.from(process.env.API_KEY);
+          return { isAuthorized: crypto.timingSafeEqual(given, expected) };
+        };
+        """
+    [comparison] = behaviour({"handler.js": handler}).comparisons
+    assert (comparison.env, comparison.constant_time, comparison.both_may_be_none) == ("API_KEY", True, False)
