@@ -280,7 +280,7 @@ class Interpreter(python_code.Interpreter):
         self.callback_answers = []
         arguments = [tagged(EVENT, what="the event"), Value(names=frozenset(["context"])),
                      Value(names=frozenset(["callback"]))][:count]
-        result = self.call(function, arguments, {}, None)
+        result = self.call(function, arguments, {}, handler.field("this"))
         # A handler that is not async answers through callback() or context.succeed(): what it returns is ignored
         if not function.is_async and (count >= 3 or self.callback_answers):
             result = join(*self.callback_answers) if self.callback_answers else NOTHING
@@ -951,8 +951,11 @@ class Interpreter(python_code.Interpreter):
                     return Value(names=frozenset([self.register(function.module, function)]), fields=bound)
                 if not value.dicts:
                     found.append(OPAQUE)
-            elif held.startswith("fn:") and name in MIDDLEWARE:
+            elif held.startswith("fn:") and (name in MIDDLEWARE or name == "bind"):
                 found.append(Value(names=frozenset([f"method.{name}"]), fields=(("self", value),)))
+            elif held.startswith("method."):  # a property read of a value: data, whose own methods are called
+                found.append(Value(names=frozenset([f"method.{name}"]), fields=(("self", value),), tags=value.tags,
+                                   what=value.what))
             elif held.startswith(("fn:", "exception")):
                 found.append(keeping(value, what=f"{name} of {value.what or 'a value'}"))
             else:
@@ -1245,6 +1248,8 @@ class Interpreter(python_code.Interpreter):
             strings = [c for c in receiver.consts if isinstance(c, str)]
             if len(strings) == len(receiver.consts):
                 return Value(consts=frozenset(STRING_METHODS[method](s) for s in strings))
+        if method == "bind" and receiver.names:  # handler.bind(instance): the method, with `this` bound
+            return replace(receiver, fields=(("this", arguments[0]),)) if arguments else receiver
         if method in MIDDLEWARE and receiver.names:
             # middy(handler).use(...): the handler; httpHeaderNormalizer() lowers the names of the event's headers
             self.headers_lowered |= any(NORMALIZER in a.names for a in arguments)

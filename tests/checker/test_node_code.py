@@ -137,6 +137,9 @@ def test_a_careful_typescript_authorizer_compares_in_constant_time_and_logs_no_s
     ("handler.ts", "type R = { isAuthorized: boolean };\nexport const handler = async (event: unknown): Promise<R> => "
                    "{\n  return { isAuthorized: false } as R;\n};\n", 2),
     ("handler.cjs", "module.exports = {\n  handler: async (event) => ({ isAuthorized: false }),\n};\n", 2),
+    ("handler.ts", "class Authorizer {\n  answer = { isAuthorized: false };\n  async handle(event: object) {\n"
+                   "    return this.answer;\n  }\n}\nconst authorizer = new Authorizer();\n"
+                   "export const handler = authorizer.handle.bind(authorizer);\n", 3),
     ("handler.ts", "import answers = require('./answers');\nconst handler = async (event: object) => answers.no;\n"
                    "export = { handler };\n", 2),
 ])
@@ -700,3 +703,17 @@ def test_buffers_compared_in_constant_time_are_never_two_missing_values():
         """
     [comparison] = behaviour({"handler.js": handler}).comparisons
     assert (comparison.env, comparison.constant_time, comparison.both_may_be_none) == ("API_KEY", True, False)
+
+
+def test_a_property_of_the_secret_trimmed_is_still_the_secret():
+    handler = """\
+        const { SecretsManagerClient, GetSecretValueCommand } = require("@aws-sdk/client-secrets-manager");
+        const client = new SecretsManagerClient({});
+        exports.handler = async (event) => {
+          const secret = JSON.parse((await client.send(new GetSecretValueCommand({ SecretId: "k" }))).SecretString);
+          const presented = event.headers["x-api-key"] || "";
+          return { isAuthorized: presented.trim() === secret.API_KEY.trim() };
+        };
+        """
+    [comparison] = behaviour({"handler.js": handler}).comparisons
+    assert (comparison.location.line, comparison.against) == (6, "the secret's value")
