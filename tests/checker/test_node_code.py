@@ -137,6 +137,9 @@ def test_a_careful_typescript_authorizer_compares_in_constant_time_and_logs_no_s
     ("handler.ts", "type R = { isAuthorized: boolean };\nexport const handler = async (event: unknown): Promise<R> => "
                    "{\n  return { isAuthorized: false } as R;\n};\n", 2),
     ("handler.cjs", "module.exports = {\n  handler: async (event) => ({ isAuthorized: false }),\n};\n", 2),
+    ("handler.js", '"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\n'
+                   "exports.handler = void 0;\nconst handler = async (event) => {\n  return { isAuthorized: false };\n"
+                   "};\nexports.handler = handler;\n", 4),
     ("handler.ts", "class Authorizer {\n  answer = { isAuthorized: false };\n  async handle(event: object) {\n"
                    "    return this.answer;\n  }\n}\nconst authorizer = new Authorizer();\n"
                    "export const handler = authorizer.handle.bind(authorizer);\n", 3),
@@ -717,3 +720,13 @@ def test_a_property_of_the_secret_trimmed_is_still_the_secret():
         """
     [comparison] = behaviour({"handler.js": handler}).comparisons
     assert (comparison.location.line, comparison.against) == (6, "the secret's value")
+
+
+def test_headers_get_is_no_header_read_lambda_events_have_no_such_method():
+    handler = """\
+        exports.handler = async (event) => {
+          return { isAuthorized: event.headers.get("x-api-key") === process.env.KEY };
+        };
+        """
+    found = behaviour({"handler.js": handler})
+    assert (found.header_reads, found.comparisons) == ((), ())
