@@ -85,7 +85,7 @@ CLEAN = {"Array.isArray", "Number", "parseInt", "parseFloat", "Boolean", "Date.n
          "isNaN", "Number.isInteger", "setTimeout"}
 NORMALIZER = "middleware:header-normalizer"
 MIDDLEWARE = {"use", "before", "after", "onError"}  # middy's: they return the wrapped handler
-OBJECT_METHODS = {"hasOwnProperty", "propertyIsEnumerable"}
+OBJECT_METHODS = {"hasOwnProperty", "propertyIsEnumerable", "then", "catch", "finally"}  # and a promise's
 EQUALITY = {"===": "===", "==": "==", "!==": "!==", "!=": "!="}
 SKIPPED = {"comment", "html_comment", "hash_bang_line", "empty_statement", "type_alias_declaration",
            "interface_declaration", "enum_declaration", "ambient_declaration", "abstract_class_declaration",
@@ -1117,6 +1117,8 @@ class Interpreter(python_code.Interpreter):
         if unwrapped.type == "member_expression":
             receiver = self.expr(unwrapped.child_by_field_name("object"), state, module)
             method = _text(unwrapped.child_by_field_name("property"))
+            # in a chain written over lines (`promise\n  .then(...)\n  .catch(...)`), the method's own line
+            where = self.where(module, unwrapped.child_by_field_name("property"))
             callee = self.member(receiver, method, where, module)
             if method in ("push", "unshift") and arguments and (receiver.items is not None or receiver.element
                                                                  is not None):
@@ -1256,12 +1258,16 @@ class Interpreter(python_code.Interpreter):
             return receiver
         if method in ITERATING:
             return self.iterate(method, receiver, arguments)
-        if method in ("then", "finally") and arguments:
-            self.call_back(arguments[:1], [receiver])
-            return keeping(receiver)
-        if method in ("promise", "catch"):
-            self.call_back(arguments, [tagged(what="an error")])
-            return receiver if method == "promise" else join(receiver, OPAQUE)
+        functions = [self.functions[n] for n in sorted(arguments[0].names) if n.startswith("fn:")] if arguments else []
+        if method == "then" and functions:  # promise.then(value => answer): what the function returns
+            return join(*(self.call(f, [receiver], {}, None) for f in functions))
+        if method == "catch" and functions:  # promise.catch(error => answer): an error path, as a catch clause is
+            error = tagged(what="an error")
+            results = [_with_errors(self.call(f, [error], {}, None), frozenset([where])) for f in functions]
+            self.facts.handlers.setdefault(where, ("every error (.catch)", all(r == NOTHING for r in results)))
+            return join(receiver, *results)
+        if method == "promise":
+            return receiver
         if method == "toString" and not arguments:
             return keeping(receiver, what=receiver.what)
         if presented is not None and method not in ("concat", "split", "replace", "slice", "padStart", "join", "test",

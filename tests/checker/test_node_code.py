@@ -730,3 +730,22 @@ def test_headers_get_is_no_header_read_lambda_events_have_no_such_method():
         """
     found = behaviour({"handler.js": handler})
     assert (found.header_reads, found.comparisons) == ((), ())
+
+
+def test_a_promise_chain_answers_what_then_returns_and_catch_is_an_error_path():
+    handler = """\
+        const AWS = require("aws-sdk");
+        const sm = new AWS.SecretsManager();
+        exports.handler = (event) => sm.getSecretValue({ SecretId: "k" }).promise()
+          .then((data) => ({ isAuthorized: event.headers["x-api-key"] === data.SecretString }))
+          .catch((error) => {
+            console.error(error);
+            return { isAuthorized: true };
+          });
+        """
+    found = behaviour({"handler.js": handler})
+    assert [(a.location.line, a.effect, bool(a.on_error)) for a in found.answers] == [
+        (4, None, False), (7, "allow", True)]
+    assert [(p.location.line, p.catches, p.outcome) for p in found.error_paths] == [
+        (5, "every error (.catch)", "allow")]
+    assert [(c.location.line, c.against) for c in found.comparisons] == [(4, "the secret's value")]
