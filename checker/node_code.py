@@ -86,7 +86,7 @@ CLEAN = {"Array.isArray", "Number", "parseInt", "parseFloat", "Boolean", "Date.n
 NORMALIZER = "middleware:header-normalizer"
 MIDDLEWARE = {"use", "before", "after", "onError"}  # middy's: they return the wrapped handler
 OBJECT_METHODS = {"hasOwnProperty", "propertyIsEnumerable", "then", "catch", "finally"}  # and a promise's
-EQUALITY = {"===": "===", "==": "==", "!==": "!==", "!=": "!="}
+EQUALITY = {"===", "==", "!==", "!="}
 SKIPPED = {"comment", "html_comment", "hash_bang_line", "empty_statement", "type_alias_declaration",
            "interface_declaration", "enum_declaration", "ambient_declaration", "abstract_class_declaration",
            "module", "internal_module", "import_alias", "debugger_statement"}
