@@ -472,6 +472,7 @@ def test_the_presented_key_passed_to_another_package_is_an_escape():
     assert (escape.location.line, escape.what, escape.into) == (3, "the presented key", "jwt.verify()")
 
 
+@pytest.mark.hostile  # the scanned tree as an attacker writes it
 def test_code_that_does_not_parse_is_unknown_naming_the_first_error():
     found = analyse(code({"handler.js": "exports.handler = async (event) => {\n  return {;\n};\n"}), "x-api-key")
     assert isinstance(found, Unknown) and found.reason.startswith("src/handler.js:2 is not valid JavaScript")
@@ -479,6 +480,7 @@ def test_code_that_does_not_parse_is_unknown_naming_the_first_error():
     assert isinstance(found, Unknown) and found.reason.startswith("src/handler.ts:1 is not valid TypeScript")
 
 
+@pytest.mark.hostile  # the scanned tree as an attacker writes it
 def test_a_module_the_handler_requires_that_does_not_parse_is_unknown_too():
     found = analyse(code({"handler.js": "const p = require('./p');\nexports.handler = async () => p.x;\n",
                           "p.js": "module.exports = {\n\n  x: (,\n};\n"}), "x-api-key")
@@ -492,6 +494,7 @@ def test_a_missing_handler_file_or_function_is_unknown():
     assert isinstance(found, Unknown) and "exports no function handler" in found.reason
 
 
+@pytest.mark.hostile  # the scanned tree as an attacker writes it
 def test_hostile_code_is_unknown_never_a_crash():
     deep = "exports.handler = async (event) => " + "[" * 3000 + "]" * 3000 + ";\n"
     found = analyse(code({"handler.js": deep}), "x-api-key")
@@ -576,6 +579,7 @@ def test_a_class_with_fields_a_constructor_and_a_static_helper_is_followed():
     assert [(r.location.line, r.header) for r in found.header_reads] == [(9, "x-api-key")]
 
 
+@pytest.mark.hostile  # the scanned tree as an attacker writes it
 def test_properties_written_on_many_branches_do_not_multiply_the_answers():
     writes = "\n".join(f"  if (event.headers.h{i}) {{ response.context.f{i} = 1; }}" for i in range(40))
     handler = ("exports.handler = async (event) => {\n  const response = { isAuthorized: false, context: {} };\n"
@@ -684,6 +688,7 @@ def test_a_callback_filling_an_object_declared_around_it_is_seen():
     assert [(c.location.line, c.env) for c in found.comparisons] == [(8, "KEY")]
 
 
+@pytest.mark.hostile  # the scanned tree as an attacker writes it
 def test_objects_that_grow_with_every_write_are_read_in_bounded_time():
     tokens = "\n".join(f"createToken('T{i}', '{i}');" for i in range(40))
     doubling = "\n".join("  state.left = state; state.right = state;" for _ in range(30))
