@@ -125,17 +125,17 @@ def analyse(code: FunctionCode, key_header: str) -> CodeBehaviour | Unknown:
         return Unknown(f"the code of {code.handler} {reason}")
 
 
-_PARSERS: dict[str, Any] = {}
+_GRAMMARS: dict[str, Any] = {}  # a grammar is loaded once; a parser, which holds state, is made per file
 
 
 def parse(file: SourceFile) -> Any:
     """The syntax tree of a file (TypeScript for `.ts`, else JavaScript); NotParsed at its first error."""
     typescript = file.name.endswith(".ts")
     language = "TypeScript" if typescript else "JavaScript"
-    if language not in _PARSERS:
+    if language not in _GRAMMARS:
         grammar = tree_sitter_typescript.language_typescript() if typescript else tree_sitter_javascript.language()
-        _PARSERS[language] = tree_sitter.Parser(tree_sitter.Language(grammar))
-    tree = _PARSERS[language].parse(file.text.encode("utf-8", "surrogatepass"))
+        _GRAMMARS[language] = tree_sitter.Language(grammar)
+    tree = tree_sitter.Parser(_GRAMMARS[language]).parse(file.text.encode("utf-8", "surrogatepass"))
     if tree.root_node.has_error:
         raise NotParsed(f"{file.shown}:{_first_error(tree.root_node)}", language)
     return tree.root_node
