@@ -63,6 +63,7 @@ except ImportError:  # an install without the parser: every Node.js handler is t
 MAX_STEPS = python_code.MAX_STEPS
 MAX_CALL_DEPTH = python_code.MAX_CALL_DEPTH
 MAX_VALUE_PARTS = 200  # values an object written to piece by piece may hold before it is followed no further
+MAX_PATHS = 4  # ways out of one try statement followed apart; more are merged
 MAX_VARIANTS = 4  # object literals written at one place a variable may hold, before they are merged into one
 SUFFIXES = (".js", ".mjs", ".cjs", ".ts")
 
@@ -412,9 +413,19 @@ class Interpreter(python_code.Interpreter):
     # -- statements ---------------------------------------------------------------------------------------------
 
     def block(self, body: list[Any], state: State | None, module: Module) -> State | None:
-        for node in body:
+        for index, node in enumerate(body):
             if state is None:
                 return None
+            if node.type == "try_statement" and node.child_by_field_name("handler") is not None:
+                self.tick()
+                # The code after a try goes on from each way out of it apart (as in python_code): a catch that
+                # sets `allowed = false` answers Deny below, not "Allow or Deny" merged with the normal path.
+                ends = [end for end in self.attempt_paths(node, state, module) if end is not None]
+                rest = body[index + 1:]
+                if rest and 1 < len(ends) <= MAX_PATHS:
+                    return merged(*(self.block(rest, end, module) for end in ends))
+                state = merged(*ends)
+                continue
             state = self.statement(node, state, module)
         return state
 
@@ -565,6 +576,10 @@ class Interpreter(python_code.Interpreter):
         return merged(*([] if has_default else [state]), *ends, *breaks)
 
     def attempt(self, node: Any, state: State, module: Module) -> State | None:
+        return merged(*self.attempt_paths(node, state, module))
+
+    def attempt_paths(self, node: Any, state: State, module: Module) -> list[State | None]:
+        """The state at each way out of a try statement: its body, then its catch clause."""
         entry = state.copy()
         body = node.child_by_field_name("body")
         self.thrown.append([])
@@ -588,12 +603,13 @@ class Interpreter(python_code.Interpreter):
             catches = f"every error (catch ({_text(parameter)}))" if parameter is not None else "every error (catch)"
             self.facts.handlers.setdefault(where, (catches, end is None and not returns))
             ends.append(end)
-        after = merged(*ends)
         finalizer = node.child_by_field_name("finalizer")
-        if finalizer is not None:
-            final = self.block(_named(finalizer), after if after is not None else entry.copy(), module)
-            return final if after is not None else None
-        return after
+        if finalizer is None:
+            return ends
+        if all(end is None for end in ends):  # finally runs, and the error or the return goes on
+            self.block(_named(finalizer), entry.copy(), module)
+            return ends
+        return [self.block(_named(finalizer), end, module) if end is not None else None for end in ends]
 
     def _ends_with_error(self, node: Any, state: State, module: Module) -> bool:
         """`return callback('Unauthorized')` or `return context.fail(...)`: an error answer, not a return."""

@@ -754,3 +754,20 @@ def test_a_promise_chain_answers_what_then_returns_and_catch_is_an_error_path():
     assert [(p.location.line, p.catches, p.outcome) for p in found.error_paths] == [
         (5, "every error (.catch)", "allow")]
     assert [(c.location.line, c.against) for c in found.comparisons] == [(4, "the secret's value")]
+
+
+def test_the_code_after_a_try_goes_on_from_each_way_out_of_it():
+    handler = """\
+        const { check } = require("./check");
+        exports.handler = async (event) => {
+          let allowed;
+          try {
+            allowed = await check(event.headers["x-api-key"]);
+          } catch (error) {
+            allowed = false;
+          }
+          return { isAuthorized: allowed };
+        };
+        """
+    found = behaviour({"handler.js": handler, "check.js": "exports.check = async (key) => key.length > 0;\n"})
+    assert [(p.location.line, p.outcome) for p in found.error_paths] == [(6, "deny")]
