@@ -771,3 +771,31 @@ def test_the_code_after_a_try_goes_on_from_each_way_out_of_it():
         """
     found = behaviour({"handler.js": handler, "check.js": "exports.check = async (key) => key.length > 0;\n"})
     assert [(p.location.line, p.outcome) for p in found.error_paths] == [(6, "deny")]
+
+
+def test_the_configured_header_is_the_key_and_other_headers_are_not():
+    handler = """\
+        exports.handler = async (event) => {
+          console.log(event.headers["user-agent"]);
+          console.log(event.headers["X-Fitness-Key"]);
+          return { isAuthorized: false };
+        };
+        """
+    found = behaviour({"handler.js": handler}, header="X-Fitness-Key")
+    assert [(f.location.line, f.what) for f in found.logged] == [(3, "the presented key")]
+    assert [(r.header, r.case_insensitive) for r in found.header_reads] == [("X-Fitness-Key", False)]
+
+
+def test_recursion_ends():
+    handler = """\
+        const ping = (event) => pong(event);
+        function pong(event) { return ping(event); }
+        exports.handler = async (event) => ping(event);
+        """
+    assert [a.keys for a in behaviour({"handler.js": handler}).answers] == [None]
+
+
+@pytest.mark.hostile  # the scanned tree as an attacker writes it
+def test_a_null_byte_is_unknown():
+    found = analyse(code({"handler.js": "exports.handler = async () => 1;\x00\n"}), "x-api-key")
+    assert isinstance(found, Unknown) and "is not valid JavaScript" in found.reason
