@@ -198,6 +198,7 @@ class Interpreter(python_code.Interpreter):
         self.thrown: list[list[Value]] = []  # per `try` being interpreted: what its body threw
         self.headers_lowered = False  # the handler is wrapped by middleware that lowers the headers' names
         self.this: Value | None = None  # what `this` holds where the last method called ran to its end
+        self.prototypes: dict[str, Value] = {}  # "fn:..." -> what `F.prototype = ...` wrote
 
     @staticmethod
     def env_shown(name: str) -> str:
@@ -319,6 +320,12 @@ class Interpreter(python_code.Interpreter):
             self.call(Function(constructor, module), arguments, {}, instance)
             instance = self.this or instance
         return instance
+
+    def construct_function(self, name: str, arguments: list[Value], where: Location) -> Value:
+        instance = Value(names=frozenset([f"instance:{name}"]), dicts=(Dict(where, ()),))
+        self.this = None
+        self.call(self.functions[name], arguments, {}, instance)
+        return self.this or instance
 
     def register(self, module: Module, function: Function) -> str:
         scope = id(function.scopes[0]) if function.scopes else 0
@@ -680,6 +687,13 @@ class Interpreter(python_code.Interpreter):
             if not keys:
                 self.rebind(root, lambda held: replace(held, tags=held.tags | value.tags, opaque=True), state, module)
                 return
+        if keys[:1] == ["prototype"]:
+            held = self.name(root, state, module)
+            for name in sorted(n for n in held.names if n.startswith("fn:")):
+                start = self.prototypes.get(name, Value(dicts=(Dict(self.where(module, target), ()),)))
+                self.prototypes[name] = _bounded(_updated(start, keys[1:], value))
+            if any(n.startswith("fn:") for n in held.names):
+                return
         if root == "exports" and "exports" not in state.variables:
             if len(keys) == 1:
                 module.exports[keys[0]] = value
@@ -967,7 +981,11 @@ class Interpreter(python_code.Interpreter):
                     return Value(names=frozenset([self.register(function.module, function)]), fields=bound)
                 if not value.dicts:
                     found.append(OPAQUE)
-            elif held.startswith("fn:") and (name in MIDDLEWARE or name == "bind"):
+            elif held.startswith("instance:") and held[9:] in self.prototypes \
+                    and not any(literal.get(name) is not None for literal in value.dicts):
+                method = self.member(self.prototypes[held[9:]], name, where, module)  # from the prototype
+                return replace(method, fields=(("this", value),)) if method.names else method
+            elif held.startswith("fn:") and (name in MIDDLEWARE or name in ("bind", "call", "apply")):
                 found.append(Value(names=frozenset([f"method.{name}"]), fields=(("self", value),)))
             elif held.startswith("method."):  # a property read of a value: data, whose own methods are called
                 found.append(Value(names=frozenset([f"method.{name}"]), fields=(("self", value),), tags=value.tags,
@@ -1155,6 +1173,10 @@ class Interpreter(python_code.Interpreter):
             return tagged(SECRET_REQUEST, what=f"a {_text(constructor)}")
         if callee.names & {"Error", "TypeError", "RangeError"}:
             return keeping(*arguments, what="an error")
+        constructors = sorted(n for n in callee.names if n.startswith("fn:"))
+        if constructors:  # new AuthPolicy(...): a function of the package that writes the object on `this`
+            where = self.where(module, node)
+            return join(*(self.construct_function(n, arguments, where) for n in constructors))
         return self.apply(callee, arguments, self.where(module, node), f"new {_callee_text(constructor)}",
                           state, module)
 
@@ -1266,6 +1288,10 @@ class Interpreter(python_code.Interpreter):
             strings = [c for c in receiver.consts if isinstance(c, str)]
             if len(strings) == len(receiver.consts):
                 return Value(consts=frozenset(STRING_METHODS[method](s) for s in strings))
+        if method in ("call", "apply") and receiver.names and arguments:  # f.call(this, ...), f.apply(this, [...])
+            given = arguments[1:] if method == "call" else list(arguments[1].items or ()) if len(arguments) > 1 else []
+            functions = [self.functions[n] for n in sorted(receiver.names) if n.startswith("fn:")]
+            return join(*(self.call(f, given, {}, arguments[0]) for f in functions)) if functions else OPAQUE
         if method == "bind" and receiver.names:  # handler.bind(instance): the method, with `this` bound
             return replace(receiver, fields=(("this", arguments[0]),)) if arguments else receiver
         if method in MIDDLEWARE and receiver.names:

@@ -799,3 +799,34 @@ def test_recursion_ends():
 def test_a_null_byte_is_unknown():
     found = analyse(code({"handler.js": "exports.handler = async () => 1;\x00\n"}), "x-api-key")
     assert isinstance(found, Unknown) and "is not valid JavaScript" in found.reason
+
+
+def test_a_policy_object_of_a_constructor_function_and_its_prototype_is_followed():
+    handler = """\
+        function Policy(principal, resource) {
+          this.principalId = principal;
+          this.resource = resource;
+          this.statements = [];
+        }
+        Policy.prototype = {
+          allow: function () { addStatement.call(this, "Allow"); },
+          deny: function () { addStatement.apply(this, ["Deny"]); },
+          build: function () {
+            return { principalId: this.principalId, policyDocument: { Statement: this.statements } };
+          },
+        };
+        function addStatement(effect) {
+          this.statements.push({ Effect: effect, Action: "execute-api:Invoke", Resource: this.resource });
+        }
+        exports.handler = function (event, context, callback) {
+          const policy = new Policy("me", event.methodArn);
+          if (event.authorizationToken === process.env.TOKEN) {
+            policy.allow();
+          } else {
+            policy.deny();
+          }
+          callback(null, policy.build());
+        };
+        """
+    found = behaviour({"handler.js": handler})
+    assert [(a.location.line, sorted(a.keys)) for a in found.answers] == [(10, ["policyDocument", "principalId"])]
