@@ -198,6 +198,7 @@ class Interpreter(python_code.Interpreter):
         self.thrown: list[list[Value]] = []  # per `try` being interpreted: what its body threw
         self.headers_lowered = False  # the handler is wrapped by middleware that lowers the headers' names
         self.this: Value | None = None  # what `this` holds where the last method called ran to its end
+        self.this_written: Value | None = None  # the object a method last wrote on `this`
         self.prototypes: dict[str, Value] = {}  # "fn:..." -> what `F.prototype = ...` wrote
 
     @staticmethod
@@ -346,6 +347,8 @@ class Interpreter(python_code.Interpreter):
         both are kept), or the module's (a cache a function fills)."""
         if name in state.variables:
             state.variables[name] = _bounded(change(state.variables[name]))
+            if name == "this":
+                self.this_written = state.variables[name]
             return
         for scope in (*self.scopes(), module.globals):
             if name in scope:
@@ -360,6 +363,10 @@ class Interpreter(python_code.Interpreter):
             if 1 < len(argument.consts) <= 4 and argument == Value(consts=argument.consts):
                 return join(*(self.call(function, [*arguments[:index], const(c), *arguments[index + 1:]], keywords,
                                         bound) for c in sorted(argument.consts, key=repr)))
+        # policy.build() on an object that is one of a few (allow() on one path, deny() on another): once each
+        if bound is not None and 1 < len(bound.dicts) <= MAX_VARIANTS:
+            return join(*(self.call(function, arguments, keywords, replace(bound, dicts=(literal,)))
+                          for literal in bound.dicts))
         node = function.node
         if self.depth >= MAX_CALL_DEPTH or any(f.function is function for f in self.frames):
             tags = frozenset().union(*(v.carried() for v in arguments)) if arguments else frozenset()
@@ -981,10 +988,11 @@ class Interpreter(python_code.Interpreter):
                     return Value(names=frozenset([self.register(function.module, function)]), fields=bound)
                 if not value.dicts:
                     found.append(OPAQUE)
-            elif held.startswith("instance:") and held[9:] in self.prototypes \
-                    and not any(literal.get(name) is not None for literal in value.dicts):
-                method = self.member(self.prototypes[held[9:]], name, where, module)  # from the prototype
-                return replace(method, fields=(("this", value),)) if method.names else method
+            elif held.startswith("instance:"):  # its own properties are its dict's; its methods, its prototype's
+                own = any(literal.get(name) is not None for literal in value.dicts)
+                if not own and held[9:] in self.prototypes:
+                    method = self.member(self.prototypes[held[9:]], name, where, module)
+                    return replace(method, fields=(("this", value),)) if method.names else method
             elif held.startswith("fn:") and (name in MIDDLEWARE or name in ("bind", "call", "apply")):
                 found.append(Value(names=frozenset([f"method.{name}"]), fields=(("self", value),)))
             elif held.startswith("method."):  # a property read of a value: data, whose own methods are called
@@ -1162,7 +1170,15 @@ class Interpreter(python_code.Interpreter):
                 self.assign(unwrapped.child_by_field_name("object"), grown, state, module)
         else:
             callee = self.expr(function, state, module)
-        return self.apply(callee, arguments, where, text, state, module)
+            return self.apply(callee, arguments, where, text, state, module)
+        before = self.this_written
+        result = self.apply(callee, arguments, where, text, state, module)
+        written = self.this_written if self.this_written is not before else None
+        if written is not None and written.names & receiver.names and any(
+                n.startswith(("instance:", "obj:")) for n in receiver.names):
+            # policy.allowMethod(...) wrote on `this`: the object the caller holds is that one now
+            self.assign(unwrapped.child_by_field_name("object"), written, state, module)
+        return result
 
     def new_expression(self, node: Any, state: State, module: Module) -> Value:
         constructor = node.child_by_field_name("constructor")

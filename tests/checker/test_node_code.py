@@ -829,4 +829,5 @@ def test_a_policy_object_of_a_constructor_function_and_its_prototype_is_followed
         };
         """
     found = behaviour({"handler.js": handler})
-    assert [(a.location.line, sorted(a.keys)) for a in found.answers] == [(10, ["policyDocument", "principalId"])]
+    assert [(a.location.line, sorted(a.keys), a.effect) for a in found.answers] == [
+        (10, ["policyDocument", "principalId"], "allow"), (10, ["policyDocument", "principalId"], "deny")]
