@@ -287,7 +287,7 @@ class Interpreter(python_code.Interpreter):
         # A handler that is not async answers through callback() or context.succeed(): what it returns is ignored
         if not function.is_async and (count >= 3 or self.callback_answers):
             result = join(*self.callback_answers) if self.callback_answers else NOTHING
-        where = Location(function.module.file.shown, _line(function.node), "code")
+        where = self.where(function.module, function.node)
         return self.behaviour(result, where)
 
     def class_value(self, node: Any, module: Module) -> Value:
@@ -605,7 +605,7 @@ class Interpreter(python_code.Interpreter):
         ends = [body_end]
         handler = node.child_by_field_name("handler")
         if handler is not None:
-            where = Location(module.file.shown, _line(handler), "code")
+            where = self.where(module, handler)
             start = merged(entry, body_end) or entry.copy()
             start.errors = start.errors | {where}
             parameter = handler.child_by_field_name("parameter")
