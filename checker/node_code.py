@@ -68,7 +68,8 @@ MAX_VARIANTS = 4  # object literals written at one place a variable may hold, be
 SUFFIXES = (".js", ".mjs", ".cjs", ".ts")
 
 CONSTANT_TIME = frozenset({"crypto.timingSafeEqual"})
-CONSOLE = {"log", "info", "warn", "error", "debug", "trace"}
+CONSOLE = {"log", "info", "warn", "error", "debug", "trace", "dir", "table"}
+STREAMS = {"process.stdout.write", "process.stderr.write"}
 LOG_LEVELS = python_code.LOG_LEVELS | {"trace", "verbose", "silly"}
 # Calls that give a logger: pino(), winston.createLogger(), new Logger() of Powertools, bunyan, log4js, .child()
 LOGGER_MAKERS = {"pino", "winston.createLogger", "@aws-lambda-powertools/logger.Logger", "bunyan.createLogger",
@@ -1218,7 +1219,7 @@ class Interpreter(python_code.Interpreter):
             return self.answered(name, arguments)
         if name in CONSTANT_TIME:
             return self.compared_by(name, everything, where)
-        if name.startswith("console.") and name[8:] in CONSOLE:
+        if (name.startswith("console.") and name[8:] in CONSOLE) or name in STREAMS:
             self.logs(name, everything, where)
             return OPAQUE
         if name in LOGGER_MAKERS or name.endswith((".createLogger", ".getLogger")):

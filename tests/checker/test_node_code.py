@@ -360,6 +360,7 @@ def test_a_secret_read_through_either_sdk_is_the_secret_compared_and_logged(read
     ("winstonLogger.error(JSON.stringify(event));", "the event", "logger.error"),
     ("powertools.info('received', { headers: event.headers });", "the request's headers", "logger.info"),
     ("shared.warn(event);", "the event", "logger.warn"),
+    ("process.stdout.write(JSON.stringify(event) + '\\n');", "the event", "process.stdout.write"),
 ])
 def test_the_event_headers_or_key_reaching_a_log_are_seen_whatever_the_logger(logging, what, sink):
     handler = f"""\
