@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import python_code
-from .model import CodeBehaviour, CodeEscape, FunctionCode, HeaderRead, Location, SourceFile, Unknown
+from .model import CodeBehaviour, CodeEscape, FunctionCode, HeaderRead, Location, LoggedSecret, SourceFile, Unknown
 from .python_code import (
     ENV,
     EVENT,
@@ -1237,6 +1237,12 @@ class Interpreter(python_code.Interpreter):
             return tagged(SECRET, what="the secret's value")
         if name.startswith("method."):
             return self.method(name[7:], callee.field("self") or OPAQUE, arguments, {}, where, text)
+        if name.endswith("injectLambdaContext") and any(
+                True in (literal.get("logEvent") or NOTHING).consts for a in arguments for literal in a.dicts):
+            # Powertools' middleware with logEvent: true writes every event, its key included, to the log
+            sink = "injectLambdaContext({ logEvent: true })"
+            self.facts.logged.setdefault((where, sink), LoggedSecret(where, "the event", sink))
+            return OPAQUE
         if name == "@middy/http-header-normalizer":
             return Value(names=frozenset([NORMALIZER]))
         if name == "Promise.reject":

@@ -832,3 +832,16 @@ def test_a_policy_object_of_a_constructor_function_and_its_prototype_is_followed
     found = behaviour({"handler.js": handler})
     assert [(a.location.line, sorted(a.keys), a.effect) for a in found.answers] == [
         (10, ["policyDocument", "principalId"], "allow"), (10, ["policyDocument", "principalId"], "deny")]
+
+
+def test_powertools_middleware_that_logs_the_event_logs_the_key():
+    handler = """\
+        import { Logger, injectLambdaContext } from "@aws-lambda-powertools/logger";
+        import middy from "@middy/core";
+        const logger = new Logger();
+        const base = async (event) => ({ isAuthorized: false });
+        export const handler = middy(base)
+          .use(injectLambdaContext(logger, { logEvent: true }));
+        """
+    found = behaviour({"handler.mjs": handler})
+    assert [(f.location.line, f.what) for f in found.logged] == [(6, "the event")]
