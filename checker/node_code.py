@@ -1043,7 +1043,7 @@ class Interpreter(python_code.Interpreter):
         lowered = LOWERED in headers.tags
         query = "query" in headers.tags
         if not query and name.lower() == self.key_header:
-            how = f"headers[{json.dumps(name)}]"
+            how = f"headers[{json.dumps(name)}]" + (" on a copy of the headers with lowered names" if lowered else "")
             self.facts.header_reads.setdefault((where, name), HeaderRead(where, name, lowered, how))
         secret = name.lower() in (self.key_header, "authorization") or (query and ("key" in name.lower()
                                                                                    or "token" in name.lower()))

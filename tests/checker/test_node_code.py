@@ -118,7 +118,8 @@ def test_a_careful_typescript_authorizer_compares_in_constant_time_and_logs_no_s
         (29, "crypto.timingSafeEqual", True, "the secret's value")]
     assert found.logged == ()
     assert [(p.location.line, p.outcome) for p in found.error_paths] == [(32, "deny")]
-    assert [(r.location.line, r.case_insensitive) for r in found.header_reads] == [(21, True)]
+    assert [(r.location.line, r.case_insensitive, r.how) for r in found.header_reads] == [
+        (21, True, 'headers["x-api-key"] on a copy of the headers with lowered names')]
     # one literal, written in the helper, answers allow or deny: both are seen, at the helper's line
     assert {(a.location.line, frozenset(a.keys), a.effect) for a in found.answers} == {
         (8, frozenset({"principalId", "policyDocument"}), "allow"),
