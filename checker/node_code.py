@@ -90,7 +90,7 @@ MIDDLEWARE = {"use", "before", "after", "onError"}  # middy's: they return the w
 OBJECT_METHODS = {"hasOwnProperty", "propertyIsEnumerable", "then", "catch", "finally"}  # and a promise's
 EQUALITY = {"===", "==", "!==", "!="}
 SKIPPED = {"comment", "html_comment", "hash_bang_line", "empty_statement", "type_alias_declaration",
-           "interface_declaration", "enum_declaration", "ambient_declaration", "abstract_class_declaration",
+           "interface_declaration", "ambient_declaration", "abstract_class_declaration",
            "module", "internal_module", "import_alias", "debugger_statement"}
 WRAPPERS = {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression",
             "type_assertion"}
@@ -506,6 +506,18 @@ class Interpreter(python_code.Interpreter):
             name = _text(node.child_by_field_name("name"))
             if name not in state.variables:
                 state.variables[name] = self.function_value(node, state, module)
+            return state
+        if kind == "enum_declaration":  # TypeScript: `enum Effect { Allow = "Allow" }` is an object of its members
+            entries, index = [], 0
+            for member in _named(node.child_by_field_name("body")):
+                named = member.child_by_field_name("name") if member.type == "enum_assignment" else member
+                given = member.child_by_field_name("value") if member.type == "enum_assignment" else None
+                value = self.expr(given, state, module) if given is not None else const(index)
+                index = next(iter(value.consts)) + 1 if value.consts and isinstance(next(iter(value.consts)), int) \
+                    else index + 1
+                entries.append((_text(named), value))
+            state.variables[_text(node.child_by_field_name("name"))] = Value(
+                dicts=(Dict(self.where(module, node), tuple(entries)),))
             return state
         if kind == "class_declaration":
             state.variables[_text(node.child_by_field_name("name"))] = self.class_value(node, module)

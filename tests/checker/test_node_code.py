@@ -846,3 +846,14 @@ def test_powertools_middleware_that_logs_the_event_logs_the_key():
         """
     found = behaviour({"handler.mjs": handler})
     assert [(f.location.line, f.what) for f in found.logged] == [(6, "the event")]
+
+
+def test_a_typescript_enum_passes_its_constants():
+    handler = """\
+        enum Effect { Allow = "Allow", Deny = "Deny" }
+        const policy = (effect: Effect) => ({ principalId: "me", policyDocument: { Statement: [{ Effect: effect }] } });
+        export const handler = async (event: { authorizationToken: string }) =>
+          policy(event.authorizationToken === process.env.TOKEN ? Effect.Allow : Effect.Deny);
+        """
+    assert [(a.location.line, a.effect) for a in behaviour({"handler.ts": handler}).answers] == [
+        (2, "allow"), (2, "deny")]
