@@ -13,7 +13,7 @@ image, a zip built outside the repository, a runtime other than Python and Node.
 
 from __future__ import annotations
 
-from .model import Block, FunctionCode, SourceFile, Unknown
+from .model import Block, FunctionCode, Location, SourceFile, Unknown
 
 LANGUAGES = {"python": ("python3", (".py",)), "node": ("nodejs", (".js", ".mjs", ".cjs", ".ts"))}
 
@@ -67,7 +67,8 @@ def _archived(archive: Block, language: str, handler: str, suffixes: tuple[str, 
             content, name = block.value("content"), block.value("filename")
             if not isinstance(content, str) or not isinstance(name, str):
                 return Unknown(f"{archive.address} has a source block whose content or filename cannot be resolved")
-            found.append(SourceFile(name, archive.location.file, content))
+            written = block.get("content")
+            found.append(SourceFile(name, written.location.file, content, _first_line(archive, written.location)))
         return FunctionCode(language, handler, tuple(found), f"the source blocks of {archive.address}")
     for argument in ("source_dir", "source_file"):
         path = archive.value(argument)
@@ -96,3 +97,11 @@ def _beside(function: Block, language: str, handler: str, suffixes: tuple[str, .
     code = FunctionCode(language, handler, found, f"the folder {files.shown(function.module, folder) or folder}")
     entry, _ = code.entry()
     return code if entry is not None else None
+
+
+def _first_line(block: Block, where: Location) -> int:
+    """The line of the .tf file a `content` argument's first line of text is on: the next one for a heredoc."""
+    text = block.module.budget.files.loader.stack.sources.get(where.file, "") if block.module.budget.files else ""
+    lines = text.splitlines()
+    written = lines[where.line - 1] if 0 < where.line <= len(lines) else ""
+    return where.line + 1 if "<<" in written else where.line

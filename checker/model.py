@@ -278,11 +278,13 @@ class Files(Protocol):
 @dataclass(frozen=True)
 class SourceFile:
     """A file of a Lambda function's package: its name in the package (`handler.py`, `auth/keys.py`), where
-    reports show it (`authorizer/handler.py`, or `build/authorizer.zip!/handler.py` inside a zip), its text."""
+    reports show it (`authorizer/handler.py`, or `build/authorizer.zip!/handler.py` inside a zip), its text, and
+    the line of `shown` its first line is on (an archive_file's `source { content = <<-EOT ... }` in a .tf file)."""
 
     name: str
     shown: str
     text: str
+    line: int = 1
 
 
 @dataclass(frozen=True)

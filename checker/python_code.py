@@ -99,6 +99,7 @@ class Value:
     tags: frozenset[str] = frozenset()
     what: str = ""
     on_error: frozenset[Location] = frozenset()
+    at: Location | None = None  # where an opaque value was made (the call that returned it)
 
     def field(self, name: str) -> Value | None:
         return next((value for key, value in self.fields if key == name), None)
@@ -166,7 +167,7 @@ def join(*values: Value) -> Value:
                  fields=tuple((name, join(*held)) for name, held in fields.items()),
                  opaque=any(v.opaque for v in values) or (some_items and items is None),
                  tags=frozenset().union(*(v.tags for v in values)),
-                 what=next((v.what for v in values if v.what), ""),
+                 what=next((v.what for v in values if v.what), ""), at=next((v.at for v in values if v.at), None),
                  on_error=frozenset().union(*(v.on_error for v in values)))
 
 
@@ -247,7 +248,8 @@ def analyse(code: FunctionCode, key_header: str) -> CodeBehaviour | Unknown:
     try:
         return Interpreter(code, key_header.lower()).run(entry, name)
     except SyntaxError as error:
-        return Unknown(f"{error.filename or entry.shown}:{error.lineno or 1} is not valid Python ({error.msg})")
+        line = entry.line - 1 + (error.lineno or 1) if error.filename == entry.shown else error.lineno or 1
+        return Unknown(f"{error.filename or entry.shown}:{line} is not valid Python ({error.msg})")
     except (TooBig, RecursionError, MemoryError) as error:
         reason = str(error) if isinstance(error, TooBig) else "is nested too deeply to analyse"
         return Unknown(f"the code of {code.handler} {reason}")
@@ -265,6 +267,7 @@ class Interpreter:
         self.files = {f.name: f for f in code.files if f.name.endswith(".py")}
         self.key_env: set[str] = set()
         self.frames: list[Frame] = []
+        self.raised: list[list[Value]] = []  # per `try` being interpreted: what its body raised
         self.functions: dict[str, Function] = {}  # "fn:<module>:<n>" -> the function a value names
 
     def register(self, module: Module, function: Function) -> str:
@@ -338,8 +341,8 @@ class Interpreter:
             found.setdefault((entry, None, "deny", answer.on_error), answer)
         if result.opaque or result.names or result.items is not None or result.consts - {None}:
             why = result.what or "a value the analysis cannot read"
-            answer = Answer(entry, None, None, why, _places(result.on_error))
-            found.setdefault((entry, None, None, answer.on_error), answer)
+            answer = Answer(result.at or entry, None, None, why, _places(result.on_error))
+            found.setdefault((answer.location, None, None, answer.on_error), answer)
         return tuple(sorted(found.values(), key=lambda a: (a.location.file, a.location.line)))
 
     def error_paths(self, answers: tuple[Answer, ...]) -> tuple[ErrorPath, ...]:
@@ -360,7 +363,7 @@ class Interpreter:
         return tuple(paths)
 
     def location(self, module: Module, node: ast.AST) -> Location:
-        return Location(module.file.shown, getattr(node, "lineno", 1), "code")
+        return Location(module.file.shown, module.file.line - 1 + getattr(node, "lineno", 1), "code")
 
     def tick(self) -> None:
         self.steps += 1
@@ -474,7 +477,9 @@ class Interpreter:
             return self.block(node.body, state, module)
         elif isinstance(node, ast.Raise):
             if node.exc is not None:
-                self.expr(node.exc, state, module)
+                raised = self.expr(node.exc, state, module)
+                if self.raised:
+                    self.raised[-1].append(raised)
             return None
         elif isinstance(node, ast.Break | ast.Continue):
             if frame is not None:
@@ -536,10 +541,12 @@ class Interpreter:
 
     def attempt(self, node: ast.Try, state: State, module: Module) -> State | None:
         entry = state.copy()
-        body_end = self.block(node.body, state.copy(), module)
-        # What an `except ... as error` holds: what the body's own `raise` statements put in their exceptions.
-        raises = [n.exc for n in ast.walk(ast.Module(node.body, [])) if isinstance(n, ast.Raise) and n.exc is not None]
-        raised = keeping(tagged(), *(self.expr(exc, entry.copy(), module) for exc in raises), what="an exception")
+        self.raised.append([])
+        try:
+            body_end = self.block(node.body, state.copy(), module)
+        finally:
+            # What an `except ... as error` holds: what the `raise` statements the body reached put in exceptions.
+            raised = keeping(tagged(), *self.raised.pop(), what="an exception")
         ends = [self.block(node.orelse, body_end, module) if body_end is not None else None]
         for handler in node.handlers:
             where = self.location(module, handler)
@@ -788,6 +795,7 @@ class Interpreter:
         query = "query" in headers.tags
         if not query and name.lower() == self.key_header:
             how = f"headers[{name!r}]" if default is None else f"headers.get({name!r})"
+            how += " on a copy of the headers with lowered names" if lowered else ""
             self.facts.header_reads.setdefault((where, name), HeaderRead(where, name, lowered, how))
         secret = name.lower() in (self.key_header, "authorization") or (query and ("key" in name.lower()
                                                                                    or "token" in name.lower()))
@@ -923,7 +931,7 @@ class Interpreter:
             everything = arguments + list(keywords.values()) + spread
             if KEY in set().union(*(v.carried() for v in everything)) if everything else False:
                 self.facts.escapes.setdefault((where, "key"), CodeEscape(where, "the presented key", f"{text}()"))
-            results.append(keeping(callee, *everything, what=f"the value returned by {text}()"))
+            results.append(replace(keeping(callee, *everything, what=f"the value returned by {text}()"), at=where))
         return join(*results)
 
     def call_named(self, name: str, callee: Value, arguments: list[Value], keywords: dict[str, Value],
@@ -997,7 +1005,7 @@ class Interpreter:
             return keeping(*everything, what=f"{name}()")
         if KEY in set().union(*(v.carried() for v in everything)) if everything else False:
             self.facts.escapes.setdefault((where, "key"), CodeEscape(where, "the presented key", f"{text}()"))
-        return keeping(*everything, what=f"the value returned by {text}()")
+        return replace(keeping(*everything, what=f"the value returned by {text}()"), at=where)
 
     def method(self, method: str, receiver: Value, arguments: list[Value], keywords: dict[str, Value],
                where: Location, text: str) -> Value:
@@ -1005,6 +1013,9 @@ class Interpreter:
         if method == "get" and arguments and (receiver.tags & {EVENT, HEADERS} or receiver.dicts):
             default = arguments[1] if len(arguments) > 1 else keywords.get("default", const(None))
             return self.lookup(receiver, arguments[0], where, default)
+        if method == "get" and arguments and KEY in arguments[0].carried():
+            self.compared(where, "a dict lookup", receiver, arguments[0], literal_from=receiver)
+            return keeping(receiver, what=receiver.what)
         if method in ("items",) and HEADERS in receiver.tags:
             return tagged("items-of-headers", what="the headers' items")
         if method in ("keys",) and HEADERS in receiver.tags:
@@ -1029,7 +1040,7 @@ class Interpreter:
             return keeping(receiver, *everything, what=receiver.what)
         if KEY in set().union(*(v.carried() for v in everything)) if everything else False:
             self.facts.escapes.setdefault((where, "key"), CodeEscape(where, "the presented key", f"{text}()"))
-        return keeping(receiver, *everything, what=f"the value returned by {text}()")
+        return replace(keeping(receiver, *everything, what=f"the value returned by {text}()"), at=where)
 
     def environment(self, arguments: list[Value], keywords: dict[str, Value], required: bool = False) -> Value:
         """`os.environ.get(name, default)`, `os.getenv`, or `os.environ[name]` (`required`: no default, no None)."""
