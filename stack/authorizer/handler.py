@@ -265,17 +265,17 @@ def _text(value: Any) -> str | None:
 
 def rest_handler(event: Any, context: Any) -> dict[str, Any]:
     """Entry point of a REST API's authorizer (or an HTTP API's with payload 1.0): always an IAM policy."""
-    return _authorize(event, context, fixed="rest")
+    return _authorize(event, context, "rest")
 
 
 def http_handler(event: Any, context: Any) -> dict[str, Any]:
     """Entry point of an HTTP API's authorizer with payload 2.0 and simple responses: always {"isAuthorized": ...}."""
-    return _authorize(event, context, fixed="http")
+    return _authorize(event, context, "http")
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:
     """Entry point answering in the format RESPONSE_FORMAT names, or (auto) the one the event shows."""
-    return _authorize(event, context, fixed=None)
+    return _authorize(event, context, None)
 
 
 def _authorize(event: Any, context: Any, fixed: str | None) -> dict[str, Any]:
