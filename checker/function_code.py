@@ -20,9 +20,10 @@ LANGUAGES = {"python": ("python3", (".py",)), "node": ("nodejs", (".js", ".mjs",
 
 def locate(function: Block) -> FunctionCode | Unknown:
     """The code of an `aws_lambda_function`, or why it cannot be read."""
-    if function.value("image_uri") is not None or function.value("package_type") == "Image":
+    # A plan or state writes arguments the configuration leaves unset as "" or null.
+    if function.value("image_uri") not in (None, "") or function.value("package_type") == "Image":
         return Unknown("it runs a container image: its code is not in the repository")
-    if function.value("s3_bucket") is not None:
+    if function.value("s3_bucket") not in (None, ""):
         return Unknown("its package is an S3 object (s3_bucket, s3_key): not in the repository")
     runtime, handler = function.value("runtime"), function.value("handler")
     for name, value in (("runtime", runtime), ("handler", handler)):

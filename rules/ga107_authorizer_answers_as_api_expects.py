@@ -167,7 +167,7 @@ def _judge(authorizer: Authorizer) -> Iterator[Result]:
         if status != "passed":
             yield at(RULE, status, authorizer, message, answer.location)
     if all(status == "passed" for _, (status, _) in judged):
-        lines = ", ".join(str(answer.location.line) for answer in answers)
+        lines = ", ".join(dict.fromkeys(str(answer.location.line) for answer in answers))
         yield at(RULE, "passed", authorizer, f"every answer its handler returns (line {lines}) is {shown}",
                  code.entry)
 

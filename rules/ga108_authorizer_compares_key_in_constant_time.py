@@ -157,7 +157,6 @@ RULE = Rule(
     mappings={
         "NIST SP 800-53 rev 5": ("IA-5", "SC-13"),
         "OWASP API Top 10 2023": ("API2:2023",),
-        "CWE": ("CWE-208",),
     },
 )
 

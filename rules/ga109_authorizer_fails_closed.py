@@ -166,7 +166,6 @@ RULE = Rule(
     mappings={
         "NIST SP 800-53 rev 5": ("AC-3", "SI-17"),
         "OWASP API Top 10 2023": ("API2:2023",),
-        "CWE": ("CWE-636",),
     },
 )
 

@@ -136,7 +136,6 @@ RULE = Rule(
     mappings={
         "NIST SP 800-53 rev 5": ("AU-9", "SI-11"),
         "OWASP API Top 10 2023": ("API8:2023",),
-        "CWE": ("CWE-532",),
     },
 )
 

@@ -13,9 +13,6 @@
 #   5. aws_secretsmanager_secret_version.api_key stores the key as a literal in
 #      secret_string: it sits in the repository, the plan and the state.
 #   6. aws_iam_role_policy.authorizer allows "secretsmanager:*" on "*".
-#   7-10. The authorizer's own code, handler.py beside this file, answers a REST
-#      API in an HTTP API's shape, compares the key with ==, reads one spelling
-#      of the header and logs the whole event (see its header).
 # The fixed version is ../../terraform/rest (and ../../terraform/http for an HTTP API).
 
 terraform {
