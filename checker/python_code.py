@@ -1002,7 +1002,7 @@ class Interpreter:
         if name.startswith("method."):
             return self.method(name[7:], callee.field("self") or OPAQUE, arguments, keywords, where, text)
         if name in ("json.dumps", "json.loads", "copy.copy", "copy.deepcopy"):
-            return keeping(*everything, what=f"{name}()")
+            return replace(keeping(*everything, what=f"the value {name}() returns"), at=where)
         if KEY in set().union(*(v.carried() for v in everything)) if everything else False:
             self.facts.escapes.setdefault((where, "key"), CodeEscape(where, "the presented key", f"{text}()"))
         return replace(keeping(*everything, what=f"the value returned by {text}()"), at=where)
