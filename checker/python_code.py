@@ -33,7 +33,7 @@ from .model import (
     Unknown,
 )
 
-MAX_STEPS = 50_000  # statements and expressions interpreted for one handler
+MAX_STEPS = 20_000  # statements and expressions interpreted for one handler (real ones take 300-1,500)
 MAX_CALL_DEPTH = 12
 
 # Tags: where a value came from.
@@ -247,6 +247,8 @@ def analyse(code: FunctionCode, key_header: str) -> CodeBehaviour | Unknown:
         return Unknown(f"the handler {code.handler} is not in {code.read_from}: no {module}.py")
     try:
         return Interpreter(code, key_header.lower()).run(entry, name)
+    except ValueError as error:  # null bytes in the source, on Python versions that do not call it a SyntaxError
+        return Unknown(f"{entry.shown} is not Python source gateaudit can parse ({error})")
     except SyntaxError as error:
         line = entry.line - 1 + (error.lineno or 1) if error.filename == entry.shown else error.lineno or 1
         return Unknown(f"{error.filename or entry.shown}:{line} is not valid Python ({error.msg})")
@@ -343,7 +345,8 @@ class Interpreter:
             why = result.what or "a value the analysis cannot read"
             answer = Answer(result.at or entry, None, None, why, _places(result.on_error))
             found.setdefault((answer.location, None, None, answer.on_error), answer)
-        return tuple(sorted(found.values(), key=lambda a: (a.location.file, a.location.line)))
+        return tuple(sorted(found.values(), key=lambda a: (a.location.file, a.location.line, a.effect or "",
+                                                           a.on_error)))
 
     def error_paths(self, answers: tuple[Answer, ...]) -> tuple[ErrorPath, ...]:
         paths = []
@@ -1085,13 +1088,14 @@ def _decide(operator: ast.cmpop, a: object, b: object) -> bool | None:
 
 
 def _strings(value: Value) -> set[str]:
-    found = {c for c in value.consts if isinstance(c, str)}
+    """The literal strings (bytes too) a value may be or hold as an item."""
+    constants = set(value.consts)
     for item in value.items or ():
-        found |= {c for c in item.consts if isinstance(c, str)}
+        constants |= item.consts
     for held in value.consts:
         if isinstance(held, tuple):
-            found |= {c for c in held if isinstance(c, str)}
-    return found
+            constants |= set(held)
+    return {c.decode("latin-1") if isinstance(c, bytes) else c for c in constants if isinstance(c, str | bytes)}
 
 
 def _effect(literal: Dict) -> str | None:
