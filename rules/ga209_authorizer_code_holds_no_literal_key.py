@@ -24,7 +24,7 @@ the API.
 
           def handler(event, context):
               presented = event["headers"].get("x-api-key") or ""
-              allowed = hmac.compare_digest(presented, "sk-live-not-a-real-key")
+              allowed = hmac.compare_digest(presented, "docs-example-key-not-real")
               return {
                   "principalId": "client",
                   "policyDocument": {"Version": "2012-10-17", "Statement": [
