@@ -494,9 +494,8 @@ def test_a_change_to_the_authorizers_code_is_judged_afresh(tmp_path, cache, load
         handler.write_text(handler.read_text().replace(logged, "pass"))
     else:  # a module of the package appears, and logs the event: the folder's listing changed
         (folder / "audit.py").write_text("import logging\n\n\ndef audit(event):\n    logging.info('%s', event)\n")
-        handler.write_text(handler.read_text().replace(logged, "__import__('audit').audit(event)")
-                           .replace("from policies import policy", "from audit import audit\nfrom policies import policy")
-                           .replace("__import__('audit').audit(event)", "audit(event)"))
+        text = handler.read_text().replace(logged, "audit(event)")
+        handler.write_text(text.replace("from policies import", "from audit import audit\nfrom policies import"))
     after = scan(tmp_path, str(folder))
     failed = {(r["rule_id"], r["file"]) for r in after[1]["results"]
               if r["status"] == "failed" and r["rule_id"] == "GA407"}
