@@ -31,7 +31,19 @@ def _analyse(function: Block, key_header: str) -> CodeBehaviour | Unknown:
     found = _ANALYSES[code.language](code, key_header)
     if isinstance(found, CodeBehaviour):
         _mark_keys(function, found)
+        _read_comments(function, code)
     return found
+
+
+def _read_comments(function: Block, code: FunctionCode) -> None:
+    """The code's comments and statements, where inline suppressions are looked for, as a .tf file's are."""
+    files = function.module.budget.files
+    stack = files.loader.stack if files is not None else None
+    if stack is None or code.language != "python":
+        return
+    for file in code.files:
+        if file.name.endswith(".py") and file.shown not in stack.comments:  # a .tf file's own are its HCL's
+            stack.comments[file.shown], stack.spans[file.shown] = python_code.comments_and_statements(file)
 
 
 def _mark_keys(function: Block, found: CodeBehaviour) -> None:

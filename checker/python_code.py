@@ -16,6 +16,8 @@ and what exceeds the bounds makes the whole behaviour an Unknown, never a partia
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -1205,3 +1207,24 @@ def _hashable(value: object) -> bool:
     except TypeError:
         return False
     return True
+
+
+def comments_and_statements(file: SourceFile) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
+    """A Python file's comments (line, text) and the lines of each statement (a compound one's header only), for
+    inline suppressions written in the code: `# gateaudit:ignore GA108 reason="..."` above the line it accepts."""
+    offset = file.line - 1
+    try:
+        tree = ast.parse(file.text)
+        comments = [(token.start[0] + offset, token.string)
+                    for token in tokenize.generate_tokens(io.StringIO(file.text).readline)
+                    if token.type == tokenize.COMMENT]
+    except (SyntaxError, ValueError, RecursionError, MemoryError, tokenize.TokenError):
+        return [], []
+    statements = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt):
+            body = getattr(node, "body", None)
+            end = body[0].lineno - 1 if isinstance(body, list) and body and isinstance(body[0], ast.stmt) \
+                else node.end_lineno or node.lineno
+            statements.append((node.lineno + offset, max(node.lineno, end) + offset))
+    return comments, sorted(statements, key=lambda span: (span[1] - span[0], span[0]))
