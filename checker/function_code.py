@@ -20,6 +20,10 @@ LANGUAGES = {"python": ("python3", (".py",)), "node": ("nodejs", (".js", ".mjs",
 
 def locate(function: Block) -> FunctionCode | Unknown:
     """The code of an `aws_lambda_function`, or why it cannot be read."""
+    for argument in ("image_uri", "package_type", "s3_bucket"):
+        value = function.value(argument)
+        if isinstance(value, Unknown):
+            return Unknown(f"its {argument} cannot be resolved ({value.reason})", value.refs)
     # A plan or state writes arguments the configuration leaves unset as "" or null.
     if function.value("image_uri") not in (None, "") or function.value("package_type") == "Image":
         return Unknown("it runs a container image: its code is not in the repository")

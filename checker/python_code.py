@@ -37,6 +37,7 @@ from .model import (
 
 MAX_STEPS = 20_000  # statements and expressions interpreted for one handler (real ones take 300-1,500)
 MAX_CALL_DEPTH = 12
+MAX_PATHS = 4  # ways out of one try statement followed apart; more are merged
 
 # Tags: where a value came from.
 EVENT = "event"  # the whole event (or a part holding the headers)
@@ -348,7 +349,7 @@ class Interpreter:
             answer = Answer(result.at or entry, None, None, why, _places(result.on_error))
             found.setdefault((answer.location, None, None, answer.on_error), answer)
         return tuple(sorted(found.values(), key=lambda a: (a.location.file, a.location.line, a.effect or "",
-                                                           a.on_error)))
+                                                           [(w.file, w.line) for w in a.on_error])))
 
     def error_paths(self, answers: tuple[Answer, ...]) -> tuple[ErrorPath, ...]:
         paths = []
@@ -437,9 +438,19 @@ class Interpreter:
     # -- statements ---------------------------------------------------------------------------------------------
 
     def block(self, body: list[ast.stmt], state: State | None, module: Module) -> State | None:
-        for node in body:
+        for index, node in enumerate(body):
             if state is None:
                 return None
+            if isinstance(node, ast.Try | ast.TryStar) and node.handlers:
+                self.tick()
+                # The code after a try goes on from each way out of it apart: an except clause that sets
+                # `allowed = False` answers Deny below, not "Allow or Deny" merged with the normal path.
+                ends = [end for end in self.attempt_paths(node, state, module) if end is not None]
+                rest = body[index + 1:]
+                if rest and 1 < len(ends) <= MAX_PATHS:
+                    return merge(*(self.block(rest, end, module) for end in ends))
+                state = merge(*ends)
+                continue
             state = self.statement(node, state, module)
         return state
 
@@ -545,6 +556,10 @@ class Interpreter:
         return merge(entry, after, *breaks)
 
     def attempt(self, node: ast.Try, state: State, module: Module) -> State | None:
+        return merge(*self.attempt_paths(node, state, module))
+
+    def attempt_paths(self, node: ast.Try, state: State, module: Module) -> list[State | None]:
+        """The state at each way out of a try statement: its body (and else), then each except clause."""
         entry = state.copy()
         self.raised.append([])
         try:
@@ -562,11 +577,12 @@ class Interpreter:
             end = self.block(handler.body, start, module)
             self.facts.handlers.setdefault(where, (_catches(handler), end is None and not self._returns(handler)))
             ends.append(end)
-        after = merge(*ends)
-        if node.finalbody:
-            final = self.block(node.finalbody, after if after is not None else entry.copy(), module)
-            return final if after is not None else None
-        return after
+        if not node.finalbody:
+            return ends
+        if all(end is None for end in ends):  # finally runs, and the error or return goes on
+            self.block(node.finalbody, entry.copy(), module)
+            return ends
+        return [self.block(node.finalbody, end, module) if end is not None else None for end in ends]
 
     @staticmethod
     def _returns(handler: ast.ExceptHandler) -> bool:

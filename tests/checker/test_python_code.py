@@ -218,3 +218,18 @@ def test_recursion_ends():
             return ping(event)
         """})
     assert [a.keys for a in found.answers] == [None]
+
+
+def test_a_flag_set_in_an_except_clause_is_followed_apart_from_the_normal_path():
+    found = behaviour({"handler.py": POLICY + """\
+
+    import hmac
+
+    def handler(event, context):
+        try:
+            allowed = hmac.compare_digest(event["headers"]["x-api-key"], event["stageVariables"]["k"])
+        except Exception:
+            allowed = False
+        return policy("Allow" if allowed else "Deny", event["methodArn"])
+    """})
+    assert [(p.catches, p.outcome) for p in found.error_paths] == [("Exception", "deny")]
