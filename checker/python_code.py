@@ -1022,8 +1022,13 @@ class Interpreter:
             return keeping(*everything, what=f"{builtin}()")
         if name.startswith("method."):
             return self.method(name[7:], callee.field("self") or OPAQUE, arguments, keywords, where, text)
+        if name == "json.loads" and arguments and arguments[0].field("json") is not None:
+            return arguments[0].field("json")  # json.loads(json.dumps(x)) is x again
         if name in ("json.dumps", "json.loads", "copy.copy", "copy.deepcopy"):
-            return replace(keeping(*everything, what=f"the value {name}() returns"), at=where)
+            made = replace(keeping(*everything, what=f"the value {name}() returns"), at=where)
+            if name == "json.dumps" and arguments:
+                made = replace(made, fields=(("json", arguments[0]),))
+            return made
         if KEY in set().union(*(v.carried() for v in everything)) if everything else False:
             self.facts.escapes.setdefault((where, "key"), CodeEscape(where, "the presented key", f"{text}()"))
         return replace(keeping(*everything, what=f"the value returned by {text}()"), at=where)

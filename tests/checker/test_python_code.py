@@ -233,3 +233,14 @@ def test_a_flag_set_in_an_except_clause_is_followed_apart_from_the_normal_path()
         return policy("Allow" if allowed else "Deny", event["methodArn"])
     """})
     assert [(p.catches, p.outcome) for p in found.error_paths] == [("Exception", "deny")]
+
+
+def test_an_answer_through_json_dumps_and_loads_keeps_its_shape():
+    found = behaviour({"handler.py": POLICY + """\
+
+    import json
+
+    def handler(event, context):
+        return json.loads(json.dumps(policy("Deny", event["methodArn"])))
+    """})
+    assert [(sorted(a.keys), a.effect) for a in found.answers] == [(["policyDocument", "principalId"], "deny")]
