@@ -3,7 +3,7 @@ their APIs expect of them, and what their code does (`gateaudit.authorizer_code`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from gateaudit.authorizer_code import behaviour
@@ -62,6 +62,18 @@ def authorizers(rule: Rule, stack: Stack, key_header: str) -> Iterator[Authorize
         for function in functions:
             yield Authorizer(block, authorizer_type, function, behaviour(function, key_header), _expects(block),
                              _names_as_sent(block, authorizer_type))
+
+
+def judge_code(rule: Rule, stack: Stack, key_header: str,
+               judge: Callable[[Authorizer], Iterator[Result]]) -> Iterator[Result]:
+    """A code rule's results: `judge` on each authorizer whose code was read; unknown where it could not be."""
+    for found in authorizers(rule, stack, key_header):
+        if isinstance(found, Result):
+            yield found
+        elif isinstance(found.code, Unknown):
+            yield code_unknown(rule, found)
+        else:
+            yield from judge(found)
 
 
 def code_unknown(rule: Rule, authorizer: Authorizer) -> Result:

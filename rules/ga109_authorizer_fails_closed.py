@@ -149,12 +149,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gateaudit.model import Stack, Unknown
+from gateaudit.model import Stack
 from gateaudit.result import Result, Severity
 from gateaudit.settings import Settings
 
 from . import Rule
-from ._code import Authorizer, at, authorizers, code_unknown
+from ._code import Authorizer, at, judge_code
 
 RULE = Rule(
     id="GA109",
@@ -171,13 +171,7 @@ RULE = Rule(
 
 
 def check(stack: Stack, settings: Settings) -> Iterator[Result]:
-    for found in authorizers(RULE, stack, settings.api_key_header):
-        if isinstance(found, Result):
-            yield found
-        elif isinstance(found.code, Unknown):
-            yield code_unknown(RULE, found)
-        else:
-            yield from _judge(found)
+    return judge_code(RULE, stack, settings.api_key_header, _judge)
 
 
 def _judge(authorizer: Authorizer) -> Iterator[Result]:

@@ -123,7 +123,7 @@ from gateaudit.result import Result, Severity
 from gateaudit.settings import Settings
 
 from . import Rule
-from ._code import Authorizer, at, authorizers, code_unknown, key_unseen
+from ._code import Authorizer, at, judge_code, key_unseen
 
 RULE = Rule(
     id="GA209",
@@ -142,13 +142,7 @@ RULE = Rule(
 
 
 def check(stack: Stack, settings: Settings) -> Iterator[Result]:
-    for found in authorizers(RULE, stack, settings.api_key_header):
-        if isinstance(found, Result):
-            yield found
-        elif isinstance(found.code, Unknown):
-            yield code_unknown(RULE, found)
-        else:
-            yield from _judge(found, settings.api_key_header)
+    return judge_code(RULE, stack, settings.api_key_header, lambda found: _judge(found, settings.api_key_header))
 
 
 def _judge(authorizer: Authorizer, key_header: str) -> Iterator[Result]:
