@@ -19,8 +19,9 @@ install: $(STAMP)
 REPORT_FORMATS := --format text --format json --format sarif --format junit --format markdown --format html
 
 ## scan the reference stack, print the verdict and write every report format to build/reports/; the insecure
-## seed's reports go to build/reports/seed/ (it is expected to fail)
-scan: $(STAMP)
+## seed's reports go to build/reports/seed/ (it is expected to fail). The stack's zips are built first: the
+## authorizer's code is read from stack/build/authorizer.zip, the package the stack deploys
+scan: $(STAMP) package
 	@$(BIN)/gateaudit scan stack/terraform $(REPORT_FORMATS) --output-dir build/reports; status=$$?; \
 	  cat build/reports/gateaudit.txt; exit $$status
 	@$(BIN)/gateaudit scan stack/examples/seed $(REPORT_FORMATS) --output-dir build/reports/seed 2>/dev/null; \
@@ -50,7 +51,7 @@ checkov-or-skip:
 	  "see the pip output above; tests/checkov/ skips its Checkov runs"
 
 ## install what the tests need and run them
-test: $(STAMP) sarif-tools chromium checkov-or-skip
+test: $(STAMP) package sarif-tools chromium checkov-or-skip
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

@@ -28,7 +28,37 @@ def _analyse(function: Block, key_header: str) -> CodeBehaviour | Unknown:
     code = locate(function)
     if isinstance(code, Unknown):
         return Unknown(f"the code of {function.address} cannot be read: {code.reason}", code.refs)
-    return _ANALYSES[code.language](code, key_header)
+    found = _ANALYSES[code.language](code, key_header)
+    if isinstance(found, CodeBehaviour):
+        _mark_keys(function, found)
+        _read_comments(function, code)
+    return found
+
+
+def _read_comments(function: Block, code: FunctionCode) -> None:
+    """The code's comments and statements, where inline suppressions are looked for, as a .tf file's are."""
+    files = function.module.budget.files
+    stack = files.loader.stack if files is not None else None
+    if stack is None or code.language != "python":
+        return
+    for file in code.files:
+        if file.name.endswith(".py") and file.shown not in stack.comments:  # a .tf file's own are its HCL's
+            stack.comments[file.shown], stack.spans[file.shown] = python_code.comments_and_statements(file)
+
+
+def _mark_keys(function: Block, found: CodeBehaviour) -> None:
+    """Every key the code compares the presented key with, as a literal in the code or in the environment
+    Terraform gives the function, is masked in every report, as a plan's sensitive values are."""
+    files = function.module.budget.files
+    if files is None:
+        return
+    keys = {c.literal for c in found.comparisons if c.literal}
+    environments = function.blocks("environment")
+    variables = environments[0].value("variables") if environments else None
+    if isinstance(variables, dict):
+        keys |= {variables[c.env] for c in found.comparisons
+                 if c.env is not None and isinstance(variables.get(c.env), str) and variables[c.env]}
+    files.loader.stack.sensitive_values.update(keys)
 
 
 _ANALYSES = {"python": python_code.analyse, "node": node_code.analyse}

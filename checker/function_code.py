@@ -13,16 +13,21 @@ image, a zip built outside the repository, a runtime other than Python and Node.
 
 from __future__ import annotations
 
-from .model import Block, FunctionCode, SourceFile, Unknown
+from .model import Block, FunctionCode, Location, SourceFile, Unknown
 
 LANGUAGES = {"python": ("python3", (".py",)), "node": ("nodejs", (".js", ".mjs", ".cjs", ".ts"))}
 
 
 def locate(function: Block) -> FunctionCode | Unknown:
     """The code of an `aws_lambda_function`, or why it cannot be read."""
-    if function.value("image_uri") is not None or function.value("package_type") == "Image":
+    for argument in ("image_uri", "package_type", "s3_bucket"):
+        value = function.value(argument)
+        if isinstance(value, Unknown):
+            return Unknown(f"its {argument} cannot be resolved ({value.reason})", value.refs)
+    # A plan or state writes arguments the configuration leaves unset as "" or null.
+    if function.value("image_uri") not in (None, "") or function.value("package_type") == "Image":
         return Unknown("it runs a container image: its code is not in the repository")
-    if function.value("s3_bucket") is not None:
+    if function.value("s3_bucket") not in (None, ""):
         return Unknown("its package is an S3 object (s3_bucket, s3_key): not in the repository")
     runtime, handler = function.value("runtime"), function.value("handler")
     for name, value in (("runtime", runtime), ("handler", handler)):
@@ -67,7 +72,8 @@ def _archived(archive: Block, language: str, handler: str, suffixes: tuple[str, 
             content, name = block.value("content"), block.value("filename")
             if not isinstance(content, str) or not isinstance(name, str):
                 return Unknown(f"{archive.address} has a source block whose content or filename cannot be resolved")
-            found.append(SourceFile(name, archive.location.file, content))
+            written = block.get("content")
+            found.append(SourceFile(name, written.location.file, content, _first_line(archive, written.location)))
         return FunctionCode(language, handler, tuple(found), f"the source blocks of {archive.address}")
     for argument in ("source_dir", "source_file"):
         path = archive.value(argument)
@@ -96,3 +102,11 @@ def _beside(function: Block, language: str, handler: str, suffixes: tuple[str, .
     code = FunctionCode(language, handler, found, f"the folder {files.shown(function.module, folder) or folder}")
     entry, _ = code.entry()
     return code if entry is not None else None
+
+
+def _first_line(block: Block, where: Location) -> int:
+    """The line of the .tf file a `content` argument's first line of text is on: the next one for a heredoc."""
+    text = block.module.budget.files.loader.stack.sources.get(where.file, "") if block.module.budget.files else ""
+    lines = text.splitlines()
+    written = lines[where.line - 1] if 0 < where.line <= len(lines) else ""
+    return where.line + 1 if "<<" in written else where.line

@@ -49,8 +49,11 @@ def secret_literals(stack: Stack, results: Iterable[Result]) -> set[str]:
 
     flagged: dict[str, set[str | None]] = {}
     for result in results:
+        # A result placed away from its block without naming an argument is about something else than the
+        # block's arguments (GA209: the authorizer's code, whose literals the code analysis marks sensitive).
+        elsewhere = result.attribute is None and result.block_file is not None
         if result.control == SECRET_CONTROL and result.status in (Status.FAILED, Status.UNKNOWN) \
-                and result.rule_id not in COVERAGE:
+                and result.rule_id not in COVERAGE and not elsewhere:
             flagged.setdefault(result.resource, set()).add(result.attribute)
     found: set[str] = {text for value in stack.sensitive_values for text in _strings(value)}
     if not flagged:

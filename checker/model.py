@@ -278,11 +278,13 @@ class Files(Protocol):
 @dataclass(frozen=True)
 class SourceFile:
     """A file of a Lambda function's package: its name in the package (`handler.py`, `auth/keys.py`), where
-    reports show it (`authorizer/handler.py`, or `build/authorizer.zip!/handler.py` inside a zip), its text."""
+    reports show it (`authorizer/handler.py`, or `build/authorizer.zip!/handler.py` inside a zip), its text, and
+    the line of `shown` its first line is on (an archive_file's `source { content = <<-EOT ... }` in a .tf file)."""
 
     name: str
     shown: str
     text: str
+    line: int = 1
 
 
 @dataclass(frozen=True)
@@ -298,8 +300,11 @@ class FunctionCode:
 
     def entry(self) -> tuple[SourceFile | None, str]:
         """The handler's file in the package (None when the package lacks it) and its function's name:
-        `handler.handler` is `handler.py` (Python) or `handler.js`, `.mjs`, `.cjs`, `.ts` (Node.js), `handler`."""
+        `handler.handler` is `handler.py` (Python) or `handler.js`, `.mjs`, `.cjs`, `.ts` (Node.js), `handler`;
+        `auth.app.handler` is `auth/app.py` in Python."""
         module, _, function = self.handler.rpartition(".")
+        if self.language == "python":  # `package.module.function`: the file package/module.py
+            module = module.replace(".", "/")
         suffixes = (".py",) if self.language == "python" else (".js", ".mjs", ".cjs", ".ts")
         names = {module + suffix for suffix in suffixes}
         return next((f for f in self.files if f.name in names), None), function

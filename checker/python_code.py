@@ -16,6 +16,8 @@ and what exceeds the bounds makes the whole behaviour an Unknown, never a partia
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -33,8 +35,9 @@ from .model import (
     Unknown,
 )
 
-MAX_STEPS = 50_000  # statements and expressions interpreted for one handler
+MAX_STEPS = 20_000  # statements and expressions interpreted for one handler (real ones take 300-1,500)
 MAX_CALL_DEPTH = 12
+MAX_PATHS = 4  # ways out of one try statement followed apart; more are merged
 
 # Tags: where a value came from.
 EVENT = "event"  # the whole event (or a part holding the headers)
@@ -99,6 +102,7 @@ class Value:
     tags: frozenset[str] = frozenset()
     what: str = ""
     on_error: frozenset[Location] = frozenset()
+    at: Location | None = None  # where an opaque value was made (the call that returned it)
 
     def field(self, name: str) -> Value | None:
         return next((value for key, value in self.fields if key == name), None)
@@ -166,7 +170,7 @@ def join(*values: Value) -> Value:
                  fields=tuple((name, join(*held)) for name, held in fields.items()),
                  opaque=any(v.opaque for v in values) or (some_items and items is None),
                  tags=frozenset().union(*(v.tags for v in values)),
-                 what=next((v.what for v in values if v.what), ""),
+                 what=next((v.what for v in values if v.what), ""), at=next((v.at for v in values if v.at), None),
                  on_error=frozenset().union(*(v.on_error for v in values)))
 
 
@@ -246,8 +250,11 @@ def analyse(code: FunctionCode, key_header: str) -> CodeBehaviour | Unknown:
         return Unknown(f"the handler {code.handler} is not in {code.read_from}: no {module}.py")
     try:
         return Interpreter(code, key_header.lower()).run(entry, name)
+    except ValueError as error:  # null bytes in the source, on Python versions that do not call it a SyntaxError
+        return Unknown(f"{entry.shown} is not Python source gateaudit can parse ({error})")
     except SyntaxError as error:
-        return Unknown(f"{error.filename or entry.shown}:{error.lineno or 1} is not valid Python ({error.msg})")
+        line = entry.line - 1 + (error.lineno or 1) if error.filename == entry.shown else error.lineno or 1
+        return Unknown(f"{error.filename or entry.shown}:{line} is not valid Python ({error.msg})")
     except (TooBig, RecursionError, MemoryError) as error:
         reason = str(error) if isinstance(error, TooBig) else "is nested too deeply to analyse"
         return Unknown(f"the code of {code.handler} {reason}")
@@ -267,6 +274,7 @@ class Interpreter:
         self.files = {f.name: f for f in code.files if f.name.endswith(".py")}
         self.key_env: set[str] = set()
         self.frames: list[Frame] = []
+        self.raised: list[list[Value]] = []  # per `try` being interpreted: what its body raised
         self.functions: dict[str, Function] = {}  # "fn:<module>:<n>" -> the function a value names
 
     def register(self, module: Module, function: Function) -> str:
@@ -344,9 +352,10 @@ class Interpreter:
             found.setdefault((entry, None, "deny", answer.on_error), answer)
         if result.opaque or result.names or result.items is not None or result.consts - {None}:
             why = result.what or "a value the analysis cannot read"
-            answer = Answer(entry, None, None, why, _places(result.on_error))
-            found.setdefault((entry, None, None, answer.on_error), answer)
-        return tuple(sorted(found.values(), key=lambda a: (a.location.file, a.location.line)))
+            answer = Answer(result.at or entry, None, None, why, _places(result.on_error))
+            found.setdefault((answer.location, None, None, answer.on_error), answer)
+        return tuple(sorted(found.values(), key=lambda a: (a.location.file, a.location.line, a.effect or "",
+                                                           [(w.file, w.line) for w in a.on_error])))
 
     def error_paths(self, answers: tuple[Answer, ...]) -> tuple[ErrorPath, ...]:
         paths = []
@@ -370,7 +379,7 @@ class Interpreter:
         return f"os.environ[{name!r}]"
 
     def location(self, module: Module, node: ast.AST) -> Location:
-        return Location(module.file.shown, getattr(node, "lineno", 1), "code")
+        return Location(module.file.shown, module.file.line - 1 + getattr(node, "lineno", 1), "code")
 
     def tick(self) -> None:
         self.steps += 1
@@ -435,9 +444,19 @@ class Interpreter:
     # -- statements ---------------------------------------------------------------------------------------------
 
     def block(self, body: list[ast.stmt], state: State | None, module: Module) -> State | None:
-        for node in body:
+        for index, node in enumerate(body):
             if state is None:
                 return None
+            if isinstance(node, ast.Try | ast.TryStar) and node.handlers:
+                self.tick()
+                # The code after a try goes on from each way out of it apart: an except clause that sets
+                # `allowed = False` answers Deny below, not "Allow or Deny" merged with the normal path.
+                ends = [end for end in self.attempt_paths(node, state, module) if end is not None]
+                rest = body[index + 1:]
+                if rest and 1 < len(ends) <= MAX_PATHS:
+                    return merge(*(self.block(rest, end, module) for end in ends))
+                state = merge(*ends)
+                continue
             state = self.statement(node, state, module)
         return state
 
@@ -480,7 +499,9 @@ class Interpreter:
             return self.block(node.body, state, module)
         elif isinstance(node, ast.Raise):
             if node.exc is not None:
-                self.expr(node.exc, state, module)
+                raised = self.expr(node.exc, state, module)
+                if self.raised:
+                    self.raised[-1].append(raised)
             return None
         elif isinstance(node, ast.Break | ast.Continue):
             if frame is not None:
@@ -541,11 +562,17 @@ class Interpreter:
         return merge(entry, after, *breaks)
 
     def attempt(self, node: ast.Try, state: State, module: Module) -> State | None:
+        return merge(*self.attempt_paths(node, state, module))
+
+    def attempt_paths(self, node: ast.Try, state: State, module: Module) -> list[State | None]:
+        """The state at each way out of a try statement: its body (and else), then each except clause."""
         entry = state.copy()
-        body_end = self.block(node.body, state.copy(), module)
-        # What an `except ... as error` holds: what the body's own `raise` statements put in their exceptions.
-        raises = [n.exc for n in ast.walk(ast.Module(node.body, [])) if isinstance(n, ast.Raise) and n.exc is not None]
-        raised = keeping(tagged(), *(self.expr(exc, entry.copy(), module) for exc in raises), what="an exception")
+        self.raised.append([])
+        try:
+            body_end = self.block(node.body, state.copy(), module)
+        finally:
+            # What an `except ... as error` holds: what the `raise` statements the body reached put in exceptions.
+            raised = keeping(tagged(), *self.raised.pop(), what="an exception")
         ends = [self.block(node.orelse, body_end, module) if body_end is not None else None]
         for handler in node.handlers:
             where = self.location(module, handler)
@@ -556,11 +583,12 @@ class Interpreter:
             end = self.block(handler.body, start, module)
             self.facts.handlers.setdefault(where, (_catches(handler), end is None and not self._returns(handler)))
             ends.append(end)
-        after = merge(*ends)
-        if node.finalbody:
-            final = self.block(node.finalbody, after if after is not None else entry.copy(), module)
-            return final if after is not None else None
-        return after
+        if not node.finalbody:
+            return ends
+        if all(end is None for end in ends):  # finally runs, and the error or return goes on
+            self.block(node.finalbody, entry.copy(), module)
+            return ends
+        return [self.block(node.finalbody, end, module) if end is not None else None for end in ends]
 
     @staticmethod
     def _returns(handler: ast.ExceptHandler) -> bool:
@@ -794,6 +822,7 @@ class Interpreter:
         query = "query" in headers.tags
         if not query and name.lower() == self.key_header:
             how = f"headers[{name!r}]" if default is None else f"headers.get({name!r})"
+            how += " on a copy of the headers with lowered names" if lowered else ""
             self.facts.header_reads.setdefault((where, name), HeaderRead(where, name, lowered, how))
         secret = name.lower() in (self.key_header, "authorization") or (query and ("key" in name.lower()
                                                                                    or "token" in name.lower()))
@@ -929,7 +958,7 @@ class Interpreter:
             everything = arguments + list(keywords.values()) + spread
             if KEY in set().union(*(v.carried() for v in everything)) if everything else False:
                 self.facts.escapes.setdefault((where, "key"), CodeEscape(where, "the presented key", f"{text}()"))
-            results.append(keeping(callee, *everything, what=f"the value returned by {text}()"))
+            results.append(replace(keeping(callee, *everything, what=f"the value returned by {text}()"), at=where))
         return join(*results)
 
     def call_named(self, name: str, callee: Value, arguments: list[Value], keywords: dict[str, Value],
@@ -995,11 +1024,16 @@ class Interpreter:
             return keeping(*everything, what=f"{builtin}()")
         if name.startswith("method."):
             return self.method(name[7:], callee.field("self") or OPAQUE, arguments, keywords, where, text)
+        if name == "json.loads" and arguments and arguments[0].field("json") is not None:
+            return arguments[0].field("json")  # json.loads(json.dumps(x)) is x again
         if name in ("json.dumps", "json.loads", "copy.copy", "copy.deepcopy"):
-            return keeping(*everything, what=f"{name}()")
+            made = replace(keeping(*everything, what=f"the value {name}() returns"), at=where)
+            if name == "json.dumps" and arguments:
+                made = replace(made, fields=(("json", arguments[0]),))
+            return made
         if KEY in set().union(*(v.carried() for v in everything)) if everything else False:
             self.facts.escapes.setdefault((where, "key"), CodeEscape(where, "the presented key", f"{text}()"))
-        return keeping(*everything, what=f"the value returned by {text}()")
+        return replace(keeping(*everything, what=f"the value returned by {text}()"), at=where)
 
     def compared_by(self, how: str, values: list[Value], where: Location) -> Value:
         """A comparison function (`hmac.compare_digest`) called with these: the presented key, if among them."""
@@ -1015,6 +1049,9 @@ class Interpreter:
         if method == "get" and arguments and (receiver.tags & {EVENT, HEADERS} or receiver.dicts):
             default = arguments[1] if len(arguments) > 1 else keywords.get("default", const(None))
             return self.lookup(receiver, arguments[0], where, default)
+        if method == "get" and arguments and KEY in arguments[0].carried():
+            self.compared(where, "a dict lookup", receiver, arguments[0], literal_from=receiver)
+            return keeping(receiver, what=receiver.what)
         if method in ("items",) and HEADERS in receiver.tags:
             return tagged("items-of-headers", what="the headers' items")
         if method in ("keys",) and HEADERS in receiver.tags:
@@ -1039,7 +1076,7 @@ class Interpreter:
             return keeping(receiver, *everything, what=receiver.what)
         if KEY in set().union(*(v.carried() for v in everything)) if everything else False:
             self.facts.escapes.setdefault((where, "key"), CodeEscape(where, "the presented key", f"{text}()"))
-        return keeping(receiver, *everything, what=f"the value returned by {text}()")
+        return replace(keeping(receiver, *everything, what=f"the value returned by {text}()"), at=where)
 
     def environment(self, arguments: list[Value], keywords: dict[str, Value], required: bool = False) -> Value:
         """`os.environ.get(name, default)`, `os.getenv`, or `os.environ[name]` (`required`: no default, no None)."""
@@ -1084,13 +1121,14 @@ def _decide(operator: ast.cmpop, a: object, b: object) -> bool | None:
 
 
 def _strings(value: Value) -> set[str]:
-    found = {c for c in value.consts if isinstance(c, str)}
+    """The literal strings (bytes too) a value may be or hold as an item."""
+    constants = set(value.consts)
     for item in value.items or ():
-        found |= {c for c in item.consts if isinstance(c, str)}
+        constants |= item.consts
     for held in value.consts:
         if isinstance(held, tuple):
-            found |= {c for c in held if isinstance(c, str)}
-    return found
+            constants |= set(held)
+    return {c.decode("latin-1") if isinstance(c, bytes) else c for c in constants if isinstance(c, str | bytes)}
 
 
 def _effect(literal: Dict) -> str | None:
@@ -1208,3 +1246,24 @@ def _hashable(value: object) -> bool:
     except TypeError:
         return False
     return True
+
+
+def comments_and_statements(file: SourceFile) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
+    """A Python file's comments (line, text) and the lines of each statement (a compound one's header only), for
+    inline suppressions written in the code: `# gateaudit:ignore GA108 reason="..."` above the line it accepts."""
+    offset = file.line - 1
+    try:
+        tree = ast.parse(file.text)
+        comments = [(token.start[0] + offset, token.string)
+                    for token in tokenize.generate_tokens(io.StringIO(file.text).readline)
+                    if token.type == tokenize.COMMENT]
+    except (SyntaxError, ValueError, RecursionError, MemoryError, tokenize.TokenError):
+        return [], []
+    statements = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt):
+            body = getattr(node, "body", None)
+            end = body[0].lineno - 1 if isinstance(body, list) and body and isinstance(body[0], ast.stmt) \
+                else node.end_lineno or node.lineno
+            statements.append((node.lineno + offset, max(node.lineno, end) + offset))
+    return comments, sorted(statements, key=lambda span: (span[1] - span[0], span[0]))

@@ -68,8 +68,9 @@ class Rule:
         """This rule's option as the configuration sets it, else its default."""
         return settings.option(self.id, name, self.options[name])
 
-    def passed(self, block: Block, message: str = "", attribute: str | None = None) -> Result:
-        return self._result(Status.PASSED, block, message or self.title, attribute, None)
+    def passed(self, block: Block, message: str = "", attribute: str | None = None,
+               location: Location | None = None) -> Result:
+        return self._result(Status.PASSED, block, message or self.title, attribute, location)
 
     def failed(self, block: Block, message: str, attribute: str | None = None,
                location: Location | None = None) -> Result:

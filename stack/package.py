@@ -4,10 +4,10 @@
 
 writes authorizer.zip (from stack/authorizer/) and backend.zip (from stack/backend/) into DIR, by default
 stack/build/. Only ``*.py`` files go in, at the zip's root as they sit in their folder (so the handlers are
-``handler.handler``); caches, hidden files and anything else a working copy collects stay out. Entries are
-sorted, dated 1980-01-01 00:00:00, marked as regular 0644 files made on Unix, and deflated at level 9, so the
-zip's bytes depend on the sources alone (and on the zlib that deflates them). boto3 is in the Lambda runtime
-and is not bundled.
+``handler.<function>``, such as ``handler.rest_handler``); caches, hidden files and anything else a working
+copy collects stay out. Entries are sorted, dated 1980-01-01 00:00:00, marked as regular 0644 files made on
+Unix, and deflated at level 9, so the zip's bytes depend on the sources alone (and on the zlib that deflates
+them). boto3 is in the Lambda runtime and is not bundled.
 """
 
 import argparse

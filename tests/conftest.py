@@ -1,3 +1,4 @@
+import importlib.util
 import os
 import subprocess
 import sys
@@ -23,6 +24,31 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.hostile)
 # Scans in tests use their own parse cache, never the user's.
 os.environ.setdefault("GATEAUDIT_CACHE_DIR", tempfile.mkdtemp(prefix="gateaudit-test-cache-"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def stack_packages() -> list[Path]:
+    """The reference stack's Lambda zips in stack/build/, byte for byte what `make package` writes.
+
+    stack/terraform deploys stack/build/authorizer.zip, and gateaudit reads the authorizer's code from it; the
+    folder is not committed, so a fresh clone lacks it and `pytest` alone would scan a stack whose code cannot
+    be read. A zip missing, or stale after an edit of the sources, is written again with stack/package.py.
+    """
+    spec = importlib.util.spec_from_file_location("gateaudit_tests_stack_package", ROOT / "stack" / "package.py")
+    package = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(package)
+    written = []
+    for zip_name, source_dir in package.FUNCTIONS.items():
+        target = package.DEFAULT_OUTPUT_DIR / zip_name
+        data = package.zip_bytes(source_dir)
+        if not target.is_file() or target.read_bytes() != data:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # Written aside then renamed: a scan running meanwhile reads the old zip or the new one, never half.
+            partial = target.with_name(f".{zip_name}.{os.getpid()}.partial")
+            partial.write_bytes(data)
+            partial.replace(target)
+        written.append(target)
+    return written
 
 
 @pytest.fixture

@@ -6,8 +6,16 @@ The secret's ``SecretString`` is the key itself, a plain string compared byte fo
 a secret version that is empty or binary is an error.
 
 The answer takes the form the calling API expects: an IAM policy for a REST API (and HTTP API payload 1.0),
-``{"isAuthorized": ...}`` for an HTTP API with payload 2.0 and simple responses. ``RESPONSE_FORMAT`` picks it:
-``auto`` (default) reads it from the event, ``rest`` or ``http`` fixes it.
+``{"isAuthorized": ...}`` for an HTTP API with payload 2.0 and simple responses. Three entry points:
+
+- ``rest_handler`` always answers an IAM policy; an event without a well-formed ``methodArn`` is denied.
+- ``http_handler`` always answers ``{"isAuthorized": ...}``; an event that is not payload 2.0 is denied.
+- ``handler`` answers as ``RESPONSE_FORMAT`` says: ``auto`` (default) reads it from the event, ``rest`` or
+  ``http`` fixes it.
+
+``rest_handler`` and ``http_handler`` ignore ``RESPONSE_FORMAT`` (they neither read nor validate it): the
+function's configured entry point alone fixes the answer's shape, so the shape can be read from this code
+without knowing the function's environment.
 
 Keys are cached for ``SECRET_CACHE_TTL_SECONDS`` (default 300, 0..3600; 0 reads the secret on every call). A key
 that matches nothing triggers one re-read if the last read is at least ``SECRET_REFRESH_MIN_INTERVAL_SECONDS`` old
@@ -65,16 +73,20 @@ def _int_setting(environ: Mapping[str, str], name: str, default: int, low: int, 
     return value
 
 
-def load_settings(environ: Mapping[str, str]) -> Settings:
-    """Read the settings from the environment; raise SettingsError naming the first bad one."""
+def load_settings(environ: Mapping[str, str], response_format: str | None = None) -> Settings:
+    """Read the settings from the environment; raise SettingsError naming the first bad one.
+
+    A response_format given (an entry point's own, "rest" or "http") is the format: RESPONSE_FORMAT is not read.
+    """
     secret_arn = environ.get("API_KEY_SECRET_ARN", "").strip()
     if not secret_arn:
         raise SettingsError("API_KEY_SECRET_ARN is not set")
     if not (secret_arn.startswith("arn:") and ":secretsmanager:" in secret_arn):
         raise SettingsError("API_KEY_SECRET_ARN is not a Secrets Manager secret ARN")
-    response_format = environ.get("RESPONSE_FORMAT", "auto").strip().lower()
-    if response_format not in ("auto", "rest", "http"):
-        raise SettingsError("RESPONSE_FORMAT must be auto, rest or http")
+    if response_format is None:
+        response_format = environ.get("RESPONSE_FORMAT", "auto").strip().lower()
+        if response_format not in ("auto", "rest", "http"):
+            raise SettingsError("RESPONSE_FORMAT must be auto, rest or http")
     return Settings(
         secret_arn=secret_arn,
         cache_ttl_seconds=_int_setting(environ, "SECRET_CACHE_TTL_SECONDS", 300, 0, 3600),
@@ -251,27 +263,53 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def rest_handler(event: Any, context: Any) -> dict[str, Any]:
+    """Entry point of a REST API's authorizer (or an HTTP API's with payload 1.0): always an IAM policy."""
+    return _authorize(event, context, "rest")
+
+
+def http_handler(event: Any, context: Any) -> dict[str, Any]:
+    """Entry point of an HTTP API's authorizer with payload 2.0 and simple responses: always {"isAuthorized": ...}."""
+    return _authorize(event, context, "http")
+
+
 def handler(event: Any, context: Any) -> dict[str, Any]:
+    """Entry point answering in the format RESPONSE_FORMAT names, or (auto) the one the event shows."""
+    return _authorize(event, context, None)
+
+
+def _authorize(event: Any, context: Any, fixed: str | None) -> dict[str, Any]:
+    """Decide a call and answer it in the fixed format ("rest", "http"), or, with None, as the settings say.
+
+    A fixed format stays in response_format on every path, never re-read from the settings or the event, so
+    that which shape an entry point answers can be followed through its constants alone.
+    """
     if not isinstance(event, dict):
         event = {}
     request_context = event.get("requestContext")
     fields: dict[str, Any] = {
-        "format": None,
+        "format": fixed,
         "request_id": _text(request_context.get("requestId")) if isinstance(request_context, dict) else None,
         "aws_request_id": _text(getattr(context, "aws_request_id", None)),
         "route": _text(event.get("methodArn")) or _text(event.get("routeArn")),
         "route_key": _text(event.get("routeKey")),
         "cache": None,  # "hit", "miss" (keys read: none cached or TTL over) or "refresh" (re-read after no match)
     }
-    response_format: str | None = None
+    response_format = fixed
     try:
-        settings = load_settings(os.environ)
-        response_format = fields["format"] = _event_format(event, settings.response_format)
+        settings = load_settings(os.environ, fixed)
+        if response_format is None:
+            response_format = fields["format"] = _event_format(event, settings.response_format)
         if response_format is None:
             _log("ERROR", decision="deny", reason="unrecognised event", **fields)
             return _answer(None, event, allow=False)
         if response_format == "rest" and _stage_wide(event.get("methodArn")) is None:
             _log("ERROR", decision="deny", reason="malformed methodArn", **fields)
+            return _answer(response_format, event, allow=False)
+        # Only an HTTP API with payload 2.0 takes a simple response: any other event means the function is
+        # deployed behind the wrong API or payload version, which this entry point cannot serve.
+        if fixed == "http" and event.get("version") != "2.0":
+            _log("ERROR", decision="deny", reason="not a payload 2.0 event", **fields)
             return _answer(response_format, event, allow=False)
 
         presented, why_not = _presented_key(event)
@@ -301,4 +339,5 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
         _log("ERROR", decision="deny", reason=f"error: {type(exc).__name__}", error_code=code, detail=detail,
              **fields)
     # Answer in the caller's format even when the setting that fixes it could not be read: a wrong shape is a 500.
-    return _answer(response_format or _event_format(event, "auto"), event, allow=False)
+    # An entry point's fixed format comes first, decided without following assignments through the try.
+    return _answer(fixed or response_format or _event_format(event, "auto"), event, allow=False)

@@ -477,3 +477,28 @@ def check(stack):
     assert scan(tmp_path, str(folder), "--rules-dir", str(rules))[0] == 0
     assert loads["n"] == 2
     assert not (rules / "__pycache__").exists()  # a user's rule is run from its source, never from a .pyc
+
+
+@pytest.mark.parametrize("change", ["edit", "new module"])
+def test_a_change_to_the_authorizers_code_is_judged_afresh(tmp_path, cache, loads, change):
+    fixture = Path(__file__).resolve().parents[1] / "rules" / "GA407" / "fail_logs_the_event"
+    folder = tmp_path / "authorizer"
+    folder.mkdir()
+    for name in ("main.tf", "handler.py", "policies.py"):
+        (folder / name).write_text((fixture / name).read_text())
+    before = scan(tmp_path, str(folder))
+    assert scan(tmp_path, str(folder)) == before and loads["n"] == 1
+    handler = folder / "handler.py"
+    logged = 'logger.info("Received event: %s", json.dumps(event))'
+    if change == "edit":  # the line that logs the whole event goes
+        handler.write_text(handler.read_text().replace(logged, "pass"))
+    else:  # a module of the package appears, and logs the event: the folder's listing changed
+        (folder / "audit.py").write_text("import logging\n\n\ndef audit(event):\n    logging.info('%s', event)\n")
+        text = handler.read_text().replace(logged, "audit(event)")
+        handler.write_text(text.replace("from policies import", "from audit import audit\nfrom policies import"))
+    after = scan(tmp_path, str(folder))
+    failed = {(r["rule_id"], r["file"]) for r in after[1]["results"]
+              if r["status"] == "failed" and r["rule_id"] == "GA407"}
+    assert ("GA407", "handler.py") in {(r["rule_id"], r["file"]) for r in before[1]["results"]}
+    assert failed == ({("GA407", "audit.py")} if change == "new module" else set())
+    assert loads["n"] == 2

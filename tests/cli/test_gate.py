@@ -207,3 +207,25 @@ def test_skipped_rules_are_still_rules_and_typos_are_errors(run_cli, tmp_path):
     assert code == 0 and all(r["rule_id"] != "GA101" for r in report["results"])
     code, _, stderr = scan(run_cli, stack(tmp_path, config='skip-rules = ["GA10l"]\n'))
     assert code == 2 and "GA10l is not a rule" in stderr
+
+
+def test_a_finding_in_the_authorizers_code_is_suppressed_in_the_code_or_at_the_authorizer(run_cli, tmp_path):
+    fixture = Path(__file__).resolve().parents[1] / "rules" / "GA108" / "fail_equals_against_the_environment"
+    for where in ("code", "terraform", "elsewhere in the code"):
+        folder = tmp_path / where.replace(" ", "-")
+        folder.mkdir()
+        for file in fixture.iterdir():
+            (folder / file.name).write_text(file.read_text())
+        comment = '# gateaudit:ignore GA108 reason="5 tries a minute per client"'
+        if where == "code":  # on the line above the comparison
+            path, before = folder / "handler.py", "    if presented =="
+        elif where == "terraform":  # above the authorizer the result is about
+            path, before = folder / "main.tf", 'resource "aws_api_gateway_authorizer"'
+        else:  # above another statement: it accepts nothing here
+            path, before = folder / "handler.py", "    presented ="
+        indent = before[:len(before) - len(before.lstrip())]
+        path.write_text(path.read_text().replace(before, f"{indent}{comment}\n{before}", 1))
+        _, report, _ = scan(run_cli, folder)
+        [result] = [r for r in report["results"] if r["rule_id"] == "GA108"]
+        assert (result["file"], result["status"]) == (
+            "handler.py", "failed" if where == "elsewhere in the code" else "suppressed"), where

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ._stacks import copy_stack
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 STEPS = ACTION["runs"]["steps"]
@@ -129,8 +131,7 @@ def scan_job(installed: dict, workspace: Path, tmp_path: Path, **inputs: str) ->
 
 def workspace_with(tmp_path: Path, source: Path, folder: str = "infra") -> Path:
     workspace = tmp_path / "workspace"
-    (workspace / folder).mkdir(parents=True)
-    shutil.copyfile(source, workspace / folder / "main.tf")
+    copy_stack(source, workspace / folder)
     return workspace
 
 

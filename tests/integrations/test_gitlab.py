@@ -19,6 +19,8 @@ from junitparser import Failure, JUnitXml
 
 from gateaudit.reports import file_name
 
+from ._stacks import copy_stack
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATE = yaml.safe_load((ROOT / "ci" / "gitlab" / "gateaudit.gitlab-ci.yml").read_text())
 JOB = TEMPLATE[".gateaudit"]
@@ -66,8 +68,7 @@ def run_job(workspace: Path, tmp_path: Path, runner_path: str, **variables: str)
 
 
 def workspace_with(tmp_path: Path, source: Path) -> Path:
-    (tmp_path / "project" / "infra").mkdir(parents=True)
-    shutil.copyfile(source, tmp_path / "project" / "infra" / "main.tf")
+    copy_stack(source, tmp_path / "project" / "infra")
     return tmp_path / "project"
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ._stacks import copy_stack
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
 
@@ -46,12 +48,11 @@ def user_repo(tmp_path, git) -> Path:
 
 
 def put(repo: Path, source: Path, git) -> None:
-    (repo / "infra").mkdir(exist_ok=True)
-    shutil.copyfile(source, repo / "infra" / "main.tf")
+    copy_stack(source, repo / "infra")
     git("add", "--all", cwd=repo)
 
 
-def test_the_hook_judges_folders_and_runs_only_when_terraform_or_its_settings_change():
+def test_the_hook_judges_folders_and_runs_only_when_terraform_its_settings_or_code_change():
     [hook] = HOOKS
     assert (hook["id"], hook["entry"], hook["language"], hook["pass_filenames"]) == (
         "gateaudit", "gateaudit scan", "python", False)
@@ -59,9 +60,10 @@ def test_the_hook_judges_folders_and_runs_only_when_terraform_or_its_settings_ch
 
     files = re.compile(hook["files"])
     for changed in ("main.tf", "infra/api.tf.json", "prod.tfvars", "env/prod.tfvars.json", ".gateaudit.toml",
-                    "infra/.gateaudit.toml", ".gateaudit-baseline.json"):
+                    "infra/.gateaudit.toml", ".gateaudit-baseline.json", "authorizer/handler.py", "src/index.ts",
+                    "lambda/auth.mjs", "build/authorizer.zip"):  # code: the authorizer's, which the code rules read
         assert files.search(changed), changed
-    for unchanged in ("README.md", "handler.py", "main.tf.bak", "notes.gateaudit.toml.txt", "x.gateaudit.toml"):
+    for unchanged in ("README.md", "handler.pyc", "main.tf.bak", "notes.gateaudit.toml.txt", "x.gateaudit.toml"):
         assert not files.search(unchanged), unchanged
 
 

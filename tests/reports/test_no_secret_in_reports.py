@@ -40,6 +40,22 @@ def test_no_format_repeats_the_seed_secret(run_cli, tmp_path):
         assert SEED_KEY not in text, f"{report.name} repeats the secret's value"
 
 
+@pytest.mark.parametrize("fixture", ["fail_compared_with_a_literal", "fail_key_in_a_literal_set",
+                                     "fail_environment_set_to_a_literal"])
+def test_no_format_repeats_a_key_written_in_the_authorizers_code(run_cli, tmp_path, fixture):
+    """GA209 finds the key the code compares with in the code, or in the environment Terraform gives it: every
+    format names the finding and masks the key, in messages and in the code's lines it shows."""
+    keys = ("sk-live-not-a-real-key", "sk-test-not-a-real-key")
+    case = Path(__file__).resolve().parents[1] / "rules" / "GA209" / fixture
+    formats = [arg for name in FORMATS for arg in ("--format", name)]
+    done = run_cli("scan", str(case), *formats, "--output-dir", str(tmp_path / "out"))
+    assert done.returncode == 1, done.stderr
+    for report in sorted((tmp_path / "out").iterdir()):
+        text = report.read_text()
+        assert "GA209" in text, report.name
+        assert not [key for key in keys if key in text], f"{report.name} repeats the key"
+
+
 @dataclass(frozen=True)
 class Shape:
     name: str

@@ -164,16 +164,19 @@ def test_fingerprints_survive_lines_added_above(tmp_path):
     before, after = sarif_of("stack/examples/seed"), sarif_of(moved)
 
     def by_alert(document):
-        return {(r["ruleId"], r["properties"]["resource"], r["properties"]["attribute"]):
-                (r["partialFingerprints"]["gateaudit/v1"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+        return {(r["ruleId"], r["properties"]["resource"], r["properties"]["attribute"],
+                 r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].rpartition("/")[2],
+                 r["partialFingerprints"]["gateaudit/v1"]):
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]
                 for r in document["runs"][0]["results"]}
 
     old, new = by_alert(before), by_alert(after)
-    assert old.keys() == new.keys() and old
+    assert old.keys() == new.keys() and old  # every alert kept its fingerprint ...
     for key in old:
-        assert new[key][1] == old[key][1] + 7, key  # the alert moved down ...
-        assert new[key][0] == old[key][0], key  # ... and kept its fingerprint
-    fingerprints = [value[0] for value in old.values()]
+        moved_by = 7 if key[3] == "main.tf" else 0  # ... and moved down with main.tf's lines, not handler.py's
+        assert new[key] == old[key] + moved_by, key
+    assert any(key[3] == "handler.py" for key in old)
+    fingerprints = [key[4] for key in old]
     assert len(set(fingerprints)) == len(fingerprints)
 
 
@@ -190,7 +193,8 @@ def test_repeated_results_of_one_resource_and_attribute_get_distinct_fingerprint
 def test_artifact_uri_is_relative_to_the_repository_root():
     run = sarif_of("stack/examples/seed")["runs"][0]
     locations = [r["locations"][0]["physicalLocation"] for r in run["results"]]
-    assert {loc["artifactLocation"]["uri"] for loc in locations} == {"stack/examples/seed/main.tf"}
+    assert {loc["artifactLocation"]["uri"] for loc in locations} == {"stack/examples/seed/main.tf",
+                                                                     "stack/examples/seed/handler.py"}
     assert {loc["artifactLocation"]["uriBaseId"] for loc in locations} == {"%SRCROOT%"}
     assert "%SRCROOT%" in run["originalUriBaseIds"]
     assert all(loc["region"]["startLine"] >= 1 for loc in locations)
@@ -204,7 +208,7 @@ def test_artifact_uri_does_not_depend_on_the_working_folder():
                           cwd=ROOT / "stack", capture_output=True, text=True, timeout=120)
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             for r in json.loads(done.stdout)["runs"][0]["results"]}
-    assert uris == {"stack/examples/seed/main.tf"}
+    assert uris == {"stack/examples/seed/main.tf", "stack/examples/seed/handler.py"}
 
 
 def test_module_files_are_normalised_to_repository_paths():

@@ -6,8 +6,9 @@ is expected on, naming the Terraform address of the judged block (`aws_api_gatew
 `module.api.aws_lambda_function.this["auth"]`, `var.api_key`); a judged block without an annotation is a mismatch,
 and so is an annotation without an address. An OpenAPI spec file in YAML carries its annotations as comments; one
 in JSON (no comments) is annotated from a `.tf` file naming the place: `# expect: failed <address> at openapi.json:12`.
-`# expect: nothing` (no address) says the rule judges nothing in the
-fixture: the coverage rules (GA100...GA400) on a stack whose every module was read.
+The code rules' fixtures hold the authorizer's code beside the Terraform (`handler.py`, `handler.js`),
+annotated the same way (`// expect:` in JavaScript). `# expect: nothing` (no address) says the rule judges
+nothing in the fixture: the coverage rules (GA100...GA400) on a stack whose every module was read.
 A fixture folder may carry its own `.gateaudit.toml`: its settings (rule options, `api-key-header`) apply to
 that fixture, loaded as the CLI loads a config (`settings_of`).
 """
@@ -30,6 +31,8 @@ EXPECT = re.compile(r"^\s*(?:#|//)\s*expect:\s*(passed|failed|unknown|suppressed
 PLACED = re.compile(r"^(.+?)\s+at\s+(\S+\.json):(\d+)$")
 MALFORMED = re.compile(r"^\s*(?:#|//)\s*expect\b")
 RULES = {loaded.rule.id: loaded for loaded in load_rules()}
+# Files that carry annotations: Terraform, OpenAPI specs in YAML, and an authorizer's code (GA107-GA110, GA209, GA407)
+ANNOTATED = (".tf", ".tf.json", ".tfvars", ".yaml", ".yml", ".py", ".js", ".mjs", ".cjs", ".ts")
 
 
 def _cases() -> list:
@@ -51,7 +54,7 @@ def expectations(case: Path) -> Counter:
     files = sorted(case.rglob("*")) if case.is_dir() else [case]
     expected: Counter = Counter()
     for file in files:
-        if not file.is_file() or not file.name.endswith((".tf", ".tf.json", ".tfvars", ".yaml", ".yml")):
+        if not file.is_file() or not file.name.endswith(ANNOTATED):
             continue
         pending: list[tuple[str, str | None]] = []
         for number, line in enumerate(file.read_text().splitlines(), start=1):

@@ -80,8 +80,8 @@ def test_every_rule_module_is_a_loaded_rule() -> None:
 
 
 # What a rule may import of gateaudit: the model and its queries, results, settings, and rules/ itself.
-MODEL_INTERFACE = ("gateaudit.model", "gateaudit.provenance", "gateaudit.result", "gateaudit.settings",
-                   "gateaudit.rules")
+MODEL_INTERFACE = ("gateaudit.model", "gateaudit.provenance", "gateaudit.authorizer_code", "gateaudit.result",
+                   "gateaudit.settings", "gateaudit.rules")
 FORBIDDEN_ATTRIBUTES = ("syntax", "expr")
 
 

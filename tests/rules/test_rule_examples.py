@@ -111,13 +111,19 @@ def test_every_example_is_valid_terraform(tmp_path: Path) -> None:
     terraform, mirror = shutil.which("terraform"), helpers.find_provider_mirror()
     if terraform is None or mirror is None:
         pytest.skip("terraform or the offline hashicorp/aws mirror is missing (see tests/stack/conftest.py)")
-    calls = []
+    calls, left_out = [], []
+    # The code rules' examples zip their handler with hashicorp/archive's data "archive_file": validated where the
+    # mirror holds that provider too; this machine's mirror holds hashicorp/aws alone.
+    archive = (mirror / "registry.terraform.io" / "hashicorp" / "archive").is_dir()
     for rule in RULES:
         for heading in ("Fails", "Passes"):
             if rule.rule.id in COVERAGE and heading == "Fails":
                 continue
             name = f"{rule.rule.id.lower()}_{heading.lower()}"
             text = example(rule, heading)
+            if 'data "archive_file"' in text and not archive:
+                left_out.append(name)
+                continue
             (tmp_path / name / "modules" / "api").mkdir(parents=True)
             (tmp_path / name / "main.tf").write_text(text)
             required = [variable for variable, default in
@@ -126,6 +132,8 @@ def test_every_example_is_valid_terraform(tmp_path: Path) -> None:
             arguments = "".join(f'  {variable} = "set at apply time"\n' for variable in required)
             calls.append(f'module "{name}" {{\n  source = "./{name}"\n{arguments}}}\n')
     (tmp_path / "main.tf").write_text("\n".join(calls))
+    if left_out:
+        print(f"not validated, the provider mirror has no hashicorp/archive: {', '.join(left_out)}")
     config = tmp_path / "offline.tfrc"
     config.write_text(helpers.cli_config(mirror))
     env = {**os.environ, "TF_CLI_CONFIG_FILE": str(config), "TF_IN_AUTOMATION": "1", "TF_INPUT": "0",

@@ -3,7 +3,8 @@
 For each root (rest/, http/): copy stack/terraform to a temporary folder, build the function zips into its
 stack/build/, add a provider override pointing every endpoint at moto, `terraform init` + `apply`; read back
 with boto3 what apply created (API, methods or routes, authorizer, permissions, stage, log groups, the secret);
-run stack/authorizer/handler.py against the secret apply created, with the function's deployed environment;
+run the authorizer's deployed entry point (the Handler the function is configured with, imported from the zip
+apply uploaded) against the secret apply created, with the function's deployed environment;
 issue a new key through `api_key_version` and check both keys work; `terraform destroy`.
 
 Each root is applied in a moto account of its own (an IAM user created there, whose access key Terraform
@@ -21,13 +22,15 @@ for REST methods and integrations, so a second `terraform plan` is not empty aga
 
 from __future__ import annotations
 
+import base64
 import copy
+import hashlib
 import importlib.util
 import json
 import subprocess
 import sys
-import time
 import zipfile
+import zipimport
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +41,6 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STACK_DIR = REPO_ROOT / "stack"
-HANDLER_PATH = STACK_DIR / "authorizer" / "handler.py"
 EVENTS_DIR = REPO_ROOT / "tests" / "authorizer" / "events"
 
 REGION = "us-east-1"
@@ -64,15 +66,18 @@ class Root:
     account_id: str  # moto account it is applied in
     resource_name: str  # the root's default var.name
     response_format: str  # what its authorizer answers: "rest" (IAM policy) or "http" (simple response)
+    entry_point: str  # the authorizer function's Handler: the entry point that answers only that shape
     event_file: str
     customer_managed_keys: bool  # applied with a KMS key for the secret and the log groups, or with the defaults
 
 
 # One root with the defaults, the other with customer managed keys: both branches of the module's policy.
 ROOTS = [
-    pytest.param(Root("rest", "210000000001", "gateaudit-rest", "rest", "rest_request_authorizer.json", False),
+    pytest.param(Root("rest", "210000000001", "gateaudit-rest", "rest", "handler.rest_handler",
+                      "rest_request_authorizer.json", False),
                  id="rest"),
-    pytest.param(Root("http", "210000000002", "gateaudit-http", "http", "http_v2_authorizer.json", True),
+    pytest.param(Root("http", "210000000002", "gateaudit-http", "http", "handler.http_handler",
+                      "http_v2_authorizer.json", True),
                  id="http-with-kms-keys"),
 ]
 
@@ -187,12 +192,17 @@ def json_of(done: subprocess.CompletedProcess[str], what: str) -> Any:
 # The handler, run in this process against the secret apply created
 # --------------------------------------------------------------------------------------------------------------
 
-def load_handler() -> Any:
-    """stack/authorizer/handler.py imported from its path under a name of its own: a fresh execution environment."""
-    spec = importlib.util.spec_from_file_location(f"deployed_authorizer_{time.monotonic_ns()}", HANDLER_PATH)
+def load_entry_point(package: Path, handler: str) -> Callable[[Any, Any], Any]:
+    """The function a Lambda Handler ("module.function") names, imported from the deployment zip as the runtime
+    imports it (the zip's root on the path): a fresh execution environment."""
+    module_name, _, function_name = handler.rpartition(".")
+    spec = zipimport.zipimporter(str(package)).find_spec(module_name)
+    assert spec is not None, f"{package.name} holds no module {module_name} (Handler {handler})"
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module
+    entry_point = getattr(module, function_name, None)
+    assert callable(entry_point), f"{package.name}!/{module_name}.py has no function {function_name}"
+    return entry_point
 
 
 def minimal_event(response_format: str) -> dict[str, Any]:
@@ -238,11 +248,11 @@ def allowed(response: dict[str, Any], response_format: str) -> bool:
 
 
 @pytest.fixture
-def run_handler(monkeypatch: pytest.MonkeyPatch) -> Callable[[MotoAccount, dict[str, str]], Any]:
-    """Load the handler as a fresh execution environment with the deployed function's environment, reaching
-    Secrets Manager in the account at moto (AWS_ENDPOINT_URL_SECRETS_MANAGER is boto3's setting for it)."""
+def run_handler(monkeypatch: pytest.MonkeyPatch) -> Callable[[MotoAccount, dict[str, str], Path, str], Any]:
+    """Load the deployed entry point as a fresh execution environment with the deployed function's environment,
+    reaching Secrets Manager in the account at moto (AWS_ENDPOINT_URL_SECRETS_MANAGER is boto3's setting for it)."""
 
-    def start(account: MotoAccount, function_environment: dict[str, str]) -> Any:
+    def start(account: MotoAccount, function_environment: dict[str, str], package: Path, handler: str) -> Any:
         for name, value in function_environment.items():
             monkeypatch.setenv(name, value)
         monkeypatch.setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", account.endpoint)
@@ -254,7 +264,7 @@ def run_handler(monkeypatch: pytest.MonkeyPatch) -> Callable[[MotoAccount, dict[
         monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
         # boto3's default session keeps the credentials it first resolved: start from none, as Lambda does.
         monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
-        return load_handler()
+        return load_entry_point(package, handler)
 
     return start
 
@@ -388,17 +398,18 @@ def check_http(account: MotoAccount, root: Root, resources: dict[str, dict[str, 
 
 
 def check_functions_and_logs(account: MotoAccount, root: Root, resources: dict[str, dict[str, Any]],
-                             secret_arn: str, kms_key_arn: str | None) -> dict[str, str]:
-    """Check both functions, their roles and every log group; return the authorizer's deployed environment."""
+                             secret_arn: str, kms_key_arn: str | None) -> dict[str, Any]:
+    """Check both functions, their roles and every log group; return the authorizer's deployed configuration."""
     lambda_client = account.client("lambda")
-    environment = {}
+    configurations = {}
     for function in ("authorizer", "backend"):
         config = lambda_client.get_function_configuration(FunctionName=f"{root.resource_name}-{function}")
-        assert config["Runtime"] in ("python3.12", "python3.13") and config["Handler"] == "handler.handler"
+        assert config["Runtime"] in ("python3.12", "python3.13")
+        assert config["Handler"] == (root.entry_point if function == "authorizer" else "handler.handler")
         assert config["TracingConfig"] == {"Mode": "Active"}
         assert config["Role"] == resources[f"module.{function}.aws_iam_role.this"]["arn"]
-        if function == "authorizer":
-            environment = config["Environment"]["Variables"]
+        configurations[function] = config
+    environment = configurations["authorizer"]["Environment"]["Variables"]
 
     assert environment["API_KEY_SECRET_ARN"] == secret_arn
     assert environment["RESPONSE_FORMAT"] == root.response_format
@@ -436,7 +447,7 @@ def check_functions_and_logs(account: MotoAccount, root: Root, resources: dict[s
     for name, group in groups.items():
         assert group.get("retentionInDays") == LOG_RETENTION_DAYS, name
         assert group.get("kmsKeyId") == kms_key_arn, name
-    return environment
+    return configurations["authorizer"]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -519,7 +530,8 @@ def test_root_applies_to_moto_and_works(deployment: Deployment, run_handler, mon
 
     # The API as written.
     call_arn = (check_rest if root.name == "rest" else check_http)(account, root, resources)
-    environment = check_functions_and_logs(account, root, resources, secret_arn, deployment.kms_key_arn)
+    authorizer = check_functions_and_logs(account, root, resources, secret_arn, deployment.kms_key_arn)
+    environment = authorizer["Environment"]["Variables"]
 
     # The key apply generated: in Secrets Manager, in neither the state nor the outputs.
     secrets = account.client("secretsmanager")
@@ -528,12 +540,15 @@ def test_root_applies_to_moto_and_works(deployment: Deployment, run_handler, mon
     state_file = deployment.workdir / "terraform.tfstate"
     assert first_key not in state_file.read_text(encoding="utf-8") and first_key not in json.dumps(outputs)
 
-    # The handler, with the function's deployed environment, against that secret: allow the key, deny others.
+    # The entry point the function is configured with, from the zip apply uploaded, with the function's deployed
+    # environment, against that secret: allow the key, deny others.
+    package = deployment.workdir.parents[1] / "build" / "authorizer.zip"
+    assert authorizer["CodeSha256"] == base64.b64encode(hashlib.sha256(package.read_bytes()).digest()).decode()
     template = event_template(root)
-    handler = run_handler(account, environment)
+    entry_point = run_handler(account, environment, package, authorizer["Handler"])
 
     def decide(key: str) -> bool:
-        return allowed(handler.handler(event_with_key(template, key, call_arn), None), root.response_format)
+        return allowed(entry_point(event_with_key(template, key, call_arn), None), root.response_format)
 
     assert decide(first_key) is True
     assert decide(first_key[:-1] + ("A" if first_key[-1] != "A" else "B")) is False

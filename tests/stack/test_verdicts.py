@@ -55,7 +55,13 @@ SEED_FAILURES = {
     ("GA401", "aws_api_gateway_stage.prod"),                 # no access logs
     ("GA402", "aws_api_gateway_stage.prod"),                 # no execution logging
     ("GA405", "aws_lambda_function.authorizer"),             # no log group with retention
+    ("GA107", "aws_api_gateway_authorizer.api_key"),         # handler.py answers isAuthorized to a REST API
+    ("GA108", "aws_api_gateway_authorizer.api_key"),         # handler.py compares the key with ==
+    ("GA110", "aws_api_gateway_authorizer.api_key"),         # handler.py reads one spelling of the header
+    ("GA407", "aws_api_gateway_authorizer.api_key"),         # handler.py logs the whole event
 }
+# Where in the seed's handler.py each of its code rules fails.
+SEED_CODE_FAILURES = [("GA407", 24), ("GA110", 25), ("GA108", 27), ("GA107", 28), ("GA107", 29)]
 
 
 def test_seed_fails_each_control_with_exactly_these_rules(run_cli):
@@ -64,3 +70,15 @@ def test_seed_fails_each_control_with_exactly_these_rules(run_cli):
     failed = {(r["rule_id"], r["resource"]) for r in report["results"] if r["status"] == "failed"}
     assert failed == SEED_FAILURES
     assert {r["control"] for r in report["results"] if r["status"] == "failed"} == ALL_CONTROLS
+
+
+def test_seed_authorizer_code_fails_at_its_lines(run_cli):
+    _, report = scan(run_cli, "stack/examples/seed")
+    code_rules = ("GA107", "GA108", "GA109", "GA110", "GA209", "GA407")
+    found = sorted((r["line"], r["rule_id"]) for r in report["results"]
+                   if r["rule_id"] in code_rules and r["status"] == "failed")
+    assert [(rule, line) for line, rule in found] == SEED_CODE_FAILURES
+    assert {r["file"] for r in report["results"] if r["rule_id"] in code_rules} == {"handler.py"}
+    # the message names the Lambda function and the API the code answers
+    assert all("aws_lambda_function.authorizer (authorizer of aws_api_gateway_rest_api.api)" in r["message"]
+               for r in report["results"] if r["rule_id"] in code_rules)

@@ -6,6 +6,15 @@
 locals {
   # The function writes to this group; creating it here gives it a retention.
   log_group_name = "/aws/lambda/${var.name}"
+
+  # The entry point whose code answers only the shape the API accepts, so that
+  # the shape is fixed by what is deployed, not by an environment variable.
+  entry_points = {
+    rest = "handler.rest_handler"
+    http = "handler.http_handler"
+    auto = "handler.handler"
+  }
+  handler = var.handler != null ? var.handler : local.entry_points[var.response_format]
 }
 
 data "aws_iam_policy_document" "assume" {
@@ -88,12 +97,14 @@ resource "aws_lambda_function" "this" {
   description      = var.description
   role             = aws_iam_role.this.arn
   runtime          = var.runtime
-  handler          = var.handler
+  handler          = local.handler
   filename         = var.package_path
   source_code_hash = filebase64sha256(var.package_path)
   timeout          = var.timeout_seconds
   memory_size      = var.memory_size_mb
 
+  # RESPONSE_FORMAT is read by handler.handler alone (the fixed entry points
+  # ignore it); it stays so that the configuration names the answer given.
   environment {
     variables = {
       # The secret's ARN, never its value.

@@ -43,12 +43,12 @@ variable "package_path" {
 }
 
 variable "handler" {
-  description = "Entry point of the function inside the zip (module.function)."
+  description = "Entry point of the function inside the zip (module.function); null (default) follows response_format: \"rest\" handler.rest_handler, \"http\" handler.http_handler, \"auto\" handler.handler."
   type        = string
-  default     = "handler.handler"
+  default     = null
 
   validation {
-    condition     = can(regex("^[A-Za-z_][A-Za-z0-9_.]*\\.[A-Za-z_][A-Za-z0-9_]*$", var.handler))
+    condition     = var.handler == null || can(regex("^[A-Za-z_][A-Za-z0-9_.]*\\.[A-Za-z_][A-Za-z0-9_]*$", var.handler))
     error_message = "handler must look like \"module.function\", e.g. \"handler.handler\"."
   }
 }
@@ -109,7 +109,7 @@ variable "secret_refresh_min_interval_seconds" {
 }
 
 variable "response_format" {
-  description = "Answer the authorizer gives (RESPONSE_FORMAT): \"rest\" an IAM policy (REST API REQUEST authorizer), \"http\" a simple {\"isAuthorized\": ...} (HTTP API, payload 2.0, simple responses), \"auto\" decided from each event."
+  description = "Answer the authorizer gives: \"rest\" an IAM policy (REST API REQUEST authorizer; entry point handler.rest_handler), \"http\" a simple {\"isAuthorized\": ...} (HTTP API, payload 2.0, simple responses; handler.http_handler), \"auto\" decided from each event (handler.handler). Also set as RESPONSE_FORMAT, which only handler.handler reads."
   type        = string
   default     = "auto"
 

@@ -1,0 +1,5 @@
+from policies import policy
+
+
+def handler(event, context):
+    return policy("Deny", event["routeArn"])

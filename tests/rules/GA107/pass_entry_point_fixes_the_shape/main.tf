@@ -1,0 +1,20 @@
+resource "aws_api_gateway_rest_api" "api" {
+  name = "fitness"
+}
+
+resource "aws_api_gateway_authorizer" "api_key" {
+  name            = "api-key"
+  rest_api_id     = aws_api_gateway_rest_api.api.id
+  type            = "REQUEST"
+  identity_source = "method.request.header.x-api-key"
+  authorizer_uri  = aws_lambda_function.authorizer.invoke_arn
+}
+
+# The package CI builds from this folder: handler.py sits beside this file.
+resource "aws_lambda_function" "authorizer" {
+  function_name = "api-key-authorizer"
+  role          = "arn:aws:iam::123456789012:role/api-key-authorizer"
+  runtime       = "python3.12"
+  handler       = "handler.rest_handler"
+  filename      = "build/authorizer.zip"
+}

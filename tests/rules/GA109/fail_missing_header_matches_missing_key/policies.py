@@ -1,0 +1,8 @@
+def policy(effect, resource):
+    return {
+        "principalId": "api-key-client",
+        "policyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{"Action": "execute-api:Invoke", "Effect": effect, "Resource": resource}],
+        },
+    }

@@ -1,0 +1,13 @@
+import hmac
+import os
+
+from policies import policy
+
+
+def handler(event, context):
+    presented = (event.get("headers") or {}).get("x-api-key") or ""
+    # main.tf sets API_KEY to a literal: the key is in the repository.
+    # expect: failed aws_api_gateway_authorizer.api_key
+    if hmac.compare_digest(presented.encode(), os.environ["API_KEY"].encode()):
+        return policy("Allow", event["methodArn"])
+    return policy("Deny", event["methodArn"])
