@@ -10,8 +10,8 @@ from __future__ import annotations
 from weakref import WeakKeyDictionary
 
 from . import node_code, python_code
-from .function_code import locate
-from .model import Block, CodeBehaviour, Unknown
+from .function_code import LANGUAGES, locate
+from .model import Block, CodeBehaviour, FunctionCode, Unknown
 
 _ANALYSED: WeakKeyDictionary[Block, dict[str, CodeBehaviour | Unknown]] = WeakKeyDictionary()
 
@@ -39,11 +39,12 @@ def _read_comments(function: Block, code: FunctionCode) -> None:
     """The code's comments and statements, where inline suppressions are looked for, as a .tf file's are."""
     files = function.module.budget.files
     stack = files.loader.stack if files is not None else None
-    if stack is None or code.language != "python":
+    if stack is None:
         return
+    read = python_code.comments_and_statements if code.language == "python" else node_code.comments_and_statements
     for file in code.files:
-        if file.name.endswith(".py") and file.shown not in stack.comments:  # a .tf file's own are its HCL's
-            stack.comments[file.shown], stack.spans[file.shown] = python_code.comments_and_statements(file)
+        if file.name.endswith(LANGUAGES[code.language][1]) and file.shown not in stack.comments:  # not a .tf file's
+            stack.comments[file.shown], stack.spans[file.shown] = read(file)
 
 
 def _mark_keys(function: Block, found: CodeBehaviour) -> None:

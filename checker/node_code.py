@@ -139,7 +139,7 @@ def parse(file: SourceFile) -> Any:
         _GRAMMARS[language] = tree_sitter.Language(grammar)
     tree = tree_sitter.Parser(_GRAMMARS[language]).parse(file.text.encode("utf-8", "surrogatepass"))
     if tree.root_node.has_error:
-        raise NotParsed(f"{file.shown}:{_first_error(tree.root_node)}", language)
+        raise NotParsed(f"{file.shown}:{file.line - 1 + _first_error(tree.root_node)}", language)
     return tree.root_node
 
 
@@ -828,7 +828,7 @@ class Interpreter(python_code.Interpreter):
     # -- expressions --------------------------------------------------------------------------------------------
 
     def where(self, module: Module, node: Any) -> Location:
-        return Location(module.file.shown, _line(node), "code")
+        return Location(module.file.shown, module.file.line - 1 + _line(node), "code")
 
     def expr(self, node: Any, state: State, module: Module) -> Value:
         if node is None:
@@ -1280,7 +1280,7 @@ class Interpreter(python_code.Interpreter):
         if any(KEY in v.carried() for v in arguments):
             self.facts.escapes.setdefault((where, "key"), CodeEscape(where, "the presented key", f"{text}()"))
         self.call_back(arguments, [])
-        return keeping(callee, *arguments, what=f"the value returned by {text}()")
+        return replace(keeping(callee, *arguments, what=f"the value returned by {text}()"), at=where)
 
     def call_back(self, arguments: list[Value], given: list[Value]) -> None:
         """Functions passed to code not read (`jwt.verify(token, key, (err, decoded) => ...)`) run too."""
@@ -1350,7 +1350,7 @@ class Interpreter(python_code.Interpreter):
         if presented is not None and method not in ("concat", "split", "replace", "slice", "padStart", "join", "test",
                                                     "match", "exec", "search"):
             self.facts.escapes.setdefault((where, "key"), CodeEscape(where, "the presented key", f"{text}()"))
-        return keeping(receiver, *arguments, what=f"the value returned by {text}()")
+        return replace(keeping(receiver, *arguments, what=f"the value returned by {text}()"), at=where)
 
     def iterate(self, method: str, receiver: Value, arguments: list[Value]) -> Value:
         """`.map(fn)`, `.find(fn)`, `.reduce(fn, start)`...: the function runs on what the receiver holds."""
@@ -1538,3 +1538,29 @@ def _callee_text(node: Any) -> str:
 def _function_name(node: Any) -> str:
     name = node.child_by_field_name("name")
     return _text(name) if name is not None else "a function"
+
+
+def comments_and_statements(file: SourceFile) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
+    """A JavaScript or TypeScript file's comments (line, text) and the lines of each statement (a compound one's
+    header only), for inline suppressions written in the code: `// gateaudit:ignore GA108 reason="..."` above the
+    line it accepts (python_code.comments_and_statements, for Node.js)."""
+    if tree_sitter is None:
+        return [], []
+    try:
+        root = parse(file)
+    except (NotParsed, RecursionError, MemoryError):
+        return [], []
+    offset = file.line - 1
+    comments, statements = [], []
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        pending.extend(node.named_children)
+        if node.type == "comment":
+            comments.append((_line(node) + offset, _text(node)))
+        elif node.type.endswith(("_statement", "_declaration")):
+            body = node.child_by_field_name("body") or node.child_by_field_name("consequence")
+            end = body.start_point[0] + 1 if body is not None and body.type in ("statement_block", "class_body") \
+                else node.end_point[0] + 1
+            statements.append((_line(node) + offset, max(_line(node), end) + offset))
+    return sorted(comments), sorted(statements, key=lambda span: (span[1] - span[0], span[0]))

@@ -857,3 +857,14 @@ def test_a_typescript_enum_passes_its_constants():
         """
     assert [(a.location.line, a.effect) for a in behaviour({"handler.ts": handler}).answers] == [
         (2, "allow"), (2, "deny")]
+
+
+def test_code_written_in_a_tf_file_sits_at_the_tf_files_lines():
+    # an archive_file's `source { content = <<-EOT ... }`: the handler's first line is line 7 of main.tf
+    text = "exports.handler = async (event) => {\n  console.log(event);\n  return { isAuthorized: false };\n};\n"
+    found = analyse(FunctionCode("node", "handler.handler", (SourceFile("handler.js", "main.tf", text, 7),), "x"),
+                    "x-api-key")
+    assert [(f.location.file, f.location.line) for f in found.logged] == [("main.tf", 8)]
+    broken = SourceFile("handler.js", "main.tf", "exports.handler = (\n", 7)
+    found = analyse(FunctionCode("node", "handler.handler", (broken,), "x"), "x-api-key")
+    assert isinstance(found, Unknown) and found.reason.startswith("main.tf:7 is not valid JavaScript")

@@ -229,3 +229,19 @@ def test_a_finding_in_the_authorizers_code_is_suppressed_in_the_code_or_at_the_a
         [result] = [r for r in report["results"] if r["rule_id"] == "GA108"]
         assert (result["file"], result["status"]) == (
             "handler.py", "failed" if where == "elsewhere in the code" else "suppressed"), where
+
+
+def test_a_finding_in_node_code_is_suppressed_by_a_comment_above_it(run_cli, tmp_path):
+    fixture = Path(__file__).resolve().parents[1] / "rules" / "GA209" / "fail_node_compared_with_a_literal"
+    for accepted in (True, False):
+        folder = tmp_path / str(accepted)
+        folder.mkdir()
+        for file in fixture.iterdir():
+            (folder / file.name).write_text(file.read_text())
+        before = "  if (presented ===" if accepted else "  const presented ="  # elsewhere: it accepts nothing
+        handler = folder / "handler.js"
+        handler.write_text(handler.read_text().replace(
+            before, f'  // gateaudit:ignore GA209 reason="a test key, rotated daily"\n{before}', 1))
+        _, report, _ = scan(run_cli, folder)
+        [result] = [r for r in report["results"] if r["rule_id"] == "GA209"]
+        assert (result["file"], result["status"]) == ("handler.js", "suppressed" if accepted else "failed")
