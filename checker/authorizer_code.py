@@ -7,9 +7,10 @@ could not be read, never a syntax tree. Each function is analysed once per scan 
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
 from weakref import WeakKeyDictionary
 
-from . import node_code, python_code
 from .function_code import LANGUAGES, locate
 from .model import Block, CodeBehaviour, FunctionCode, Unknown
 
@@ -28,7 +29,7 @@ def _analyse(function: Block, key_header: str) -> CodeBehaviour | Unknown:
     code = locate(function)
     if isinstance(code, Unknown):
         return Unknown(f"the code of {function.address} cannot be read: {code.reason}", code.refs)
-    found = _ANALYSES[code.language](code, key_header)
+    found = _analysis(code.language).analyse(code, key_header)
     if isinstance(found, CodeBehaviour):
         _mark_keys(function, found)
         _read_comments(function, code)
@@ -41,7 +42,7 @@ def _read_comments(function: Block, code: FunctionCode) -> None:
     stack = files.loader.stack if files is not None else None
     if stack is None:
         return
-    read = python_code.comments_and_statements if code.language == "python" else node_code.comments_and_statements
+    read = _analysis(code.language).comments_and_statements
     for file in code.files:
         if file.name.endswith(LANGUAGES[code.language][1]) and file.shown not in stack.comments:  # not a .tf file's
             stack.comments[file.shown], stack.spans[file.shown] = read(file)
@@ -62,4 +63,10 @@ def _mark_keys(function: Block, found: CodeBehaviour) -> None:
     files.loader.stack.sensitive_values.update(keys)
 
 
-_ANALYSES = {"python": python_code.analyse, "node": node_code.analyse}
+def _analysis(language: str) -> ModuleType:
+    """The module that reads a language's code, imported when a function of that language is met: a scan of a
+    stack with no authorizer code, or a warm scan, never loads the interpreters or the Node.js parser."""
+    return importlib.import_module(f"gateaudit.{_ANALYSES[language]}")
+
+
+_ANALYSES = {"python": "python_code", "node": "node_code"}
