@@ -1,5 +1,7 @@
+import atexit
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,8 +24,10 @@ def pytest_collection_modifyitems(items):
         relative = Path(item.fspath).resolve().relative_to(ROOT / "tests")
         if relative.parts[0] in HOSTILE or relative.as_posix() in HOSTILE:
             item.add_marker(pytest.mark.hostile)
-# Scans in tests use their own parse cache, never the user's.
-os.environ.setdefault("GATEAUDIT_CACHE_DIR", tempfile.mkdtemp(prefix="gateaudit-test-cache-"))
+# Scans in tests use their own parse cache, never the user's; the session that made it removes it when it ends.
+if "GATEAUDIT_CACHE_DIR" not in os.environ:
+    os.environ["GATEAUDIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="gateaudit-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["GATEAUDIT_CACHE_DIR"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,5 +1,6 @@
 """The distribution holds what a `pip install .` user needs, under the import names the docs promise."""
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -30,3 +31,14 @@ def test_wheel_holds_every_package_rules_and_data(tmp_path):
             "gateaudit/data/aws_types.json", "gateaudit/reports/json_report.py", "gateaudit/reports/text.py"} <= names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "gateaudit = gateaudit.__main__:run" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_a_test_session_leaves_no_cache_folder_behind(tmp_path):
+    """tests/conftest.py gives each session a parse cache of its own in the temporary folder, and removes it."""
+    env = {key: value for key, value in os.environ.items() if key != "GATEAUDIT_CACHE_DIR"}
+    env["TMPDIR"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "tests/checker/test_python_code.py::test_recursion_ends"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("gateaudit-test-cache-")] == []
