@@ -55,6 +55,8 @@ SKIP_PATH_HELP = ("do not read folders or .tf files matching this glob, relative
                   "`./x` only at the top); every report lists what was skipped")
 
 
+SNAPSHOT = "gateaudit-account.json"
+
 CONFIG_DIR_HELP = ("for a scanned plan or state JSON: the folder of its root module's configuration, where "
                    "results point (default: the plan's own folder)")
 
@@ -67,24 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     scan = commands.add_parser("scan", help="scan Terraform and judge it against the rules")
     scan.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="folders or files (default: .)")
-    scan.add_argument("--format", action="append", choices=list(FORMATS), metavar="FORMAT",
-                      help=f"report format, repeatable: {', '.join(FORMATS)} (default: text)")
-    scan.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    scan.add_argument("--output-dir", metavar="DIR", help="write each format to DIR/gateaudit.<ext>")
     scan.add_argument("--var-file", action="append", default=[], metavar="FILE",
                       help="a .tfvars file applied after terraform.tfvars and *.auto.tfvars (repeatable)")
-    scan.add_argument("--rules-dir", action="append", default=[], metavar="DIR",
-                      help="a folder of user rules (repeatable)")
     scan.add_argument("--config-dir", metavar="DIR", help=CONFIG_DIR_HELP)
     scan.add_argument("--skip-path", action="append", default=[], metavar="PATTERN", help=SKIP_PATH_HELP)
-    scan.add_argument("--fail-on", choices=[s.value for s in Severity],
-                      help="lowest severity that fails the scan (default: the config's, else low)")
-    scan.add_argument("--unknown", choices=[mode.value for mode in UnknownMode],
-                      help="what an unknown result does to the exit code (default: fail)")
-    scan.add_argument("--baseline", metavar="FILE", help="fail only on failures not recorded in FILE")
-    scan.add_argument("--config", metavar="FILE", help="the config file (default: .gateaudit.toml or "
-                                                       "[tool.gateaudit] in pyproject.toml, from PATH upwards)")
-    scan.add_argument("--no-config", action="store_true", help="ignore any config file")
+    _report_options(scan)
     scan.add_argument("--no-cache", action="store_true",
                       help="parse and judge every file again (neither the parse cache nor the scan cache)")
     scan.add_argument("--no-inline-suppressions", action="store_true",
@@ -98,9 +87,6 @@ def _parser() -> argparse.ArgumentParser:
                            "their results are suppressed, not unknown")
     scan.add_argument("--strict-config", action="store_true",
                       help="a config file inside the scanned tree is an error (default: a warning; never applied)")
-    scan.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
-                      help="the date suppressions and exemptions expire against (default: the real date; "
-                           "SOURCE_DATE_EPOCH dates the report only)")
     scan.add_argument("--with-checkov", action="store_true",
                       help="run Checkov too (in its own environment: `make checkov`) and merge its results")
     scan.add_argument("--checkov", metavar="PATH", help="the checkov program (implies --with-checkov; default: "
@@ -112,7 +98,6 @@ def _parser() -> argparse.ArgumentParser:
                            "locale and proxy settings (repeatable; e.g. BC_API_KEY)")
     scan.add_argument("--checkov-timeout", type=_seconds, metavar="SECONDS",
                       help="stop Checkov after SECONDS per scanned path: a scan error (default: 600)")
-    scan.add_argument("--verbose", "-v", action="store_true", help="text format: list passed results too")
     scan.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     from gateaudit import limits
 
@@ -136,11 +121,51 @@ def _parser() -> argparse.ArgumentParser:
     baseline.add_argument("--max-scan-size", type=limits.parse_size, default=limits.MAX_SCAN_SIZE, metavar="SIZE",
                           help="files read adding up to more than SIZE are a scan error (default: 32M)")
     baseline.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    audit = commands.add_parser("audit", help="read the deployed account through boto3 and judge it against the rules")
+    _account_options(audit)
+    _report_options(audit)
+    audit.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     commands.add_parser("schema", help="print the JSON Schema of the json report")
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--rules-dir", action="append", default=[], metavar="DIR")
     rules.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
+
+
+def _report_options(command: argparse.ArgumentParser) -> None:
+    """What every command that judges takes: the rules, the gate, the reports."""
+    command.add_argument("--format", action="append", choices=list(FORMATS), metavar="FORMAT",
+                         help=f"report format, repeatable: {', '.join(FORMATS)} (default: text)")
+    command.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    command.add_argument("--output-dir", metavar="DIR", help="write each format to DIR/gateaudit.<ext>")
+    command.add_argument("--rules-dir", action="append", default=[], metavar="DIR",
+                         help="a folder of user rules (repeatable)")
+    command.add_argument("--fail-on", choices=[s.value for s in Severity],
+                         help="lowest severity that fails the scan (default: the config's, else low)")
+    command.add_argument("--unknown", choices=[mode.value for mode in UnknownMode],
+                         help="what an unknown result does to the exit code (default: fail)")
+    command.add_argument("--baseline", metavar="FILE", help="fail only on failures not recorded in FILE")
+    command.add_argument("--config", metavar="FILE", help="the config file (default: .gateaudit.toml or "
+                                                          "[tool.gateaudit] in pyproject.toml, from PATH upwards)")
+    command.add_argument("--no-config", action="store_true", help="ignore any config file")
+    command.add_argument("--verbose", "-v", action="store_true", help="text format: list passed results too")
+    command.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
+                         help="the date suppressions and exemptions expire against (default: the real date; "
+                              "SOURCE_DATE_EPOCH dates the report only)")
+
+
+def _account_options(command: argparse.ArgumentParser) -> None:
+    """Where to read the deployed account: boto3's own configuration, narrowed by these."""
+    command.add_argument("--region", action="append", default=[], metavar="REGION",
+                         help="a region to read (repeatable; default: the profile's or AWS_REGION)")
+    command.add_argument("--all-regions", action="store_true",
+                         help="read every region the account has enabled (EC2 DescribeRegions)")
+    command.add_argument("--profile", metavar="NAME", help="the AWS profile (default: boto3's, e.g. AWS_PROFILE)")
+    command.add_argument("--role-arn", action="append", default=[], metavar="ARN",
+                         help="a role to assume and read its account through (repeatable: one account each)")
+    command.add_argument("--snapshot", default=SNAPSHOT, metavar="FILE",
+                         help=f"where to write what was read, as a Terraform state JSON that `gateaudit scan` "
+                              f"judges again offline; reports point at its lines (default: {SNAPSHOT})")
 
 
 def _date(text: str) -> date:
@@ -197,6 +222,8 @@ def _run(args: argparse.Namespace) -> ExitCode:
 
         _write(sys.stdout, files("gateaudit.reports").joinpath("schema/gateaudit-report.schema.json").read_text())
         return ExitCode.PASS
+    if args.command == "audit":
+        return _audit(args)
     if args.command != "scan":
         _parser().print_help()
         return ExitCode.ERROR
@@ -222,19 +249,86 @@ def _run(args: argparse.Namespace) -> ExitCode:
         strict_config=args.strict_config, allow_unscanned_modules=args.allow_unscanned_modules,
         skip_paths=tuple(args.skip_path), max_scan_size=args.max_scan_size,
         config_dir=Path(args.config_dir) if args.config_dir else None)
-    formats = list(dict.fromkeys(args.format or ["text"]))
-    if args.output and args.output_dir:
-        _say("gateaudit: error: --output and --output-dir together: --output names one file, --output-dir a folder")
-        return ExitCode.ERROR
-    if len(formats) > 1 and not args.output_dir:
-        _say("gateaudit: error: several formats need --output-dir DIR, which writes DIR/gateaudit.<ext> for each "
-             "(stdout and --output take one)")
+    formats = _formats(args)
+    if formats is None:
         return ExitCode.ERROR
     try:
         report = scan(options)
     except SetupError as error:
         _say(f"gateaudit: error: {error}")
         return ExitCode.ERROR
+    return _emit(report, args, formats)
+
+
+def _audit(args: argparse.Namespace) -> ExitCode:
+    """Read the account into the snapshot, then judge the snapshot as any state is judged."""
+    from gateaudit.engine import ScanOptions, SetupError, scan
+
+    formats = _formats(args)
+    if formats is None:
+        return ExitCode.ERROR
+    read = _read_account(args, quiet=args.output is None and args.output_dir is None and formats != ["text"])
+    if read is None:
+        return ExitCode.ERROR
+    options = ScanOptions(
+        paths=[Path(args.snapshot)], display_paths=[args.snapshot], rules_dirs=[Path(d) for d in args.rules_dir],
+        fail_on=Severity(args.fail_on) if args.fail_on else None,
+        unknown=UnknownMode(args.unknown) if args.unknown else None,
+        baseline=Path(args.baseline) if args.baseline else None,
+        config=Path(args.config) if args.config else None, use_config=not args.no_config, use_cache=False,
+        today=args.today)
+    try:
+        report = scan(options)
+    except SetupError as error:
+        _say(f"gateaudit: error: {error}")
+        return ExitCode.ERROR
+    return _emit(report, args, formats)
+
+
+def _read_account(args: argparse.Namespace, quiet: bool):
+    """Read the regions and accounts asked for and write the snapshot; None (said why) when that cannot start."""
+    import json
+
+    from gateaudit import aws
+
+    try:
+        session = aws.session_for(args.profile)
+        regions = list(dict.fromkeys(args.region)) or ([session.region_name] if session.region_name else [])
+        if args.all_regions:
+            regions = aws.enabled_regions(session, regions[0] if regions else aws.DEFAULT_REGION)
+    except aws.setup_errors() as error:
+        _say(f"gateaudit: error: cannot start reading the account: {error}")
+        return None
+    if not regions:
+        _say("gateaudit: error: no region: give --region REGION, --all-regions, or set AWS_REGION")
+        return None
+    targets = [aws.Target(region, role) for role in (args.role_arn or [None]) for region in regions]
+    snapshot = aws.read(session, targets, progress=None if quiet else lambda line: _say(f"gateaudit: {line}"))
+    try:
+        _write_report(Path(args.snapshot), json.dumps(snapshot.document, indent=1, sort_keys=False) + "\n")
+    except OSError as error:
+        _say(f"gateaudit: cannot write {args.snapshot}: {error.strerror or error}")
+        return None
+    if not quiet:
+        _say(f"gateaudit: wrote {args.snapshot} ({snapshot.calls} AWS API calls)")
+    return snapshot
+
+
+def _formats(args: argparse.Namespace) -> list[str] | None:
+    """The report formats asked for; None (said why) when the output options cannot hold them."""
+    formats = list(dict.fromkeys(args.format or ["text"]))
+    if args.output and args.output_dir:
+        _say("gateaudit: error: --output and --output-dir together: --output names one file, --output-dir a folder")
+        return None
+    if len(formats) > 1 and not args.output_dir:
+        _say("gateaudit: error: several formats need --output-dir DIR, which writes DIR/gateaudit.<ext> for each "
+             "(stdout and --output take one)")
+        return None
+    return formats
+
+
+def _emit(report, args: argparse.Namespace, formats: list[str]) -> ExitCode:
+    """Write the report in each format, say its warnings and errors, and give the gate's exit code."""
     for name in formats:
         module = renderer(name)
         rendered = module.render(report, verbose=args.verbose) if name == "text" else module.render(report)

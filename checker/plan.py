@@ -219,6 +219,7 @@ class PlanSource:
     entries: list[tuple[Block, dict]] = field(default_factory=list)  # each block with what the JSON says of it
     # (module path, local name) -> the references its expression makes, read from the configuration beside
     locals: dict[tuple[tuple[str, ...], str], list[str]] = field(default_factory=dict)
+    origin: str = ORIGIN  # "plan", or "aws" for an account read by `gateaudit audit` (gateaudit.aws)
 
     def configuration(self, path: tuple[str, ...]) -> dict:
         """The configuration of the module written at `path` ({} where the plan has none: a state)."""
@@ -311,12 +312,14 @@ def _instance_key(local: str) -> Any:
 
 def _location(source: PlanSource, module: Module, kind: str, type_: str, name: str, address: str = "") -> Location:
     written = source.placed.get((_module_path(module.key), kind, type_, name))
-    return written.block if written is not None else Location(source.shown, source.lines.get(address, 1), ORIGIN)
+    return written.block if written is not None else Location(source.shown, source.lines.get(address, 1),
+                                                               source.origin)
 
 
 def _call_location(source: PlanSource, module: Module) -> Location:
     written = source.placed.get((_module_path(module.key)[:-1], "module", "module", _module_path(module.key)[-1]))
-    return written.block if written is not None else Location(source.shown, source.lines.get(module.key, 1), ORIGIN)
+    return written.block if written is not None else Location(source.shown, source.lines.get(module.key, 1),
+                                                               source.origin)
 
 
 _ADDRESS = re.compile(rb'"address":\s*("(?:[^"\\]|\\.)*")')

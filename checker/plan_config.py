@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import limits
+from . import aws, limits
 from .expr import Expr, Literal, Traversal, TupleExpr, walk
 from .loader import Loader, is_local_source, recorded_modules
 from .model import Location, Unknown
 from .overrides import is_override_file
 from .parse import SyntaxBlock
-from .plan import PlanError, PlanSource, Written, address_lines, build, decode, kind_of, link_by_value
+from .plan import ORIGIN, PlanError, PlanSource, Written, address_lines, build, decode, kind_of, link_by_value
 from .result import ScanError
 from .root import root_of
 
@@ -47,15 +47,27 @@ def load_plan(loader: Loader, path: Path, config_dir: Path | None) -> None:
     except PlanError as error:
         loader.errors.append(ScanError(shown, error.line, str(error)))
         return
+    audited = aws.MARKER in document
+    if audited:
+        try:
+            gaps = aws.recorded_errors(document[aws.MARKER])
+        except PlanError as error:
+            loader.errors.append(ScanError(shown, error.line, str(error)))
+            return
+        loader.errors.extend(ScanError(shown, None, gap) for gap in gaps)
     loader.stack.files.append(shown)
     directory = config_dir if config_dir is not None else path.parent
     source = PlanSource(document=document, kind=kind_of(document) or "plan", shown=shown, directory=directory.resolve(),
-                        display_dir=loader.show(directory), stack=loader.stack, lines=address_lines(data))
+                        display_dir=loader.show(directory), stack=loader.stack, lines=address_lines(data),
+                        origin=aws.ORIGIN if audited else ORIGIN)
     if config_dir is not None:  # named on the command line: its modules are bounded by its own repository
         loader.root = root_of(config_dir, loader.root)
     _place(loader, source)
     modules = build(source)
-    if source.kind == "state":
+    if audited:  # each account and region on its own: an id may repeat in another region
+        for module in modules:
+            link_by_value(loader.stack, [module])
+    elif source.kind == "state":
         link_by_value(loader.stack, modules)
 
 
