@@ -82,6 +82,7 @@ class _Region:
     errors: list[AuditError] = field(default_factory=list)
     calls: int = 0
     clients: dict[str, Any] = field(default_factory=dict)
+    credentials: dict[str, str] = field(default_factory=dict)  # an assumed role's, for every client after it
     roles: dict[str, dict | None] = field(default_factory=dict)  # role name -> its resource, once each
     policies: dict[str, str | None] = field(default_factory=dict)  # managed policy ARN -> its document
 
@@ -91,7 +92,8 @@ class _Region:
 
             config = Config(retries={"mode": "adaptive", "max_attempts": 10}, connect_timeout=10, read_timeout=60,
                             user_agent_extra="gateaudit-audit")
-            self.clients[service] = self.session.client(service, region_name=self.region, config=config)
+            self.clients[service] = self.session.client(service, region_name=self.region, config=config,
+                                                        **self.credentials)
         return self.clients[service]
 
     def call(self, service: str, operation: str, *, missing_ok: tuple[str, ...] = (), **params: Any) -> dict | None:
@@ -194,7 +196,7 @@ def read(session: Any, targets: list[Target], progress: Callable[[str], None] | 
         region = _Region(session=session, region=target.region)
         try:
             if target.role_arn:
-                region.session = _assumed(session, target, region)
+                _assume(target, region)
             identity = region.call("sts", "get_caller_identity")
             if identity is None:
                 raise CallFailed
@@ -214,18 +216,17 @@ def read(session: Any, targets: list[Target], progress: Callable[[str], None] | 
     return Snapshot(document(regions), [e for r in regions for e in r.errors], sum(r.calls for r in regions))
 
 
-def _assumed(session: Any, target: Target, region: _Region) -> Any:
-    """A session with the credentials of the role the target names."""
-    import boto3
-
+def _assume(target: Target, region: _Region) -> None:
+    """Read the rest of the target with the credentials of the role it names (the same session otherwise: its
+    endpoints and settings stay)."""
     found = region.call("sts", "assume_role", RoleArn=target.role_arn, RoleSessionName=SESSION_NAME)
     if found is None:
         raise CallFailed
     credentials = found["Credentials"]
     region.clients.clear()
-    return boto3.Session(aws_access_key_id=credentials["AccessKeyId"],
-                         aws_secret_access_key=credentials["SecretAccessKey"],
-                         aws_session_token=credentials["SessionToken"], region_name=target.region)
+    region.credentials = {"aws_access_key_id": credentials["AccessKeyId"],
+                          "aws_secret_access_key": credentials["SecretAccessKey"],
+                          "aws_session_token": credentials["SessionToken"]}
 
 
 def _summary(resources: list[dict]) -> str:

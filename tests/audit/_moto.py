@@ -33,32 +33,34 @@ class _Response:  # what botocore reads of an HTTP response a before-call handle
 
 def complete_moto(session: Any) -> Any:
     """Register, on a boto3 session, the two calls moto lacks (see the module's docstring)."""
-    def authorizers(params: dict, model: Any, context: Any, **_: Any) -> tuple | None:
-        client = session.client("apigatewayv2", region_name=context.get("client_region", REGION))
+    def asking_as(service: str, signer: Any) -> Any:
+        """A client of moto in the region and with the credentials of the client that asked (an assumed role's
+        too): the answer comes from the same account."""
+        found = signer._credentials.get_frozen_credentials()
+        return session.client(service, region_name=signer._region_name, aws_access_key_id=found.access_key,
+                              aws_secret_access_key=found.secret_key, aws_session_token=found.token)
+
+    def authorizers(context: dict, request_signer: Any, **_: Any) -> tuple:
+        moto = asking_as("apigatewayv2", request_signer)
         api_id = context["api_params"]["ApiId"]
-        ids = {route.get("AuthorizerId") for route in client.get_routes(ApiId=api_id)["Items"]} - {None, ""}
-        items = [client.get_authorizer(ApiId=api_id, AuthorizerId=i) for i in sorted(ids)]
+        ids = {route.get("AuthorizerId") for route in moto.get_routes(ApiId=api_id)["Items"]} - {None, ""}
+        items = [moto.get_authorizer(ApiId=api_id, AuthorizerId=i) for i in sorted(ids)]
         return _Response(), {"Items": [{k: v for k, v in item.items() if k != "ResponseMetadata"} for item in items]}
 
-    def url_configs(params: dict, model: Any, context: Any, **_: Any) -> tuple | None:
-        client = session.client("lambda", region_name=context.get("client_region", REGION))
+    def url_configs(context: dict, request_signer: Any, **_: Any) -> tuple:
+        moto = asking_as("lambda", request_signer)
         try:
-            found = client.get_function_url_config(FunctionName=context["api_params"]["FunctionName"])
-        except client.exceptions.ResourceNotFoundException:
+            found = moto.get_function_url_config(FunctionName=context["api_params"]["FunctionName"])
+        except moto.exceptions.ResourceNotFoundException:
             return _Response(), {"FunctionUrlConfigs": []}
         found.pop("ResponseMetadata", None)
         return _Response(), {"FunctionUrlConfigs": [found]}
 
-    def region_of(params: dict, context: dict, **_: Any) -> None:  # before-call sees the request, not these
+    def keep_params(params: dict, context: dict, **_: Any) -> None:  # before-call sees the request, not these
         context["api_params"] = dict(params)
 
-    def client_region(context: dict, request_signer: Any = None, **_: Any) -> None:
-        if request_signer is not None:
-            context["client_region"] = request_signer._region_name
-
-    session.events.register("before-parameter-build.apigatewayv2.GetAuthorizers", region_of)
-    session.events.register("before-parameter-build.lambda.ListFunctionUrlConfigs", region_of)
-    session.events.register("before-call.*.*", client_region)
+    session.events.register("before-parameter-build.apigatewayv2.GetAuthorizers", keep_params)
+    session.events.register("before-parameter-build.lambda.ListFunctionUrlConfigs", keep_params)
     session.events.register("before-call.apigatewayv2.GetAuthorizers", authorizers)
     session.events.register("before-call.lambda.ListFunctionUrlConfigs", url_configs)
     return session
@@ -76,12 +78,14 @@ def package(code: str = "def handler(event, context):\n    return {}\n") -> byte
 def function(session: Any, name: str, policy: dict | None = None, log_retention: int | None = 90,
              environment: dict | None = None) -> dict:
     """A Lambda function with its own role (an inline policy) and, unless None, its log group's retention."""
+    region, account = where(session)
     iam = session.client("iam")
-    role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=json.dumps(LAMBDA_ASSUME))["Role"]
-    iam.put_role_policy(RoleName=f"{name}-role", PolicyName="least-privilege", PolicyDocument=json.dumps(
+    role_name = f"{name}-{region}"  # IAM is global: the same function in two regions has two roles
+    role = iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(LAMBDA_ASSUME))["Role"]
+    iam.put_role_policy(RoleName=role_name, PolicyName="least-privilege", PolicyDocument=json.dumps(
         policy or {"Version": "2012-10-17", "Statement": [{
             "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/{name}:*"}]}))
+            "Resource": f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{name}:*"}]}))
     created = session.client("lambda").create_function(
         FunctionName=name, Runtime="python3.12", Role=role["Arn"], Handler="handler.handler",
         Code={"ZipFile": package()}, Environment={"Variables": environment or {}})
@@ -93,7 +97,13 @@ def function(session: Any, name: str, policy: dict | None = None, log_retention:
 
 
 def invoke_uri(function_arn: str) -> str:
-    return f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
+    region = function_arn.split(":")[3]
+    return f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
+
+
+def where(session: Any) -> tuple[str, str]:
+    """The region and account a session builds in."""
+    return session.region_name, session.client("sts").get_caller_identity()["Account"]
 
 
 @dataclass(frozen=True)
@@ -103,10 +113,11 @@ class RestStack:
     authorizer_id: str
     authorizer_arn: str
     backend_arn: str
+    region: str = REGION
     stage: str = "v1"
 
     def method_arn(self, http_method: str) -> str:
-        api = f"arn:aws:apigateway:{REGION}::/restapis/{self.api_id}"
+        api = f"arn:aws:apigateway:{self.region}::/restapis/{self.api_id}"
         return f"{api}/resources/{self.resource_id}/methods/{http_method}"
 
 
@@ -114,6 +125,7 @@ def rest_stack(session: Any, name: str = "shop") -> RestStack:
     """A REST API as the reference stack deploys it: GET and POST /items behind a REQUEST authorizer reading
     x-api-key, permissions scoped to the API, a stage with access logs and ERROR execution logging, logs kept 90
     days."""
+    region, account = where(session)
     authorizer_fn = function(session, f"{name}-authorizer")
     backend_fn = function(session, f"{name}-backend")
     gateway = session.client("apigateway")
@@ -130,7 +142,7 @@ def rest_stack(session: Any, name: str = "shop") -> RestStack:
         gateway.put_integration(restApiId=api["id"], resourceId=items["id"], httpMethod=http_method,
                                 type="AWS_PROXY", integrationHttpMethod="POST",
                                 uri=invoke_uri(backend_fn["FunctionArn"]))
-    execution_arn = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{api['id']}"
+    execution_arn = f"arn:aws:execute-api:{region}:{account}:{api['id']}"
     lam = session.client("lambda")
     lam.add_permission(FunctionName=f"{name}-authorizer", StatementId="AllowApiGatewayAuthorizer",
                        Action="lambda:InvokeFunction", Principal="apigateway.amazonaws.com",
@@ -146,11 +158,61 @@ def rest_stack(session: Any, name: str = "shop") -> RestStack:
     gateway.create_stage(restApiId=api["id"], stageName="v1", deploymentId=deployment["id"])
     gateway.update_stage(restApiId=api["id"], stageName="v1", patchOperations=[
         {"op": "replace", "path": "/accessLogSettings/destinationArn",
-         "value": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{access}"},
+         "value": f"arn:aws:logs:{region}:{account}:log-group:{access}"},
         {"op": "replace", "path": "/accessLogSettings/format",
          "value": json.dumps({"requestId": "$context.requestId", "status": "$context.status",
                               "authorizerError": "$context.authorizer.error"})},
         {"op": "replace", "path": "/*/*/logging/loglevel", "value": "ERROR"}])
     return RestStack(api["id"], items["id"], authorizer["id"],
-                     f"arn:aws:apigateway:{REGION}::/restapis/{api['id']}/authorizers/{authorizer['id']}",
-                     backend_fn["FunctionArn"])
+                     f"arn:aws:apigateway:{region}::/restapis/{api['id']}/authorizers/{authorizer['id']}",
+                     backend_fn["FunctionArn"], region)
+
+
+@dataclass(frozen=True)
+class HttpStack:
+    api_id: str
+    authorizer_id: str
+    routes: dict[str, str]  # route key -> route id
+    region: str = REGION
+
+    def route_arn(self, key: str) -> str:
+        return f"arn:aws:apigateway:{self.region}::/apis/{self.api_id}/routes/{self.routes[key]}"
+
+
+def http_stack(session: Any, name: str = "orders") -> HttpStack:
+    """An HTTP API as the reference stack deploys it: GET and POST /items behind a REQUEST authorizer (simple
+    responses, payload 2.0) reading x-api-key, a $default stage with access logs, logs kept 90 days."""
+    region, account = where(session)
+    authorizer_fn = function(session, f"{name}-authorizer")
+    backend_fn = function(session, f"{name}-backend")
+    v2 = session.client("apigatewayv2")
+    api = v2.create_api(Name=name, ProtocolType="HTTP")
+    authorizer = v2.create_authorizer(ApiId=api["ApiId"], Name="api-key", AuthorizerType="REQUEST",
+                                      AuthorizerUri=invoke_uri(authorizer_fn["FunctionArn"]),
+                                      IdentitySource=["$request.header.x-api-key"],
+                                      AuthorizerPayloadFormatVersion="2.0", EnableSimpleResponses=True,
+                                      AuthorizerResultTtlInSeconds=300)
+    integration = v2.create_integration(ApiId=api["ApiId"], IntegrationType="AWS_PROXY",
+                                        IntegrationUri=backend_fn["FunctionArn"], PayloadFormatVersion="2.0")
+    routes = {}
+    for key in ("GET /items", "POST /items"):
+        route = v2.create_route(ApiId=api["ApiId"], RouteKey=key, AuthorizationType="CUSTOM",
+                                AuthorizerId=authorizer["AuthorizerId"],
+                                Target=f"integrations/{integration['IntegrationId']}")
+        routes[key] = route["RouteId"]
+    execution_arn = f"arn:aws:execute-api:{region}:{account}:{api['ApiId']}"
+    lam = session.client("lambda")
+    lam.add_permission(FunctionName=f"{name}-authorizer", StatementId="AllowApiGatewayAuthorizer",
+                       Action="lambda:InvokeFunction", Principal="apigateway.amazonaws.com",
+                       SourceArn=f"{execution_arn}/authorizers/{authorizer['AuthorizerId']}")
+    lam.add_permission(FunctionName=f"{name}-backend", StatementId="AllowApiGatewayItems",
+                       Action="lambda:InvokeFunction", Principal="apigateway.amazonaws.com",
+                       SourceArn=f"{execution_arn}/*/*/items")
+    logs = session.client("logs")
+    access = f"/aws/apigateway/{name}/access"
+    logs.create_log_group(logGroupName=access)
+    logs.put_retention_policy(logGroupName=access, retentionInDays=90)
+    v2.create_stage(ApiId=api["ApiId"], StageName="$default", AutoDeploy=True, AccessLogSettings={
+        "DestinationArn": f"arn:aws:logs:{region}:{account}:log-group:{access}",
+        "Format": json.dumps({"requestId": "$context.requestId", "routeKey": "$context.routeKey"})})
+    return HttpStack(api["ApiId"], authorizer["AuthorizerId"], routes, region)
