@@ -1,8 +1,7 @@
-"""A moto server standing in for AWS, and stacks built in it through boto3 as a console or a script would.
+"""Stacks built in moto through boto3 as a console or a script would, and the two calls moto lacks.
 
-One ThreadedMotoServer (a real local HTTP endpoint) serves the session; each test starts from an empty account
-(moto's reset API) and reaches it through the environment only (`AWS_ENDPOINT_URL`, dummy credentials), as a
-user points gateaudit at LocalStack or moto.
+The moto server (tests/conftest.py's `moto_endpoint`) is a real local HTTP endpoint; each audit test works in
+an empty account of its own (tests/audit/conftest.py's `aws`).
 
 moto 5.2 lacks two read calls the audit makes; each is completed here from moto's own data, never from a
 recording of what a test expects:
@@ -20,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 REGION = "us-east-1"
-ACCOUNT = "123456789012"  # moto's default account
 LAMBDA_ASSUME = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                          "Principal": {"Service": "lambda.amazonaws.com"}}]}
 

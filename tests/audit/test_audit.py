@@ -15,7 +15,7 @@ import pytest
 
 from gateaudit.cli import main
 
-from ._moto import ACCOUNT, REGION, http_stack, rest_stack
+from ._moto import REGION, http_stack, rest_stack, where
 
 CODE_RULES = {"GA107", "GA108", "GA109", "GA110", "GA209", "GA407"}
 
@@ -87,7 +87,7 @@ def test_console_clicks_fail_at_what_was_clicked(aws: Any, tmp_path: Path, capsy
     assert seen[("GA401", stage)] == "failed"
     backend_permission = f"{stack.backend_arn}/policy/AllowApiGatewayItems"
     assert seen[("GA301", backend_permission)] == "failed"
-    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/shop-authorizer"
+    group = f"arn:aws:logs:{REGION}:{where(aws)[1]}:log-group:/aws/lambda/shop-authorizer"
     assert seen[("GA405", group)] == "failed"
     assert code == 1
     # Each result points at the snapshot's line that holds what AWS answered.
@@ -128,7 +128,7 @@ def test_progress_goes_to_stderr_and_json_on_stdout_stays_quiet(aws: Any, tmp_pa
     rest_stack(aws)
     main(["audit", "--snapshot", str(tmp_path / "account.json"), "--no-config"])
     err = capsys.readouterr().err
-    assert f"reading account {ACCOUNT}, {REGION}" in err
+    assert f"reading account {where(aws)[1]}, {REGION}" in err
     assert "1 REST API, 0 HTTP/WebSocket APIs, 2 Lambda functions" in err
     main(["audit", "--snapshot", str(tmp_path / "account.json"), "--no-config", "--format", "json"])
     out, err = capsys.readouterr()
