@@ -106,5 +106,10 @@ package: $(BIN)/python
 bench: $(STAMP)
 	$(BIN)/python bench/scan.py
 
+## `gateaudit audit` of a moto account of 50 APIs x 20 routes: wall time, AWS API calls, results, peak memory
+.PHONY: bench-audit
+bench-audit: $(STAMP)
+	$(BIN)/python bench/audit.py
+
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) build stack/build *.egg-info
