@@ -511,23 +511,29 @@ def _role(region: _Region, role_arn: str) -> None:
     region.roles[name] = role
     if role is None:
         return
+    inline = []
+    for policy_name in region.pages("iam", "list_role_policies", "PolicyNames", RoleName=name) or ():
+        read = region.call("iam", "get_role_policy", RoleName=name, PolicyName=policy_name)
+        if read is not None:
+            inline.append((policy_name, _policy_text(read.get("PolicyDocument"))))
+    attached = region.pages("iam", "list_attached_role_policies", "AttachedPolicies", RoleName=name) or []
+    # As a state holds a role: the ARNs of what is attached; its inline policies are aws_iam_role_policy
+    # resources of their own (as Terraform writes them), judged once.
     region.add("aws_iam_role", role["Arn"], name, {
         "id": name, "arn": role["Arn"], "name": name, "path": role.get("Path", "/"),
         "assume_role_policy": _policy_text(role.get("AssumeRolePolicyDocument")),
-        "description": role.get("Description", ""), "tags": {t["Key"]: t["Value"] for t in role.get("Tags", ())}
-        or None})
-    for policy_name in region.pages("iam", "list_role_policies", "PolicyNames", RoleName=name) or ():
-        inline = region.call("iam", "get_role_policy", RoleName=name, PolicyName=policy_name)
-        if inline is not None:
-            region.add("aws_iam_role_policy", f"{role['Arn']}/policy/{policy_name}", f"{name} {policy_name}", {
-                "id": f"{name}:{policy_name}", "name": policy_name, "role": name,
-                "policy": _policy_text(inline.get("PolicyDocument"))})
-    for attached in region.pages("iam", "list_attached_role_policies", "AttachedPolicies", RoleName=name) or ():
-        policy_arn = attached["PolicyArn"]
+        "description": role.get("Description", ""),
+        "managed_policy_arns": sorted(policy["PolicyArn"] for policy in attached),
+        "tags": {t["Key"]: t["Value"] for t in role.get("Tags", ())} or None})
+    for policy_name, text in inline:
+        region.add("aws_iam_role_policy", f"{role['Arn']}/policy/{policy_name}", f"{name} {policy_name}", {
+            "id": f"{name}:{policy_name}", "name": policy_name, "role": name, "policy": text})
+    for policy in attached:
+        policy_arn = policy["PolicyArn"]
         region.add("aws_iam_role_policy_attachment", f"{role['Arn']}/attached/{policy_arn}",
-                   f"{name} {attached.get('PolicyName', '')}", {"id": f"{name}-{policy_arn}", "role": name,
-                                                               "policy_arn": policy_arn})
-        _managed_policy(region, policy_arn, attached.get("PolicyName", ""))
+                   f"{name} {policy.get('PolicyName', '')}", {"id": f"{name}-{policy_arn}", "role": name,
+                                                             "policy_arn": policy_arn})
+        _managed_policy(region, policy_arn, policy.get("PolicyName", ""))
 
 
 def _managed_policy(region: _Region, policy_arn: str, name: str) -> None:

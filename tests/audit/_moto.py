@@ -13,12 +13,15 @@ recording of what a test expects:
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 REGION = "us-east-1"
+ACCOUNT = "123456789012"  # moto's default account: a server of its own (bench/audit.py); tests get their own
 LAMBDA_ASSUME = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                          "Principal": {"Service": "lambda.amazonaws.com"}}]}
 
@@ -61,6 +64,46 @@ def complete_moto(session: Any) -> Any:
     session.events.register("before-parameter-build.lambda.ListFunctionUrlConfigs", keep_params)
     session.events.register("before-call.apigatewayv2.GetAuthorizers", authorizers)
     session.events.register("before-call.lambda.ListFunctionUrlConfigs", url_configs)
+    return session
+
+
+_accounts = itertools.count(300000000001)
+
+
+def open_account(endpoint: str, monkeypatch: Any, tmp_path: Path) -> Any:
+    """An empty moto account of its own, reached through the environment only (AWS_ENDPOINT_URL and that
+    account's access key), as a user points gateaudit at moto or LocalStack; a boto3 session in it.
+
+    moto maps an access key to the account its IAM user was created in: nothing one test builds meets another's.
+    The audit's sessions get the two calls moto lacks (complete_moto).
+    """
+    import boto3
+
+    from gateaudit import aws as audit
+
+    account = str(next(_accounts))
+    # The server runs in this process: the account gets the AWS managed policies when it is first used.
+    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    iam = boto3.client("iam", endpoint_url=endpoint, region_name=REGION, aws_access_key_id="testing",
+                       aws_secret_access_key="testing")
+    iam.meta.events.register("before-sign.iam.*", lambda request, **_: request.headers.__setitem__(
+        "x-moto-account-id", account))
+    iam.create_user(UserName="auditor")
+    key = iam.create_access_key(UserName="auditor")["AccessKey"]
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN",
+                 "AWS_WEB_IDENTITY_TOKEN_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    original = audit.session_for
+    monkeypatch.setattr(audit, "session_for", lambda profile: complete_moto(original(profile)))
+    session = complete_moto(boto3.Session(region_name=REGION))
+    assert session.client("sts").get_caller_identity()["Account"] == account
     return session
 
 

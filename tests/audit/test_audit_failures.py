@@ -22,7 +22,7 @@ from botocore.exceptions import EndpointConnectionError
 from gateaudit.cli import main
 
 from ._calls import record
-from ._moto import ACCOUNT, REGION, _Response, rest_stack
+from ._moto import REGION, _Response, rest_stack, where
 
 NOT_ENABLED = "ap-east-1"  # an opt-in region this account has not enabled
 UNREACHABLE = "eu-south-2"
@@ -100,10 +100,11 @@ def _assert_gap(tmp_path: Path, code: int, report: dict, snapshot: dict, error: 
 def test_access_denied_is_an_error_naming_the_call(aws: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                    event: str, code: str, call: str) -> None:
     rest_stack(aws)
-    message = f"User: arn:aws:iam::{ACCOUNT}:user/auditor is not authorized to perform: {call}"
+    account = where(aws)[1]
+    message = f"User: arn:aws:iam::{account}:user/auditor is not authorized to perform: {call}"
     record(monkeypatch, (event, _refused(code, message)))
     exit_code, report, snapshot = _audit(tmp_path, "--region", REGION)
-    error = f"{call} failed (account {ACCOUNT}, {REGION}): {code}: {message}: what it returns was not audited"
+    error = f"{call} failed (account {account}, {REGION}): {code}: {message}: what it returns was not audited"
     _assert_gap(tmp_path, exit_code, report, snapshot, error)
     # The rest of the account was still read: only what the refused call returns is missing.
     assert "aws_api_gateway_method" in {r["type"] for m in snapshot["values"]["root_module"]["child_modules"]
@@ -126,7 +127,7 @@ def test_throttling_past_the_retries_is_an_error_naming_the_call(aws: Any, monke
     exit_code, report, snapshot = _audit(tmp_path, "--region", REGION)
     assert len(attempts) == ATTEMPTS and len(waits) == ATTEMPTS - 1, "throttling was not retried as configured"
     assert [c.operation for c in calls].count("GetRestApis") == 1, "one call, retried below it"
-    error = (f"apigateway:GetRestApis failed (account {ACCOUNT}, {REGION}): TooManyRequestsException: "
+    error = (f"apigateway:GetRestApis failed (account {where(aws)[1]}, {REGION}): TooManyRequestsException: "
              "Too Many Requests: what it returns was not audited")
     _assert_gap(tmp_path, exit_code, report, snapshot, error)
 
@@ -144,7 +145,7 @@ def test_a_region_not_enabled_is_an_error_naming_it(aws: Any, monkeypatch: pytes
     _assert_gap(tmp_path, exit_code, report, snapshot, error)
     assert [e["region"] for e in snapshot["gateaudit_account"]["errors"]] == [NOT_ENABLED]
     read = {m["address"] for m in snapshot["values"]["root_module"]["child_modules"] if m["resources"]}
-    assert read == {f'module.aws["{ACCOUNT}/{REGION}"]'}
+    assert read == {f'module.aws["{where(aws)[1]}/{REGION}"]'}
 
 
 def test_an_endpoint_that_cannot_be_reached_is_an_error_naming_the_call(aws: Any, monkeypatch: pytest.MonkeyPatch,

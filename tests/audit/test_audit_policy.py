@@ -21,7 +21,7 @@ import pytest
 from gateaudit.cli import main
 
 from ._calls import Call, record
-from ._moto import ACCOUNT, REGION, function, invoke_uri, rest_stack
+from ._moto import ACCOUNT, REGION, function, invoke_uri, rest_stack, where
 
 POLICY = Path(__file__).resolve().parents[2] / "docs" / "audit-policy.json"
 # Calls no IAM policy can allow or deny, so the policy leaves them out: AWS documents that GetCallerIdentity
@@ -78,6 +78,7 @@ def _allowing(action: str, resource: str) -> list[tuple[dict, str]]:
 def _http_api(session: Any) -> None:
     """An HTTP API as a console builds one: GET /orders behind a REQUEST authorizer, a Lambda integration, the
     $default stage writing access logs."""
+    account = where(session)[1]
     authorizer_fn = function(session, "orders-authorizer")
     backend_fn = function(session, "orders-backend")
     gateway = session.client("apigatewayv2")
@@ -93,14 +94,14 @@ def _http_api(session: Any) -> None:
     logs = session.client("logs")
     logs.create_log_group(logGroupName="/aws/apigateway/orders/access")
     gateway.create_stage(ApiId=api["ApiId"], StageName="$default", AutoDeploy=True, AccessLogSettings={
-        "DestinationArn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/apigateway/orders/access",
+        "DestinationArn": f"arn:aws:logs:{REGION}:{account}:log-group:/aws/apigateway/orders/access",
         "Format": '{"requestId":"$context.requestId"}'})
     iam = session.client("iam")
     managed = iam.create_policy(PolicyName="orders-table-read", PolicyDocument=json.dumps({
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:GetItem",
-                                                "Resource": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/orders"}]}))
-    iam.attach_role_policy(RoleName="orders-backend-role", PolicyArn=managed["Policy"]["Arn"])
-    iam.attach_role_policy(RoleName="orders-backend-role", PolicyArn=AWS_MANAGED)
+                                                "Resource": f"arn:aws:dynamodb:{REGION}:{account}:table/orders"}]}))
+    iam.attach_role_policy(RoleName=f"orders-backend-{REGION}", PolicyArn=managed["Policy"]["Arn"])
+    iam.attach_role_policy(RoleName=f"orders-backend-{REGION}", PolicyArn=AWS_MANAGED)
     session.client("secretsmanager").create_secret(Name="orders/api-key", SecretString="not-read-by-the-audit")
 
 
@@ -115,7 +116,6 @@ def _method_listed_without_settings(parsed: dict, **_: Any) -> None:
 @pytest.fixture
 def calls(aws: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Call]:
     """Every call one audit of a full account made (--all-regions): it must succeed, or a call went unread."""
-    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")  # AWS managed policies, as in a real account
     rest_stack(aws)
     _http_api(aws)
     recorded = record(monkeypatch, ("after-call.api-gateway.GetResources", _method_listed_without_settings))
