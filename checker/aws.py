@@ -25,10 +25,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
-ORIGIN = "aws"  # Location.origin of what the account shows
-MARKER = "gateaudit_account"  # the document's own key: what was read, when, and what could not be
+from .plan import ACCOUNT_MARKER as MARKER
+
 MAX_WORKERS = 4  # regions and accounts read at once: adaptive retries keep each within its rate
-PAGE_SIZE = {"get_resources": 500, "get_rest_apis": 500, "get_authorizers": 500}
 SESSION_NAME = "gateaudit-audit"
 MAX_REASON = 300  # characters of AWS's reason for a failed call kept in the report
 # A log group matters when a function writes to it or a stage's access logs go there; the rest of the

@@ -13,15 +13,14 @@ image, a zip built outside the repository, a runtime other than Python and Node.
 
 from __future__ import annotations
 
-from .model import Block, FunctionCode, Location, SourceFile, Unknown
+from .model import ACCOUNT_ORIGIN, Block, FunctionCode, Location, SourceFile, Unknown
 
-AWS = "aws"  # gateaudit.aws.ORIGIN: a function read from the account (aws imports boto3 lazily, not this)
 LANGUAGES = {"python": ("python3", (".py",)), "node": ("nodejs", (".js", ".mjs", ".cjs", ".ts"))}
 
 
 def locate(function: Block) -> FunctionCode | Unknown:
     """The code of an `aws_lambda_function`, or why it cannot be read."""
-    if function.location.origin == AWS:
+    if function.location.origin == ACCOUNT_ORIGIN:
         return Unknown("it is read from the account, which shows a function's settings, not its code (gateaudit "
                        "audit never downloads code): scan the repository that builds it")
     for argument in ("image_uri", "package_type", "s3_bucket"):

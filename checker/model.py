@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from .parse import SyntaxAttribute
 
 
+ACCOUNT_ORIGIN = "aws"  # Location.origin of a fact read from a deployed account (`gateaudit audit`)
+
+
 @dataclass(frozen=True)
 class Location:
     file: str  # relative to the scanned path, with forward slashes

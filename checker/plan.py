@@ -25,6 +25,9 @@ from .schema import nested_blocks
 
 AFTER_APPLY = "known only after apply"
 ORIGIN = "plan"
+# The key `gateaudit audit` adds to the state it writes of an account (gateaudit.aws): what it read, when, and
+# which calls failed.
+ACCOUNT_MARKER = "gateaudit_account"
 FORMAT_MAJOR = "1"  # `terraform show -json` has written format 1.x since Terraform 0.12 (plans 1.2 in 1.11)
 DESTROYING = ("delete",)  # a replaced resource (delete and create) is judged as the one created
 

@@ -15,13 +15,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import aws, limits
+from . import limits
 from .expr import Expr, Literal, Traversal, TupleExpr, walk
 from .loader import Loader, is_local_source, recorded_modules
-from .model import Location, Unknown
+from .model import ACCOUNT_ORIGIN, Location, Unknown
 from .overrides import is_override_file
 from .parse import SyntaxBlock
-from .plan import ORIGIN, PlanError, PlanSource, Written, address_lines, build, decode, kind_of, link_by_value
+from .plan import (
+    ACCOUNT_MARKER,
+    ORIGIN,
+    PlanError,
+    PlanSource,
+    Written,
+    address_lines,
+    build,
+    decode,
+    kind_of,
+    link_by_value,
+)
 from .result import ScanError
 from .root import root_of
 
@@ -47,10 +58,12 @@ def load_plan(loader: Loader, path: Path, config_dir: Path | None) -> None:
     except PlanError as error:
         loader.errors.append(ScanError(shown, error.line, str(error)))
         return
-    audited = aws.MARKER in document
+    audited = ACCOUNT_MARKER in document
     if audited:
+        from . import aws  # only for an account's snapshot: a scan of anything else never pays for it
+
         try:
-            gaps = aws.recorded_errors(document[aws.MARKER])
+            gaps = aws.recorded_errors(document[ACCOUNT_MARKER])
         except PlanError as error:
             loader.errors.append(ScanError(shown, error.line, str(error)))
             return
@@ -59,7 +72,7 @@ def load_plan(loader: Loader, path: Path, config_dir: Path | None) -> None:
     directory = config_dir if config_dir is not None else path.parent
     source = PlanSource(document=document, kind=kind_of(document) or "plan", shown=shown, directory=directory.resolve(),
                         display_dir=loader.show(directory), stack=loader.stack, lines=address_lines(data),
-                        origin=aws.ORIGIN if audited else ORIGIN)
+                        origin=ACCOUNT_ORIGIN if audited else ORIGIN)
     if config_dir is not None:  # named on the command line: its modules are bounded by its own repository
         loader.root = root_of(config_dir, loader.root)
     _place(loader, source)
