@@ -92,6 +92,7 @@ class Pairs:
     account: dict[int, Block] = field(default_factory=dict)  # id(code block) -> account block
     taken: set[int] = field(default_factory=set)  # id(account block) paired with some code block
     code_at: dict[str, Block] = field(default_factory=dict)
+    unpaired: dict[int, Unknown] = field(default_factory=dict)  # id(code block) -> why it could not be paired
 
     def pair(self, code: Block, account: Block) -> None:
         self.account[id(code)] = account
@@ -101,11 +102,22 @@ class Pairs:
     def of(self, code: Block | None) -> Block | None:
         return None if code is None else self.account.get(id(code))
 
+    def parent(self, code: Block | None) -> Block | Unknown | None:
+        """The account's block for a parent (an API, a function); an Unknown when the parent could not be paired:
+        its children cannot be either (rather than "not deployed")."""
+        if code is None or id(code) in self.account:
+            return self.of(code)
+        why = self.unpaired.get(id(code))
+        return Unknown(f"{code.address} cannot be paired: {why.reason}") if why is not None else None
+
 
 class AccountSide(Pairs):
     """The account's blocks are themselves: keys built on the account side use this in place of the pairs."""
 
     def of(self, code: Block | None) -> Block | None:
+        return code
+
+    def parent(self, code: Block | None) -> Block | Unknown | None:
         return code
 
 
@@ -172,8 +184,9 @@ def _method_path(block: Block) -> str | Unknown | None:
 
 def _in_api(*more: Callable[[Block], Any]) -> Callable[[Block, Pairs], Key]:
     def key(block: Block, side: Pairs) -> Key:
-        api = side.of(_referenced(block, "rest_api_id" if block.type.startswith("aws_api_gateway_") else "api_id",
-                                 *APIS))
+        api = side.parent(_api_of(block))
+        if isinstance(api, Unknown):
+            return api
         return _known(api and id(api), *(part(block) for part in more))
     return key
 
@@ -183,7 +196,9 @@ def _function_key(block: Block, side: Pairs) -> Key:
 
 
 def _permission_key(block: Block, side: Pairs) -> Key:
-    function = side.of(_referenced(block, "function_name", FUNCTION))
+    function = side.parent(_function_of(block))
+    if isinstance(function, Unknown):
+        return function
     if function is None:  # by name, where the value names a function the other side does not link
         return _known(function_name(block.get("function_name")), block.value("statement_id"))
     return _known(function.value("function_name"), block.value("statement_id"))
@@ -301,9 +316,7 @@ def _scalars(code: Block, account: Block, pairs: Pairs, *names: tuple[str, Any])
             yield Unknown(f"{name} is unknown ({value.reason})")
             continue
         value = default if value is None else value
-        deployed = account.value(name, default) if "." not in name else (
-            (_attribute(account, name) and _attribute(account, name).value))
-        deployed = default if deployed is None else deployed
+        deployed = account.value(name, default)
         if _norm(value) != _norm(deployed):
             yield name, f"code: {name} = {_show(value)}; account: {_show(deployed)}", None
 
@@ -485,6 +498,7 @@ def _pair_kind(kind: Kind, code: Stack, account: Stack, pairs: Pairs) -> Iterato
         if found is None:
             key = kind.key(block, pairs)
             if isinstance(key, Unknown):
+                pairs.unpaired[id(block)] = key
                 yield kind.rule.unknown(block, f"this {kind.what} cannot be paired with the account's: "
                                                f"{key.reason}")
                 continue
@@ -508,8 +522,8 @@ def _pair_kind(kind: Kind, code: Stack, account: Stack, pairs: Pairs) -> Iterato
     deployed_scopes = set(pairs.taken)
     for block in deployed:
         if id(block) not in pairs.taken and (scope := kind.scope(block)) is not None and id(scope) in deployed_scopes:
-            yield kind.rule.failed(block, f"{BY_HAND}: {kind.what} {_name(block)} of {_name(scope)} is not in the "
-                                          f"code{_summary(block)}")
+            yield kind.rule.failed(block, f"{BY_HAND}: {kind.what} {_described(block, kind.key(block, AccountSide()))} "
+                                          f"of {_parent(scope)} is not in the code{_summary(block)}")
 
 
 def _by_tags(block: Block, candidates: list[Block]) -> list[Block]:
@@ -546,11 +560,15 @@ def _name(block: Block) -> str:
 
 
 def _described(block: Block, key: Key) -> str:
-    parts = [str(part) for part in key[1:]] if isinstance(key, tuple) and isinstance(key[0], int) else \
-        [str(part) for part in key] if isinstance(key, tuple) else []
-    if key is None:
+    """A block by its pairing key (`/items GET`), for messages; the API or function of the key left out."""
+    if not isinstance(key, tuple):
         return f"for {block.address} (what it belongs to is not deployed)"
-    return " ".join(part for part in parts if not part.startswith("aws_")) or block.address
+    parts = [str(part) for part in key if not isinstance(part, int) and not str(part).startswith("aws_")]
+    return " ".join(parts) or block.address
+
+
+def _parent(block: Block) -> str:
+    return f"{'function' if block.type == FUNCTION else 'API'} {block.value('function_name') or block.value('name')}"
 
 
 def _summary(block: Block) -> str:
