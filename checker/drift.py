@@ -147,23 +147,28 @@ def _api_key(block: Block, side: Pairs) -> Key:
     return _known(block.type, block.value("name"))
 
 
+MAX_PATH_DEPTH = 64  # resources above a method; deeper (or a cycle, in a hostile document) is unknown
+
+
 def rest_path(block: Block) -> str | Unknown | None:
     """The full path of a REST resource (`/items/{id}`): its `path` where a state gives it, else rebuilt from
     `path_part` through `parent_id`'s references (the API's root_resource_id is `/`)."""
-    path = block.value("path")
-    if path is not None:
-        return path
-    seen: list[str] = []
-    while block.type == "aws_api_gateway_resource" and len(seen) < 64:
+    parts: list[str] = []
+    for _ in range(MAX_PATH_DEPTH):
+        if block.type == REST_API:
+            return "/" + "/".join(parts)
+        path = block.value("path")
+        if isinstance(path, str):  # a state's, or a plan's known one
+            return "/".join([path.rstrip("/"), *parts]) or "/"
         part = block.value("path_part")
         if not isinstance(part, str):
             return part if isinstance(part, Unknown) else None
-        seen.insert(0, part)
+        parts.insert(0, part)
         parent = _parent_resource(block, "parent_id")
         if parent is None:
             return Unknown(f"{block.address}.parent_id refers to no resource or API gateaudit can see")
         block = parent
-    return "/" + "/".join(seen)
+    return Unknown(f"{block.address} is more than {MAX_PATH_DEPTH} resources deep")
 
 
 def _parent_resource(block: Block, name: str) -> Block | None:
@@ -179,7 +184,7 @@ def _method_path(block: Block) -> str | Unknown | None:
     resource = _parent_resource(block, "resource_id")
     if resource is None:
         return Unknown(f"{block.address}.resource_id refers to no resource gateaudit can see")
-    return "/" if resource.type == REST_API else rest_path(resource)
+    return rest_path(resource)
 
 
 def _in_api(*more: Callable[[Block], Any]) -> Callable[[Block, Pairs], Key]:
@@ -231,7 +236,7 @@ class Kind:
     # The block's parent on its own side whose being deployed makes "only in the account" a finding (its API or
     # function); None: never reported as created by hand (an account holds other stacks' APIs and log groups).
     scope: Callable[[Block], Block | None] | None = None
-    compare: Callable[[Block, Block, Pairs], Iterator[tuple[str, str, str | None] | Unknown]] | None = None
+    compare: Callable[[Block, Block, Pairs], Iterator[Difference | Unknown]] | None = None
 
 
 def _api_of(block: Block) -> Block | None:
@@ -244,7 +249,7 @@ def _function_of(block: Block) -> Block | None:
 
 # ------------------------------------------------------------------------------------------------------ comparing
 
-Difference = tuple[str, str, str | None]  # (attribute path, message, ...) yielded by a compare: see _judge
+Difference = tuple[str, str]  # (the code's attribute path, the message with both sides): see _judge
 
 
 def bound(attribute: Attribute | None, pairs: Pairs) -> Any:
@@ -289,7 +294,7 @@ def _same_authorizer(code: Block, account: Block, pairs: Pairs, name: str) -> It
     written = code.get(name)
     if written is None or written.value is None:
         if account.value(name) is not None:
-            yield name, f"code: no {name}; account: {name} = {account.value(name)}", None
+            yield name, f"code: no {name}; account: {name} = {account.value(name)}"
         return
     code_authorizer = written.referenced_blocks("aws_api_gateway_authorizer", "aws_apigatewayv2_authorizer")
     deployed = account.get(name)
@@ -299,13 +304,13 @@ def _same_authorizer(code: Block, account: Block, pairs: Pairs, name: str) -> It
         if isinstance(written.value, Unknown):
             yield Unknown(f"{name} is unknown ({written.value.reason})")
         elif written.value != account.value(name):
-            yield name, f"code: {name} = {written.value}; account: {_show(account.value(name))}", None
+            yield name, f"code: {name} = {written.value}; account: {_show(account.value(name))}"
         return
     expected = pairs.of(code_authorizer[0])
     if expected is None or not account_authorizer or account_authorizer[0] is not expected:
         now = account_authorizer[0].value("name") if account_authorizer else account.value(name)
         yield name, (f"code: authorizer {code_authorizer[0].address}"
-                     f"{'' if expected is not None else ' (not deployed)'}; account: {_show(now)}"), None
+                     f"{'' if expected is not None else ' (not deployed)'}; account: {_show(now)}")
 
 
 def _scalars(code: Block, account: Block, pairs: Pairs, *names: tuple[str, Any]) -> Iterator[Difference | Unknown]:
@@ -318,14 +323,14 @@ def _scalars(code: Block, account: Block, pairs: Pairs, *names: tuple[str, Any])
         value = default if value is None else value
         deployed = account.value(name, default)
         if _norm(value) != _norm(deployed):
-            yield name, f"code: {name} = {_show(value)}; account: {_show(deployed)}", None
+            yield name, f"code: {name} = {_show(value)}; account: {_show(deployed)}"
 
 
 def _norm(value: Any) -> Any:
     if isinstance(value, str):
         return value.upper()
     if isinstance(value, list):
-        return sorted(_norm(v) for v in value)
+        return sorted((_norm(v) for v in value), key=repr)
     return value
 
 
@@ -350,13 +355,13 @@ def _compare_authorizer(code: Block, account: Block, pairs: Pairs) -> Iterator[D
     if isinstance(expected, Unknown):
         yield Unknown(f"authorizer_uri is unknown ({expected.reason})")
     elif expected != deployed:
-        yield "authorizer_uri", f"code: invokes {_show(expected)}; account: invokes {_show(deployed)}", None
+        yield "authorizer_uri", f"code: invokes {_show(expected)}; account: invokes {_show(deployed)}"
     name = "identity_source" if code.type == "aws_api_gateway_authorizer" else "identity_sources"
     value = _identity_sources(bound(code.get(name), pairs))
     if isinstance(value, Unknown) or next(unknowns(value), None) is not None:
         yield Unknown(f"{name} is unknown")
     elif _identity_sources(value) != _identity_sources(account.value(name)):
-        yield name, f"code: {name} = {_show(value)}; account: {_show(account.value(name))}", None
+        yield name, f"code: {name} = {_show(value)}; account: {_show(account.value(name))}"
     kind = "type" if code.type == "aws_api_gateway_authorizer" else "authorizer_type"
     yield from _scalars(code, account, pairs, (kind, "TOKEN" if kind == "type" else None))
 
@@ -384,9 +389,9 @@ def _compare_stage(code: Block, account: Block, pairs: Pairs) -> Iterator[Differ
         yield Unknown(f"access_log_settings.destination_arn is unknown ({destination.reason})")
     elif now is None:
         yield "access_log_settings", (f"code: access logs to {destination}; account: no access_log_settings "
-                                      "(access logging is off)"), None
+                                      "(access logging is off)")
     elif now != destination:
-        yield "access_log_settings.destination_arn", f"code: access logs to {destination}; account: to {now}", None
+        yield "access_log_settings.destination_arn", f"code: access logs to {destination}; account: to {now}"
 
 
 _LEVELS = {"OFF": 0, "ERROR": 1, "INFO": 2}
@@ -399,7 +404,7 @@ def _compare_method_settings(code: Block, account: Block, pairs: Pairs) -> Itera
     if isinstance(level, Unknown):
         yield Unknown(f"settings.logging_level is unknown ({level.reason})")
     elif _LEVELS.get(str(now).upper(), 0) < _LEVELS.get(str(level or "OFF").upper(), 0):
-        yield "settings.logging_level", f"code: settings.logging_level = {level}; account: {now}", None
+        yield "settings.logging_level", f"code: settings.logging_level = {level}; account: {now}"
     trace = bound(_attribute(code, "settings.data_trace_enabled"), pairs)
     deployed = _attribute(account, "settings.data_trace_enabled")
     if deployed is not None and deployed.value is True and trace is not True:
@@ -407,19 +412,27 @@ def _compare_method_settings(code: Block, account: Block, pairs: Pairs) -> Itera
             yield Unknown(f"settings.data_trace_enabled is unknown ({trace.reason})")
         else:
             yield "settings.data_trace_enabled", (f"code: settings.data_trace_enabled = {_show(trace or False)}; "
-                                                  "account: true (requests, x-api-key included, are logged)"), None
+                                                  "account: true (requests, x-api-key included, are logged)")
+
+
+def _days(value: Any) -> int:
+    """A retention in days; 0 (never expire) when not set or not a number."""
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _compare_log_group(code: Block, account: Block, pairs: Pairs) -> Iterator[Difference | Unknown]:
     days = bound(code.get("retention_in_days"), pairs)
-    now = account.value("retention_in_days", 0)
+    now = _days(account.value("retention_in_days"))
     if isinstance(days, Unknown):
         yield Unknown(f"retention_in_days is unknown ({days.reason})")
         return
-    days = days or 0  # 0 or not set: kept forever
+    days = _days(days)
     if (days == 0 and now != 0) or (0 < now < days):
         yield "retention_in_days", (f"code: retention_in_days = {days or 'never expire'}; account: "
-                                    f"{now or 'never expire'} (shorter)"), None
+                                    f"{now or 'never expire'} (shorter)")
 
 
 def _compare_permission(code: Block, account: Block, pairs: Pairs) -> Iterator[Difference | Unknown]:
@@ -432,11 +445,11 @@ def _compare_permission(code: Block, account: Block, pairs: Pairs) -> Iterator[D
         elif value is None or value == now:
             continue
         elif now is None:
-            yield name, f"code: {name} = {value}; account: no {name} (any caller of the principal)", None
+            yield name, f"code: {name} = {value}; account: no {name} (any caller of the principal)"
         elif fnmatchcase(value, now):
-            yield name, f"code: {name} = {value}; account: {now} (broader)", None
+            yield name, f"code: {name} = {value}; account: {now} (broader)"
         else:
-            yield name, f"code: {name} = {value}; account: {now}", None
+            yield name, f"code: {name} = {value}; account: {now}"
 
 
 KINDS: tuple[Kind, ...] = (
@@ -543,11 +556,12 @@ def _judge(kind: Kind, code: Block, account: Block, pairs: Pairs) -> Iterator[Re
             unknown = True
             yield kind.rule.unknown(code, f"{found.reason}: cannot compare with {_name(account)}")
             continue
-        path, message, _ = found
+        path, message = found
         failed = True
         attribute = _attribute(code, path)
-        yield kind.rule.failed(code, f"{message} ({_name(account)})", attribute=path,
-                               location=attribute.location if attribute is not None else None)
+        nested = code.blocks_at(path) if attribute is None else []  # `access_log_settings`: the nested block
+        where = attribute.location if attribute is not None else nested[0].location if nested else None
+        yield kind.rule.failed(code, f"{message} ({_name(account)})", attribute=path, location=where)
     if not failed and not unknown:
         yield kind.rule.passed(code, f"deployed as written: {_name(account)}")
 

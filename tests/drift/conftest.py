@@ -8,7 +8,6 @@ its offline provider mirror is missing, as tests/stack does.
 from __future__ import annotations
 
 import importlib.util
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -79,4 +78,3 @@ def applied(request: pytest.FixtureRequest, moto_endpoint: str,
             terraform.run(["destroy", "-auto-approve", "-input=false", "-no-color", *variables], workdir,
                           apply_moto.DESTROY_TIMEOUT_SECONDS)
         monkeypatch.undo()
-        shutil.rmtree(tmp_path_factory.getbasetemp() / "drift-rest0", ignore_errors=True)

@@ -216,6 +216,8 @@ def test_access_logs_switched_off_fail(tmp_path: Path, root: str, code: Path) ->
     assert failed.status == Status.FAILED and failed.attribute == "access_log_settings"
     assert "account: no access_log_settings" in failed.message and "code: access logs to /aws/apigateway/" in \
         failed.message
+    if code.is_dir():  # at the nested block to restore
+        assert (failed.file, failed.line) == ("main.tf", line_of(code / "main.tf", "access_log_settings {"))
 
 
 @pytest.mark.parametrize("settings, attribute, says", [
