@@ -280,7 +280,7 @@ def bound(attribute: Attribute | None, pairs: Pairs) -> Any:
 
 
 def _show(value: Any) -> str:
-    if value is None:
+    if value is None or value == "":
         return "not set"
     return str(value).lower() if isinstance(value, bool) else str(value)
 
@@ -290,27 +290,28 @@ def _attribute(block: Block, path: str) -> Attribute | None:
     return found[0] if found else None
 
 
+AUTHORIZERS = ("aws_api_gateway_authorizer", "aws_apigatewayv2_authorizer")
+
+
 def _same_authorizer(code: Block, account: Block, pairs: Pairs, name: str) -> Iterator[Difference | Unknown]:
-    written = code.get(name)
-    if written is None or written.value is None:
-        if account.value(name) is not None:
-            yield name, f"code: no {name}; account: {name} = {account.value(name)}"
+    """The authorizer a method or route uses, as the paired authorizer: its id differs between code and account."""
+    written, deployed = code.get(name), account.get(name)
+    value = written.value if written is not None else None
+    targets = written.referenced_blocks(*AUTHORIZERS) if written is not None else []
+    now_block = next(iter(deployed.referenced_blocks(*AUTHORIZERS)), None) if deployed is not None else None
+    now_id = account.value(name) or None  # "" where API Gateway has none
+    now = f"authorizer {now_block.value('name')}" if now_block is not None else \
+        f"{name} = {now_id}" if now_id is not None else "no authorizer"
+    if not targets:
+        if isinstance(value, Unknown):
+            yield Unknown(f"{name} is unknown ({value.reason})")
+        elif (value or None) != now_id:
+            yield name, f"code: {name} = {_show(value or None)}; account: {now}"
         return
-    code_authorizer = written.referenced_blocks("aws_api_gateway_authorizer", "aws_apigatewayv2_authorizer")
-    deployed = account.get(name)
-    account_authorizer = deployed.referenced_blocks("aws_api_gateway_authorizer", "aws_apigatewayv2_authorizer") \
-        if deployed is not None else []
-    if not code_authorizer:
-        if isinstance(written.value, Unknown):
-            yield Unknown(f"{name} is unknown ({written.value.reason})")
-        elif written.value != account.value(name):
-            yield name, f"code: {name} = {written.value}; account: {_show(account.value(name))}"
-        return
-    expected = pairs.of(code_authorizer[0])
-    if expected is None or not account_authorizer or account_authorizer[0] is not expected:
-        now = account_authorizer[0].value("name") if account_authorizer else account.value(name)
-        yield name, (f"code: authorizer {code_authorizer[0].address}"
-                     f"{'' if expected is not None else ' (not deployed)'}; account: {_show(now)}")
+    expected = pairs.of(targets[0])
+    if expected is None or now_block is not expected:
+        yield name, (f"code: authorizer {targets[0].address}{'' if expected is not None else ' (not deployed)'}; "
+                     f"account: {now}")
 
 
 def _scalars(code: Block, account: Block, pairs: Pairs, *names: tuple[str, Any]) -> Iterator[Difference | Unknown]:
@@ -456,7 +457,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(APIS, GD100, _api_key, "API"),
     Kind((FUNCTION,), GD301, _function_key, "function"),
     Kind(("aws_api_gateway_resource",), GD100, _in_api(rest_path), "resource", _api_of),
-    Kind(("aws_api_gateway_authorizer", "aws_apigatewayv2_authorizer"), GD103,
+    Kind(AUTHORIZERS, GD103,
          _in_api(lambda block: block.value("name")), "authorizer", _api_of, _compare_authorizer),
     Kind(("aws_api_gateway_method",), GD101, _in_api(_method_path, lambda block: str(block.value("http_method"))
                                                      .upper()), "method", _api_of, _compare_method),
@@ -598,5 +599,4 @@ def _drift_check(stack: Stack) -> Iterator[Result]:
     return iter(())
 
 
-_drift_check.__module__ = __name__
 DRIFT_LOADED: tuple[LoadedRule, ...] = tuple(LoadedRule(rule, _drift_check, __name__) for rule in DRIFT_RULES)

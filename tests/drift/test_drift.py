@@ -141,6 +141,14 @@ def test_method_whose_authorizer_was_removed_fails_with_both_sides(tmp_path: Pat
     assert of(results, "GD101", Status.PASSED)[0].resource == "aws_api_gateway_method.items_post"
 
 
+def test_method_open_in_the_code_and_in_the_account_passes(tmp_path: Path) -> None:
+    def open_get(doc: dict[str, Any]) -> None:
+        _method(doc, "GET").update(authorization="NONE", authorizer_id="")  # API Gateway's "" for none
+
+    results = drift(load(CODE / "open_method"), account(tmp_path, "rest", open_get))
+    assert [r.status for r in results if r.resource == "aws_api_gateway_method.items_get"] == [Status.PASSED]
+
+
 def test_method_requiring_no_api_key_any_more_fails(tmp_path: Path) -> None:
     code = tmp_path / "code"
     code.mkdir()
@@ -347,7 +355,7 @@ def test_code_value_that_cannot_be_known_is_unknown(tmp_path: Path) -> None:
     method = {r.status: r for r in results if r.resource == "aws_api_gateway_method.items_get"}
     assert set(method) == {Status.UNKNOWN, Status.FAILED}
     assert "authorization is unknown (var.authorization has no value" in method[Status.UNKNOWN].message
-    assert "code: no authorizer_id; account: authorizer_id = vslvcev51h" in method[Status.FAILED].message
+    assert "code: authorizer_id = not set; account: authorizer gateaudit-rest-api-key" in method[Status.FAILED].message
     # what this smaller code lacks is in the account only: POST and the authorizer, as if created by hand
     assert {(r.rule_id, r.status) for r in results if r.file == "account.json"} == {
         ("GD101", Status.FAILED), ("GD103", Status.FAILED), ("GD401", Status.FAILED), ("GD402", Status.FAILED)}

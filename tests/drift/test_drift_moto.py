@@ -104,8 +104,9 @@ def test_http_route_opened_in_the_console_is_found(applied, offline_terraform, t
                                                 AuthorizerId="")
 
     results = drift(load(hcl), load(tmp_path / "account", refreshed(offline_terraform, workdir)))
-    assert {r for r in failures(results) if r[0] == "GD102"} == {
-        ("GD102", 'aws_apigatewayv2_route.items["POST /items"]', "authorization_type")} | (
-        {("GD102", 'aws_apigatewayv2_route.items["POST /items"]', "authorizer_id")}
-        if any(r.attribute == "authorizer_id" for r in results) else set())
-    assert failures(results) - {r for r in failures(results) if r[0] == "GD102"} == set()
+    post = 'aws_apigatewayv2_route.items["POST /items"]'
+    assert ("GD102", post, "authorization_type") in failures(results)
+    assert {(rule, resource) for rule, resource, _ in failures(results)} == {("GD102", post)}
+    opened = next(r for r in results if r.attribute == "authorization_type")
+    assert "code: authorization_type = CUSTOM; account: NONE" in opened.message
+    assert "authorization_type" in (hcl / "main.tf").read_text(encoding="utf-8").splitlines()[opened.line - 1]
