@@ -20,6 +20,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from .model import Attribute, Block, Stack, Unknown, unknowns
+from .provenance import is_reference
 from .result import Result, Severity
 from .rules import LoadedRule, Rule
 
@@ -260,8 +261,9 @@ def bound(attribute: Attribute | None, pairs: Pairs) -> Any:
     value = attribute.value
     if not isinstance(value, Unknown):
         return value
+    # HCL keeps a template's text (`partial`); a bare reference is its one ref. A plan says neither: it stays unknown.
     template = value.partial if isinstance(value.partial, str) else f"${{{value.refs[0]}}}" \
-        if len(value.refs) == 1 else None
+        if len(value.refs) == 1 and is_reference(attribute) else None
     if template is None:
         return value
     missing: list[str] = []
