@@ -23,6 +23,7 @@ from .model import Attribute, Block, Stack, Unknown, unknowns
 from .provenance import is_reference
 from .result import Result, Severity
 from .rules import LoadedRule, Rule
+from .rules._iam import statements as policy_statements
 
 GD100 = Rule(
     id="GD100", control="authorizer-attached", severity=Severity.MEDIUM,
@@ -56,6 +57,13 @@ GD301 = Rule(
     rationale="A resource-policy statement widened or added by hand lets other callers invoke the function.",
     remediation="Apply the Terraform to restore the statement's principal, source_arn and action; remove "
                 "statements added by hand (aws lambda remove-permission).")
+GD302 = Rule(
+    id="GD302", control="scoped-permission", severity=Severity.HIGH,
+    title="No IAM role of the code allows more in the account than in the code",
+    rationale="A managed policy attached by hand, or an inline policy widened, gives the function (and whoever "
+              "runs code in it) more than reviewers signed off.",
+    remediation="Apply the Terraform to restore the role's policies; detach policies attached by hand (aws iam "
+                "detach-role-policy) and delete inline policies added by hand.")
 GD401 = Rule(
     id="GD401", control="logging-enabled", severity=Severity.MEDIUM,
     title="Each deployed stage writes the access logs the code configures",
@@ -74,11 +82,12 @@ GD403 = Rule(
     rationale="A retention shortened by hand, or a log group deleted, loses the logs an investigation needs.",
     remediation="Apply the Terraform to restore retention_in_days (or the log group).")
 
-DRIFT_RULES: tuple[Rule, ...] = (GD100, GD101, GD102, GD103, GD301, GD401, GD402, GD403)
+DRIFT_RULES: tuple[Rule, ...] = (GD100, GD101, GD102, GD103, GD301, GD302, GD401, GD402, GD403)
 
 REST_API, HTTP_API = "aws_api_gateway_rest_api", "aws_apigatewayv2_api"
 APIS = (REST_API, HTTP_API)
 FUNCTION = "aws_lambda_function"
+ROLE = "aws_iam_role"
 NOT_DEPLOYED = "in the code, not deployed"
 BY_HAND = "only in the account (created by hand?)"
 
@@ -231,7 +240,7 @@ class Kind:
     """A security-relevant block type: how to pair it, which rule judges it and how."""
 
     types: tuple[str, ...]
-    rule: Rule
+    rule: Rule | None  # None: paired only so that values known after apply can be bound (secrets)
     key: Callable[[Block, Pairs], Key]
     what: str  # "method", for messages
     # The block's parent on its own side whose being deployed makes "only in the account" a finding (its API or
@@ -248,6 +257,19 @@ def _function_of(block: Block) -> Block | None:
     return _referenced(block, "function_name", FUNCTION)
 
 
+def _role_of(block: Block) -> Block | None:
+    return _referenced(block, "role", ROLE)
+
+
+def _in_role(part: Callable[[Block], Any]) -> Callable[[Block, Pairs], Key]:
+    def key(block: Block, side: Pairs) -> Key:
+        role = side.parent(_role_of(block))
+        if isinstance(role, Unknown):
+            return role
+        return _known(role and id(role), part(block))
+    return key
+
+
 # ------------------------------------------------------------------------------------------------------ comparing
 
 Difference = tuple[str, str]  # (the code's attribute path, the message with both sides): see _judge
@@ -259,11 +281,17 @@ def bound(attribute: Attribute | None, pairs: Pairs) -> Any:
     if attribute is None:
         return None
     value = attribute.value
-    if not isinstance(value, Unknown):
-        return value
     # HCL keeps a template's text (`partial`); a bare reference is its one ref. A plan says neither: it stays unknown.
+    if isinstance(value, Unknown) and (isinstance(value.partial, str) or is_reference(attribute)):
+        return bind(value, pairs)
+    return value
+
+
+def bind(value: Unknown, pairs: Pairs) -> str | Unknown:
+    """A template's text (or a bare reference, `${aws_x.y.arn}`) with each hole filled from the paired account
+    block; the Unknown itself when a hole cannot be filled."""
     template = value.partial if isinstance(value.partial, str) else f"${{{value.refs[0]}}}" \
-        if len(value.refs) == 1 and is_reference(attribute) else None
+        if len(value.refs) == 1 else None
     if template is None:
         return value
     missing: list[str] = []
@@ -277,8 +305,8 @@ def bound(attribute: Attribute | None, pairs: Pairs) -> Any:
         missing.append(match.group(1))
         return match.group(0)
 
-    text = re.sub(r"\$\{([^}]+)\}", hole, template)
-    return value if missing or "${" in text else text
+    text = re.sub(r"\$\{([^}:]+)\}", hole, template)  # `${aws:username}` (a colon) is an IAM variable
+    return value if missing else text
 
 
 def _show(value: Any) -> str:
@@ -455,6 +483,69 @@ def _compare_permission(code: Block, account: Block, pairs: Pairs) -> Iterator[D
             yield name, f"code: {name} = {value}; account: {now}"
 
 
+def _allowed(attribute: Attribute | None) -> list[tuple[tuple[Any, ...], tuple[Any, ...]]] | Unknown:
+    """A policy document's Allow statements as (actions, resources); an Unknown when its shape is not known."""
+    statements = policy_statements(attribute)
+    if isinstance(statements, Unknown):
+        return statements
+    allowed = []
+    for statement in statements:
+        if isinstance(statement, Unknown):
+            return statement
+        effect = statement.effect
+        if isinstance(effect, Unknown):
+            return effect
+        if effect == "Allow":
+            if statement.not_actions is not None or statement.not_resources is not None:
+                return Unknown(f"{statement.name} uses NotAction or NotResource")
+            allowed.append((statement.actions or (), statement.resources or ()))
+    return allowed
+
+
+def _covers(patterns: tuple[Any, ...], text: str, pairs: Pairs, bare: bool) -> bool | Unknown:
+    """Does one of the code's patterns match the account's text (IAM wildcards, case-insensitive)? A reference
+    (an ARN known after apply) is bound to the paired block's, and never matches `*` unbound. `bare`: an Unknown
+    without text is a bare reference (HCL, where what a function built is already opaque); a plan cannot say."""
+    doubt = None
+    for pattern in patterns:
+        if isinstance(pattern, Unknown) and (bare or isinstance(pattern.partial, str)):
+            pattern = bind(pattern, pairs)
+        if isinstance(pattern, str) and fnmatchcase(text.lower(), pattern.lower()):
+            return True
+        if isinstance(pattern, Unknown) and text != "*":
+            doubt = pattern
+    return doubt if doubt is not None else False
+
+
+def _compare_role_policy(code: Block, account: Block, pairs: Pairs) -> Iterator[Difference | Unknown]:
+    written = _allowed(code.get("policy"))
+    bare = code.get("policy") is not None and code.get("policy").expr is not None
+    if isinstance(written, Unknown):
+        yield Unknown(f"policy is unknown ({written.reason})")
+        return
+    deployed = _allowed(account.get("policy"))
+    if isinstance(deployed, Unknown):
+        yield Unknown(f"the account's policy cannot be read ({deployed.reason})")
+        return
+    for actions, resources in deployed:
+        for action in actions:
+            for resource in resources:
+                if not isinstance(action, str) or not isinstance(resource, str):
+                    continue
+                covered = [_covers(resources_, resource, pairs, bare) for actions_, resources_ in written
+                           if _covers(actions_, action, pairs, bare) is True]
+                if any(answer is True for answer in covered):
+                    continue
+                doubt = next((answer for answer in covered if isinstance(answer, Unknown)), None)
+                # The first widening (or doubt) says enough: the rest is in the account's policy.
+                if doubt is not None:
+                    yield Unknown(f"the account allows {action} on {resource}; the code's resource is unknown "
+                                  f"({doubt.reason})")
+                else:
+                    yield "policy", f"code: does not allow {action} on {resource}; account: allows it (wider)"
+                return
+
+
 KINDS: tuple[Kind, ...] = (
     Kind(APIS, GD100, _api_key, "API"),
     Kind((FUNCTION,), GD301, _function_key, "function"),
@@ -475,6 +566,12 @@ KINDS: tuple[Kind, ...] = (
     Kind(("aws_lambda_permission",), GD301, _permission_key, "permission", _function_of, _compare_permission),
     Kind(("aws_cloudwatch_log_group",), GD403, lambda block, side: _known(bound(block.get("name"), side)), "log group",
          None, _compare_log_group),
+    Kind(("aws_secretsmanager_secret",), None, lambda block, side: _known(block.value("name")), "secret"),
+    Kind((ROLE,), GD302, lambda block, side: _known(block.value("name")), "role"),
+    Kind(("aws_iam_role_policy",), GD302, _in_role(lambda block: block.value("name")), "inline policy", _role_of,
+         _compare_role_policy),
+    Kind(("aws_iam_role_policy_attachment",), GD302, _in_role(lambda block: block.value("policy_arn")),
+         "managed policy attachment", _role_of),
 )
 
 
@@ -486,7 +583,9 @@ def drift(code: Stack, account: Stack) -> list[Result]:
     pairs = Pairs()
     results: list[Result] = []
     for kind in KINDS:
-        results.extend(_pair_kind(kind, code, account, pairs))
+        found = list(_pair_kind(kind, code, account, pairs))  # pairs as it goes: kinds later in KINDS use them
+        if kind.rule is not None:
+            results.extend(found)
     return sorted(results, key=Result.sort_key)
 
 
@@ -496,7 +595,13 @@ def judge_drift(code: Stack, account: Stack) -> list[Result]:
     return drift(code, account)
 
 
+# What a kind paired only to bind values (rule None) would yield: judged by no rule, never reported.
+_PAIRED_ONLY = Rule(id="GD000", control="scoped-permission", severity=Severity.LOW, title="paired only",
+                    rationale="", remediation="")
+
+
 def _pair_kind(kind: Kind, code: Stack, account: Stack, pairs: Pairs) -> Iterator[Result]:
+    rule = kind.rule or _PAIRED_ONLY
     by_id: dict[str, Block] = {}
     by_key: dict[tuple, list[Block]] = {}
     deployed = account.resources(*kind.types)
@@ -515,19 +620,19 @@ def _pair_kind(kind: Kind, code: Stack, account: Stack, pairs: Pairs) -> Iterato
             key = kind.key(block, pairs)
             if isinstance(key, Unknown):
                 pairs.unpaired[id(block)] = key
-                yield kind.rule.unknown(block, f"this {kind.what} cannot be paired with the account's: "
+                yield rule.unknown(block, f"this {kind.what} cannot be paired with the account's: "
                                                f"{key.reason}")
                 continue
             candidates = [b for b in by_key.get(key, []) if b.type == block.type] if key is not None else []
             if len(candidates) > 1:
                 candidates = _by_tags(block, candidates)
             if len(candidates) > 1:
-                yield kind.rule.unknown(block, f"{len(candidates)} {kind.what}s of the account match this one "
+                yield rule.unknown(block, f"{len(candidates)} {kind.what}s of the account match this one "
                                                f"({', '.join(_name(b) for b in candidates)}); their tags do not "
                                                "tell which is deployed from it")
                 continue
             if not candidates:
-                yield kind.rule.failed(block, f"{NOT_DEPLOYED}: the account has no {kind.what} "
+                yield rule.failed(block, f"{NOT_DEPLOYED}: the account has no {kind.what} "
                                               f"{_described(block, key)}")
                 continue
             found = candidates[0]
@@ -538,7 +643,7 @@ def _pair_kind(kind: Kind, code: Stack, account: Stack, pairs: Pairs) -> Iterato
     deployed_scopes = set(pairs.taken)
     for block in deployed:
         if id(block) not in pairs.taken and (scope := kind.scope(block)) is not None and id(scope) in deployed_scopes:
-            yield kind.rule.failed(block, f"{BY_HAND}: {kind.what} {_described(block, kind.key(block, AccountSide()))} "
+            yield rule.failed(block, f"{BY_HAND}: {kind.what} {_described(block, kind.key(block, AccountSide()))} "
                                           f"of {_parent(scope)} is not in the code{_summary(block)}")
 
 
@@ -550,23 +655,24 @@ def _by_tags(block: Block, candidates: list[Block]) -> list[Block]:
 
 
 def _judge(kind: Kind, code: Block, account: Block, pairs: Pairs) -> Iterator[Result]:
+    rule = kind.rule or _PAIRED_ONLY
     if kind.compare is None:
-        yield kind.rule.passed(code, f"deployed as {_name(account)}")
+        yield rule.passed(code, f"deployed as {_name(account)}")
         return
     failed = unknown = False
     for found in kind.compare(code, account, pairs):
         if isinstance(found, Unknown):
             unknown = True
-            yield kind.rule.unknown(code, f"{found.reason}: cannot compare with {_name(account)}")
+            yield rule.unknown(code, f"{found.reason}: cannot compare with {_name(account)}")
             continue
         path, message = found
         failed = True
         attribute = _attribute(code, path)
         nested = code.blocks_at(path) if attribute is None else []  # `access_log_settings`: the nested block
         where = attribute.location if attribute is not None else nested[0].location if nested else None
-        yield kind.rule.failed(code, f"{message} ({_name(account)})", attribute=path, location=where)
+        yield rule.failed(code, f"{message} ({_name(account)})", attribute=path, location=where)
     if not failed and not unknown:
-        yield kind.rule.passed(code, f"deployed as written: {_name(account)}")
+        yield rule.passed(code, f"deployed as written: {_name(account)}")
 
 
 def _name(block: Block) -> str:
@@ -585,7 +691,8 @@ def _described(block: Block, key: Key) -> str:
 
 
 def _parent(block: Block) -> str:
-    return f"{'function' if block.type == FUNCTION else 'API'} {block.value('function_name') or block.value('name')}"
+    what = {FUNCTION: "function", ROLE: "role"}.get(block.type, "API")
+    return f"{what} {block.value('function_name') or block.value('name')}"
 
 
 def _summary(block: Block) -> str:

@@ -105,9 +105,14 @@ def test_a_plan_pairs_by_name_and_what_it_knows_only_after_apply_is_unknown(tmp_
     it is built: unknown, never compared as the API's execution ARN alone."""
     results = drift(load(REPO / "tests" / "plans" / "http.plan.json"), account(tmp_path, "http"))
     assert not_passed(results) == [("GD301", "unknown", "aws_lambda_permission.authorizer"),
-                                   ("GD301", "unknown", "aws_lambda_permission.backend")]
+                                   ("GD301", "unknown", "aws_lambda_permission.backend"),
+                                   ("GD302", "unknown", "module.authorizer.aws_iam_role_policy.this"),
+                                   ("GD302", "unknown", "module.backend.aws_iam_role_policy.this")]
     assert all("source_arn is unknown (known only after apply)" in r.message
-               for r in results if r.status == Status.UNKNOWN)
+               for r in results if r.status == Status.UNKNOWN and r.rule_id == "GD301")
+    # `"${aws_cloudwatch_log_group.this.arn}:*"` in a policy: the plan does not say how it is built
+    assert all("the code's resource is unknown (known only after apply)" in r.message
+               for r in results if r.status == Status.UNKNOWN and r.rule_id == "GD302")
     assert ("GD102", 'aws_apigatewayv2_route.items["GET /items"]') in {(r.rule_id, r.resource) for r in results}
 
 
@@ -329,6 +334,57 @@ def test_statement_only_in_the_account_fails_at_the_account_document(tmp_path: P
     assert "only in the account" in by_hand.message and "principal = *" in by_hand.message
 
 
+# ------------------------------------------------------------------------------------------------ GD302 IAM
+
+def _inline_policy(doc: dict[str, Any], role: str) -> dict[str, Any]:
+    return next(r["values"] for r in resources(doc, "aws_iam_role_policy") if r["values"]["role"] == role)
+
+
+@pytest.mark.parametrize("code", [REST_HCL, STATES / "rest_state.json"], ids=["hcl", "state"])
+def test_inline_policy_widened_fails(tmp_path: Path, code: Path) -> None:
+    def widen(doc: dict[str, Any]) -> None:
+        policy = _inline_policy(doc, "gateaudit-rest-authorizer")
+        document = json.loads(policy["policy"])
+        read = next(st for st in document["Statement"] if st["Sid"] == "ReadApiKey")
+        read["Resource"] = "*"  # every secret of the account, "for a quick test"
+        policy["policy"] = json.dumps(document)
+
+    results = drift(load(code), account(tmp_path, "rest", widen))
+    [failed] = of(results, "GD302", Status.FAILED)
+    assert (failed.resource, failed.attribute) == ("module.authorizer.aws_iam_role_policy.this", "policy")
+    assert "code: does not allow secretsmanager:GetSecretValue on *; account: allows it (wider)" in failed.message
+    assert "role/gateaudit-rest-authorizer/policy/least-privilege" in failed.message
+    assert [r.resource for r in of(results, "GD302", Status.UNKNOWN)] == []
+
+
+def test_inline_policy_narrowed_passes(tmp_path: Path) -> None:
+    def narrow(doc: dict[str, Any]) -> None:
+        policy = _inline_policy(doc, "gateaudit-rest-backend")
+        document = json.loads(policy["policy"])
+        document["Statement"] = document["Statement"][:1]
+        policy["policy"] = json.dumps(document)
+
+    results = drift(load(REST_HCL), account(tmp_path, "rest", narrow))
+    assert [r.status for r in results if r.resource == "module.backend.aws_iam_role_policy.this"] == [Status.PASSED]
+
+
+def test_managed_policy_attached_by_hand_fails_at_the_account_document(tmp_path: Path) -> None:
+    def attach(doc: dict[str, Any]) -> None:
+        admin = "arn:aws:iam::aws:policy/AdministratorAccess"
+        doc["values"]["root_module"]["resources"].append({
+            "address": f"arn:aws:iam::210000000011:role/gateaudit-rest-authorizer/attached/{admin}", "mode": "managed",
+            "type": "aws_iam_role_policy_attachment", "name": "AdministratorAccess",
+            "values": {"id": "gateaudit-rest-authorizer-20261207", "role": "gateaudit-rest-authorizer",
+                       "policy_arn": admin}})
+
+    results = drift(load(REST_HCL), account(tmp_path, "rest", attach))
+    [by_hand] = of(results, "GD302", Status.FAILED)
+    assert by_hand.file == "account.json" and by_hand.resource.endswith("/attached/arn:aws:iam::aws:policy/"
+                                                                        "AdministratorAccess")
+    assert ("managed policy attachment arn:aws:iam::aws:policy/AdministratorAccess of role gateaudit-rest-authorizer "
+            "is not in the code") in by_hand.message
+
+
 # ------------------------------------------------------------------------------------------ created by hand
 
 def test_method_created_by_hand_fails_at_the_account_document(tmp_path: Path) -> None:
@@ -420,4 +476,5 @@ def test_drift_reads_the_model_only() -> None:
                 if isinstance(node, ast.ImportFrom)} | {alias.name for node in ast.walk(tree)
                                                        if isinstance(node, ast.Import) for alias in node.names}
     assert imported <= {"__future__", "re", "collections.abc", "dataclasses", "fnmatch", "typing", ".model",
-                        ".provenance", ".result", ".rules"}
+                        ".provenance", ".result", ".rules",
+                        ".rules._iam"}  # the policy reader GA302 uses: the model's values, no I/O
