@@ -3,10 +3,10 @@
 Both sides are `Stack`s: the code (HCL, a plan or a state JSON) and the account (`gateaudit audit` writes it as a
 state JSON whose addresses are ARNs; `gateaudit.plan_config.load_plan` loads it, `link_by_value` links it). Each
 security-relevant block of the code is paired with the account's: by `id`/`arn` where the code side knows them
-(a state), else by names (`_KINDS`: an API by name, a method by API + path + HTTP method, ...). The account's
+(a state), else by names (`KINDS`: an API by name, a method by API + path + HTTP method, ...). The account's
 addresses are never relied on. Each pairing gives results of one `DRIFT_RULES` rule: passed (what was compared),
 failed with both sides, unknown where the code's value cannot be known, "in the code, not deployed", or "only in
-the account" (created by hand) for a block of an API or function the code deploys.
+the account" (created by hand) for a block of an API, function or role the code deploys.
 
 This module reads the model only (values, references, `Unknown`): no boto3, no files.
 """
@@ -620,20 +620,18 @@ def _pair_kind(kind: Kind, code: Stack, account: Stack, pairs: Pairs) -> Iterato
             key = kind.key(block, pairs)
             if isinstance(key, Unknown):
                 pairs.unpaired[id(block)] = key
-                yield rule.unknown(block, f"this {kind.what} cannot be paired with the account's: "
-                                               f"{key.reason}")
+                yield rule.unknown(block, f"this {kind.what} cannot be paired with the account's: {key.reason}")
                 continue
             candidates = [b for b in by_key.get(key, []) if b.type == block.type] if key is not None else []
             if len(candidates) > 1:
                 candidates = _by_tags(block, candidates)
             if len(candidates) > 1:
                 yield rule.unknown(block, f"{len(candidates)} {kind.what}s of the account match this one "
-                                               f"({', '.join(_name(b) for b in candidates)}); their tags do not "
-                                               "tell which is deployed from it")
+                                          f"({', '.join(_name(b) for b in candidates)}); their tags do not tell "
+                                          "which is deployed from it")
                 continue
             if not candidates:
-                yield rule.failed(block, f"{NOT_DEPLOYED}: the account has no {kind.what} "
-                                              f"{_described(block, key)}")
+                yield rule.failed(block, f"{NOT_DEPLOYED}: the account has no {kind.what} {_described(block, key)}")
                 continue
             found = candidates[0]
         pairs.pair(block, found)
@@ -644,7 +642,7 @@ def _pair_kind(kind: Kind, code: Stack, account: Stack, pairs: Pairs) -> Iterato
     for block in deployed:
         if id(block) not in pairs.taken and (scope := kind.scope(block)) is not None and id(scope) in deployed_scopes:
             yield rule.failed(block, f"{BY_HAND}: {kind.what} {_described(block, kind.key(block, AccountSide()))} "
-                                          f"of {_parent(scope)} is not in the code{_summary(block)}")
+                                     f"of {_parent(scope)} is not in the code{_summary(block)}")
 
 
 def _by_tags(block: Block, candidates: list[Block]) -> list[Block]:

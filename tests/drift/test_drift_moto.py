@@ -77,13 +77,22 @@ def test_rest_console_clicks_are_found_from_the_hcl_and_from_the_state(applied, 
                              Action="lambda:InvokeFunction", Principal="apigateway.amazonaws.com",
                              SourceArn=f"{api['execution_arn']}/*")
 
+    # The authorizer's role may read every secret of the account.
+    iam = account.client("iam")
+    document = iam.get_role_policy(RoleName="gateaudit-rest-authorizer", PolicyName="least-privilege")["PolicyDocument"]
+    document = json.loads(document) if isinstance(document, str) else document
+    next(st for st in document["Statement"] if st["Sid"] == "ReadApiKey")["Resource"] = "*"
+    iam.put_role_policy(RoleName="gateaudit-rest-authorizer", PolicyName="least-privilege",
+                        PolicyDocument=json.dumps(document))
+
     deployed = load(tmp_path / "account", refreshed(offline_terraform, workdir))
     expected = {("GD101", "aws_api_gateway_method.items_get", "authorization"),
                 ("GD101", "aws_api_gateway_method.items_get", "authorizer_id"),
                 ("GD401", "aws_api_gateway_stage.api", "access_log_settings"),
                 ("GD402", "aws_api_gateway_method_settings.all", "settings.logging_level"),
                 ("GD403", "module.authorizer.aws_cloudwatch_log_group.this", "retention_in_days"),
-                ("GD301", "aws_lambda_permission.backend", "source_arn")}
+                ("GD301", "aws_lambda_permission.backend", "source_arn"),
+                ("GD302", "module.authorizer.aws_iam_role_policy.this", "policy")}
     by_name = drift(load(REPO / "stack" / "terraform" / "rest"), deployed)
     assert failures(by_name) == expected
     by_id = drift(code_state, deployed)
