@@ -247,6 +247,9 @@ class Kind:
     # function); None: never reported as created by hand (an account holds other stacks' APIs and log groups).
     scope: Callable[[Block], Block | None] | None = None
     compare: Callable[[Block, Block, Pairs], Iterator[Difference | Unknown]] | None = None
+    # Whether a block only in the account weakens the control (None: always): method settings added by hand
+    # that only raise the logging level do not.
+    weakens: Callable[[Block], bool] | None = None
 
 
 def _api_of(block: Block) -> Block | None:
@@ -454,6 +457,10 @@ def _days(value: Any) -> int:
         return 0
 
 
+def _traces_data(block: Block) -> bool:
+    return any(attribute.value is True for attribute in block.attributes_at("settings.data_trace_enabled"))
+
+
 def _compare_log_group(code: Block, account: Block, pairs: Pairs) -> Iterator[Difference | Unknown]:
     days = bound(code.get("retention_in_days"), pairs)
     now = _days(account.value("retention_in_days"))
@@ -562,7 +569,7 @@ KINDS: tuple[Kind, ...] = (
          "stage", _api_of, _compare_stage),
     Kind(("aws_api_gateway_method_settings",), GD402,
          _in_api(lambda block: block.value("stage_name"), lambda block: block.value("method_path")),
-         "method settings", _api_of, _compare_method_settings),
+         "method settings", _api_of, _compare_method_settings, _traces_data),
     Kind(("aws_lambda_permission",), GD301, _permission_key, "permission", _function_of, _compare_permission),
     Kind(("aws_cloudwatch_log_group",), GD403, lambda block, side: _known(bound(block.get("name"), side)), "log group",
          None, _compare_log_group),
@@ -640,7 +647,8 @@ def _pair_kind(kind: Kind, code: Stack, account: Stack, pairs: Pairs) -> Iterato
         return
     deployed_scopes = set(pairs.taken)
     for block in deployed:
-        if id(block) not in pairs.taken and (scope := kind.scope(block)) is not None and id(scope) in deployed_scopes:
+        if id(block) not in pairs.taken and (scope := kind.scope(block)) is not None and id(scope) in deployed_scopes \
+                and (kind.weakens is None or kind.weakens(block)):
             yield rule.failed(block, f"{BY_HAND}: {kind.what} {_described(block, kind.key(block, AccountSide()))} "
                                      f"of {_parent(scope)} is not in the code{_summary(block)}")
 
@@ -698,6 +706,8 @@ def _summary(block: Block) -> str:
     shown = [f"{name} = {_show(block.value(name))}" for name in
              ("authorization", "authorization_type", "authorizer_uri", "principal", "source_arn")
              if block.has(name) and block.value(name) is not None]
+    if _traces_data(block):
+        shown.append("settings.data_trace_enabled = true: requests, x-api-key included, are logged")
     return f" ({', '.join(shown)})" if shown else ""
 
 

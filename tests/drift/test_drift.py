@@ -265,6 +265,23 @@ def test_execution_logging_raised_by_hand_passes(tmp_path: Path) -> None:
     assert [r.status for r in of(drift(load(REST_HCL), account(tmp_path, "rest", click)), "GD402")] == [Status.PASSED]
 
 
+@pytest.mark.parametrize("trace, reported", [(True, True), (False, False)], ids=["data-trace", "logging-only"])
+def test_method_settings_added_by_hand_fail_only_when_they_trace_data(tmp_path: Path, trace: bool,
+                                                                       reported: bool) -> None:
+    def add(doc: dict[str, Any]) -> None:
+        settings = copy.deepcopy(resources(doc, "aws_api_gateway_method_settings")[0])
+        settings["values"].update(method_path="items/GET", id="h0teejqpok-v1-items/GET")
+        settings["values"]["settings"][0].update(data_trace_enabled=trace, logging_level="INFO")
+        settings["address"] = settings["address"].replace("*/*", "items/GET")
+        doc["values"]["root_module"]["resources"].append(settings)
+
+    by_hand = [r for r in drift(load(REST_HCL), account(tmp_path, "rest", add)) if r.file == "account.json"]
+    assert [(r.rule_id, r.status) for r in by_hand] == ([("GD402", Status.FAILED)] if reported else [])
+    if reported:
+        assert "method settings v1 items/GET" in by_hand[0].message and "data_trace_enabled = true" in \
+            by_hand[0].message
+
+
 def _log_group(doc: dict[str, Any], name: str) -> dict[str, Any]:
     return next(r["values"] for r in resources(doc, "aws_cloudwatch_log_group") if r["values"]["name"] == name)
 
@@ -423,9 +440,10 @@ def test_code_value_that_cannot_be_known_is_unknown(tmp_path: Path) -> None:
     assert set(method) == {Status.UNKNOWN, Status.FAILED}
     assert "authorization is unknown (var.authorization has no value" in method[Status.UNKNOWN].message
     assert "code: authorizer_id = not set; account: authorizer gateaudit-rest-api-key" in method[Status.FAILED].message
-    # what this smaller code lacks is in the account only: POST and the authorizer, as if created by hand
+    # what this smaller code lacks is in the account only, as if created by hand: POST, the authorizer, the stage
+    # (its method settings only raise the logging level: not reported)
     assert {(r.rule_id, r.status) for r in results if r.file == "account.json"} == {
-        ("GD101", Status.FAILED), ("GD103", Status.FAILED), ("GD401", Status.FAILED), ("GD402", Status.FAILED)}
+        ("GD101", Status.FAILED), ("GD103", Status.FAILED), ("GD401", Status.FAILED)}
     assert [r.status for r in of(results, "GD100")] == [Status.PASSED, Status.PASSED]  # the API, /items
 
 
