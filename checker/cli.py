@@ -125,6 +125,18 @@ def _parser() -> argparse.ArgumentParser:
     _account_options(audit)
     _report_options(audit)
     audit.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    drift = commands.add_parser("drift", help="compare the Terraform with the deployed account: the security-"
+                                              "relevant differences, each with both sides")
+    drift.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                       help="the Terraform: folders, .tf files, or a plan or state JSON (default: .)")
+    drift.add_argument("--var-file", action="append", default=[], metavar="FILE",
+                       help="a .tfvars file applied after terraform.tfvars and *.auto.tfvars (repeatable)")
+    _account_options(drift)
+    drift.add_argument("--from-snapshot", metavar="FILE",
+                       help="compare with the account as an earlier `gateaudit audit` read it, instead of reading "
+                            "it now")
+    _report_options(drift)
+    drift.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     commands.add_parser("schema", help="print the JSON Schema of the json report")
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--rules-dir", action="append", default=[], metavar="DIR")
@@ -222,7 +234,7 @@ def _run(args: argparse.Namespace) -> ExitCode:
 
         _write(sys.stdout, files("gateaudit.reports").joinpath("schema/gateaudit-report.schema.json").read_text())
         return ExitCode.PASS
-    if args.command == "audit":
+    if args.command in ("audit", "drift"):
         return _audit(args)
     if args.command != "scan":
         _parser().print_help()
@@ -261,17 +273,27 @@ def _run(args: argparse.Namespace) -> ExitCode:
 
 
 def _audit(args: argparse.Namespace) -> ExitCode:
-    """Read the account into the snapshot, then judge the snapshot as any state is judged."""
+    """Read the account into the snapshot, then judge the snapshot as any state is judged (`audit`), or compare
+    the Terraform with it (`drift`)."""
     from gateaudit.engine import ScanOptions, SetupError, scan
 
     formats = _formats(args)
     if formats is None:
         return ExitCode.ERROR
-    read = _read_account(args, quiet=args.output is None and args.output_dir is None and formats != ["text"])
-    if read is None:
+    snapshot = getattr(args, "from_snapshot", None)
+    if snapshot is None:
+        if _read_account(args, quiet=args.output is None and args.output_dir is None and formats != ["text"]) \
+                is None:
+            return ExitCode.ERROR
+        snapshot = args.snapshot
+    elif not Path(snapshot).is_file():
+        _say(f"gateaudit: error: --from-snapshot {snapshot}: no such file")
         return ExitCode.ERROR
+    compared = args.command == "drift"
+    paths = args.paths if compared else [snapshot]
     options = ScanOptions(
-        paths=[Path(args.snapshot)], display_paths=[args.snapshot], rules_dirs=[Path(d) for d in args.rules_dir],
+        paths=[Path(p) for p in paths], display_paths=list(paths), rules_dirs=[Path(d) for d in args.rules_dir],
+        var_files=[Path(f) for f in getattr(args, "var_file", [])], account=Path(snapshot) if compared else None,
         fail_on=Severity(args.fail_on) if args.fail_on else None,
         unknown=UnknownMode(args.unknown) if args.unknown else None,
         baseline=Path(args.baseline) if args.baseline else None,

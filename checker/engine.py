@@ -158,6 +158,9 @@ class ScanOptions:
     allow_unscanned_modules: bool = False  # module calls not read are suppressed (shown), not unknown
     skip_paths: tuple[str, ...] = ()  # --skip-path: globs of folders and files not to read (discover.skip_reason)
     config_dir: Path | None = None  # --config-dir: a scanned plan's configuration, when it is not beside the plan
+    # `gateaudit drift`: the snapshot of the account (gateaudit.aws) the scanned paths are compared with, by the
+    # drift rules (gateaudit.drift) instead of the rules
+    account: Path | None = None
 
 
 class SetupError(Exception):
@@ -173,7 +176,12 @@ def scan(options: ScanOptions) -> Report:
     try:
         config, untrusted_configs = _config(options, config_file)
         every_rule = load_rules(options.rules_dirs)
-        rules = [r for r in every_rule if r.rule.id not in config.skip_rules]
+        if options.account is not None:
+            from .drift import DRIFT_LOADED
+
+            every_rule = [*every_rule, *DRIFT_LOADED]  # names a config or a comment may use, both kinds
+        rules = [r for r in every_rule if r.rule.id not in config.skip_rules
+                 and (options.account is None or r.rule.id.startswith("GD"))]
         # `known`: a skipped rule is still a rule a comment may name
         _check_config_names(config, known := {loaded.rule.id for loaded in every_rule})
         settings = from_config(config, every_rule)
@@ -203,6 +211,8 @@ def scan(options: ScanOptions) -> Report:
         shown = ", ".join(options.display_paths)
         errors.append(ScanError(None, None, f"no Terraform files (*.tf, *.tf.json) found under {shown}"))
     controls, peer_rules = dict(CONTROLS), []
+    if options.account is not None:  # a control no drift rule compares is not "not applicable": it is not shown
+        controls = {name: control for name, control in controls.items() if any(r.rule.control == name for r in rules)}
     if options.checkov is not None:
         from . import checkov
 
@@ -253,6 +263,8 @@ def judge(options: ScanOptions, rules: list, settings: Settings = DEFAULTS) -> J
     from .cache import open_cache
     from .modules import load_with_inputs
 
+    if options.account is not None:
+        return _judge_drift(options, rules)
     cache = open_cache() if options.use_cache else None
     name = None
     repository = _repository(options)
@@ -271,8 +283,7 @@ def judge(options: ScanOptions, rules: list, settings: Settings = DEFAULTS) -> J
     errors = [*loader.errors, *near_miss_errors(stack)]
     results, rule_errors = run_rules(stack, rules, settings)
     results = _fingerprinted(results, stack)
-    not_scanned = tuple({"module": n.address, "source": n.source, "file": n.location.file,
-                         "line": n.location.line, "reason": n.reason} for n in stack.not_scanned)
+    not_scanned = _not_scanned(stack)
     judgement = Judgement(results=results, errors=[*errors, *rule_errors], files=list(stack.files),
                           var_files=list(stack.var_files), comments=dict(stack.comments), spans=dict(stack.spans),
                           sources=dict(stack.sources), not_scanned=not_scanned,
@@ -281,6 +292,35 @@ def judge(options: ScanOptions, rules: list, settings: Settings = DEFAULTS) -> J
     if cache is not None and name is not None:
         scan_cache.save(cache, name, loader.inputs, judgement)
     return judgement
+
+
+def _judge_drift(options: ScanOptions, rules: list) -> Judgement:
+    """The scanned paths (the code) against the account's snapshot, by the drift rules not skipped."""
+    from .drift import drift
+    from .modules import load_with_inputs
+
+    repository = _repository(options)
+    code = load_with_inputs(options.paths, options.var_files, use_cache=options.use_cache,
+                            max_file_size=options.max_file_size, repository=repository, skip=options.skip_paths,
+                            max_scan_size=options.max_scan_size, config_dir=options.config_dir)
+    account = load_with_inputs([options.account], use_cache=False, repository=repository)
+    ran = {loaded.rule.id for loaded in rules}
+    results = _fingerprinted([r for r in drift(code.stack, account.stack) if r.rule_id in ran], code.stack)
+    stacks = (code.stack, account.stack)
+    return Judgement(
+        results=results, errors=[*code.errors, *account.errors, *near_miss_errors(code.stack)],
+        files=[*code.stack.files, *account.stack.files], var_files=list(code.stack.var_files),
+        comments=dict(code.stack.comments), spans=dict(code.stack.spans),
+        sources={k: v for stack in stacks for k, v in stack.sources.items()},
+        not_scanned=_not_scanned(code.stack),
+        secrets=masking.secret_literals(code.stack, results) | masking.secret_literals(account.stack, results),
+        digests={**code.digests, **account.digests},
+        skipped=tuple({"path": path, "reason": why} for path, why in sorted(code.stack.skipped.items())))
+
+
+def _not_scanned(stack: Stack) -> tuple[dict, ...]:
+    return tuple({"module": n.address, "source": n.source, "file": n.location.file, "line": n.location.line,
+                  "reason": n.reason} for n in stack.not_scanned)
 
 
 def _fingerprinted(results: list[Result], stack: Stack | None = None) -> list[Result]:

@@ -75,7 +75,8 @@ def load_plan(loader: Loader, path: Path, config_dir: Path | None) -> None:
                         origin=ACCOUNT_ORIGIN if audited else ORIGIN)
     if config_dir is not None:  # named on the command line: its modules are bounded by its own repository
         loader.root = root_of(config_dir, loader.root)
-    _place(loader, source)
+    if not audited:  # an account has no configuration: a .tf file beside its snapshot is not where it is written
+        _place(loader, source)
     modules = build(source)
     if audited:  # each account and region on its own: an id may repeat in another region
         for module in modules:

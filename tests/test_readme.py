@@ -213,6 +213,7 @@ RUN_BY = {  # heading -> the test that runs its block
     "Reports": "test_the_scanning_and_reports_commands_run_as_written",
     "Scan a plan": "test_the_plan_commands_run_as_written",
     "Audit a deployed account": "test_the_audit_commands_run_as_written",
+    "Find drift": "test_the_drift_commands_run_as_written",
     "Checkov side by side": "test_the_checkov_commands_run_as_written",
     "1. Install": "test_the_install_commands_run_as_written",
     "2. First scan": "test_the_walkthrough_commands_run_as_written",
@@ -375,6 +376,34 @@ def test_the_audit_commands_run_as_written(moto_endpoint, monkeypatch, tmp_path)
     unknown = {r["ruleId"] for r in sarif["runs"][0]["results"]}
     assert unknown == {"GA107", "GA108", "GA109", "GA110", "GA209", "GA407"}
     assert all(stack.authorizer_arn in json.dumps(r) for r in sarif["runs"][0]["results"])
+
+
+def test_the_drift_commands_run_as_written(moto_endpoint, monkeypatch, tmp_path):
+    """The drift lines from a copy of the repository's top: against an empty moto account in eu-west-1 (every
+    block of the reference REST stack is "in the code, not deployed"), then against the snapshot of that stack
+    applied to moto (tests/drift/states/rest_account.json stands in for the snapshot an audit of it writes):
+    nothing drifted."""
+    from gateaudit.cli import main
+
+    from .audit._moto import open_account
+
+    open_account(moto_endpoint, monkeypatch, tmp_path)
+    work = tmp_path / "work"
+    for folder in ("terraform", "build"):
+        shutil.copytree(ROOT / "stack" / folder, work / "stack" / folder)
+    monkeypatch.chdir(work)
+    empty, applied = SH["Find drift"]
+    assert main([*shlex.split(empty)[1:], "--format", "json", "--output", "empty.json"]) == 1
+    missing = json.loads((work / "empty.json").read_text())["results"]
+    assert missing and all(r["status"] == "failed" and "in the code, not deployed" in r["message"] for r in missing
+                           if r["rule_id"] in ("GD100", "GD101", "GD103"))
+    snapshot = json.loads((work / "gateaudit-account.json").read_text())
+    assert snapshot["gateaudit_account"]["targets"][0]["region"] == "eu-west-1"
+    shutil.copy(ROOT / "tests/drift/states/rest_account.json", work / "gateaudit-account.json")
+    assert main(shlex.split(applied)[1:]) == 0
+    results = json.loads((work / "drift.json").read_text())["results"]
+    assert {r["rule_id"] for r in results} >= {"GD101", "GD103", "GD301", "GD401", "GD402", "GD403"}
+    assert {r["status"] for r in results} == {"passed"}
 
 
 def test_the_checkov_commands_run_as_written():

@@ -75,6 +75,26 @@ def test_the_applied_stack_audits_as_its_state_scans(deployment: Deployment, mon
     code = [r for r in audited["results"] if r["rule_id"] in CODE_RULES]
     assert code and all(r["status"] == "unknown" for r in code)
 
+    # The code with the variables it was applied with (the HTTP root's KMS keys), as a reviewer passes them.
+    applied_vars = tmp_path / "applied.tfvars"
+    applied_vars.write_text("".join(f"{name} = {json.dumps(value)}\n" for name, value in deployment.variables.items()))
+
+    def drift(name: str) -> dict:
+        main(["drift", str(deployment.workdir), "--var-file", str(applied_vars), "--from-snapshot",
+              str(tmp_path / f"{name}.account.json"), "--no-config", "--format", "json",
+              "-o", str(tmp_path / f"{name}.drift.json")])
+        return _report(tmp_path / f"{name}.drift.json")
+
+    # The HCL as written against what apply deployed: paired by names, nothing differs. (From the copy's top,
+    # its repository root: its modules are read.)
+    monkeypatch.chdir(deployment.workdir.parents[1])
+    applied = drift("applied")
+    assert applied["errors"] == []
+    drifted = [(r["rule_id"], r["resource"], r["message"]) for r in applied["results"] if r["status"] != "passed"]
+    assert drifted == []
+    assert {r["rule_id"] for r in applied["results"]} >= {"GD101" if deployment.root.name == "rest" else "GD102",
+                                                            "GD103", "GD301", "GD401", "GD403"}
+
     # A console click: the authorizer taken off one method (REST) or route (HTTP).
     resources = {r["address"]: r["values"] for r in _state_resources(json.loads(state.read_text()))}
     if deployment.root.name == "rest":
@@ -85,7 +105,7 @@ def test_the_applied_stack_audits_as_its_state_scans(deployment: Deployment, mon
         gateway.put_method(restApiId=api_id, resourceId=method["resource_id"], httpMethod="POST",
                            authorizationType="NONE")
         clicked = f"arn:aws:apigateway:{REGION}::/restapis/{api_id}/resources/{method['resource_id']}/methods/POST"
-        rule = "GA101"
+        rule, code_address = "GA101", "aws_api_gateway_method.items_post"
     else:
         api_id = resources["aws_apigatewayv2_api.api"]["id"]
         route = next(v for a, v in resources.items() if a.startswith("aws_apigatewayv2_route.")
@@ -94,18 +114,26 @@ def test_the_applied_stack_audits_as_its_state_scans(deployment: Deployment, mon
                                                     AuthorizerId="")
         clicked = f"arn:aws:apigateway:{REGION}::/apis/{api_id}/routes/{route['id']}"
         rule = "GA102"
-    after = audit("clicked")
-    failed = [(r["rule_id"], r["resource"]) for r in after["results"] if r["status"] == "failed"]
-    assert failed == [(rule, clicked)]
-    capsys.readouterr()
-    if deployment.root.name == "rest":  # put the method back as applied: moto cannot destroy it otherwise
-        integration = resources["aws_api_gateway_integration.items_post"]
-        gateway.delete_method(restApiId=api_id, resourceId=method["resource_id"], httpMethod="POST")
-        gateway.put_method(restApiId=api_id, resourceId=method["resource_id"], httpMethod="POST",
-                           authorizationType="CUSTOM", authorizerId=method["authorizer_id"])
-        gateway.put_integration(restApiId=api_id, resourceId=method["resource_id"], httpMethod="POST",
-                                type=integration["type"], integrationHttpMethod=integration["integration_http_method"],
-                                uri=integration["uri"])
+        code_address = next(a for a, v in resources.items() if v is route)
+    try:
+        after = audit("clicked")
+        failed = [(r["rule_id"], r["resource"]) for r in after["results"] if r["status"] == "failed"]
+        assert failed == [(rule, clicked)]
+        # The drift names it at the code that says otherwise (each argument that differs), with both sides.
+        drifted = [r for r in drift("clicked")["results"] if r["status"] != "passed"]
+        assert {(r["rule_id"], r["status"], r["file"], r["resource"]) for r in drifted} == {
+            ("GD101" if rule == "GA101" else "GD102", "failed", "main.tf", code_address)}
+        assert any("CUSTOM" in r["message"] and "NONE" in r["message"] for r in drifted)
+    finally:
+        capsys.readouterr()
+        if deployment.root.name == "rest":  # put the method back as applied: moto cannot destroy it otherwise
+            integration = resources["aws_api_gateway_integration.items_post"]
+            gateway.delete_method(restApiId=api_id, resourceId=method["resource_id"], httpMethod="POST")
+            gateway.put_method(restApiId=api_id, resourceId=method["resource_id"], httpMethod="POST",
+                               authorizationType="CUSTOM", authorizerId=method["authorizer_id"])
+            gateway.put_integration(restApiId=api_id, resourceId=method["resource_id"], httpMethod="POST",
+                                    type=integration["type"], uri=integration["uri"],
+                                    integrationHttpMethod=integration["integration_http_method"])
 
 
 def _state_resources(document: dict) -> list[dict]:
