@@ -29,6 +29,7 @@ from .plan import ACCOUNT_MARKER as MARKER
 
 MAX_WORKERS = 4  # regions and accounts read at once: adaptive retries keep each within its rate
 SESSION_NAME = "gateaudit-audit"
+NEXT_PAGE = ("NextToken", "nextToken", "position", "Marker", "NextMarker")  # how AWS says a page is not the last
 MAX_REASON = 300  # characters of AWS's reason for a failed call kept in the report
 # A log group matters when a function writes to it or a stage's access logs go there; the rest of the
 # account's log groups are not the stack's.
@@ -119,6 +120,9 @@ class _Region:
         client = self.client(service)
         if not client.can_paginate(operation):
             found = self.call(service, operation, **params)
+            if found is not None and any(found.get(token) for token in NEXT_PAGE):  # never a quiet first page
+                self._failed(client, operation, "answered with more pages than botocore can page through")
+                return None
             return None if found is None else list(found.get(key, ()))
         items: list[dict] = []
         try:
@@ -293,8 +297,7 @@ def _rest_api(region: _Region, api: dict, log_groups: set[str]) -> None:
             "authorizer_result_ttl_in_seconds": authorizer.get("authorizerResultTtlInSeconds", 300),
             "authorizer_credentials": authorizer.get("authorizerCredentials", ""),
             "provider_arns": authorizer.get("providerARNs")})
-    stages = region.call("apigateway", "get_stages", restApiId=api_id)
-    for stage in (stages or {}).get("item", ()):
+    for stage in region.pages("apigateway", "get_stages", "item", restApiId=api_id) or ():
         _rest_stage(region, api_id, arn, execution_arn, stage, log_groups)
 
 

@@ -167,3 +167,19 @@ def test_an_endpoint_that_cannot_be_reached_is_an_error_naming_the_call(aws: Any
     error = (f'sts:GetCallerIdentity failed ({UNREACHABLE}): Could not connect to the endpoint URL: '
              f'"https://sts.{UNREACHABLE}.amazonaws.com/": what it returns was not audited')
     _assert_gap(tmp_path, exit_code, report, snapshot, error)
+
+
+def test_a_listing_that_says_more_follows_where_botocore_cannot_page_is_an_error(
+        aws: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # GetStages of a REST API has no pages; an answer that says otherwise must not be read as the whole list.
+    stack = rest_stack(aws)
+
+    def more_follows(**_: Any) -> tuple:
+        return _Response(), {"item": [], "position": "next-page"}
+
+    record(monkeypatch, ("before-call.api-gateway.GetStages", more_follows))
+    exit_code, report, snapshot = _audit(tmp_path, "--region", REGION)
+    error = (f"apigateway:GetStages failed (account {where(aws)[1]}, {REGION}): answered with more pages than "
+             "botocore can page through: what it returns was not audited")
+    _assert_gap(tmp_path, exit_code, report, snapshot, error)
+    assert stack.api_id in json.dumps(snapshot)
