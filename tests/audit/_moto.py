@@ -147,6 +147,24 @@ def where(session: Any) -> tuple[str, str]:
     return session.region_name, session.client("sts").get_caller_identity()["Account"]
 
 
+def permissions_and_access_logs(session: Any, name: str, api_id: str, authorizer_id: str, access: str) -> str:
+    """The API's permissions to invoke its two functions, each scoped to it, and its access log group kept 90
+    days; the group's name."""
+    region, account = where(session)
+    execution_arn = f"arn:aws:execute-api:{region}:{account}:{api_id}"
+    lam = session.client("lambda")
+    lam.add_permission(FunctionName=f"{name}-authorizer", StatementId="AllowApiGatewayAuthorizer",
+                       Action="lambda:InvokeFunction", Principal="apigateway.amazonaws.com",
+                       SourceArn=f"{execution_arn}/authorizers/{authorizer_id}")
+    lam.add_permission(FunctionName=f"{name}-backend", StatementId="AllowApiGatewayItems",
+                       Action="lambda:InvokeFunction", Principal="apigateway.amazonaws.com",
+                       SourceArn=f"{execution_arn}/*/*/items")
+    logs = session.client("logs")
+    logs.create_log_group(logGroupName=access)
+    logs.put_retention_policy(logGroupName=access, retentionInDays=90)
+    return access
+
+
 @dataclass(frozen=True)
 class RestStack:
     api_id: str
@@ -183,18 +201,8 @@ def rest_stack(session: Any, name: str = "shop") -> RestStack:
         gateway.put_integration(restApiId=api["id"], resourceId=items["id"], httpMethod=http_method,
                                 type="AWS_PROXY", integrationHttpMethod="POST",
                                 uri=invoke_uri(backend_fn["FunctionArn"]))
-    execution_arn = f"arn:aws:execute-api:{region}:{account}:{api['id']}"
-    lam = session.client("lambda")
-    lam.add_permission(FunctionName=f"{name}-authorizer", StatementId="AllowApiGatewayAuthorizer",
-                       Action="lambda:InvokeFunction", Principal="apigateway.amazonaws.com",
-                       SourceArn=f"{execution_arn}/authorizers/{authorizer['id']}")
-    lam.add_permission(FunctionName=f"{name}-backend", StatementId="AllowApiGatewayItems",
-                       Action="lambda:InvokeFunction", Principal="apigateway.amazonaws.com",
-                       SourceArn=f"{execution_arn}/*/*/items")
-    logs = session.client("logs")
-    access = f"/aws/apigateway/{name}/v1/access"
-    logs.create_log_group(logGroupName=access)
-    logs.put_retention_policy(logGroupName=access, retentionInDays=90)
+    access = permissions_and_access_logs(session, name, api["id"], authorizer["id"],
+                                         f"/aws/apigateway/{name}/v1/access")
     deployment = gateway.create_deployment(restApiId=api["id"])
     gateway.create_stage(restApiId=api["id"], stageName="v1", deploymentId=deployment["id"])
     gateway.update_stage(restApiId=api["id"], stageName="v1", patchOperations=[
@@ -241,18 +249,8 @@ def http_stack(session: Any, name: str = "orders") -> HttpStack:
                                 AuthorizerId=authorizer["AuthorizerId"],
                                 Target=f"integrations/{integration['IntegrationId']}")
         routes[key] = route["RouteId"]
-    execution_arn = f"arn:aws:execute-api:{region}:{account}:{api['ApiId']}"
-    lam = session.client("lambda")
-    lam.add_permission(FunctionName=f"{name}-authorizer", StatementId="AllowApiGatewayAuthorizer",
-                       Action="lambda:InvokeFunction", Principal="apigateway.amazonaws.com",
-                       SourceArn=f"{execution_arn}/authorizers/{authorizer['AuthorizerId']}")
-    lam.add_permission(FunctionName=f"{name}-backend", StatementId="AllowApiGatewayItems",
-                       Action="lambda:InvokeFunction", Principal="apigateway.amazonaws.com",
-                       SourceArn=f"{execution_arn}/*/*/items")
-    logs = session.client("logs")
-    access = f"/aws/apigateway/{name}/access"
-    logs.create_log_group(logGroupName=access)
-    logs.put_retention_policy(logGroupName=access, retentionInDays=90)
+    access = permissions_and_access_logs(session, name, api["ApiId"], authorizer["AuthorizerId"],
+                                         f"/aws/apigateway/{name}/access")
     v2.create_stage(ApiId=api["ApiId"], StageName="$default", AutoDeploy=True, AccessLogSettings={
         "DestinationArn": f"arn:aws:logs:{region}:{account}:log-group:{access}",
         "Format": json.dumps({"requestId": "$context.requestId", "routeKey": "$context.routeKey"})})
