@@ -186,3 +186,20 @@ def test_a_snapshot_whose_record_of_failures_was_edited_is_an_error(tmp_path: Pa
     path.write_text(json.dumps(snapshot))
     assert main(["scan", str(path), "--no-config"]) == 2
     assert "gateaudit_account.errors is not the list of failed calls" in capsys.readouterr().err
+
+
+def test_a_profile_gives_the_credentials_and_the_region(aws: Any, tmp_path: Path, capsys, monkeypatch) -> None:
+    stack = rest_stack(boto3.Session(region_name="eu-west-1"))
+    keys = aws.get_credentials().get_frozen_credentials()
+    (tmp_path / "config").write_text("[profile auditor]\nregion = eu-west-1\n")
+    (tmp_path / "credentials").write_text(f"[auditor]\naws_access_key_id = {keys.access_key}\n"
+                                          f"aws_secret_access_key = {keys.secret_key}\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name)
+    _, report, _ = audit(tmp_path, capsys, "--profile", "auditor")
+    assert report["errors"] == []
+    assert verdicts(report)[("GA101", stack.method_arn("GET"))] == "passed"
+    snapshot = json.loads((tmp_path / "account.json").read_text())
+    assert snapshot["gateaudit_account"]["targets"] == [{"account": where(aws)[1], "region": "eu-west-1"}]
