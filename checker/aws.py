@@ -30,6 +30,7 @@ from .plan import ACCOUNT_MARKER as MARKER
 MAX_WORKERS = 4  # regions and accounts read at once: adaptive retries keep each within its rate
 SESSION_NAME = "gateaudit-audit"
 NEXT_PAGE = ("NextToken", "nextToken", "position", "Marker", "NextMarker")  # how AWS says a page is not the last
+_SESSION = threading.Lock()  # a boto3 Session is not thread-safe: the regions' threads make clients one at a time
 MAX_REASON = 300  # characters of AWS's reason for a failed call kept in the report
 # A log group matters when a function writes to it or a stage's access logs go there; the rest of the
 # account's log groups are not the stack's.
@@ -92,8 +93,9 @@ class _Region:
 
             config = Config(retries={"mode": "adaptive", "max_attempts": 10}, connect_timeout=10, read_timeout=60,
                             user_agent_extra="gateaudit-audit")
-            self.clients[service] = self.session.client(service, region_name=self.region, config=config,
-                                                        **self.credentials)
+            with _SESSION:
+                self.clients[service] = self.session.client(service, region_name=self.region, config=config,
+                                                            **self.credentials)
         return self.clients[service]
 
     def call(self, service: str, operation: str, *, missing_ok: tuple[str, ...] = (), **params: Any) -> dict | None:
@@ -105,10 +107,9 @@ class _Region:
         try:
             return getattr(client, operation)(**params)
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            if code in missing_ok:
+            if error.response.get("Error", {}).get("Code", "") in missing_ok:
                 return None
-            self._failed(client, operation, f"{code}: {error.response.get('Error', {}).get('Message', '')}")
+            self._failed(client, operation, _reason(error))
         except BotoCoreError as error:
             self._failed(client, operation, str(error))
         return None
@@ -131,8 +132,7 @@ class _Region:
                 items.extend(page.get(key, ()))
         except ClientError as error:
             self.calls += 1
-            error_info = error.response.get("Error", {})
-            self._failed(client, operation, f"{error_info.get('Code', '')}: {error_info.get('Message', '')}")
+            self._failed(client, operation, _reason(error))
             return None
         except BotoCoreError as error:
             self._failed(client, operation, str(error))
@@ -151,6 +151,12 @@ class _Region:
                     "provider_name": "registry.terraform.io/hashicorp/aws", "values": values}
         self.resources.append(resource)
         return resource
+
+
+def _reason(error: Any) -> str:
+    """AWS's code and message of a refused call (`AccessDenied: User ... is not authorized ...`)."""
+    found = error.response.get("Error", {})
+    return f"{found.get('Code', '')}: {found.get('Message', '')}"
 
 
 def _name(text: str) -> str:

@@ -203,3 +203,39 @@ def test_a_profile_gives_the_credentials_and_the_region(aws: Any, tmp_path: Path
     assert verdicts(report)[("GA101", stack.method_arn("GET"))] == "passed"
     snapshot = json.loads((tmp_path / "account.json").read_text())
     assert snapshot["gateaudit_account"]["targets"] == [{"account": where(aws)[1], "region": "eu-west-1"}]
+
+
+def test_regions_read_at_once_make_their_clients_one_at_a_time(aws: Any, tmp_path: Path, capsys,
+                                                                monkeypatch) -> None:
+    # A boto3 Session is not thread-safe: two regions' threads must not make clients from it together.
+    import threading
+    import time
+
+    from gateaudit import aws as reader
+
+    inside, most = [0], [0]
+    lock = threading.Lock()
+    opened = reader.session_for
+
+    def session_for(profile: str | None) -> Any:
+        session = opened(profile)
+        make = session.client
+
+        def client(*args: Any, **kwargs: Any) -> Any:
+            with lock:
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+            time.sleep(0.05)  # long enough for the other region's thread to arrive
+            try:
+                return make(*args, **kwargs)
+            finally:
+                with lock:
+                    inside[0] -= 1
+
+        session.client = client
+        return session
+
+    monkeypatch.setattr(reader, "session_for", session_for)
+    _, report, _ = audit(tmp_path, capsys, "--region", "us-east-1", "--region", "eu-west-1")
+    assert report["errors"] == []
+    assert most[0] == 1
