@@ -61,10 +61,9 @@ class AuditError:
 
 @dataclass
 class Snapshot:
-    """What one audit read: the state document, its errors and how many calls it took."""
+    """What one audit read: the state document (its failed calls recorded in it) and how many calls it took."""
 
     document: dict
-    errors: list[AuditError]
     calls: int
 
 
@@ -84,8 +83,8 @@ class _Region:
     calls: int = 0
     clients: dict[str, Any] = field(default_factory=dict)
     credentials: dict[str, str] = field(default_factory=dict)  # an assumed role's, for every client after it
-    roles: dict[str, dict | None] = field(default_factory=dict)  # role name -> its resource, once each
-    policies: dict[str, str | None] = field(default_factory=dict)  # managed policy ARN -> its document
+    roles: set[str] = field(default_factory=set)  # role names read: each once
+    policies: set[str] = field(default_factory=set)  # managed policy ARNs read: each once
 
     def client(self, service: str) -> Any:
         if service not in self.clients:
@@ -222,7 +221,7 @@ def read(session: Any, targets: list[Target], progress: Callable[[str], None] | 
 
     with ThreadPoolExecutor(max_workers=max(1, min(MAX_WORKERS, len(targets)))) as pool:
         regions = list(pool.map(one, targets))
-    return Snapshot(document(regions), [e for r in regions for e in r.errors], sum(r.calls for r in regions))
+    return Snapshot(document(regions), sum(r.calls for r in regions))
 
 
 def _assume(target: Target, region: _Region) -> None:
@@ -238,18 +237,20 @@ def _assume(target: Target, region: _Region) -> None:
                           "aws_session_token": credentials["SessionToken"]}
 
 
+COUNTED = {"aws_api_gateway_rest_api": "REST API", "aws_apigatewayv2_api": "HTTP/WebSocket API",
+           "aws_lambda_function": "Lambda function"}  # what progress says a region holds
+
+
 def _summary(resources: list[dict]) -> str:
-    counts = {"REST API": 0, "HTTP/WebSocket API": 0, "Lambda function": 0}
+    counts = dict.fromkeys(COUNTED.values(), 0)
     for resource in resources:
-        kind = {"aws_api_gateway_rest_api": "REST API", "aws_apigatewayv2_api": "HTTP/WebSocket API",
-                "aws_lambda_function": "Lambda function"}.get(resource["type"])
-        if kind:
-            counts[kind] += 1
+        if resource["type"] in COUNTED:
+            counts[COUNTED[resource["type"]]] += 1
     return ", ".join(f"{count} {kind}{'s' if count != 1 else ''}" for kind, count in counts.items())
 
 
 def _read_region(region: _Region) -> None:
-    functions = _lambda_functions(region)
+    functions = region.pages("lambda", "list_functions", "Functions") or []
     used_roles: set[str] = set()
     log_groups: set[str] = set()
     rest_apis = region.pages("apigateway", "get_rest_apis", "items", PaginationConfig={"PageSize": 500})
@@ -448,10 +449,6 @@ def _http_stage(region: _Region, api_id: str, api_arn: str, stage: dict, log_gro
 
 # ---------------------------------------------------------------------------------------- Lambda and IAM
 
-def _lambda_functions(region: _Region) -> list[dict]:
-    return region.pages("lambda", "list_functions", "Functions") or []
-
-
 def _lambda_function(region: _Region, function: dict, roles: set[str], log_groups: set[str]) -> None:
     name, arn = function["FunctionName"], function["FunctionArn"]
     logging = function.get("LoggingConfig") or {}
@@ -514,9 +511,9 @@ def _role(region: _Region, role_arn: str) -> None:
     name = role_arn.rsplit("/", 1)[-1]
     if name in region.roles:
         return
+    region.roles.add(name)
     found = region.call("iam", "get_role", missing_ok=("NoSuchEntity",), RoleName=name)
     role = (found or {}).get("Role")
-    region.roles[name] = role
     if role is None:
         return
     inline = []
@@ -548,6 +545,7 @@ def _managed_policy(region: _Region, policy_arn: str, name: str) -> None:
     """An attached policy's default version, as a document, once per ARN."""
     if policy_arn in region.policies:
         return
+    region.policies.add(policy_arn)
     found = region.call("iam", "get_policy", PolicyArn=policy_arn)
     version = (found or {}).get("Policy", {}).get("DefaultVersionId")
     document = None
@@ -555,7 +553,6 @@ def _managed_policy(region: _Region, policy_arn: str, name: str) -> None:
         read = region.call("iam", "get_policy_version", PolicyArn=policy_arn, VersionId=version)
         if read is not None:
             document = _policy_text(read.get("PolicyVersion", {}).get("Document"))
-    region.policies[policy_arn] = document
     if document is not None:
         region.add("aws_iam_policy", policy_arn, name or policy_arn.rsplit("/", 1)[-1], {
             "id": policy_arn, "arn": policy_arn, "name": name or policy_arn.rsplit("/", 1)[-1], "policy": document,

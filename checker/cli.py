@@ -235,7 +235,7 @@ def _run(args: argparse.Namespace) -> ExitCode:
         _write(sys.stdout, files("gateaudit.reports").joinpath("schema/gateaudit-report.schema.json").read_text())
         return ExitCode.PASS
     if args.command in ("audit", "drift"):
-        return _audit(args)
+        return _judge_account(args)
     if args.command != "scan":
         _parser().print_help()
         return ExitCode.ERROR
@@ -272,7 +272,7 @@ def _run(args: argparse.Namespace) -> ExitCode:
     return _emit(report, args, formats)
 
 
-def _audit(args: argparse.Namespace) -> ExitCode:
+def _judge_account(args: argparse.Namespace) -> ExitCode:
     """Read the account into the snapshot, then judge the snapshot as any state is judged (`audit`), or compare
     the Terraform with it (`drift`)."""
     from gateaudit.engine import ScanOptions, SetupError, scan
@@ -288,6 +288,12 @@ def _audit(args: argparse.Namespace) -> ExitCode:
         snapshot = args.snapshot
     elif not Path(snapshot).is_file():
         _say(f"gateaudit: error: --from-snapshot {snapshot}: no such file")
+        return ExitCode.ERROR
+    elif reading := [option for option, given in (("--region", args.region), ("--all-regions", args.all_regions),
+                                                   ("--profile", args.profile), ("--role-arn", args.role_arn))
+                     if given]:
+        _say(f"gateaudit: error: --from-snapshot compares with an account already read: {', '.join(reading)} "
+             "would read it again")
         return ExitCode.ERROR
     compared = args.command == "drift"
     paths = args.paths if compared else [snapshot]
@@ -327,7 +333,7 @@ def _read_account(args: argparse.Namespace, quiet: bool):
     targets = [aws.Target(region, role) for role in (args.role_arn or [None]) for region in regions]
     snapshot = aws.read(session, targets, progress=None if quiet else lambda line: _say(f"gateaudit: {line}"))
     try:
-        _write_report(Path(args.snapshot), json.dumps(snapshot.document, indent=1, sort_keys=False) + "\n")
+        _write_report(Path(args.snapshot), json.dumps(snapshot.document, indent=1) + "\n")
     except OSError as error:
         _say(f"gateaudit: cannot write {args.snapshot}: {error.strerror or error}")
         return None

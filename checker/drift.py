@@ -596,12 +596,6 @@ def drift(code: Stack, account: Stack) -> list[Result]:
     return sorted(results, key=Result.sort_key)
 
 
-def judge_drift(code: Stack, account: Stack) -> list[Result]:
-    """What the CLI's `gateaudit drift` hands to the report and gate machinery, with `DRIFT_LOADED` as the rules
-    that ran."""
-    return drift(code, account)
-
-
 # What a kind paired only to bind values (rule None) would yield: judged by no rule, never reported.
 _PAIRED_ONLY = Rule(id="GD000", control="scoped-permission", severity=Severity.LOW, title="paired only",
                     rationale="", remediation="")
@@ -712,7 +706,7 @@ def _summary(block: Block) -> str:
 
 
 def _drift_check(stack: Stack) -> Iterator[Result]:
-    """Drift rules compare two stacks: `judge_drift` runs them, not the scan engine (this yields nothing)."""
+    """Drift rules compare two stacks: `drift` runs them (gateaudit.engine), not the rule loop (this yields nothing)."""
     return iter(())
 
 

@@ -175,13 +175,13 @@ def scan(options: ScanOptions) -> Report:
     from .baseline import load as load_baseline
     try:
         config, untrusted_configs = _config(options, config_file)
-        every_rule = load_rules(options.rules_dirs)
-        if options.account is not None:
+        every_rule = judged = load_rules(options.rules_dirs)
+        if options.account is not None:  # drift runs the drift rules; a config or a comment may name both kinds
             from .drift import DRIFT_LOADED
 
-            every_rule = [*every_rule, *DRIFT_LOADED]  # names a config or a comment may use, both kinds
-        rules = [r for r in every_rule if r.rule.id not in config.skip_rules
-                 and (options.account is None or r.rule.id.startswith("GD"))]
+            judged = list(DRIFT_LOADED)
+            every_rule = [*every_rule, *judged]
+        rules = [r for r in judged if r.rule.id not in config.skip_rules]
         # `known`: a skipped rule is still a rule a comment may name
         _check_config_names(config, known := {loaded.rule.id for loaded in every_rule})
         settings = from_config(config, every_rule)

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from gateaudit import modules
-from gateaudit.drift import DRIFT_LOADED, DRIFT_RULES, drift, judge_drift
+from gateaudit.drift import DRIFT_LOADED, DRIFT_RULES, drift
 from gateaudit.model import Stack
 from gateaudit.result import Result, Status
 
@@ -481,8 +481,8 @@ def test_drift_rules_are_described_for_the_reports() -> None:
         assert f"| {rule.id} | {rule.control} | {rule.severity.value} | {rule.title} |" in table
 
 
-def test_judge_drift_gives_every_result_of_a_rule_it_lists(tmp_path: Path) -> None:
-    results = judge_drift(load(REST_HCL), account(tmp_path, "rest"))
+def test_drift_gives_every_result_of_a_rule_it_lists(tmp_path: Path) -> None:
+    results = drift(load(REST_HCL), account(tmp_path, "rest"))
     assert results and {r.rule_id for r in results} <= {rule.id for rule in DRIFT_RULES}
     assert results == sorted(results, key=Result.sort_key)
 
@@ -496,3 +496,39 @@ def test_drift_reads_the_model_only() -> None:
     assert imported <= {"__future__", "re", "collections.abc", "dataclasses", "fnmatch", "typing", ".model",
                         ".provenance", ".result", ".rules",
                         ".rules._iam"}  # the policy reader GA302 uses: the model's values, no I/O
+
+
+def test_a_drift_the_code_means_is_suppressed_by_a_comment_in_the_code(tmp_path: Path, monkeypatch, capsys) -> None:
+    """`gateaudit drift` applies `# gateaudit:ignore GD101 reason=...` written above the code's block, as scan
+    does; the README says so."""
+    import shutil
+
+    from gateaudit.cli import main
+
+    shutil.copytree(REPO / "stack" / "terraform", tmp_path / "stack" / "terraform")
+    main_tf = tmp_path / "stack" / "terraform" / "rest" / "main.tf"
+    text = main_tf.read_text(encoding="utf-8")
+    block = 'resource "aws_api_gateway_method" "items_post" {'
+    written = text.replace(block, '# gateaudit:ignore GD101 reason="the code is stricter: the next apply closes it"\n'
+                           + block).replace('http_method   = "POST"\n  authorization = "CUSTOM"',
+                                            'http_method   = "POST"\n  authorization = "AWS_IAM"')
+    assert written.count("AWS_IAM") == 1
+    main_tf.write_text(written, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code = main(["drift", "stack/terraform/rest", "--from-snapshot", str(STATES / "rest_account.json"), "--no-config",
+                 "--format", "json", "--output", "drift.json"])
+    results = json.loads((tmp_path / "drift.json").read_text())["results"]
+    [differing] = [r for r in results if r["status"] != "passed"]
+    assert (differing["rule_id"], differing["status"], differing["resource"]) == (
+        "GD101", "suppressed", "aws_api_gateway_method.items_post")
+    assert "code: authorization = AWS_IAM; account: CUSTOM" in differing["message"]
+    assert code == 0
+
+
+def test_a_snapshot_already_read_is_not_read_again(tmp_path: Path, capsys) -> None:
+    from gateaudit.cli import main
+
+    assert main(["drift", str(REST_HCL), "--from-snapshot", str(STATES / "rest_account.json"),
+                 "--region", "eu-west-1"]) == 2
+    assert "--from-snapshot compares with an account already read: --region would read it again" in \
+        capsys.readouterr().err
