@@ -7,6 +7,9 @@ than `hcl2.parses_to_tree` does:
 - with lark-cython, lark's LALR parser and lexer compiled, when it is installed. lark-cython has no
   post-lexer hook, so `_PostLexingThread` applies python-hcl2's post-lexer rule while it hands tokens over.
 
+- with the reductions that only pass their one child up (`?expression` down to `expr_term`: a third of
+  all reductions) done by `operator.itemgetter` instead of lark's Python wrappers (`_pass_through`).
+
 Together they parse about 2.5 times faster, and the trees are the same token for token
 (tests/checker/test_grammar.py compares them on every Terraform file in the repository).
 
@@ -17,7 +20,9 @@ load, signed like every entry there (`gateaudit.cache`), which saves importing h
 
 from __future__ import annotations
 
+import operator
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from .cache import Cache, read, write
@@ -162,8 +167,29 @@ def _build(tables: dict) -> tuple[Any, bool]:
         return Lark._load_from_dict(tables["data"], tables["memo"], propagate_positions=False,
                                     postlex=PostLexer()), False
     plugins = {**lark_cython.plugins, "LexerThread": _PostLexingThread}
-    return Lark._load_from_dict(tables["data"], tables["memo"], propagate_positions=False, postlex=None,
-                                _plugins=plugins), True
+    parser = Lark._load_from_dict(tables["data"], tables["memo"], propagate_positions=False, postlex=None,
+                                  _plugins=plugins)
+    lalr = parser.parser.parser  # lark_cython's LALR_Parser: its compiled loop calls one callback per reduction
+    callbacks = {rule: _pass_through(rule, parser.options.maybe_placeholders) or callback
+                 for rule, callback in parser._callbacks.items()}
+    lalr.parser = type(lalr.parser)(lalr._parse_table, callbacks)
+    return parser, True
+
+
+def _pass_through(rule: Any, placeholders: bool) -> Callable | None:
+    """For a `?rule` expansion that always keeps exactly one child, and so gives that child itself (lark's
+    `ExpandSingleChild` around its child filter), the same as a C function: `itemgetter(position)`."""
+    options = rule.options
+    if not options.expand1 or rule.alias or (placeholders and options.empty_indices):
+        return None
+    kept = [position for position, symbol in enumerate(rule.expansion)
+            if options.keep_all_tokens or not (symbol.is_term and symbol.filter_out)]
+    if len(kept) != 1:
+        return None
+    symbol = rule.expansion[kept[0]]
+    if not symbol.is_term and symbol.name.startswith("_"):  # an inlined `_rule` may give any number of children
+        return None
+    return operator.itemgetter(kept[0])
 
 
 def _tables_from_python_hcl2() -> dict:

@@ -82,12 +82,11 @@ def parse_hcl(text: str) -> SyntaxFile:
         raise ParseError(f"cannot parse: {error}".splitlines()[0]) from None
     except RecursionError:
         raise ParseError(_too_deep()) from None
-    check_nesting(tree)
     comments: list[tuple[int, str]] = []
     body = tree.children[0]
     try:
-        attributes, blocks = _body(body, comments)
-    except RecursionError:  # a backstop: check_nesting should have stopped this first
+        attributes, blocks = _body(body, comments, 0)
+    except RecursionError:  # a backstop: the conversion counts nesting and stops at the limit first
         raise ParseError(_too_deep()) from None
     return SyntaxFile(blocks=blocks, attributes=attributes, comments=comments)
 
@@ -103,15 +102,30 @@ def _too_deep() -> str:
             "operators inside each other)")
 
 
-def check_nesting(tree: Any, line_offset: int = 0) -> None:
-    """Raise ParseError at the first node nested deeper than the limit; iterative, so any depth is safe.
+class _TooDeep(ParseError):
+    """Nesting past the limit, at the line of the node that went past it."""
+
+
+def _deeper(node: Any, level: int) -> int:
+    """The nesting level inside `node`, one of the kinds that nest (`_NESTING_KINDS`) and whose parent is at
+    `level`. The conversion counts levels as it descends, so a tree nested past the limit fails there, before
+    Python's recursion limit could: the same count `check_nesting` makes over a whole tree."""
+    level += 1
+    if level > limits.MAX_NESTING_DEPTH:
+        raise _TooDeep(_too_deep(), _line(node))
+    return level
+
+
+def check_nesting(tree: Any, line_offset: int = 0, level: int = 0) -> None:
+    """Raise ParseError at the first node nested deeper than the limit (`tree` itself inside `level` levels);
+    iterative, so any depth is safe.
 
     A chain of binary operators (`1 + 2 + 3`) is one level, however long: the parser builds it as operations
     inside each other (`(1 + 2) + 3`), but nothing in it is written inside anything else.
     """
     limit = limits.MAX_NESTING_DEPTH
     raw_limit = 6 * limit + 20  # a backstop for nesting through node kinds not counted above
-    stack = [(tree, 0, 1)]
+    stack = [(tree, level, 1)]
     while stack:
         node, level, raw = stack.pop()
         kind = node.data
@@ -187,7 +201,8 @@ def _collect_comments(node: Any, comments: list[tuple[int, str]]) -> None:
                 comments.append((line + offset, stripped))
 
 
-def _body(body: Any, comments: list[tuple[int, str]]) -> tuple[dict[str, SyntaxAttribute], list[SyntaxBlock]]:
+def _body(body: Any, comments: list[tuple[int, str]],
+          level: int) -> tuple[dict[str, SyntaxAttribute], list[SyntaxBlock]]:
     attributes: dict[str, SyntaxAttribute] = {}
     blocks: list[SyntaxBlock] = []
     for child in body.children:
@@ -199,13 +214,14 @@ def _body(body: Any, comments: list[tuple[int, str]]) -> tuple[dict[str, SyntaxA
             line = _line(child)
             if name in attributes:
                 raise ParseError(f'attribute "{name}" is set twice (first on line {attributes[name].line})', line)
-            attributes[name] = SyntaxAttribute(name, _expr(child.children[2]), line)
+            attributes[name] = SyntaxAttribute(name, _expr(child.children[2], level), line)
         elif kind == "block":
-            blocks.append(_block(child, comments))
+            blocks.append(_block(child, comments, level))
     return attributes, blocks
 
 
-def _block(node: Any, comments: list[tuple[int, str]]) -> SyntaxBlock:
+def _block(node: Any, comments: list[tuple[int, str]], level: int) -> SyntaxBlock:
+    level = _deeper(node, level)
     children = node.children
     block_type = _name(children[0])
     labels: list[str] = []
@@ -216,12 +232,12 @@ def _block(node: Any, comments: list[tuple[int, str]]) -> SyntaxBlock:
         if child.data == "body":
             body = child
         elif child.data == "string":
-            labels.append(_plain_string(child))
+            labels.append(_plain_string(child, level))
         elif child.data in ("identifier", "keyword", "literal_value"):
             labels.append(_name(child))
         elif child.data == "new_line_or_comment":
             _collect_comments(child, comments)
-    attributes, blocks = _body(body, comments) if body is not None else ({}, [])
+    attributes, blocks = _body(body, comments, level) if body is not None else ({}, [])
     return SyntaxBlock(block_type, tuple(labels), _line(node), attributes, blocks, _end_line(node))
 
 
@@ -229,9 +245,9 @@ def _name(node: Any) -> str:
     return str(node.children[0])
 
 
-def _plain_string(node: Any) -> str:
+def _plain_string(node: Any, level: int) -> str:
     line = _line(node)
-    value = _string(node, line)
+    value = _string(node, line, level)
     if isinstance(value, Literal) and isinstance(value.value, str):
         return value.value
     raise ParseError("a block label must be a plain string, without interpolation", line)
@@ -256,7 +272,7 @@ def unescape(text: str, line: int | None = None) -> str:
     return _ESCAPE_RE.sub(replace, text) if "\\" in text else text
 
 
-def _string(node: Any, line: int) -> Expr:
+def _string(node: Any, line: int, level: int) -> Expr:
     parts: list[str | Expr] = []
     for part in node.children:
         if not _is_tree(part):  # the quotes
@@ -264,8 +280,9 @@ def _string(node: Any, line: int) -> Expr:
         inner = part.children[0]
         if _is_tree(inner):
             if inner.data == "interpolation":
-                parts.append(_expr(inner.children[1]))
-            else:
+                parts.append(_expr(inner.children[1], _deeper(inner, level)))
+            else:  # not converted, but still not nested past the limit
+                check_nesting(inner, 0, level)
                 directive = inner.data.replace("template_", "").replace("_start", "")
                 parts.append(Unsupported(line, f"template directive %{{{directive}}}"))
         elif inner.type == "ESCAPED_INTERPOLATION":
@@ -381,10 +398,11 @@ def parse_expression(text: str, line: int) -> Expr:
         tree = grammar.parse(f"x = {text}\n")
     except (LarkError, RecursionError):
         raise ParseError(f"cannot parse the expression {text[:60]!r}", line) from None
-    check_nesting(tree, line - 1)
     attribute = tree.children[0].children[0]
     try:
-        return _shift(_expr(attribute.children[2]), line - 1)
+        return _shift(_expr(attribute.children[2], 0), line - 1)
+    except _TooDeep as error:
+        raise ParseError(error.message, error.line + line - 1) from None
     except RecursionError:
         raise ParseError(_too_deep(), line) from None
 
@@ -419,13 +437,16 @@ def _operator(token: Any) -> str:
     return str(token).split()[-1]  # the post-lexer glues a preceding newline or comment onto operators
 
 
-def _expr(node: Any) -> Expr:
+def _expr(node: Any, level: int) -> Expr:
+    """`node` as an expression; `level`: how many nesting nodes hold it (`_deeper` counts them)."""
     line = _line(node)
     kind = node.data
     children = [c for c in node.children if not (_is_tree(c) and c.data == "new_line_or_comment")]
     if kind == "expr_term":
         trees = [c for c in children if _is_tree(c)]
-        return _expr(trees[0])  # `( expression )` or a single term
+        if len(trees) < len(children):  # `( expression )`: the parentheses nest
+            level = _deeper(node, level)
+        return _expr(trees[0], level)
     if kind == "int_lit":
         digits = str(children[0]).lstrip("-")
         if len(digits) > limits.MAX_NUMBER_DIGITS:  # Python refuses to read it; Terraform would take it
@@ -436,7 +457,7 @@ def _expr(node: Any) -> Expr:
     if kind == "literal_value":
         return Literal(line, {"true": True, "false": False, "null": None}[str(children[0])])
     if kind == "string":
-        return _string(node, line)
+        return _string(node, line, level)
     if kind == "template_string":
         return Literal(line, unescape(str(children[0])[2:-2], line))
     if kind in ("heredoc_template", "heredoc_template_trim"):
@@ -444,8 +465,10 @@ def _expr(node: Any) -> Expr:
     if kind == "identifier":
         return Traversal(line, str(children[0]), ())
     if kind == "tuple":
-        return TupleExpr(line, tuple(_expr(c) for c in children if _is_tree(c)))
+        level = _deeper(node, level)
+        return TupleExpr(line, tuple(_expr(c, level) for c in children if _is_tree(c)))
     if kind == "object":
+        level = _deeper(node, level)
         items = []
         for elem in (c for c in children if _is_tree(c)):
             key_node, value_node = elem.children[0], elem.children[2]
@@ -453,53 +476,58 @@ def _expr(node: Any) -> Expr:
             if key_inner.data == "keyword":
                 key: Expr = Literal(line, _name(key_inner))
             else:
-                key = _expr(key_inner)
+                key = _expr(key_inner, level)
                 if isinstance(key, Traversal) and isinstance(key.root, str) and not key.steps:
                     key = Literal(key.line, key.root)  # `{ name = ... }`: a bare name is a string key
-            items.append((key, _expr(value_node)))
+            items.append((key, _expr(value_node, level)))
         return ObjectExpr(line, tuple(items))
     if kind == "function_call":
+        level = _deeper(node, level)
         names = [str(c.children[0]) for c in children if _is_tree(c) and c.data == "identifier"]
         arguments = next((c for c in children if _is_tree(c) and c.data == "arguments"), None)
         args: tuple[Expr, ...] = ()
         expand = False
         if arguments is not None:
-            args = tuple(_expr(c) for c in arguments.children if _is_tree(c) and c.data != "new_line_or_comment")
+            args = tuple(_expr(c, level) for c in arguments.children
+                         if _is_tree(c) and c.data != "new_line_or_comment")
             expand = any(not _is_tree(c) and c.type == "ELLIPSIS" for c in arguments.children)
         name = "::".join(names)
         if len(names) > 1 and names[0] != "provider":  # python-hcl2 keeps `provider` as the first name
             name = "provider::" + name
         return Call(line, name, args, expand)
     if kind in ("get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term"):
-        base = _expr(children[0])
-        steps = _steps(children[1])
+        level = _deeper(node, level)
+        base = _expr(children[0], level)
+        steps = _steps(children[1], level)
         if isinstance(base, Traversal):
             return Traversal(base.line, base.root, base.steps + steps)
         return Traversal(line, base, steps)
     if kind == "conditional":
-        exprs = [_expr(c) for c in children if _is_tree(c)]
+        level = _deeper(node, level)
+        exprs = [_expr(c, level) for c in children if _is_tree(c)]
         return Conditional(line, *exprs)
     if kind == "binary_op":
-        return _binary_chain(node, line)
+        return _binary_chain(node, line, _deeper(node, level))
     if kind == "unary_op":
-        return UnaryOp(line, str(children[0]), _expr(children[1]))
+        return UnaryOp(line, str(children[0]), _expr(children[1], _deeper(node, level)))
     if kind in ("for_tuple_expr", "for_object_expr"):
-        return _for(node, children, line)
+        return _for(node, children, line, _deeper(node, level))
     raise ParseError(f"unsupported expression syntax ({kind})", line)
 
 
-def _binary_chain(node: Any, line: int) -> Expr:
+def _binary_chain(node: Any, line: int, level: int) -> Expr:
     """`a + b - c`, which the parser nests as `((a + b) - c)`, converted in a loop: a chain of thousands of
-    terms must not recurse once per term. Every operation of the chain starts on its first operand's line."""
+    terms must not recurse once per term. Every operation of the chain starts on its first operand's line,
+    and every operand is one level inside the chain (`level`), however long the chain is."""
     terms = []
     while _is_tree(node) and node.data == "binary_op":
         terms.append(next(c for c in node.children[1:] if _is_tree(c) and c.data != "new_line_or_comment"))
         node = node.children[0]
-    result = _expr(node)
+    result = _expr(node, level)
     for term in reversed(terms):
         term_children = [c for c in term.children if not (_is_tree(c) and c.data == "new_line_or_comment")]
         operator = _operator(term_children[0].children[0])
-        result = BinaryOp(line, operator, result, _expr(term_children[1]))
+        result = BinaryOp(line, operator, result, _expr(term_children[1], level))
     return result
 
 
@@ -507,38 +535,39 @@ def _first_tree(children: list, skip: tuple[str, ...] = ("new_line_or_comment",)
     return next(c for c in children if _is_tree(c) and c.data not in skip)
 
 
-def _steps(node: Any) -> tuple:
+def _steps(node: Any, level: int) -> tuple:
     kind = node.data
     if kind == "get_attr":
         name_node = next(c for c in node.children if _is_tree(c))
         return (GetAttr(_name(name_node)),)
     if kind == "braces_index":
-        return (Index(_expr(_first_tree(node.children))),)
+        return (Index(_expr(_first_tree(node.children), level)),)
     if kind == "short_index":
         return (Index(Literal(_line(node), int(str(node.children[1])))),)
     if kind in ("attr_splat", "full_splat"):
         steps: tuple = (Splat(),)
         for child in node.children:
             if _is_tree(child):
-                steps += _steps(child)
+                steps += _steps(child, level)
         return steps
     raise ParseError(f"unsupported traversal ({kind})", _line(node))
 
 
-def _for(node: Any, children: list, line: int) -> Expr:
+def _for(node: Any, children: list, line: int, level: int) -> Expr:
     intro = next(c for c in children if _is_tree(c) and c.data == "for_intro")
     names = [_name(c) for c in intro.children if _is_tree(c) and c.data == "identifier"]
-    collection = _expr(_first_tree(intro.children, skip=("identifier", "new_line_or_comment")))
+    collection = _expr(_first_tree(intro.children, skip=("identifier", "new_line_or_comment")), level)
     key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
     exprs = [c for c in children if _is_tree(c) and c.data not in ("for_intro", "for_cond")]
     condition_node = next((c for c in children if _is_tree(c) and c.data == "for_cond"), None)
     condition = None
     if condition_node is not None:
-        condition = _expr(_first_tree(condition_node.children))
+        condition = _expr(_first_tree(condition_node.children), level)
     grouping = any(not _is_tree(c) and c.type == "ELLIPSIS" for c in children)
     if node.data == "for_object_expr":
-        return ForExpr(line, key_var, value_var, collection, _expr(exprs[0]), _expr(exprs[1]), condition, grouping)
-    return ForExpr(line, key_var, value_var, collection, None, _expr(exprs[0]), condition)
+        return ForExpr(line, key_var, value_var, collection, _expr(exprs[0], level), _expr(exprs[1], level),
+                       condition, grouping)
+    return ForExpr(line, key_var, value_var, collection, None, _expr(exprs[0], level), condition)
 
 
 # ------------------------------------------------------------------------------------- strings in text
@@ -579,7 +608,7 @@ def string_spans(name: str, text: str) -> list[StringSpan]:
         stack.extend(node.children)
         if node.data in _STRING_KINDS:
             first, last = _edge_token(node, 0), _edge_token(node, -1)
-            expr = _expr(node)
+            expr = _expr(node, 0)
             texts = (expr.value,) if isinstance(expr, Literal) else tuple(
                 part for part in getattr(expr, "parts", ()) if isinstance(part, str))
             spans.append(StringSpan(first.start_pos, last.end_pos, texts, node.data.startswith("heredoc")))
