@@ -105,6 +105,11 @@ def write(cache: Cache, name: str, entry: object, must_not_hold: Collection[str]
         return  # the cache only speeds things up; a scan never fails because of it
     if any(text.encode("utf-8", "surrogatepass") in payload for text in must_not_hold):
         return
+    write_pickled(cache, name, payload)
+
+
+def write_pickled(cache: Cache, name: str, payload: bytes) -> None:
+    """`write`, for an entry already pickled (a parse worker's outcome, pickled once for the parent too)."""
     path = cache.folder / name
     temporary = None
     try:

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 
 from . import grammar, limits
-from .cache import Cache, open_cache, read, write
+from .cache import Cache, open_cache, read, write, write_pickled
 from .parse import ParseError, SyntaxFile, parse_hcl
 from .parse_json import parse_json
 
 Outcome = tuple[str, SyntaxFile | None, str | None, int | None]  # ("ok"|"error", syntax, message, line)
-# Below this, starting worker processes costs more than it saves; from it on, parsing runs in workers of
-# bounded memory, even for one file, so a file whose tree would take gigabytes fails alone, cleanly.
+# A file this large parses in a worker of bounded memory, even alone and on one core, so that a file whose
+# tree would take gigabytes fails alone, cleanly.
+ISOLATE_BYTES = 256 * 1024
+# Below this many bytes to parse, spreading files over the cores costs more than it saves (starting the
+# workers, sending each tree back): measured by bench/pool.py, which prints where the pool starts to pay.
 POOL_MIN_BYTES = 256 * 1024
 _OUT_OF_MEMORY = "out of memory"  # a worker's outcome; parse_all says which limit it ran into
 
@@ -37,8 +41,24 @@ def _parse_item(item: tuple[str, str]) -> Outcome:
         return ("error", None, _OUT_OF_MEMORY, None)
 
 
-def _parse_chunk(chunk: list[tuple[str, str]]) -> list[Outcome]:
-    return [_parse_item(item) for item in chunk]
+def _parse_chunk(chunk: list[tuple[str, str, str]], cache: Cache | None) -> list[bytes]:
+    """A worker's outcomes, each pickled once: written to the parse cache here, and sent back as they are."""
+    payloads = []
+    for name, text, entry in chunk:
+        outcome = _parse_item((name, text))
+        payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        if cache is not None and outcome[0] == "ok":
+            write_pickled(cache, entry, payload)
+        payloads.append(payload)
+    return payloads
+
+
+def cores() -> int:
+    """The cores this process may run on (a CI runner's `taskset`, a container's cpuset), not the machine's."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
 
 
 def _limit_memory(allowance: int) -> None:
@@ -74,7 +94,7 @@ def _chunks(sizes: list[int], workers: int) -> list[list[int]]:
     chunks: list[list[int]] = []
     small: list[int] = []
     for position, size in enumerate(sizes):
-        if size >= POOL_MIN_BYTES:
+        if size >= ISOLATE_BYTES:
             chunks.append([position])
             continue
         small.append(position)
@@ -84,21 +104,22 @@ def _chunks(sizes: list[int], workers: int) -> list[list[int]]:
     return chunks + ([small] if small else [])
 
 
-def _parse_in_workers(batch: list[tuple[str, str]], workers: int, worker_memory: int) -> list[Outcome]:
+def _parse_in_workers(batch: list[tuple[str, str, str]], workers: int, worker_memory: int,
+                      cache: Cache | None) -> list[Outcome]:
     from concurrent.futures import ProcessPoolExecutor  # ~6 ms to import: only when it is used
     from concurrent.futures.process import BrokenProcessPool
 
     outcomes: list[Outcome] = [("error", None, _OUT_OF_MEMORY, None)] * len(batch)
-    chunks = _chunks([len(text) for _, text in batch], workers)
+    chunks = _chunks([len(text) for _, text, _ in batch], workers)
     with ProcessPoolExecutor(max_workers=workers, initializer=_limit_memory, initargs=(worker_memory,)) as pool:
-        futures = [pool.submit(_parse_chunk, [batch[i] for i in chunk]) for chunk in chunks]
+        futures = [pool.submit(_parse_chunk, [batch[i] for i in chunk], cache) for chunk in chunks]
         for chunk, future in zip(chunks, futures, strict=True):
             try:
                 parsed = future.result()
             except (MemoryError, BrokenProcessPool):  # the result too large to send back, or a worker killed
                 continue
-            for position, outcome in zip(chunk, parsed, strict=True):
-                outcomes[position] = outcome
+            for position, payload in zip(chunk, parsed, strict=True):
+                outcomes[position] = pickle.loads(payload)  # our own worker pickled it, just now
     return outcomes
 
 
@@ -113,21 +134,23 @@ def parse_all(items: list[tuple[str, str]], use_cache: bool = True, workers: int
         for index, key in enumerate(keys):
             outcomes[index] = _load(cache, key)
     missing = [index for index, outcome in enumerate(outcomes) if outcome is None]
-    size = sum(len(items[index][1]) for index in missing)
-    workers = workers or min(len(missing), os.cpu_count() or 1)
     if missing:
         grammar.prepare(cache)  # before the workers fork, so none of them loads the grammar again
-    if missing and size >= POOL_MIN_BYTES:
+    workers = min(len(missing), workers or cores())
+    spread = workers > 1 and sum(len(items[index][1]) for index in missing) >= POOL_MIN_BYTES
+    pooled = [i for i in missing if spread or len(items[i][1]) >= ISOLATE_BYTES]
+    if pooled:
         worker_memory = worker_memory or limits.parse_memory(limits.MAX_FILE_SIZE)
-        parsed = _parse_in_workers([items[i] for i in missing], workers, worker_memory)
-        parsed = [(status, syntax, _memory_message(worker_memory) if message == _OUT_OF_MEMORY else message, line)
-                  for status, syntax, message, line in parsed]
-    else:
-        parsed = [parse_text(*items[i]) for i in missing]
-    for index, outcome in zip(missing, parsed, strict=True):
-        outcomes[index] = outcome
-        if cache is not None and outcome[0] == "ok":
-            write(cache, _entry_name(keys[index]), outcome)
+        batch = [(*items[i], _entry_name(keys[i])) for i in pooled]
+        parsed = _parse_in_workers(batch, min(workers, len(pooled)), worker_memory, cache)
+        for index, (status, syntax, message, line) in zip(pooled, parsed, strict=True):
+            message = _memory_message(worker_memory) if message == _OUT_OF_MEMORY else message
+            outcomes[index] = (status, syntax, message, line)  # the worker kept it in the cache
+    for index in missing:
+        if outcomes[index] is None:
+            outcomes[index] = outcome = parse_text(*items[index])
+            if cache is not None and outcome[0] == "ok":
+                write(cache, _entry_name(keys[index]), outcome)
     return [outcome for outcome in outcomes if outcome is not None]
 
 

@@ -139,3 +139,43 @@ def test_the_cache_folder_is_named_after_gateaudits_own_parse_code(tmp_path, cac
     finally:
         cache_module._parser_identity.cache_clear()
     assert changed != as_installed
+
+
+def _items(count: int) -> list[tuple[str, str]]:
+    return [(f"f{n}.tf", FILE % n) for n in range(count)]
+
+
+def test_pool_workers_keep_what_they_parse_in_the_cache(cache, monkeypatch):
+    """Each worker writes its files' entries itself: the parent only reads the outcome it is sent."""
+    monkeypatch.setattr(parse_many, "POOL_MIN_BYTES", 0)
+    written_by_parent = []
+    monkeypatch.setattr(parse_many, "write", lambda *entry: written_by_parent.append(entry))
+    pooled = parse_many.parse_all(_items(12), workers=2)
+    assert len([p for p in cache.rglob("*/[0-9a-f][0-9a-f]/*") if p.is_file()]) == 12
+    assert written_by_parent == []
+
+    def never(*_):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(parse_many, "parse_text", never)
+    monkeypatch.setattr(parse_many, "_parse_in_workers", never)
+    assert parse_many.parse_all(_items(12)) == pooled
+
+
+def test_on_one_core_small_files_parse_in_process_and_a_large_one_in_a_worker(cache, monkeypatch):
+    """A CI runner given one core (`taskset -c 0`) gains nothing from spreading files over workers; a file
+    large enough to need bounded memory still parses in one."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0}, raising=False)
+    monkeypatch.setattr(parse_many, "POOL_MIN_BYTES", 0)
+    sent = []
+    spread = parse_many._parse_in_workers
+
+    def recorded(batch, *args):
+        sent.extend(name for name, _, _ in batch)
+        return spread(batch, *args)
+
+    monkeypatch.setattr(parse_many, "_parse_in_workers", recorded)
+    large = ("large.tf", "# " + "x" * parse_many.ISOLATE_BYTES + "\n" + FILE % 99)
+    outcomes = parse_many.parse_all([*_items(12), large], use_cache=False)
+    assert sent == ["large.tf"]
+    assert [status for status, *_ in outcomes] == ["ok"] * 13
