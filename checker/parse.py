@@ -9,6 +9,7 @@ are found here.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,8 +242,26 @@ def _block(node: Any, comments: list[tuple[int, str]], level: int) -> SyntaxBloc
     return SyntaxBlock(block_type, tuple(labels), _line(node), attributes, blocks, _end_line(node))
 
 
+# Names, and short strings, repeat across a file and a scan ("id", "rest_api_id", "aws_lambda_function"):
+# one shared string each, and one GetAttr per name, hold less memory and pickle to fewer objects (the parse
+# cache and the pool's workers send each file's syntax as a pickle, and a pickle writes a shared object once).
+_SHARED_UP_TO = 64  # characters; longer strings rarely repeat
+_GET_ATTRS: dict[str, GetAttr] = {}
+
+
+def _shared(text: str) -> str:
+    return sys.intern(text) if len(text) <= _SHARED_UP_TO else text
+
+
+def _get_attr(name: str) -> GetAttr:
+    step = _GET_ATTRS.get(name)
+    if step is None:
+        step = _GET_ATTRS[name] = GetAttr(name)
+    return step
+
+
 def _name(node: Any) -> str:
-    return str(node.children[0])
+    return _shared(str(node.children[0]))
 
 
 def _plain_string(node: Any, level: int) -> str:
@@ -304,7 +323,7 @@ def _template(parts: list[str | Expr], line: int) -> Expr:
     if not merged:
         return Literal(line, "")
     if len(merged) == 1 and isinstance(merged[0], str):
-        return Literal(line, merged[0])
+        return Literal(line, _shared(merged[0]))
     if len(merged) == 1:
         return merged[0]  # "${x}" alone is x itself, keeping its type, as in Terraform
     return Template(line, tuple(merged))
@@ -463,7 +482,7 @@ def _expr(node: Any, level: int) -> Expr:
     if kind in ("heredoc_template", "heredoc_template_trim"):
         return _heredoc(children[0], line)
     if kind == "identifier":
-        return Traversal(line, str(children[0]), ())
+        return Traversal(line, _shared(str(children[0])), ())
     if kind == "tuple":
         level = _deeper(node, level)
         return TupleExpr(line, tuple(_expr(c, level) for c in children if _is_tree(c)))
@@ -494,7 +513,7 @@ def _expr(node: Any, level: int) -> Expr:
         name = "::".join(names)
         if len(names) > 1 and names[0] != "provider":  # python-hcl2 keeps `provider` as the first name
             name = "provider::" + name
-        return Call(line, name, args, expand)
+        return Call(line, _shared(name), args, expand)
     if kind in ("get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term"):
         level = _deeper(node, level)
         base = _expr(children[0], level)
@@ -539,7 +558,7 @@ def _steps(node: Any, level: int) -> tuple:
     kind = node.data
     if kind == "get_attr":
         name_node = next(c for c in node.children if _is_tree(c))
-        return (GetAttr(_name(name_node)),)
+        return (_get_attr(_name(name_node)),)
     if kind == "braces_index":
         return (Index(_expr(_first_tree(node.children), level)),)
     if kind == "short_index":

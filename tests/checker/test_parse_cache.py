@@ -179,3 +179,16 @@ def test_on_one_core_small_files_parse_in_process_and_a_large_one_in_a_worker(ca
     outcomes = parse_many.parse_all([*_items(12), large], use_cache=False)
     assert sent == ["large.tf"]
     assert [status for status, *_ in outcomes] == ["ok"] * 13
+
+
+def test_a_name_repeated_in_a_file_is_kept_once_in_its_entry(tmp_path, cache):
+    """Names repeat (every method names `rest_api_id`, `aws_api_gateway_rest_api.api.id`): one shared string
+    and one shared step each keep the entry, and the syntax in memory, small."""
+    tf = tmp_path / "tf"
+    tf.mkdir()
+    (tf / "main.tf").write_text("".join(FILE.replace('"a"', "aws_api_gateway_rest_api.api.id") % n
+                                        for n in range(50)))
+    addresses_and_lines(tf)
+    [entry] = (p for p in cache.rglob("*/[0-9a-f][0-9a-f]/*") if p.is_file())
+    kept = entry.read_bytes()
+    assert kept.count(b"rest_api_id") == 1 and kept.count(b"aws_api_gateway_rest_api") == 1
