@@ -171,25 +171,41 @@ def _is_tree(node: Any) -> bool:
 
 
 def _line(node: Any) -> int | None:
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if _is_tree(item):
-            stack.extend(reversed(item.children))
-        elif item is not None:
-            return item.line
-    return None
+    return _edge(node, 0).line
 
 
 def _end_line(node: Any) -> int | None:
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if _is_tree(item):
-            stack.extend(item.children)
-        elif item is not None:
-            return item.end_line
-    return None
+    return _edge(node, -1).end_line
+
+
+class _NoToken:
+    line = end_line = None
+
+
+def _edge(node: Any, side: int) -> Any:
+    """The first (`side` 0) or last (-1) token under `node`, or `_NoToken` where there is none. Iterative, by
+    the edge child first: a chain of thousands of nodes is walked without recursion, and without visiting the
+    children beside the edge unless the edge has no token."""
+    later: list[tuple[list, int]] = []  # (children, position of the next one to try), innermost last
+    step = 1 if side == 0 else -1
+    while True:
+        if hasattr(node, "data"):  # a tree
+            children = node.children
+            if children:
+                if len(children) > 1:
+                    later.append((children, side + step))
+                node = children[side]
+                continue
+        elif node is not None:
+            return node
+        while later:
+            children, position = later.pop()
+            if -len(children) <= position < len(children):
+                later.append((children, position + step))
+                node = children[position]
+                break
+        else:
+            return _NoToken
 
 
 def _collect_comments(node: Any, comments: list[tuple[int, str]]) -> None:
@@ -458,14 +474,14 @@ def _operator(token: Any) -> str:
 
 def _expr(node: Any, level: int) -> Expr:
     """`node` as an expression; `level`: how many nesting nodes hold it (`_deeper` counts them)."""
-    line = _line(node)
     kind = node.data
-    children = [c for c in node.children if not (_is_tree(c) and c.data == "new_line_or_comment")]
+    children = [c for c in node.children if getattr(c, "data", None) != "new_line_or_comment"]
     if kind == "expr_term":
-        trees = [c for c in children if _is_tree(c)]
+        trees = [c for c in children if hasattr(c, "data")]
         if len(trees) < len(children):  # `( expression )`: the parentheses nest
             level = _deeper(node, level)
         return _expr(trees[0], level)
+    line = _line(node)
     if kind == "int_lit":
         digits = str(children[0]).lstrip("-")
         if len(digits) > limits.MAX_NUMBER_DIGITS:  # Python refuses to read it; Terraform would take it
@@ -626,18 +642,12 @@ def string_spans(name: str, text: str) -> list[StringSpan]:
             continue
         stack.extend(node.children)
         if node.data in _STRING_KINDS:
-            first, last = _edge_token(node, 0), _edge_token(node, -1)
+            first, last = _edge(node, 0), _edge(node, -1)
             expr = _expr(node, 0)
             texts = (expr.value,) if isinstance(expr, Literal) else tuple(
                 part for part in getattr(expr, "parts", ()) if isinstance(part, str))
             spans.append(StringSpan(first.start_pos, last.end_pos, texts, node.data.startswith("heredoc")))
     return sorted(spans, key=lambda span: span.start)
-
-
-def _edge_token(node: Any, side: int) -> Any:
-    while _is_tree(node):
-        node = node.children[side]
-    return node
 
 
 def _json_span(match: re.Match[str]) -> StringSpan:
