@@ -1,6 +1,7 @@
 """`python -m gateaudit` and the `gateaudit` console script."""
 
 import gc
+import os
 import sys
 
 
@@ -10,7 +11,15 @@ def run() -> None:
     gc.disable()
     from gateaudit.cli import main
 
-    sys.exit(main())
+    code = main()
+    # The process ends here: its memory goes back whole, instead of the interpreter freeing every object of the
+    # scan one by one on the way out (a twentieth of a cold scan of 1,000 files). What is buffered is written first.
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: leave it to the interpreter's own exit, as before
+        sys.exit(code)
+    os._exit(code)
 
 
 if __name__ == "__main__":

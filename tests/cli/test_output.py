@@ -111,3 +111,17 @@ def test_the_baseline_is_never_written_through_a_symlink(run_cli, open_method, t
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left behind
     done = run_cli("baseline", str(open_method), "--output", str(tmp_path / "new" / "baseline.json"))
     assert done.returncode == 0 and '"rule_id": "GA101"' in (tmp_path / "new" / "baseline.json").read_text()
+
+
+def test_a_report_larger_than_the_buffers_reaches_a_pipe_whole(tmp_path):
+    """The process ends without freeing its objects one by one (`os._exit`): what is still buffered is written
+    first, to the last byte."""
+    import json
+
+    methods = "".join(OPEN_METHOD.split("\n\n")[1].replace('"get"', f'"get{n}"') + "\n" for n in range(300))
+    (tmp_path / "main.tf").write_text(OPEN_METHOD + methods)
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    done = subprocess.run([sys.executable, "-m", "gateaudit", "scan", str(tmp_path), "--format", "json"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120, env=buffered)
+    assert done.returncode == 1, done.stderr
+    assert len(json.loads(done.stdout)["results"]) > 300
