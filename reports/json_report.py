@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from gateaudit.reports._json import dumps
 from gateaudit.result import Report
 
 
@@ -63,7 +62,7 @@ def render(report: Report) -> str:
             for rule in report.rules
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps(document) + "\n"
 
 
 def _remediation(report: Report, rule_id: str) -> str | None:

@@ -75,6 +75,7 @@ import re
 from urllib.parse import quote
 
 from gateaudit import gate
+from gateaudit.reports._json import dumps
 from gateaudit.reports._view import ordered_mappings, suppression_view
 from gateaudit.result import Report, Result, RuleInfo, ScanError, ScanWarning, Severity, Status, UnknownMode
 
@@ -112,7 +113,7 @@ def render(report: Report) -> str:
         "properties": _run_properties(report),
     }
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps(document) + "\n"
 
 
 def artifact_uri(uri_base: str, file: str) -> str:

@@ -1,0 +1,35 @@
+"""The reports' JSON encoder writes exactly what `json.dumps(value, indent=2, ensure_ascii=False)` writes."""
+
+import json
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gateaudit.reports._json import dumps
+
+SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+                      | st.dictionaries(st.text() | st.integers() | st.booleans() | st.none() | st.floats(),
+                                        inner, max_size=4), max_leaves=30)
+
+
+@settings(max_examples=500, deadline=None)
+@given(VALUES)
+def test_the_same_text_as_the_standard_encoder(value):
+    assert dumps(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("value", [{}, [], {"a": {}}, [[]], {"é\n\u2028": "\x00\"\\"}, math.nan, -math.inf,
+                                   {1.5: 1, True: 2, None: 3}, ("a", ("b",))])
+def test_edges(value):
+    assert dumps(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("value", [{"a": object()}, {(1, 2): "tuple key"}, {1, 2}])
+def test_what_json_refuses_is_refused(value):
+    with pytest.raises(TypeError):
+        json.dumps(value, indent=2, ensure_ascii=False)
+    with pytest.raises(TypeError):
+        dumps(value)
