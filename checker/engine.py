@@ -9,6 +9,7 @@ the scan cache's earlier judgement), then hands the results on: the team's decis
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -258,7 +259,22 @@ def _skipped_file(file: str, options: ScanOptions) -> bool:
 
 
 def judge(options: ScanOptions, rules: list, settings: Settings = DEFAULTS) -> Judgement:
-    """Load the stack and run the rules; or reuse the judgement of an earlier scan of the same unchanged files."""
+    """Load the stack and run the rules; or reuse the judgement of an earlier scan of the same unchanged files.
+
+    The cyclic collector is off meanwhile: the stack's objects all live until the judgement is made, so walking
+    them would find nothing to free. Then one collection frees the stack (its blocks and modules refer to each
+    other, so only the collector can), before the report is built in the memory it held."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _judge(options, rules, settings)
+    finally:
+        gc.collect()
+        if enabled:
+            gc.enable()
+
+
+def _judge(options: ScanOptions, rules: list, settings: Settings) -> Judgement:
     from . import scan_cache
     from .cache import open_cache
     from .modules import load_with_inputs
