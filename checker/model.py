@@ -494,7 +494,8 @@ class Stack:
     not_scanned: list[NotScanned] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # shown path -> why it was not read (.git, --skip-path)
     files: list[str] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)  # shown path -> text, for report snippets
+    # shown path -> text, for report snippets; a loader's reads each file again when asked (inputs.SourceTexts)
+    sources: Mapping[str, str] = field(default_factory=dict)
     comments: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # shown path -> (line, text)
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # shown path -> top-level block lines
     var_files: list[str] = field(default_factory=list)  # variable files applied, in order
