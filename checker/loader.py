@@ -19,6 +19,7 @@ from .parse import SyntaxBlock, SyntaxFile
 from .parse_many import parse_all, parse_text
 from .result import ScanError
 
+PARSE_BATCH_BYTES = 4 * 1024 * 1024  # characters of text parsed together, in a pool of their own
 _RELEASED = "\0released"  # the text of a file read and parsed: no longer kept (a text never holds a NUL)
 
 
@@ -120,10 +121,26 @@ class Loader:
         return syntax
 
     def parse_ahead(self, paths: list[Path]) -> None:
-        """Parse many files at once (cache, then a process pool); `parse` then takes the outcomes."""
+        """Parse many files at once (cache, then a process pool); `parse` then takes the outcomes.
+
+        In batches of PARSE_BATCH_BYTES of text: a batch's texts are read when it is parsed, and its workers end
+        with it, so neither the texts of a whole monorepo nor workers grown over all of it are held at once."""
         todo = [a for a in (Path(os.path.abspath(p)) for p in paths) if a not in self.parsed]
-        items = [(p, self.read(p)) for p in todo]
-        items = [(p, text) for p, text in items if text is not None]
+        batch: list[tuple[Path, str]] = []
+        size = 0
+        for path in todo:
+            text = self.read(path)
+            if text is None:
+                continue
+            batch.append((path, text))
+            size += len(text)
+            if size >= PARSE_BATCH_BYTES:
+                self._parse_batch(batch)
+                batch, size = [], 0
+        if batch:
+            self._parse_batch(batch)
+
+    def _parse_batch(self, items: list[tuple[Path, str]]) -> None:
         outcomes = parse_all([(p.name, text) for p, text in items], use_cache=self.use_cache,
                              worker_memory=limits.parse_memory(self.max_file_size))
         self.outcomes.update((p, outcome) for (p, _), outcome in zip(items, outcomes, strict=True))

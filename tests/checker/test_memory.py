@@ -152,3 +152,30 @@ def test_a_judged_file_costs_a_bounded_amount_of_memory(tmp_path, monkeypatch):
         tracemalloc.stop()
     assert not errors and len(results) >= FILES * ROUTES_PER_FILE
     assert held / FILES <= BYTES_PER_FILE, f"{held / FILES:,.0f} bytes per file"
+
+
+def test_a_monorepo_is_parsed_in_batches_of_bounded_text(tmp_path, cache, monkeypatch):
+    """The texts of every file, and workers grown over all of them, are not held at once: files are read and
+    parsed batch by batch (each in a pool of its own when large enough), and judged the same."""
+    from gateaudit import loader as loader_module
+
+    folder = tmp_path / "tf"
+    folder.mkdir()
+    for n in range(30):
+        (folder / f"m{n}.tf").write_text(METHOD.format(n=n))
+    out = tmp_path / "whole.json"
+    cli.main(["scan", str(folder), "--format", "json", "--output", str(out), "--no-cache"])
+    whole = json.loads(out.read_text())["results"]
+
+    batches: list[int] = []
+    real = loader_module.parse_all
+
+    def recording(items, *args, **kwargs):
+        batches.append(sum(len(text) for _, text in items))
+        return real(items, *args, **kwargs)
+
+    monkeypatch.setattr(loader_module, "parse_all", recording)
+    monkeypatch.setattr(loader_module, "PARSE_BATCH_BYTES", 4 * len(METHOD))
+    cli.main(["scan", str(folder), "--format", "json", "--output", str(out), "--no-cache"])
+    assert len(batches) >= 5 and max(batches) < 5 * len(METHOD) + 10
+    assert json.loads(out.read_text())["results"] == whole
