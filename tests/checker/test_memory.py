@@ -179,3 +179,46 @@ def test_a_monorepo_is_parsed_in_batches_of_bounded_text(tmp_path, cache, monkey
     cli.main(["scan", str(folder), "--format", "json", "--output", str(out), "--no-cache"])
     assert len(batches) >= 5 and max(batches) < 5 * len(METHOD) + 10
     assert json.loads(out.read_text())["results"] == whole
+
+
+def test_a_json_report_is_written_as_it_is_encoded(tmp_path, cache, monkeypatch):
+    """Tens of thousands of results are not held as one document and one string: the report file is written a
+    result at a time, and is the same document `render` gives."""
+    import os
+
+    from gateaudit.reports import json_report
+
+    folder = tmp_path / "tf"
+    folder.mkdir()
+    for n in range(200):
+        (folder / f"m{n}.tf").write_text(METHOD.format(n=n))
+    writes: list[int] = []
+    real_fdopen = os.fdopen
+
+    def recording_fdopen(*args, **kwargs):
+        handle = real_fdopen(*args, **kwargs)
+        if args[1:2] != ("w",):  # not a report (the caches write bytes)
+            return handle
+        real_write = handle.write
+
+        def write(text):
+            writes.append(len(text))
+            return real_write(text)
+
+        handle.write = write
+        return handle
+
+    captured = []
+    real_render = json_report.render
+    monkeypatch.setattr(json_report, "render", lambda report: captured.append(report) or real_render(report))
+    monkeypatch.setattr(cli.os, "fdopen", recording_fdopen)
+    out = tmp_path / "report.json"
+    cli.main(["scan", str(folder), "--format", "json", "--output", str(out)])
+    text = out.read_text()
+    assert len(json.loads(text)["results"]) == 200 and sum(writes) == len(text)
+    assert max(writes) < len(text) / 4  # in pieces: the largest is the head (files, controls), not the results
+    assert not captured  # never rendered whole; and the pieces make the document render gives:
+    from gateaudit.engine import ScanOptions, scan
+
+    report = scan(ScanOptions(paths=[folder], display_paths=[str(folder)]))
+    assert real_render(report) == text
