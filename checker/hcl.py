@@ -41,9 +41,16 @@ class HclAttribute(Attribute):
     def name(self) -> str:  # type: ignore[override]
         return self.syntax.name
 
+    _expr: Any = _NOT_YET  # an expression set in place of the syntax's (a test making an argument unknown)
+
     @property
     def expr(self) -> Expr:  # type: ignore[override]
-        return self.syntax.expr
+        return self.syntax.expr if self._expr is _NOT_YET else self._expr
+
+    @expr.setter
+    def expr(self, expr: Expr) -> None:  # what was computed from the old expression is computed again
+        self._expr = expr
+        self._value = self._references = _NOT_YET
 
     @property
     def location(self) -> Location:  # type: ignore[override]
@@ -52,7 +59,7 @@ class HclAttribute(Attribute):
     @property
     def value(self) -> Any:  # type: ignore[override]
         if self._value is _NOT_YET:
-            self._value = evaluate(self.syntax.expr, self.block.scope)
+            self._value = evaluate(self.expr, self.block.scope)
         return self._value
 
     @value.setter
@@ -62,7 +69,7 @@ class HclAttribute(Attribute):
     @property
     def references(self) -> tuple[Reference, ...]:  # type: ignore[override]
         if self._references is _NOT_YET:
-            self._references = references(self.syntax.expr, self.block.scope)
+            self._references = references(self.expr, self.block.scope)
         return self._references
 
     @references.setter
