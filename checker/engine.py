@@ -9,8 +9,9 @@ the scan cache's earlier judgement), then hands the results on: the team's decis
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -258,7 +259,22 @@ def _skipped_file(file: str, options: ScanOptions) -> bool:
 
 
 def judge(options: ScanOptions, rules: list, settings: Settings = DEFAULTS) -> Judgement:
-    """Load the stack and run the rules; or reuse the judgement of an earlier scan of the same unchanged files."""
+    """Load the stack and run the rules; or reuse the judgement of an earlier scan of the same unchanged files.
+
+    The cyclic collector is off meanwhile: the stack's objects all live until the judgement is made, so walking
+    them would find nothing to free. Then one collection frees the stack (its blocks and modules refer to each
+    other, so only the collector can), before the report is built in the memory it held."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _judge(options, rules, settings)
+    finally:
+        gc.collect()
+        if enabled:
+            gc.enable()
+
+
+def _judge(options: ScanOptions, rules: list, settings: Settings) -> Judgement:
     from . import scan_cache
     from .cache import open_cache
     from .modules import load_with_inputs
@@ -286,7 +302,7 @@ def judge(options: ScanOptions, rules: list, settings: Settings = DEFAULTS) -> J
     not_scanned = _not_scanned(stack)
     judgement = Judgement(results=results, errors=[*errors, *rule_errors], files=list(stack.files),
                           var_files=list(stack.var_files), comments=dict(stack.comments), spans=dict(stack.spans),
-                          sources=dict(stack.sources), not_scanned=not_scanned,
+                          sources=stack.sources, not_scanned=not_scanned,
                           secrets=masking.secret_literals(stack, results), digests=dict(loader.digests),
                           skipped=tuple({"path": path, "reason": why} for path, why in sorted(stack.skipped.items())))
     if cache is not None and name is not None:
@@ -311,11 +327,21 @@ def _judge_drift(options: ScanOptions, rules: list) -> Judgement:
         results=results, errors=[*code.errors, *account.errors, *near_miss_errors(code.stack)],
         files=[*code.stack.files, *account.stack.files], var_files=list(code.stack.var_files),
         comments=dict(code.stack.comments), spans=dict(code.stack.spans),
-        sources={k: v for stack in stacks for k, v in stack.sources.items()},
+        sources=_sources(stacks),
         not_scanned=_not_scanned(code.stack),
         secrets=masking.secret_literals(code.stack, results) | masking.secret_literals(account.stack, results),
         digests={**code.digests, **account.digests},
         skipped=tuple({"path": path, "reason": why} for path, why in sorted(code.stack.skipped.items())))
+
+
+def _sources(stacks: tuple[Stack, ...]) -> Mapping[str, str]:
+    """The texts of every stack's files, by file as shown (a later stack's where two show the same), unread."""
+    from .inputs import SourceTexts
+
+    merged = SourceTexts()
+    for stack in stacks:
+        merged.update(stack.sources)  # a loader's stack (modules.load_with_inputs)
+    return merged
 
 
 def _not_scanned(stack: Stack) -> tuple[dict, ...]:

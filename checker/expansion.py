@@ -126,7 +126,7 @@ def _expand_dynamic(block: Block, syntax: SyntaxBlock) -> list[Block]:
     generated = [_nested_block(block, content_syntax, label, {**block.bindings, iterator: {"key": k, "value": v}},
                                syntax.line) for k, v in pairs]
     for nested in generated:
-        nested.iterator_sources[iterator] = (for_each.expr, block.scope)
+        nested.iterator_sources = {**nested.iterator_sources, iterator: (for_each.expr, block.scope)}
     return generated
 
 
@@ -140,5 +140,5 @@ def _unknown_dynamic(block: Block, syntax: SyntaxBlock, content: SyntaxBlock, it
     generated.expansion = expansion
     for_each = syntax.attributes.get("for_each")
     if for_each is not None:
-        generated.iterator_sources[iterator] = (for_each.expr, block.scope)
+        generated.iterator_sources = {**generated.iterator_sources, iterator: (for_each.expr, block.scope)}
     return generated

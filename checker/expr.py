@@ -10,34 +10,34 @@ from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Expr:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Literal(Expr):
     value: Any  # str, int, float, bool or None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Template(Expr):
     """A string with interpolations: parts are literal text or expressions."""
 
     parts: tuple[str | Expr, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GetAttr:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Index:
     key: Expr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Splat:
     """`[*]` or `.*`: the steps after it apply to every element."""
 
@@ -45,7 +45,7 @@ class Splat:
 Step = GetAttr | Index | Splat
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Traversal(Expr):
     """`root.step.step`: a reference (`var.x`, `aws_lambda_function.f.arn`) or an access into a value."""
 
@@ -68,44 +68,44 @@ class Traversal(Expr):
         return text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Call(Expr):
     name: str  # "jsonencode", or "provider::aws::arn_parse" for provider-defined functions
     args: tuple[Expr, ...]
     expand_last: bool = False  # f(list...)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Conditional(Expr):
     condition: Expr
     if_true: Expr
     if_false: Expr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TupleExpr(Expr):
     items: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObjectExpr(Expr):
     items: tuple[tuple[Expr, Expr], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BinaryOp(Expr):
     op: str
     left: Expr
     right: Expr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnaryOp(Expr):
     op: str
     operand: Expr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ForExpr(Expr):
     key_var: str | None
     value_var: str
@@ -116,7 +116,7 @@ class ForExpr(Expr):
     grouping: bool = False  # `v...` in an object for-expression
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unsupported(Expr):
     """Syntax the evaluator does not model (template directives); evaluates to unknown."""
 

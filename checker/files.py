@@ -187,7 +187,9 @@ class CommittedFiles:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             return Unknown(f"is not valid UTF-8 (byte 0x{data[error.start]:02x}): Terraform refuses it")
-        self.loader.stack.sources[self._shown(place, path)] = text  # report snippets of what a finding points at
+        shown = self._shown(place, path)  # report snippets of what a finding points at: read again from the file
+        self.loader.stack.sources.add(shown, path, self.loader.max_file_size, place.root, self.loader.digests[shown],
+                                      strip_bom=False)
         return text
 
 

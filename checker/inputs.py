@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -184,3 +185,48 @@ def _digest(data: bytes | str) -> str:
     if isinstance(data, str):
         return "error: " + data
     return hashlib.sha256(data).hexdigest()
+
+
+class SourceChanged(KeyError):
+    """A file's text was asked for again, and the file no longer holds the bytes the scan read."""
+
+
+class SourceTexts(Mapping[str, str]):
+    """The text of each file a scan read, by file as shown: read again from the file when asked for, not kept.
+
+    A scan of thousands of files would otherwise hold every file's text to its end, for the few files a report
+    shows lines of. The file is read again by the rule it was first read by (`_read`), and must still hold the
+    bytes the scan read (their SHA-256); otherwise asking raises SourceChanged (a KeyError: `get` gives its
+    default), and a report says the file changed rather than showing lines the scan never judged.
+    """
+
+    def __init__(self) -> None:
+        # shown -> (the path as read, the size limit, the root it was read within, SHA-256, strip a BOM)
+        self._places: dict[str, tuple[str, int, Path | None, str, bool]] = {}
+
+    def add(self, shown: str, path: Path, limit: int, root: Path | None, sha256: str, strip_bom: bool) -> None:
+        self._places[shown] = (str(path), limit, root, sha256, strip_bom)
+
+    def update(self, other: SourceTexts) -> None:
+        self._places.update(other._places)
+
+    def path(self, shown: str) -> str:
+        """The path the file was read from, as `Inputs.read` was given it (the key `Inputs.reread` gives)."""
+        return self._places[shown][0]
+
+    def __getitem__(self, shown: str) -> str:
+        path, limit, root, sha256, strip_bom = self._places[shown]
+        data = _read(Path(path), limit, root)
+        if isinstance(data, str) or _digest(data) != sha256:
+            raise SourceChanged(shown)
+        text = data.decode("utf-8")  # it decoded when it was read, and these are the same bytes
+        return text.removeprefix("\ufeff") if strip_bom else text
+
+    def __contains__(self, shown: object) -> bool:
+        return shown in self._places
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import limits
-from .inputs import Inputs
+from .inputs import Inputs, SourceTexts
 from .model import Stack
 from .parse import SyntaxBlock, SyntaxFile
 from .parse_many import parse_all, parse_text
 from .result import ScanError
+
+PARSE_BATCH_BYTES = 4 * 1024 * 1024  # characters of text parsed together, in a pool of their own
+_RELEASED = "\0released"  # the text of a file read and parsed: no longer kept (a text never holds a NUL)
 
 
 @dataclass
@@ -44,20 +47,25 @@ class Loader:
     # a root module's folder -> what its .terraform/modules/modules.json records: key -> (source, dir, version)
     manifests: dict[Path, dict[str, tuple[str, str, str | None]] | str | None] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.stack.sources = SourceTexts()
+
     def show(self, path: Path) -> str:
         relative = os.path.relpath(path, self.base)
         return (self.prefix + relative).replace(os.sep, "/")
 
     def read(self, path: Path) -> str | None:
         if path in self.texts:
-            return self.texts[path]
+            text = self.texts[path]
+            return self.stack.sources[self.show(path)] if text is _RELEASED else text
         self.texts[path] = text = self._read(path)
         return text
 
     def _read(self, path: Path) -> str | None:
         shown = self.show(path)
         limit = self.max_file_size
-        data = self.inputs.read(path, limit, None if Path(os.path.abspath(path)) in self.trusted else self.root)
+        root = None if Path(os.path.abspath(path)) in self.trusted else self.root
+        data = self.inputs.read(path, limit, root)
         if isinstance(data, str):
             self.errors.append(ScanError(shown, None, data))
             return None
@@ -84,9 +92,9 @@ class Loader:
             line = data.count(b"\n", 0, error.start) + 1
             self.errors.append(ScanError(shown, line, f"not valid UTF-8 (byte 0x{data[error.start]:02x})"))
             return None
-        text = text.removeprefix("\ufeff")
-        self.stack.sources[shown] = text
-        return text
+        # Not kept: a report reads the lines it shows again, from the same bytes (SourceTexts)
+        self.stack.sources.add(shown, path, limit, root, self.digests[shown], strip_bom=True)
+        return text.removeprefix("\ufeff")
 
     def parse(self, path: Path) -> SyntaxFile | None:
         path = Path(os.path.abspath(path))
@@ -108,13 +116,31 @@ class Loader:
                 self.stack.comments[shown] = syntax.comments
                 self.stack.spans[shown] = [(b.line, b.end_line or b.line) for b in syntax.blocks]
         self.parsed[path] = syntax
+        if text is not None:  # parsed: no one reads it again (`parsed` answers), so its text need not be kept
+            self.texts[path] = _RELEASED
         return syntax
 
     def parse_ahead(self, paths: list[Path]) -> None:
-        """Parse many files at once (cache, then a process pool); `parse` then takes the outcomes."""
+        """Parse many files at once (cache, then a process pool); `parse` then takes the outcomes.
+
+        In batches of PARSE_BATCH_BYTES of text: a batch's texts are read when it is parsed, and its workers end
+        with it, so neither the texts of a whole monorepo nor workers grown over all of it are held at once."""
         todo = [a for a in (Path(os.path.abspath(p)) for p in paths) if a not in self.parsed]
-        items = [(p, self.read(p)) for p in todo]
-        items = [(p, text) for p, text in items if text is not None]
+        batch: list[tuple[Path, str]] = []
+        size = 0
+        for path in todo:
+            text = self.read(path)
+            if text is None:
+                continue
+            batch.append((path, text))
+            size += len(text)
+            if size >= PARSE_BATCH_BYTES:
+                self._parse_batch(batch)
+                batch, size = [], 0
+        if batch:
+            self._parse_batch(batch)
+
+    def _parse_batch(self, items: list[tuple[Path, str]]) -> None:
         outcomes = parse_all([(p.name, text) for p, text in items], use_cache=self.use_cache,
                              worker_memory=limits.parse_memory(self.max_file_size))
         self.outcomes.update((p, outcome) for (p, _), outcome in zip(items, outcomes, strict=True))

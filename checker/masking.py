@@ -27,11 +27,12 @@ import contextlib
 import dataclasses
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .expr import Literal, Template
+from .inputs import SourceChanged
 from .model import Attribute, Block, Stack, every_attribute, strings_in
 from .parse import ParseError, StringSpan, string_spans
 from .result import Judgement, Report, Result, ScanError, ScanWarning, Status
@@ -41,6 +42,8 @@ SHORT = 6  # a secret shorter than this is masked where it is a whole string onl
 SECRET_CONTROL = "secret-not-hardcoded"
 MAX_DECODED = 1_000_000  # characters of a JSON string looked into for the secrets it holds
 SNIPPET_BEFORE, SNIPPET_AFTER = 2, 8
+CHANGED = ("changed after gateaudit read it: its lines are not shown (the results are about the file as it was "
+           "read; scan again)")
 
 
 def secret_literals(stack: Stack, results: Iterable[Result]) -> set[str]:
@@ -192,10 +195,14 @@ def mask_report(report: Report, judgement: Judgement) -> Report:
     """The report with its source lines, and every text field that can carry source text, masked."""
     masker = Masker.of(judgement.secrets)
     results = tuple(_result(masker, r) for r in report.results)
+    changed: set[str] = set()
+    shown = snippets(results, judgement.sources, masker, judgement.spans, changed)
+    warnings = [*report.warnings, *(ScanWarning(file, None, CHANGED) for file in changed)]
     return dataclasses.replace(
-        report, results=results, snippets=snippets(results, judgement.sources, masker, judgement.spans),
+        report, results=results, snippets=shown,
         errors=tuple(ScanError(e.file, e.line, masker.text(e.message)) for e in report.errors),
-        warnings=tuple(ScanWarning(w.file, w.line, masker.text(w.message)) for w in report.warnings),
+        warnings=tuple(ScanWarning(w.file, w.line, masker.text(w.message))
+                       for w in sorted(warnings, key=ScanWarning.sort_key)),
         not_scanned=tuple(_texts(masker, item) for item in report.not_scanned),
         stale_baseline=tuple(_texts(masker, entry) for entry in report.stale_baseline))
 
@@ -208,22 +215,33 @@ def _texts(masker: Masker, item: dict) -> dict:
 # --------------------------------------------------------------------------------------- source lines
 
 
-def snippets(results: Iterable[Result], sources: dict[str, str], masker: Masker,
-             blocks: dict[str, list[tuple[int, int]]]) -> dict[str, tuple[tuple[int, str], ...]]:
+def snippets(results: Iterable[Result], sources: Mapping[str, str], masker: Masker,
+             blocks: dict[str, list[tuple[int, int]]],
+             changed: set[str] | None = None) -> dict[str, tuple[tuple[int, str], ...]]:
     """The source lines around each failed or unknown result, for reports a reviewer reads, secrets masked.
-    `blocks` holds the first and last line of each top-level block, by file."""
+    `blocks` holds the first and last line of each top-level block, by file. A file whose text is read again
+    (`inputs.SourceTexts`) and no longer holds what was scanned shows no lines: it is added to `changed`."""
     results = list(results)
     found: dict[str, tuple[tuple[int, str], ...]] = {}
-    lines_of: dict[str, list[str]] = {}
+    lines_of: dict[str, list[str] | None] = {}
     untraced = _untraced(results, blocks)
     for result in results:
         key = f"{result.file}:{result.line}"
         if result.status not in (Status.FAILED, Status.UNKNOWN) or key in found or result.file not in sources:
             continue
         if result.file not in lines_of:
-            text = masked_source(result.file, sources[result.file], masker, untraced.get(result.file, ()))
+            try:
+                source = sources[result.file]
+            except SourceChanged:
+                lines_of[result.file] = None
+                if changed is not None:
+                    changed.add(result.file)
+                continue
+            text = masked_source(result.file, source, masker, untraced.get(result.file, ()))
             lines_of[result.file] = text.splitlines()
         lines = lines_of[result.file]
+        if lines is None:
+            continue
         first = max(1, result.line - SNIPPET_BEFORE)
         last = min(len(lines), result.line + SNIPPET_AFTER)
         found[key] = tuple((number, lines[number - 1]) for number in range(first, last + 1))

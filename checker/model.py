@@ -6,10 +6,11 @@ live account: every fact keeps a `Location` saying where it came from.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .schema import sensitive_arguments
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from .parse import SyntaxAttribute
 
 
+_NO_BINDINGS: Mapping[str, Any] = MappingProxyType({})
 ACCOUNT_ORIGIN = "aws"  # Location.origin of a fact read from a deployed account (`gateaudit audit`)
 
 
@@ -203,7 +205,8 @@ class Block:
         self.location = location
         self.module = module
         self.parent = parent
-        self.bindings = bindings or {}  # count.index, each.key/value, dynamic iterators
+        # count.index, each.key/value, dynamic iterators; most blocks have none and share one read-only mapping
+        self.bindings = bindings or _NO_BINDINGS
         self.instance_key = instance_key
         self.path = path  # for nested blocks: `settings`, `access_log_settings`
         self.expansion: Unknown | None = None  # set when count/for_each could not be resolved
@@ -256,7 +259,7 @@ class Block:
 @dataclass(frozen=True)
 class Scope:
     module: Module
-    bindings: dict[str, Any]
+    bindings: Mapping[str, Any]
     block: Block | None = None
 
 
@@ -491,7 +494,8 @@ class Stack:
     not_scanned: list[NotScanned] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # shown path -> why it was not read (.git, --skip-path)
     files: list[str] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)  # shown path -> text, for report snippets
+    # shown path -> text, for report snippets; a loader's reads each file again when asked (inputs.SourceTexts)
+    sources: Mapping[str, str] = field(default_factory=dict)
     comments: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # shown path -> (line, text)
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # shown path -> top-level block lines
     var_files: list[str] = field(default_factory=list)  # variable files applied, in order

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
@@ -197,7 +198,7 @@ class Judgement:
     var_files: list[str]
     comments: dict[str, list[tuple[int, str]]]  # by file: for inline suppressions
     spans: dict[str, list[tuple[int, int]]]  # by file: the lines of each top-level block
-    sources: dict[str, str]  # by file: for the source lines shown around findings
+    sources: Mapping[str, str]  # by file: for the source lines shown around findings (read again: SourceTexts)
     not_scanned: tuple[dict, ...]  # module calls whose source was not read (registry, git, outside the root)
     secrets: set[str]  # literals that secret findings are about: masked wherever source is shown
     digests: dict[str, str] = field(default_factory=dict)  # by file, variable files too: SHA-256 of what was read

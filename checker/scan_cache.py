@@ -35,7 +35,7 @@ from pathlib import Path
 
 from . import limits
 from .cache import Cache, read, write
-from .inputs import Inputs
+from .inputs import Inputs, SourceTexts
 from .result import Judgement
 from .settings import Settings
 
@@ -115,17 +115,25 @@ _BOM = "\ufeff".encode()
 
 def _without_text(inputs: Inputs, judgement: Judgement) -> _Entry | None:
     """The entry for a judgement: its text replaced by where that text is. None if some of it cannot be found."""
-    read_from = inputs.paths_by_digest()
-    source_reads = {}
-    for shown, text in judgement.sources.items():
-        data = text.encode("utf-8", "surrogatepass")
-        path = read_from.get(hashlib.sha256(data).hexdigest()) or read_from.get(hashlib.sha256(_BOM + data).hexdigest())
-        if path is None:
-            return None
-        source_reads[shown] = path
+    sources = judgement.sources
+    if isinstance(sources, SourceTexts):  # where each file was read from is known: no text is read to find it
+        source_reads = {shown: sources.path(shown) for shown in sources}
+    else:
+        read_from = inputs.paths_by_digest()
+        source_reads = {}
+        for shown, text in sources.items():
+            data = text.encode("utf-8", "surrogatepass")
+            path = (read_from.get(hashlib.sha256(data).hexdigest())
+                    or read_from.get(hashlib.sha256(_BOM + data).hexdigest()))
+            if path is None:
+                return None
+            source_reads[shown] = path
     comments = {}
     for shown, found in judgement.comments.items():
-        lines = judgement.sources.get(shown, "").split("\n")  # as the parser counts lines
+        if not found:  # most files: their text need not be read again
+            comments[shown] = []
+            continue
+        lines = sources.get(shown, "").split("\n")  # as the parser counts lines
         starts = [0]  # the offset where each line begins
         for source_line in lines:
             starts.append(starts[-1] + len(source_line) + 1)
@@ -136,14 +144,18 @@ def _without_text(inputs: Inputs, judgement: Judgement) -> _Entry | None:
                 return None
             places.append((line, starts[line - 1] + column, len(text)))
         comments[shown] = places
-    secrets = []
-    for secret in sorted(judgement.secrets):
-        # A literal written with an escape, or a value built from parts, is nowhere in the files as it is: with no
-        # place to stand for it, the judgement is not kept rather than reused with less to mask.
-        place = next(((shown, text.find(secret)) for shown, text in judgement.sources.items() if secret in text), None)
-        if place is None:
-            return None
-        secrets.append((*place, len(secret)))
+    # A literal written with an escape, or a value built from parts, is nowhere in the files as it is: with no
+    # place to stand for it, the judgement is not kept rather than reused with less to mask.
+    first: dict[str, tuple[str, int]] = {}  # secret -> the first file (in order) that holds it, and where
+    for shown in sources if judgement.secrets else ():
+        text = sources.get(shown, "")  # each file read once, whatever the number of secrets
+        first.update((secret, (shown, text.find(secret))) for secret in judgement.secrets
+                     if secret not in first and secret in text)
+        if len(first) == len(judgement.secrets):
+            break
+    if len(first) < len(judgement.secrets):
+        return None
+    secrets = [(*first[secret], len(secret)) for secret in sorted(judgement.secrets)]
     bare = dataclasses.replace(judgement, sources={}, comments={}, secrets=set())
     return _Entry(inputs, bare, source_reads, comments, tuple(secrets))
 

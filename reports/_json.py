@@ -14,9 +14,10 @@ from json.encoder import encode_basestring  # the C function json.dumps(ensure_a
 _INDENT = "  "
 
 
-def dumps(value: object) -> str:
-    """`json.dumps(value, indent=2, ensure_ascii=False)`."""
-    return _encode(value, "\n")
+def dumps(value: object, depth: int = 0) -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False)`; its lines after the first indented `depth` levels more,
+    as the value sits inside others."""
+    return _encode(value, "\n" + _INDENT * depth)
 
 
 def _scalar(value: object) -> str | None:

@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from gateaudit.reports._json import dumps
-from gateaudit.result import Report
+from gateaudit.result import Report, Result
 
 
 def render(report: Report) -> str:
+    return "".join(chunks(report))
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """The report's text in pieces, the same as `render` joins: a result at a time, so that a monorepo's tens of
+    thousands of results are written as they are encoded, never held as one document and one string."""
+    text = dumps(_document(report))
+    if not report.results:
+        yield text + "\n"
+        return
+    # A top-level key: its newline and indentation are the encoder's own (a JSON string holds no raw newline).
+    head, tail = text.split(_EMPTY_RESULTS, 1)
+    yield head + '\n  "results": ['
+    for position, result in enumerate(report.results):
+        yield ("," if position else "") + "\n    " + dumps(_result(report, result), depth=2)
+    yield "\n  ],\n" + tail + "\n"
+
+
+_EMPTY_RESULTS = '\n  "results": [],\n'
+
+
+def _document(report: Report) -> dict:
+    """The report as a JSON document, its results left empty (`chunks` writes them one by one)."""
     meta = report.metadata
-    document = {
+    return {
         "tool": meta.tool,
         "version": meta.version,
         "ruleset_version": meta.ruleset_version,
@@ -31,25 +56,7 @@ def render(report: Report) -> str:
              "not_judged": list(c.not_judged)}
             for c in report.controls
         ],
-        "results": [
-            {
-                "rule_id": r.rule_id,
-                "source": r.source,
-                "control": r.control,
-                "status": r.status.value,
-                "severity": r.severity.value,
-                "resource": r.resource,
-                "attribute": r.attribute,
-                "file": r.file,
-                "line": r.line,
-                "message": r.message,
-                "remediation": _remediation(report, r.rule_id),
-                "suppression": None if r.suppression is None else {
-                    "source": r.suppression.source, "reason": r.suppression.reason, "file": r.suppression.file,
-                    "line": r.suppression.line, "until": r.suppression.until},
-            }
-            for r in report.results
-        ],
+        "results": [],
         "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in report.errors],
         "warnings": [{"file": w.file, "line": w.line, "message": w.message} for w in report.warnings],
         "not_scanned": list(report.not_scanned),
@@ -62,7 +69,25 @@ def render(report: Report) -> str:
             for rule in report.rules
         ],
     }
-    return dumps(document) + "\n"
+
+
+def _result(report: Report, r: Result) -> dict:
+    return {
+        "rule_id": r.rule_id,
+        "source": r.source,
+        "control": r.control,
+        "status": r.status.value,
+        "severity": r.severity.value,
+        "resource": r.resource,
+        "attribute": r.attribute,
+        "file": r.file,
+        "line": r.line,
+        "message": r.message,
+        "remediation": _remediation(report, r.rule_id),
+        "suppression": None if r.suppression is None else {
+            "source": r.suppression.source, "reason": r.suppression.reason, "file": r.suppression.file,
+            "line": r.suppression.line, "until": r.suppression.until},
+    }
 
 
 def _remediation(report: Report, rule_id: str) -> str | None:

@@ -33,3 +33,9 @@ def test_what_json_refuses_is_refused(value):
         json.dumps(value, indent=2, ensure_ascii=False)
     with pytest.raises(TypeError):
         dumps(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(VALUES)
+def test_a_value_inside_others_is_indented_as_the_standard_encoder_indents_it(value):
+    assert dumps(value, depth=2) == json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n    ")
