@@ -41,7 +41,8 @@ class ParseError(Exception):
         self.line = line
 
 
-@dataclass
+# Slotted: no dict per object, and none made when a parse-cache entry is pickled (tens of MB in a monorepo).
+@dataclass(slots=True)
 class SyntaxAttribute:
     name: str
     expr: Expr
@@ -49,7 +50,7 @@ class SyntaxAttribute:
     file: str | None = None  # set when an override file merged it into a block written in another file
 
 
-@dataclass
+@dataclass(slots=True)
 class SyntaxBlock:
     type: str
     labels: tuple[str, ...]
@@ -60,7 +61,7 @@ class SyntaxBlock:
     file: str | None = None  # set when an override file merged it into a block written in another file
 
 
-@dataclass
+@dataclass(slots=True)
 class SyntaxFile:
     blocks: list[SyntaxBlock]
     attributes: dict[str, SyntaxAttribute]  # top-level assignments: only tfvars files have them
