@@ -24,8 +24,8 @@ some roots two or three of them, terraform.tfvars in a third of them, a few perc
 Every row gives the wall seconds and the CPU seconds (user + system of the measured process and of every child it
 waited for, such as parse workers), each the least of the runs, and the peak memory: the largest, over the runs,
 of the peak of the whole process tree, sampled from /proc every 15 ms as PSS (pages shared between the parent
-and its forked workers counted once; RSS where smaps_rollup cannot be read), or the process's own maximum RSS
-from the kernel where that is higher (a peak shorter than a sample).
+and its forked workers counted once; see TreePeak), or the process's own maximum RSS from the kernel where that
+is higher (a peak shorter than a sample).
 gateaudit's modules are byte-compiled first, as pip does when it installs a package (an editable install
 in an environment with PYTHONDONTWRITEBYTECODE would otherwise compile them again on every run).
 
@@ -587,18 +587,25 @@ def measure(command: list[str], env: dict | None = None, sample: bool = True) ->
 class TreePeak(threading.Thread):
     """The peak memory of a process and all its descendants, sampled from /proc every SAMPLE_SECONDS.
 
-    Each sample adds up the PSS (`/proc/<pid>/smaps_rollup`) of every process of the tree: a page shared by
-    several of them (a forked worker shares its parent's pages until either writes them) counts once, split
-    between them; a process whose smaps_rollup cannot be read counts its RSS (`/proc/<pid>/statm`). Descendants
-    are found by their parent's pid in `/proc/<pid>/stat` (this kernel may lack `/proc/<pid>/task/*/children`):
-    only processes that did not exist before the command started can be its descendants, so the others are
-    read once. A process that outlives its parent (reparented to init) is no longer counted."""
+    Each sample adds up, over every process of the tree, its PSS: a page shared by several of them (a forked
+    worker shares its parent's pages until either writes them) counts once, split between them. Reading PSS
+    (`/proc/<pid>/smaps_rollup`) walks every page of the process, about 20 µs per MB here (20 ms for a 1 GB
+    process), so it is read only while the reads cost at most PSS_SHARE of one core; every sample reads each
+    process's RSS (`/proc/<pid>/statm`, microseconds) and scales it by the PSS/RSS ratio last read for it. A
+    process whose smaps_rollup cannot be read counts its RSS. Descendants are found by their parent's pid in
+    `/proc/<pid>/stat` (this kernel may lack `/proc/<pid>/task/*/children`): only processes that did not exist
+    before the command started can be its descendants, so the others are read once. A process that outlives its
+    parent (reparented to init) is no longer counted."""
 
     def __init__(self, pid: int, before: set[int]) -> None:
         super().__init__(daemon=True)
         self.tree = {pid}
         self.other = before - {pid}
         self.peak = 0
+        self._ratio: dict[int, float] = {}  # PSS / RSS when last read
+        self._read_at: dict[int, float] = {}
+        self._reading = 0.0  # seconds spent reading PSS
+        self._since = time.perf_counter()
         self._done = threading.Event()
 
     def run(self) -> None:
@@ -624,14 +631,25 @@ class TreePeak(threading.Thread):
                     del parents[pid]
                     grown = True
         self.other.update(parents)
-        total = 0
-        for pid in list(self.tree):
-            size = _memory(pid)
-            if size is None:
+        total = 0.0
+        budget = PSS_SHARE * (time.perf_counter() - self._since)
+        for pid in sorted(self.tree, key=lambda pid: self._read_at.get(pid, 0.0)):  # the longest unread first
+            rss = _rss(pid)
+            if rss is None:
                 self.tree.discard(pid)  # ended: its pid may be reused by a stranger
-            else:
-                total += size
-        self.peak = max(self.peak, total)
+                continue
+            if self._reading <= budget and rss:
+                started = time.perf_counter()
+                pss = _pss(pid)
+                self._read_at[pid] = finished = time.perf_counter()
+                self._reading += finished - started
+                if pss is not None:
+                    self._ratio[pid] = min(1.0, pss / rss)
+            total += rss * self._ratio.get(pid, 1.0)
+        self.peak = max(self.peak, round(total))
+
+
+PSS_SHARE = 0.02  # of one core, at most, spent reading PSS while a command runs
 
 
 def _pids() -> set[int]:
@@ -650,19 +668,20 @@ def _parent(pid: int) -> int | None:
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-def _memory(pid: int) -> int | None:
-    """PSS in bytes, else RSS; None for a process that has ended."""
+def _pss(pid: int) -> int | None:
+    """PSS in bytes; None where smaps_rollup cannot be read (another user's process, an ended one)."""
     try:
         with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
             for line in rollup:
                 if line.startswith(b"Pss:"):
                     return int(line.split()[1]) * 1024
-    except PermissionError:
-        pass
-    except (FileNotFoundError, ProcessLookupError):
-        return None
     except OSError:
         pass
+    return None
+
+
+def _rss(pid: int) -> int | None:
+    """RSS in bytes; None for a process that has ended."""
     try:
         with open(f"/proc/{pid}/statm", "rb") as statm:
             return int(statm.read().split()[1]) * _PAGE
