@@ -788,10 +788,12 @@ def run_corpus(name: str, folder: Path, repeat: int, plans: tuple[Path, Path] | 
     best(FIRST, scan, env, fresh_cache=True)
     best(COLD, scan, env, before=lambda: _forget_scans(cache))
     taskset = shutil.which("taskset")
-    if taskset:
-        best(ONE_CORE, [taskset, "-c", "0", *scan], env, before=lambda: _forget_scans(cache))
-    else:
+    if not taskset:
         rows.append(Row(ONE_CORE, missing="not measured: no taskset"))
+    elif subprocess.run([taskset, "-c", "0", "true"], capture_output=True).returncode:
+        rows.append(Row(ONE_CORE, missing="not measured: taskset -c 0 fails here (core 0 not ours)"))
+    else:
+        best(ONE_CORE, [taskset, "-c", "0", *scan], env, before=lambda: _forget_scans(cache))
     with tempfile.TemporaryDirectory() as out:  # fills the cache, and says what the corpus's scan finds
         report = Path(out) / "report.json"
         measure([*scan[:-1], str(report)], env, sample=False)
