@@ -591,8 +591,10 @@ class TreePeak(threading.Thread):
     worker shares its parent's pages until either writes them) counts once, split between them. Reading PSS
     (`/proc/<pid>/smaps_rollup`) walks every page of the process, about 20 µs per MB here (20 ms for a 1 GB
     process), so it is read only while the reads cost at most PSS_SHARE of one core; every sample reads each
-    process's RSS (`/proc/<pid>/statm`, microseconds) and scales it by the PSS/RSS ratio last read for it. A
-    process whose smaps_rollup cannot be read counts its RSS. Descendants are found by their parent's pid in
+    process's RSS (`/proc/<pid>/statm`, microseconds) and scales it by the PSS/RSS ratio last read for it. When
+    the tree gains a process, every PSS is read in that sample whatever it costs: a forked worker's RSS holds
+    the pages it shares with its parent, counted twice until both ratios are read again. A process whose
+    smaps_rollup cannot be read counts its RSS. Descendants are found by their parent's pid in
     `/proc/<pid>/stat` (this kernel may lack `/proc/<pid>/task/*/children`): only processes that did not exist
     before the command started can be its descendants, so the others are read once. A process that outlives its
     parent (reparented to init) is no longer counted."""
@@ -623,6 +625,7 @@ class TreePeak(threading.Thread):
         for pid in _pids() - self.tree - self.other:
             parents[pid] = _parent(pid)
         grown = True
+        members = len(self.tree)
         while grown:  # a worker's own child may be newer than the last sample too
             grown = False
             for pid, parent in list(parents.items()):
@@ -633,6 +636,10 @@ class TreePeak(threading.Thread):
         self.other.update(parents)
         total = 0.0
         budget = PSS_SHARE * (time.perf_counter() - self._since)
+        if len(self.tree) > members:
+            # A fork: the new process's RSS holds every page it shares with its parent, and the parent's last
+            # ratio predates the sharing; both read now, or the sum counts those pages twice until their turn.
+            budget = float("inf")
         for pid in sorted(self.tree, key=lambda pid: self._read_at.get(pid, 0.0)):  # the longest unread first
             rss = _rss(pid)
             if rss is None:

@@ -66,3 +66,14 @@ def test_the_peak_is_the_whole_process_trees(speed):
     assert alone.peak < 200
     assert tree.peak >= 240
     assert tree.cpu > 0.05  # the children's CPU (building 240 MB) is counted: the parent alone does next to nothing
+
+
+FORKED = ("import os, time; ballast = b'x' * (300 * 2**20); time.sleep(0.5); child = os.fork()\n"
+          "if child == 0:\n    time.sleep(1.5)\n    os._exit(0)\nos.waitpid(child, 0)")
+
+
+def test_pages_a_forked_child_shares_with_its_parent_count_once(speed):
+    # RSS added up would say 600 MB: the child's 300 MB are its parent's pages, written by neither after the fork
+    tree = speed.measure([sys.executable, "-c", FORKED])
+    assert tree.exit_code == 0
+    assert 280 <= tree.peak < 420
