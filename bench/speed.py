@@ -35,6 +35,8 @@ Usage: python bench/speed.py [--corpus reference|100|1000|5000|10000 ...] [--rep
 from __future__ import annotations
 
 import argparse
+import ctypes
+import functools
 import os
 import platform
 import random
@@ -593,7 +595,8 @@ class TreePeak(threading.Thread):
     process), so it is read only while the reads cost at most PSS_SHARE of one core; every sample reads each
     process's RSS (`/proc/<pid>/statm`, microseconds) and scales it by the PSS/RSS ratio last read for it. When
     the tree gains a process, every PSS is read in that sample whatever it costs: a forked worker's RSS holds
-    the pages it shares with its parent, counted twice until both ratios are read again. A process whose
+    the pages it shares with its parent, counted twice until both ratios are read again. A child between vfork
+    and exec runs in its parent's address space (kcmp says so) and counts nothing. A process whose
     smaps_rollup cannot be read counts its RSS. Descendants are found by their parent's pid in
     `/proc/<pid>/stat` (this kernel may lack `/proc/<pid>/task/*/children`): only processes that did not exist
     before the command started can be its descendants, so the others are read once. A process that outlives its
@@ -605,6 +608,7 @@ class TreePeak(threading.Thread):
         self.other = before - {pid}
         self.peak = 0
         self._ratio: dict[int, float] = {}  # PSS / RSS when last read
+        self._parent: dict[int, int] = {}
         self._read_at: dict[int, float] = {}
         self._reading = 0.0  # seconds spent reading PSS
         self._since = time.perf_counter()
@@ -631,6 +635,7 @@ class TreePeak(threading.Thread):
             for pid, parent in list(parents.items()):
                 if parent in self.tree:
                     self.tree.add(pid)
+                    self._parent[pid] = parent
                     del parents[pid]
                     grown = True
         self.other.update(parents)
@@ -645,6 +650,8 @@ class TreePeak(threading.Thread):
             if rss is None:
                 self.tree.discard(pid)  # ended: its pid may be reused by a stranger
                 continue
+            if pid in self._parent and _same_memory(pid, self._parent[pid]):
+                continue  # between vfork and exec (how CPython's subprocess starts git): its parent's memory
             if self._reading <= budget and rss:
                 started = time.perf_counter()
                 pss = _pss(pid)
@@ -652,6 +659,8 @@ class TreePeak(threading.Thread):
                 self._reading += finished - started
                 if pss is not None:
                     self._ratio[pid] = min(1.0, pss / rss)
+                else:  # unreadable, or gone since its RSS was read: a child that exits right after its fork
+                    rss = _rss(pid) or 0  # would count its parent's pages again
             total += rss * self._ratio.get(pid, 1.0)
         self.peak = max(self.peak, round(total))
 
@@ -673,6 +682,24 @@ def _parent(pid: int) -> int | None:
 
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+_KCMP = {"x86_64": 312, "aarch64": 272}.get(platform.machine())  # the kcmp system call's number
+_KCMP_VM = 1
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+def _same_memory(pid: int, other: int) -> bool:
+    """Whether two processes run in one address space (kcmp KCMP_VM); False where that cannot be asked."""
+    libc = _libc() if _KCMP is not None else None
+    return libc is not None and libc.syscall(_KCMP, pid, other, _KCMP_VM, 0, 0) == 0
 
 
 def _pss(pid: int) -> int | None:
