@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,7 +23,7 @@ SIZES = [8, 16, 32, 64, 96, 128, 192, 256, 384, 512]  # files per batch
 
 def _corpus(folder: Path) -> list[tuple[str, str]]:
     spec = importlib.util.spec_from_file_location("speed", Path(__file__).with_name("speed.py"))
-    speed = importlib.util.module_from_spec(spec)
+    speed = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(speed)
     speed.generate(folder, max(SIZES))
     return [(p.name, p.read_text()) for p in sorted(folder.rglob("*.tf"))]

@@ -21,8 +21,9 @@ Outcome = tuple[str, SyntaxFile | None, str | None, int | None]  # ("ok"|"error"
 # tree would take gigabytes fails alone, cleanly.
 ISOLATE_BYTES = 256 * 1024
 # Below this many bytes to parse, spreading files over the cores costs more than it saves (starting the
-# workers, sending each tree back): measured by bench/pool.py, which prints where the pool starts to pay.
-POOL_MIN_BYTES = 256 * 1024
+# workers, sending each tree back). bench/pool.py measures it: on this project's 2-core VM (2026-12-07, quiet) a
+# pool of two breaks even at about 44 KB of Terraform and is a third faster from 90 KB on.
+POOL_MIN_BYTES = 64 * 1024
 _OUT_OF_MEMORY = "out of memory"  # a worker's outcome; parse_all says which limit it ran into
 
 
