@@ -4,8 +4,10 @@ and nothing else), the same on every run, and the peak memory column counts ever
 import filecmp
 import importlib.util
 import json
+import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -52,16 +54,33 @@ def test_a_scan_of_the_monorepo_reads_every_module_and_finds_only_the_planted_fi
     assert {p.relative_to(tmp_path) for p in tmp_path.glob("teams/*/*")} <= scanned
 
 
+MEASURE = ("import dataclasses, importlib.util, json, sys\n"
+           "spec = importlib.util.spec_from_file_location('speed', sys.argv[1])\n"
+           "speed = sys.modules['speed'] = importlib.util.module_from_spec(spec)\n"
+           "spec.loader.exec_module(speed)\n"
+           "done = speed.measure(json.loads(sys.argv[2]), sample=sys.argv[3] == 'sample')\n"
+           "print(json.dumps(dataclasses.asdict(done)))")
+
+
+def measure(command: list[str], sample: bool = True):
+    """`speed.measure` from a fresh interpreter, as `python bench/speed.py` runs it. A command started from this
+    test session (hundreds of MB by the end of `make test`) would begin with the session's pages in its
+    `ru_maxrss`, which a bench run, a small process, never lends it."""
+    done = subprocess.run([sys.executable, "-c", MEASURE, str(ROOT / "bench" / "speed.py"), json.dumps(command),
+                           "sample" if sample else "kernel"], capture_output=True, text=True, check=True, timeout=120)
+    return SimpleNamespace(**json.loads(done.stdout))
+
+
 BALLAST = "import time; b = b'x' * (120 * 2**20); time.sleep(1)"
 TWO_CHILDREN = ("import subprocess, sys; ballast = " + repr(BALLAST) + "; "
                 "children = [subprocess.Popen([sys.executable, '-c', ballast]) for _ in range(2)]; "
                 "[child.wait() for child in children]")
 
 
-def test_the_peak_is_the_whole_process_trees(speed):
+def test_the_peak_is_the_whole_process_trees():
     # two children of 120 MB at once: the kernel's ru_maxrss sees one of them, the tree holds both
-    alone = speed.measure([sys.executable, "-c", TWO_CHILDREN], sample=False)
-    tree = speed.measure([sys.executable, "-c", TWO_CHILDREN])
+    alone = measure([sys.executable, "-c", TWO_CHILDREN], sample=False)
+    tree = measure([sys.executable, "-c", TWO_CHILDREN])
     assert alone.exit_code == tree.exit_code == 0
     assert alone.peak < 200
     assert tree.peak >= 240
@@ -72,8 +91,8 @@ FORKED = ("import os, time; ballast = b'x' * (300 * 2**20); time.sleep(0.5); chi
           "if child == 0:\n    time.sleep(1.5)\n    os._exit(0)\nos.waitpid(child, 0)")
 
 
-def test_pages_a_forked_child_shares_with_its_parent_count_once(speed):
+def test_pages_a_forked_child_shares_with_its_parent_count_once():
     # RSS added up would say 600 MB: the child's 300 MB are its parent's pages, written by neither after the fork
-    tree = speed.measure([sys.executable, "-c", FORKED])
+    tree = measure([sys.executable, "-c", FORKED])
     assert tree.exit_code == 0
     assert 280 <= tree.peak < 420
