@@ -98,15 +98,15 @@ def _step(budget: Budget) -> None:
     budget.expression_steps += 1
     if budget.expression_steps > limits.MAX_EVALUATION_STEPS:
         raise TooLarge(f"evaluation takes more than {limits.MAX_EVALUATION_STEPS} steps: not evaluated")
-    if budget.steps > limits.MAX_SCAN_EVALUATION_STEPS:
-        raise TooLarge(f"over the scan's evaluation budget of {limits.MAX_SCAN_EVALUATION_STEPS} steps: not evaluated")
+    if budget.steps > budget.max_steps:
+        raise TooLarge(f"over the scan's evaluation budget of {budget.max_steps} steps: not evaluated")
 
 
 def _spend(budget: Budget, size: int) -> None:
     """Count characters or elements built, or handed to a function, against the scan's budget."""
     budget.value_size += size
-    if budget.value_size > limits.MAX_SCAN_VALUE_SIZE:
-        raise TooLarge(f"over the scan's budget of {limits.MAX_SCAN_VALUE_SIZE} characters and elements of "
+    if budget.value_size > budget.max_value_size:
+        raise TooLarge(f"over the scan's budget of {budget.max_value_size} characters and elements of "
                        "values: not evaluated")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import limits
 from .evaluate import evaluate
 from .expr import Traversal
 from .model import Block, Location, Scope, Unknown, contains_unknown, unknowns
@@ -25,10 +24,10 @@ def instance_keys(syntax: SyntaxBlock, scope: Scope) -> tuple[list[tuple[Any, di
     """
     instances, unknown = _instance_keys(syntax, scope)
     budget = scope.module.budget
-    if len(instances) > 1 and budget.instances + len(instances) > limits.MAX_SCAN_INSTANCES:
+    if len(instances) > 1 and budget.instances + len(instances) > budget.max_instances:
         meta = "count" if "count" in syntax.attributes else "for_each"
         unknown = Unknown(f"{meta} gives {len(instances)} instances, over the scan's budget of "
-                          f"{limits.MAX_SCAN_INSTANCES} resource and module instances")
+                          f"{budget.max_instances} resource and module instances")
         instances = [(None, {"count": {"index": unknown}} if meta == "count" else
                       {"each": {"key": unknown, "value": unknown}})]
     budget.instances += len(instances)
@@ -117,8 +116,8 @@ def _expand_dynamic(block: Block, syntax: SyntaxBlock) -> list[Block]:
     over = None
     if len(pairs) > MAX_INSTANCES:  # judged as one unknown block: cut at the limit, the rest would pass unseen
         over = f"over the expansion limit of {MAX_INSTANCES}"
-    elif budget.instances + len(pairs) > limits.MAX_SCAN_INSTANCES:
-        over = f"over the scan's budget of {limits.MAX_SCAN_INSTANCES} resource and module instances"
+    elif budget.instances + len(pairs) > budget.max_instances:
+        over = f"over the scan's budget of {budget.max_instances} resource and module instances"
     if over is not None:
         reason = Unknown(f"dynamic \"{label}\" for_each has {len(pairs)} elements, {over}")
         return [_unknown_dynamic(block, syntax, content_syntax, iterator, reason, reason)]

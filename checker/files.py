@@ -38,6 +38,8 @@ class Reading(Protocol):
     digests: dict[str, str]
     stack: Stack
 
+    def count_read(self, size: int) -> None: ...
+
 
 @dataclass(frozen=True)
 class _Place:
@@ -146,7 +148,7 @@ class CommittedFiles:
                 if loader.bytes_read + len(content) > loader.max_scan_size:
                     return Unknown("would take the files read past the scan size limit of "
                                    f"{limits.show_size(loader.max_scan_size)}: not read")
-                loader.bytes_read += len(content)
+                loader.count_read(len(content))
                 try:
                     text = content.decode("utf-8")
                 except UnicodeDecodeError:
@@ -175,7 +177,7 @@ class CommittedFiles:
         if loader.bytes_read + len(data) > loader.max_scan_size:
             return Unknown(f"would take the files read past the scan size limit of "
                            f"{limits.show_size(loader.max_scan_size)}: not read (raise it with --max-scan-size)")
-        loader.bytes_read += len(data)
+        loader.count_read(len(data))
         loader.digests[self._shown(place, path)] = inputs.sha256[str(path)]
         return data
 

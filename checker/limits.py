@@ -38,9 +38,19 @@ MAX_SCAN_VALUE_SIZE = 10_000_000
 # Resource, data and module instances in one scan (count, for_each, dynamic blocks and module calls multiply
 # them): an expansion past it is judged once, as unknown; a module call past it is not loaded.
 MAX_SCAN_INSTANCES = 50_000
+# The three scan budgets above are for each SCAN_BUDGET_BYTES of files read, and at least that much. A
+# monorepo of 10,000 files (25 MB, 108,000 instances) is judged whole; a small file cannot multiply its way
+# past the budgets, and padding a repository buys room only in proportion to the bytes it makes gateaudit
+# read (at most --max-scan-size: by default 8 times the budgets).
+SCAN_BUDGET_BYTES = 4 * 1024 * 1024
 # Python reads at most this many digits as an integer (sys.get_int_max_str_digits()); Terraform's numbers
 # have no such limit, so a longer number, or an arithmetic result longer than it, is unknown.
 MAX_NUMBER_DIGITS = 4300
+
+
+def scan_budget(limit: int, bytes_read: int) -> int:
+    """A scan budget (`limit` for each SCAN_BUDGET_BYTES of files read) for a scan that has read `bytes_read`."""
+    return max(limit, limit * bytes_read // SCAN_BUDGET_BYTES)
 
 
 def parse_memory(max_file_size: int) -> int:

@@ -75,7 +75,7 @@ class Loader:
             return None
         if self.bytes_read > self.max_scan_size:  # the limit is behind us: one error said so, naming the first
             return None
-        self.bytes_read += len(data)
+        self.count_read(len(data))
         if self.bytes_read > self.max_scan_size:
             self.errors.append(ScanError(shown, None, "the files read add up to more than the scan size limit of "
                                                       f"{limits.show_size(self.max_scan_size)}: not read, nor any "
@@ -95,6 +95,11 @@ class Loader:
         # Not kept: a report reads the lines it shows again, from the same bytes (SourceTexts)
         self.stack.sources.add(shown, path, limit, root, self.digests[shown], strip_bom=True)
         return text.removeprefix("\ufeff")
+
+    def count_read(self, size: int) -> None:
+        """Count `size` more bytes of files read, against the scan size limit; the scan's budgets grow with them."""
+        self.bytes_read += size
+        self.stack.budget.read(self.bytes_read)
 
     def parse(self, path: Path) -> SyntaxFile | None:
         path = Path(os.path.abspath(path))

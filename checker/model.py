@@ -13,6 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
+from . import limits
 from .schema import sensitive_arguments
 
 if TYPE_CHECKING:
@@ -420,7 +421,9 @@ class Budget:
     """What one scan has spent evaluating, against the scan's limits (gateaudit.limits).
 
     Every module of a stack shares one, so ten small files, or a module called thousands of times, draw on
-    one budget. `expression_steps` counts the outermost expression under way (`depth` deep in evaluation).
+    one budget. It grows with the files the scan reads (`read`, limits.scan_budget), so a monorepo is judged
+    whole while a small file stays capped. `expression_steps` counts the outermost expression under way
+    (`depth` deep in evaluation).
     """
 
     steps: int = 0
@@ -429,6 +432,15 @@ class Budget:
     expression_steps: int = 0
     depth: int = 0
     files: Files | None = None  # what file() and templatefile() read through; None: they read nothing
+    max_steps: int = field(default_factory=lambda: limits.MAX_SCAN_EVALUATION_STEPS)
+    max_value_size: int = field(default_factory=lambda: limits.MAX_SCAN_VALUE_SIZE)
+    max_instances: int = field(default_factory=lambda: limits.MAX_SCAN_INSTANCES)
+
+    def read(self, bytes_read: int) -> None:
+        """The scan has read `bytes_read` bytes of files so far: its limits are those for as much input."""
+        self.max_steps = limits.scan_budget(limits.MAX_SCAN_EVALUATION_STEPS, bytes_read)
+        self.max_value_size = limits.scan_budget(limits.MAX_SCAN_VALUE_SIZE, bytes_read)
+        self.max_instances = limits.scan_budget(limits.MAX_SCAN_INSTANCES, bytes_read)
 
 
 @dataclass(frozen=True)

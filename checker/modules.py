@@ -333,10 +333,10 @@ def _load_call(loader: Loader, parent: Module, placeholder: Block, ancestors: tu
         if isinstance(folder, str):
             loader.stack.not_scanned.append(NotScanned(call.address, source, call.location, folder))
             continue
-        if budget.instances > limits.MAX_SCAN_INSTANCES:  # a module called many times over multiplies its blocks
+        if budget.instances > budget.max_instances:  # a module called many times over multiplies its blocks
             loader.stack.not_scanned.append(NotScanned(
                 call.address, source, call.location,
-                f"not loaded: the scan's budget of {limits.MAX_SCAN_INSTANCES} resource and module instances is "
+                f"not loaded: the scan's budget of {budget.max_instances} resource and module instances is "
                 "spent"))
             continue
         directory, files = folder

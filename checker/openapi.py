@@ -287,8 +287,8 @@ class _Builder:
     def block(self, type_: str, address: str, location: Location) -> Block:
         budget = self.api.module.budget
         budget.instances += 1
-        if budget.instances > limits.MAX_SCAN_INSTANCES:
-            raise Unreadable(f"it defines more operations than the scan's budget of {limits.MAX_SCAN_INSTANCES} "
+        if budget.instances > budget.max_instances:
+            raise Unreadable(f"it defines more operations than the scan's budget of {budget.max_instances} "
                              "resource instances")
         block = Block(kind="resource", type=type_, name=self.api.name, address=address, location=location,
                       module=self.api.module)

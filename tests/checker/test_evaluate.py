@@ -409,6 +409,49 @@ module "m" {
     assert skipped.reason == "not loaded: the scan's budget of 6 resource and module instances is spent"
 
 
+def test_the_scans_budgets_grow_with_the_files_it_reads_so_a_monorepo_is_judged_whole(tmp_path, monkeypatch):
+    """Five roots of 4 instances each: 20, over a budget of 6 for every 100 bytes read, met by 100 bytes a root."""
+    from gateaudit import limits
+
+    monkeypatch.setattr(limits, "MAX_SCAN_INSTANCES", 6)
+    monkeypatch.setattr(limits, "SCAN_BUDGET_BYTES", 100)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "modules" / "m").mkdir(parents=True)
+    (tmp_path / "modules" / "m" / "main.tf").write_text('resource "aws_s3_bucket" "d" {}\n')
+    for team in range(5):
+        (tmp_path / "teams" / f"t{team}").mkdir(parents=True)
+        (tmp_path / "teams" / f"t{team}" / "main.tf").write_text(
+            'resource "aws_s3_bucket" "a" {\n  count = 2\n}\nmodule "m" {\n  source = "../../modules/m"\n}\n')
+    stack, errors = load([tmp_path / "teams"])
+    assert not errors and not stack.not_scanned, stack.not_scanned
+    assert len(stack.resources("aws_s3_bucket")) == 15  # a[0], a[1] and module.m's d, in each root
+    assert stack.budget.max_instances == 6 * sum(len(f.read_bytes()) for f in tmp_path.rglob("*.tf")) // 100
+
+
+def test_padding_a_repository_buys_budget_only_in_proportion_to_the_bytes_read(tmp_path, monkeypatch):
+    """A module calling itself twice ten levels deep (2,047 instances) beside 5,000 bytes of comments: the
+    budget grows with the comments' bytes, as with any other, and no further."""
+    from gateaudit import limits
+
+    monkeypatch.setattr(limits, "MAX_SCAN_INSTANCES", 6)
+    monkeypatch.setattr(limits, "SCAN_BUDGET_BYTES", 1000)
+    (tmp_path / ".git").mkdir()
+    for level in range(11):
+        folder = tmp_path / f"m{level:02}"
+        folder.mkdir()
+        calls = "".join(f'module "{name}" {{\n  source = "../m{level + 1:02}"\n}}\n' for name in ("a", "b"))
+        (folder / "main.tf").write_text(calls if level < 10 else 'resource "aws_s3_bucket" "d" {}\n')
+    (tmp_path / "m00" / "padding.tf").write_text("# padding\n" * 500)
+    stack, _ = load([tmp_path / "m00"])
+    read = sum(len(f.read_bytes()) for f in tmp_path.rglob("*.tf"))
+    budget = 6 * read // 1000
+    assert 30 <= budget < 60
+    assert stack.not_scanned
+    assert {m.reason for m in stack.not_scanned} == {
+        f"not loaded: the scan's budget of {budget} resource and module instances is spent"}
+    assert len(stack.modules) <= budget + 1
+
+
 def test_the_scans_step_budget_leaves_literals_judged(tmp_path, monkeypatch):
     from gateaudit import limits
 
