@@ -38,10 +38,12 @@ def _scalar(value: object) -> str | None:
 
 
 def _key(key: object) -> str:
+    """A key as the standard encoder writes it: a string; a number, boolean or null as the string of its JSON."""
     if isinstance(key, str):
         return encode_basestring(key)
-    return encode_basestring(json.dumps(key)) if isinstance(key, (int, float, bool)) or key is None else \
-        json.dumps({key: 0})  # not a JSON key: the standard encoder's own TypeError
+    if isinstance(key, (int, float, bool)) or key is None:
+        return encode_basestring(json.dumps(key))
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
 def _encode(value: object, newline: str) -> str:

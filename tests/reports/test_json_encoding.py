@@ -29,10 +29,11 @@ def test_edges(value):
 
 @pytest.mark.parametrize("value", [{"a": object()}, {(1, 2): "tuple key"}, {1, 2}])
 def test_what_json_refuses_is_refused(value):
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError) as standard:
         json.dumps(value, indent=2, ensure_ascii=False)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError) as ours:
         dumps(value)
+    assert str(ours.value) == str(standard.value)
 
 
 @settings(max_examples=200, deadline=None)
