@@ -116,9 +116,16 @@ class Inputs:
     def __init__(self) -> None:
         self.answers: list[tuple[str, str, tuple, Any]] = []  # (question, path, its other arguments, answer)
         self.sha256: dict[str, str] = {}  # path -> SHA-256 of the whole file, for each file read in full
+        self._asked: dict[tuple[str, str, tuple], Any] = {}
 
     def ask(self, question: str, path: Path, *extra: Any) -> Any:
-        answer = _QUESTIONS[question](path, *extra)
+        """The filesystem's answer, asked once per load: a module's folder is listed once however many roots call
+        it, and a warm scan puts each question to the filesystem once. One load sees one answer, even if the
+        filesystem changes meanwhile; the scan cache checks that answer."""
+        key = (question, str(path), extra)
+        if key in self._asked:
+            return self._asked[key]
+        answer = self._asked[key] = _QUESTIONS[question](path, *extra)
         self.answers.append((question, str(path), extra, answer))
         return answer
 

@@ -122,6 +122,36 @@ def test_a_change_in_a_called_module_outside_the_scanned_folder(tmp_path, cache,
     assert after != before and loads["n"] == 2
 
 
+def test_a_module_twenty_roots_call_is_listed_once_a_scan_and_its_change_still_seen(tmp_path, cache, loads,
+                                                                                       monkeypatch):
+    """A warm scan of a monorepo asks the filesystem each question once: a shared module's folder is listed
+    once, not once per root that calls it."""
+    from gateaudit import inputs
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "mod").mkdir()
+    (tmp_path / "mod" / "main.tf").write_text(GUARDED)
+    for n in range(20):
+        (tmp_path / "roots" / f"r{n}").mkdir(parents=True)
+        (tmp_path / "roots" / f"r{n}" / "main.tf").write_text('module "api" {\n  source = "../../mod"\n}\n')
+    listed: list[str] = []
+    real = inputs._QUESTIONS["config_files_in"]
+
+    def listing(directory, *extra):
+        listed.append(directory.name)
+        return real(directory, *extra)
+
+    monkeypatch.setitem(inputs._QUESTIONS, "config_files_in", listing)
+    cold = scan(tmp_path, str(tmp_path / "roots"))
+    warm = scan(tmp_path, str(tmp_path / "roots"))
+    assert warm == cold and loads["n"] == 1
+    assert listed == ["mod", "mod"]  # once by the load, once by the warm scan's check
+    (tmp_path / "mod" / "main.tf").write_text(OPEN % "NONE")
+    changed = scan(tmp_path, str(tmp_path / "roots"))
+    assert loads["n"] == 2
+    assert {status for rule, _, status in verdicts(changed[1]) if rule == "GA101"} == {"failed"}
+
+
 def test_a_change_to_a_file_that_file_reads_is_judged_afresh(tmp_path, cache, loads):
     folder = tree(tmp_path, 'resource "aws_apigatewayv2_api" "http" {\n  name          = "fitness"\n'
                             '  protocol_type = "HTTP"\n  body          = file("${path.module}/openapi.yaml")\n}\n')
