@@ -34,7 +34,8 @@ def _read(path: Path, limit: int, root: Path | None) -> bytes | str:
     by the root before their files are listed.
     """
     try:
-        if root is not None and path.is_symlink():
+        mode = os.lstat(path).st_mode
+        if root is not None and stat.S_ISLNK(mode):
             target = discover.link_target(path)
             if isinstance(target, str):
                 return target
@@ -45,7 +46,8 @@ def _read(path: Path, limit: int, root: Path | None) -> bytes | str:
                 return f"symbolic link to {str(target)!r}, {_kind(mode)}, not a regular file: not followed"
             path = target
         else:
-            mode = path.stat().st_mode
+            if stat.S_ISLNK(mode):  # named on the command line: followed wherever it leads
+                mode = path.stat().st_mode
             if not stat.S_ISREG(mode):
                 return f"not a regular file ({_kind(mode)}): not read"
         # Opened again whatever was looked at: the file may have been swapped for a pipe meanwhile.
