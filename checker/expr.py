@@ -6,7 +6,8 @@ them values. Every node keeps the 1-based line it starts on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import Any
 
 
@@ -164,3 +165,35 @@ def walk(expr: Expr):
                 stack.append(operand)
             case ForExpr(collection=coll, key=k, value=v, condition=cond):
                 stack.extend(e for e in (coll, k, v, cond) if e is not None)
+
+
+
+def pickle_by_fields(*classes: type) -> None:
+    """Pickle each of `classes` (dataclasses without keyword-only fields) as the class and its fields' values,
+    made again by its __init__.
+
+    A slotted dataclass otherwise pickles its fields as a state set one field at a time, through Python loops
+    over `fields()` when it is frozen; a parse cache entry holds thousands of nodes, and the pool sends each
+    file's nodes back to the parent."""
+    for cls in classes:
+        _ARGUMENTS[cls] = _arguments(tuple(field.name for field in fields(cls)))
+        cls.__reduce__ = _reduce  # type: ignore[method-assign]
+
+
+_ARGUMENTS: dict[type, Any] = {}
+
+
+def _reduce(node: object) -> tuple:
+    return type(node), _ARGUMENTS[type(node)](node)
+
+
+def _arguments(names: tuple[str, ...]):
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        return lambda node: (getattr(node, names[0]),)
+    return lambda node: ()
+
+
+pickle_by_fields(Literal, Template, GetAttr, Index, Splat, Traversal, Call, Conditional, TupleExpr, ObjectExpr,
+                 BinaryOp, UnaryOp, ForExpr, Unsupported)

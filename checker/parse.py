@@ -31,6 +31,7 @@ from .expr import (
     UnaryOp,
     Unsupported,
     operator_chain,
+    pickle_by_fields,
 )
 
 
@@ -66,6 +67,9 @@ class SyntaxFile:
     blocks: list[SyntaxBlock]
     attributes: dict[str, SyntaxAttribute]  # top-level assignments: only tfvars files have them
     comments: list[tuple[int, str]]  # (line, text): kept for inline suppressions
+
+
+pickle_by_fields(SyntaxAttribute, SyntaxBlock, SyntaxFile)
 
 
 # ---------------------------------------------------------------------------------------------- HCL

@@ -192,3 +192,47 @@ def test_a_name_repeated_in_a_file_is_kept_once_in_its_entry(tmp_path, cache):
     [entry] = (p for p in cache.rglob("*/[0-9a-f][0-9a-f]/*") if p.is_file())
     kept = entry.read_bytes()
     assert kept.count(b"rest_api_id") == 1 and kept.count(b"aws_api_gateway_rest_api") == 1
+
+
+EVERY_KIND = '''locals {
+  a = "text ${var.x} and %{ if var.y }yes%{ endif }"
+  b = [for k, v in var.m : upper(v) if k != "" ]
+  c = {for k, v in var.m : k => v...}
+  d = var.list[*].id
+  e = local.map["key"].name
+  f = !var.flag ? -1 : 2 * (3 + 4)
+  g = concat(var.lists...)
+  h = { x = 1, "y" = [true, null, 1.5] }
+}
+'''
+
+
+def test_every_kind_of_node_comes_back_from_a_pickle_as_it_was_parsed():
+    """Parse-cache entries and the pool's answers are pickles of the parsed file: each kind of node must come
+    back equal, its fields in their places."""
+    import pickle
+
+    from gateaudit import expr
+    from gateaudit.parse import parse_hcl
+
+    syntax = parse_hcl(EVERY_KIND)
+    back = pickle.loads(pickle.dumps(syntax, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == syntax
+    seen: set[type] = set()
+
+    def walk(value):
+        seen.add(type(value))
+        if isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+        elif hasattr(value, "__dataclass_fields__"):
+            for name in value.__dataclass_fields__:
+                walk(getattr(value, name))
+
+    walk([attribute.expr for attribute in syntax.blocks[0].attributes.values()])
+    kinds = {expr.Literal, expr.Template, expr.GetAttr, expr.Index, expr.Splat, expr.Traversal, expr.Call,
+             expr.Conditional, expr.TupleExpr, expr.ObjectExpr, expr.BinaryOp, expr.UnaryOp, expr.ForExpr,
+             expr.Unsupported}
+    assert kinds <= seen, kinds - seen
+    assert back.blocks[0].attributes["g"].expr.expand_last is True
+    assert back.blocks[0].attributes["c"].expr.grouping is True
