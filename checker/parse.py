@@ -215,7 +215,9 @@ def _edge(node: Any, side: int) -> Any:
 
 def _collect_comments(node: Any, comments: list[tuple[int, str]]) -> None:
     for token in node.children:
-        value = str(token)
+        value = token.value
+        if "#" not in value and "/" not in value:  # most are line breaks and indentation
+            continue
         line = token.line
         for offset, text_line in enumerate(value.split("\n")):
             stripped = text_line.strip()
@@ -480,12 +482,21 @@ def _operator(token: Any) -> str:
 def _expr(node: Any, level: int) -> Expr:
     """`node` as an expression; `level`: how many nesting nodes hold it (`_deeper` counts them)."""
     kind = node.data
+    if kind == "expr_term" and len(node.children) == 1 and hasattr(node.children[0], "data"):
+        return _expr(node.children[0], level)  # half the nodes: a term around its one expression
     children = [c for c in node.children if getattr(c, "data", None) != "new_line_or_comment"]
     if kind == "expr_term":
         trees = [c for c in children if hasattr(c, "data")]
         if len(trees) < len(children):  # `( expression )`: the parentheses nest
             level = _deeper(node, level)
         return _expr(trees[0], level)
+    if kind in ("get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term"):
+        level = _deeper(node, level)
+        base = _expr(children[0], level)
+        steps = _steps(children[1], level)
+        if isinstance(base, Traversal):  # its line is the node's: no walk down to the first token again
+            return Traversal(base.line, base.root, base.steps + steps)
+        return Traversal(_line(node), base, steps)
     line = _line(node)
     if kind == "int_lit":
         digits = str(children[0]).lstrip("-")
@@ -535,13 +546,6 @@ def _expr(node: Any, level: int) -> Expr:
         if len(names) > 1 and names[0] != "provider":  # python-hcl2 keeps `provider` as the first name
             name = "provider::" + name
         return Call(line, _shared(name), args, expand)
-    if kind in ("get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term"):
-        level = _deeper(node, level)
-        base = _expr(children[0], level)
-        steps = _steps(children[1], level)
-        if isinstance(base, Traversal):
-            return Traversal(base.line, base.root, base.steps + steps)
-        return Traversal(line, base, steps)
     if kind == "conditional":
         level = _deeper(node, level)
         exprs = [_expr(c, level) for c in children if _is_tree(c)]
@@ -578,7 +582,8 @@ def _first_tree(children: list, skip: tuple[str, ...] = ("new_line_or_comment",)
 def _steps(node: Any, level: int) -> tuple:
     kind = node.data
     if kind == "get_attr":
-        name_node = next(c for c in node.children if _is_tree(c))
+        children = node.children
+        name_node = children[-1] if hasattr(children[-1], "data") else next(c for c in children if _is_tree(c))
         return (_get_attr(_name(name_node)),)
     if kind == "braces_index":
         return (Index(_expr(_first_tree(node.children), level)),)
