@@ -484,20 +484,27 @@ def _expr(node: Any, level: int) -> Expr:
     kind = node.data
     if kind == "expr_term" and len(node.children) == 1 and hasattr(node.children[0], "data"):
         return _expr(node.children[0], level)  # half the nodes: a term around its one expression
+    # The most common kinds next, which the grammar gives no line breaks or comments inside
+    if kind in ("get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term"):
+        level = _deeper(node, level)
+        base_node, step_node = node.children
+        base = _expr(base_node, level)
+        steps = _steps(step_node, level)
+        if isinstance(base, Traversal):  # its line is the node's: no walk down to the first token again
+            return Traversal(base.line, base.root, base.steps + steps)
+        return Traversal(_line(node), base, steps)
+    if kind == "identifier":
+        [name] = node.children
+        return Traversal(name.line, _shared(str(name)), ())
+    line = _line(node)
+    if kind == "string":
+        return _string(node, line, level)
     children = [c for c in node.children if getattr(c, "data", None) != "new_line_or_comment"]
     if kind == "expr_term":
         trees = [c for c in children if hasattr(c, "data")]
         if len(trees) < len(children):  # `( expression )`: the parentheses nest
             level = _deeper(node, level)
         return _expr(trees[0], level)
-    if kind in ("get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term"):
-        level = _deeper(node, level)
-        base = _expr(children[0], level)
-        steps = _steps(children[1], level)
-        if isinstance(base, Traversal):  # its line is the node's: no walk down to the first token again
-            return Traversal(base.line, base.root, base.steps + steps)
-        return Traversal(_line(node), base, steps)
-    line = _line(node)
     if kind == "int_lit":
         digits = str(children[0]).lstrip("-")
         if len(digits) > limits.MAX_NUMBER_DIGITS:  # Python refuses to read it; Terraform would take it
@@ -507,14 +514,10 @@ def _expr(node: Any, level: int) -> Expr:
         return Literal(line, float(str(children[0])))
     if kind == "literal_value":
         return Literal(line, {"true": True, "false": False, "null": None}[str(children[0])])
-    if kind == "string":
-        return _string(node, line, level)
     if kind == "template_string":
         return Literal(line, unescape(str(children[0])[2:-2], line))
     if kind in ("heredoc_template", "heredoc_template_trim"):
         return _heredoc(children[0], line)
-    if kind == "identifier":
-        return Traversal(line, _shared(str(children[0])), ())
     if kind == "tuple":
         level = _deeper(node, level)
         return TupleExpr(line, tuple(_expr(c, level) for c in children if _is_tree(c)))
