@@ -115,8 +115,9 @@ def check(stack: Stack) -> Iterator[Result]:
     # A deployment's stage_name creates a stage too; method settings may name it and turn logging on.
     stages += [(deployment, name) for deployment in stack.resources("aws_api_gateway_deployment")
                if (name := implicit_stage(deployment)) is not None]
+    candidates = _Candidates(all_settings)
     for stage, implicit in stages:
-        belongs = [(s, _belongs(s, stage)) for s in all_settings]
+        belongs = [(s, _belongs(s, stage)) for s in candidates.of(stage)]
         stage_wide = [(s, b) for s, b in belongs if b is not False and _path(s) is not False]
         if any(b is True and _path(s) is True for s, b in stage_wide):
             continue  # the stage-wide settings carry the verdict
@@ -168,6 +169,39 @@ def _judge_settings(settings: Block) -> Result | None:
 def _path(settings: Block) -> bool | Unknown:
     path = settings.value("method_path")
     return path if isinstance(path, Unknown) else path == "*/*"
+
+
+class _Candidates:
+    """The method settings that may belong to a stage, in the stack's order: all but those `_belongs` would
+    find not to, certainly and cheaply told (a monorepo has thousands of stages and of settings, and comparing
+    each stage with each settings block took seconds)."""
+
+    def __init__(self, all_settings: list[Block]) -> None:
+        self.count = len(all_settings)
+        self.settings = all_settings
+        self.by_block: dict[int, list[int]] = {}  # a block stage_name refers to -> the positions of those settings
+        self.by_name: dict[str, list[int]] = {}  # a stage_name known in full -> the positions of those settings
+        self.others: list[int] = []  # the positions of settings whose stage_name is not known in full
+        for position, settings in enumerate(all_settings):
+            name = settings.get("stage_name")
+            if name is not None and name.referenced_blocks("aws_api_gateway_stage", "aws_api_gateway_deployment"):
+                for block in {id(ref.block) for ref in name.references}:  # `points_at`: any of them
+                    self.by_block.setdefault(block, []).append(position)
+                continue
+            text = text_of(name)
+            if text is not None and text[1]:
+                self.by_name.setdefault(text[0], []).append(position)
+            else:
+                self.others.append(position)
+
+    def of(self, stage: Block) -> list[Block]:
+        text = text_of(stage.get("stage_name"))
+        if text is not None and text[1]:  # two names known in full are the same, or the settings are not its
+            found = [*self.by_name.get(text[0], ()), *self.others]
+        else:
+            found = [*(p for positions in self.by_name.values() for p in positions), *self.others]
+        found += self.by_block.get(id(stage), ())
+        return [self.settings[position] for position in sorted(found)]
 
 
 def _belongs(settings: Block, stage: Block) -> bool | Unknown:

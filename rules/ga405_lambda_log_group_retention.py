@@ -83,7 +83,8 @@ RULE = Rule(
 
 
 def check(stack: Stack) -> Iterator[Result]:
-    groups = [(group, text_of(group.get("name"))) for group in stack.resources("aws_cloudwatch_log_group")]
+    groups = _Groups([(group, text_of(group.get("name")))
+                      for group in stack.resources("aws_cloudwatch_log_group")])
     authorizer_of = _authorized_apis(stack)
     edge_of, unresolved = _edge_distributions(stack)
     judged: set[int] = set()
@@ -103,7 +104,7 @@ def check(stack: Stack) -> Iterator[Result]:
                                "retention is set outside this configuration", named)
             continue
         if not direct:
-            mine, doubt = _matching(function if named is None else None, expected, groups, edge)
+            mine, doubt = groups.matching(function if named is None else None, expected, edge)
             if doubt is not None:
                 yield RULE.unknown(function, doubt)
                 continue
@@ -176,28 +177,46 @@ def _log_group_name(function: Block, edge: bool) -> tuple[Attribute | None, tupl
     return None, (f"{_EDGE_PREFIX if edge else _PREFIX}{name[0]}", name[1]) if name else None
 
 
-def _matching(function: Block | None, expected: tuple[str, bool] | None,
-              groups: list[tuple[Block, tuple[str, bool] | None]], edge: bool) -> tuple[list[Block], str | None]:
-    """The groups named as expected (or after `function`, when it logs to its default group); or, when
-    none is and some might be, why it cannot be told."""
-    matches, doubt = [], None
-    for group, name in groups:
-        by_reference = function is not None and _names(group.get("name"), function, edge)
-        same = True if by_reference else same_text(name, expected)
-        if same is True:
-            matches.append(group)
-        elif isinstance(same, Unknown) and doubt is None:
-            doubt = f"cannot tell whether {group.address} is the function's log group: {same.reason}"
-    return matches, (doubt if not matches else None)
+class _Groups:
+    """The stack's log groups and their names, indexed: a monorepo has thousands of functions and of groups, and
+    comparing each function with each group took minutes."""
 
+    def __init__(self, groups: list[tuple[Block, tuple[str, bool] | None]]) -> None:
+        self.groups = groups
+        self.known: dict[str, list[int]] = {}  # a name known in full -> the positions of the groups of that name
+        self.others: list[int] = []  # the positions of groups whose name is not known in full
+        self.named_after: dict[tuple[int, bool], list[int]] = {}  # (function id, edge) -> `_names` groups
+        for position, (group, name) in enumerate(groups):
+            if name is not None and name[1]:
+                self.known.setdefault(name[0], []).append(position)
+            else:
+                self.others.append(position)
+            attribute = group.get("name")
+            parts = template_of(attribute) if attribute is not None else None
+            if parts is None or len(parts) != 2 or parts[1] is not True or parts[0] not in (_PREFIX, _EDGE_PREFIX):
+                continue
+            for function in {id(r.block) for r in attribute.references if r.attribute == "function_name"}:
+                self.named_after.setdefault((function, parts[0] == _EDGE_PREFIX), []).append(position)
 
-def _names(name: Attribute | None, function: Block, edge: bool) -> bool:
-    """`name = "/aws/lambda/${<function>.function_name}"` (`/aws/lambda/us-east-1.` for Lambda@Edge), however the
-    reference is spelled."""
-    parts = template_of(name) if name is not None else None
-    prefix = _EDGE_PREFIX if edge else _PREFIX
-    return (parts is not None and len(parts) == 2 and parts[0] == prefix and parts[1] is True
-            and any(r.block is function and r.attribute == "function_name" for r in name.references))
+    def matching(self, function: Block | None, expected: tuple[str, bool] | None,
+                 edge: bool) -> tuple[list[Block], str | None]:
+        """The groups named as expected (or after `function`, when it logs to its default group); or, when
+        none is and some might be, why it cannot be told."""
+        found = set(self.named_after.get((id(function), edge), ())) if function is not None else set()
+        compared = self.others if expected is not None and expected[1] else range(len(self.groups))
+        if expected is not None and expected[1]:  # two names known in full are the same or not, no doubt
+            found.update(self.known.get(expected[0], ()))
+        doubt = None
+        for position in compared:
+            if position in found:
+                continue
+            group, name = self.groups[position]
+            same = same_text(name, expected)
+            if same is True:
+                found.add(position)
+            elif isinstance(same, Unknown) and doubt is None:
+                doubt = f"cannot tell whether {group.address} is the function's log group: {same.reason}"
+        return [self.groups[position][0] for position in sorted(found)], (doubt if not found else None)
 
 
 def _retention(group: Block, what: str, edge: bool) -> Result:
