@@ -42,15 +42,16 @@ def _parse_item(item: tuple[str, str]) -> Outcome:
         return ("error", None, _OUT_OF_MEMORY, None)
 
 
-def _parse_chunk(chunk: list[tuple[str, str, str]], cache: Cache | None) -> list[bytes]:
-    """A worker's outcomes, each pickled once: written to the parse cache here, and sent back as they are."""
+def _parse_chunk(chunk: list[tuple[str, str, str]], cache: Cache | None) -> list[tuple[str, bytes]]:
+    """A worker's outcomes, each pickled once: written to the parse cache here, and sent back as they are, with
+    their status (the parent need not unpickle a tree to learn that it parsed)."""
     payloads = []
     for name, text, entry in chunk:
         outcome = _parse_item((name, text))
         payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         if cache is not None and outcome[0] == "ok":
             write_pickled(cache, entry, payload)
-        payloads.append(payload)
+        payloads.append((outcome[0], payload))
     return payloads
 
 
@@ -106,11 +107,12 @@ def _chunks(sizes: list[int], workers: int) -> list[list[int]]:
 
 
 def _parse_in_workers(batch: list[tuple[str, str, str]], workers: int, worker_memory: int,
-                      cache: Cache | None) -> list[Outcome]:
+                      cache: Cache | None) -> list[Outcome | bytes]:
+    """Each file's outcome: its worker's pickled bytes when it parsed ("ok"), else the error outcome itself."""
     from concurrent.futures import ProcessPoolExecutor  # ~6 ms to import: only when it is used
     from concurrent.futures.process import BrokenProcessPool
 
-    outcomes: list[Outcome] = [("error", None, _OUT_OF_MEMORY, None)] * len(batch)
+    outcomes: list[Outcome | bytes] = [("error", None, _OUT_OF_MEMORY, None)] * len(batch)
     chunks = _chunks([len(text) for _, text, _ in batch], workers)
     with ProcessPoolExecutor(max_workers=workers, initializer=_limit_memory, initargs=(worker_memory,)) as pool:
         futures = [pool.submit(_parse_chunk, [batch[i] for i in chunk], cache) for chunk in chunks]
@@ -119,8 +121,9 @@ def _parse_in_workers(batch: list[tuple[str, str, str]], workers: int, worker_me
                 parsed = future.result()
             except (MemoryError, BrokenProcessPool):  # the result too large to send back, or a worker killed
                 continue
-            for position, payload in zip(chunk, parsed, strict=True):
-                outcomes[position] = pickle.loads(payload)  # our own worker pickled it, just now
+            for position, (status, payload) in zip(chunk, parsed, strict=True):
+                # our own worker pickled it, just now; a tree stays pickled until the scan reads it
+                outcomes[position] = payload if status == "ok" else pickle.loads(payload)
     return outcomes
 
 
@@ -128,8 +131,23 @@ def parse_all(items: list[tuple[str, str]], use_cache: bool = True, workers: int
               worker_memory: int | None = None) -> list[Outcome]:
     """Outcomes for (file name, text) pairs, in order. Large batches parse in workers whose memory may grow by
     `worker_memory` bytes (default: what the default file size limit allows)."""
+    return [pickle.loads(o) if isinstance(o, bytes) else o
+            for o in parse_all_pickled(items, use_cache, workers, worker_memory)]
+
+
+def parse_all_pickled(items: list[tuple[str, str]], use_cache: bool = True, workers: int | None = None,
+                      worker_memory: int | None = None) -> list[bytes]:
+    """`parse_all`, each outcome pickled: a tree so kept takes a few times less memory than the objects it
+    unpickles to (gateaudit.loader keeps a monorepo's trees so, and unpickles a root's when it loads it)."""
+    return [o if isinstance(o, bytes) else pickle.dumps(o, protocol=pickle.HIGHEST_PROTOCOL)
+            for o in _parse_all(items, use_cache, workers, worker_memory)]
+
+
+def _parse_all(items: list[tuple[str, str]], use_cache: bool, workers: int | None,
+               worker_memory: int | None) -> list[Outcome | bytes]:
+    """The outcomes, those parsed by workers still as the bytes they sent."""
     cache = open_cache() if use_cache else None
-    outcomes: list[Outcome | None] = [None] * len(items)
+    outcomes: list[Outcome | bytes | None] = [None] * len(items)
     keys = [_key(name, text) for name, text in items]
     if cache is not None:
         for index, key in enumerate(keys):
@@ -144,9 +162,10 @@ def parse_all(items: list[tuple[str, str]], use_cache: bool = True, workers: int
         worker_memory = worker_memory or limits.parse_memory(limits.MAX_FILE_SIZE)
         batch = [(*items[i], _entry_name(keys[i])) for i in pooled]
         parsed = _parse_in_workers(batch, min(workers, len(pooled)), worker_memory, cache)
-        for index, (status, syntax, message, line) in zip(pooled, parsed, strict=True):
-            message = _memory_message(worker_memory) if message == _OUT_OF_MEMORY else message
-            outcomes[index] = (status, syntax, message, line)  # the worker kept it in the cache
+        for index, outcome in zip(pooled, parsed, strict=True):
+            if not isinstance(outcome, bytes) and outcome[2] == _OUT_OF_MEMORY:
+                outcome = (outcome[0], outcome[1], _memory_message(worker_memory), outcome[3])
+            outcomes[index] = outcome  # the worker kept it in the cache
     for index in missing:
         if outcomes[index] is None:
             outcomes[index] = outcome = parse_text(*items[index])
