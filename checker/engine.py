@@ -21,6 +21,7 @@ from . import limits, masking, policy, report
 from .config import ConfigError
 from .discover import display_prefix, skip_reason
 from .model import Block, Stack
+from .relations import Relations
 from .result import (
     Judgement,
     Report,
@@ -313,18 +314,21 @@ def _judge(options: ScanOptions, rules: list, settings: Settings) -> Judgement:
                                 max_scan_size=options.max_scan_size, config_dir=options.config_dir,
                                 each_root=each_root)
 
-    each: _EachRoot | None = _EachRoot(rules, settings)
+    each = _EachRoot(rules, settings)
     try:
         loader = load(each)
-    except _JudgeWhole:  # a rule raised on a root: the whole stack is judged, so the error reads as it always has
-        each = None
-        gc.collect()  # what the first load built refers to itself: only the collector frees it
+        apart = each.outcome(loader.stack.budget) if each.relations.roots else None
+    except _JudgeWhole:  # a rule raised on a root: judged whole, its error names what it always has
+        apart, each.related = None, "a rule raised"
+    if each.related is not None:  # judged apart, the roots would not be judged as together: judge them together
+        loader = each = None  # what judging apart kept, and its loader, go before the whole stack is loaded
+        gc.collect()
         loader = load(None)
     stack = loader.stack
-    if each is not None and each.roots:  # judged root by root, as loaded: the stack holds no modules
-        results, rule_errors, secrets = _merged(each.by_rule), [], each.secrets
+    if apart is not None and each is not None:
+        results, rule_errors, secrets = apart, [], each.secrets
         errors = [*loader.errors, *_one_per_line(each.near_misses)]
-    else:
+    else:  # the whole stack at once: a plan, several paths, or roots that relate
         errors = [*loader.errors, *near_miss_errors(stack)]
         results, rule_errors = run_rules(stack, rules, settings)
         results = _fingerprinted(results, stack)
@@ -350,27 +354,46 @@ class _EachRoot:
     keeps what the whole scan reports of it: plain results, errors and secret strings, never the model.
 
     Each rule's results are kept apart, in the order judged: merged at the end (`_merged`), they come out in the
-    order, and with the duplicates dropped, that judging all roots at once gives. A fingerprint or a secret
-    string is taken from the root's own blocks."""
+    order, and with the duplicates dropped, that judging all roots at once gives. A secret string is taken from
+    the root's own blocks; whether another root's would be, `relations` says."""
 
     rules: list
     settings: Settings
     by_rule: list[list[Result]] = field(default_factory=list)
     near_misses: list[ScanError] = field(default_factory=list)
     secrets: set[str] = field(default_factory=set)
-    roots: int = 0
+    relations: Relations = field(default_factory=Relations)  # what may make judging apart differ
+    related: str | None = None  # how the roots turned out to relate: then the whole stack was judged
 
     def __call__(self, stack: Stack) -> None:
         by_rule, errors = _each_rule(stack, self.rules, self.settings)
         if errors:  # the error must name the block a whole-stack run is judging when the rule raises
             raise _JudgeWhole
-        self.roots += 1
+        self.relations.add(stack, by_rule)
         self.near_misses += near_miss_errors(stack)
         if not self.by_rule:
             self.by_rule = [[] for _ in by_rule]
         for kept, found in zip(self.by_rule, by_rule, strict=True):
-            kept.extend(_fingerprinted(found, stack))
+            kept.extend(found)  # fingerprinted once merged, as the whole stack's (Relations.fingerprinted)
         self.secrets |= masking.secret_literals(stack, [r for found in by_rule for r in found])
+
+    def outcome(self, budget) -> list[Result] | None:
+        """The merged results of every root, fingerprinted; None, with why in `related`, when judging the whole
+        stack at once would give others."""
+        marked = self.relations.fingerprinted(_merged(self.by_rule))
+        if isinstance(marked, str):
+            self.related = marked
+            return None
+        self.related = _over_budget(budget) or self.relations.why(marked)
+        return marked if self.related is None else None
+
+
+def _over_budget(budget) -> str | None:
+    """Whether the scan spent half of any of its budgets: judged root by root, it spends them in another order,
+    and where one runs out may then differ."""
+    spent = (budget.steps / budget.max_steps, budget.value_size / budget.max_value_size,
+             budget.instances / budget.max_instances)
+    return "the scan spent half a budget" if max(spent) > 0.5 else None
 
 
 def _one_per_line(errors: list[ScanError]) -> list[ScanError]:
