@@ -105,14 +105,19 @@ def _load_path(loader: Loader, path: Path) -> None:
         by_directory.setdefault(loader.inputs.resolve(file.parent), []).append(file)
     loader.parse_ahead(files)
     per_root = loader.each_root is not None
+    sources: dict[Path, list[str | None]] = {}  # judging roots apart: each file's module calls' local sources
     for file in files:
-        loader.parse(file)  # in the order found: the order of the report's files
+        syntax = loader.parse(file)  # in the order found: the order of the report's files
         if per_root:  # recorded; its tree is unpickled again when a root reads it
+            sources[file] = [_local_source(block) for block in syntax.blocks] if syntax is not None else []
             loader.forget({Path(os.path.abspath(file))})
     called = set()
     for directory, directory_files in by_directory.items():
-        for _, block in _module_blocks(loader, directory_files):  # an override may change a call's source
-            source = _local_source(block)
+        if per_root and not any(is_override_file(file.name) for file in directory_files):
+            found = [source for file in directory_files for source in sources[file]]  # no tree unpickled again
+        else:  # an override may change a call's source
+            found = [_local_source(block) for _, block in _module_blocks(loader, directory_files)]
+        for source in found:
             target = loader.inputs.resolve(directory / source) if source is not None else directory
             if target != directory:
                 called.add(target)
