@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from . import limits
 from .inputs import Inputs, SourceTexts
 from .model import Stack
 from .parse import SyntaxBlock, SyntaxFile
-from .parse_many import parse_all_pickled, parse_text
+from .parse_many import Outcome, parse_all, parse_all_pickled, parse_text, unpickled
 from .result import ScanError
 
 PARSE_BATCH_BYTES = 4 * 1024 * 1024  # characters of text parsed together, in a pool of their own
@@ -37,7 +36,7 @@ class Loader:
     texts: dict[Path, str | None] = field(default_factory=dict)
     # Parsed ahead (in parallel or from the cache), kept pickled: a few times smaller than the trees. `parse`
     # unpickles a file's; after `forget`, it unpickles it again (a root's files, judged one root at a time).
-    outcomes: dict[Path, bytes] = field(default_factory=dict)
+    outcomes: dict[Path, bytes | Outcome] = field(default_factory=dict)
     forgotten: set[Path] = field(default_factory=set)  # parsed once (errors and comments recorded), tree let go
     keep_outcomes: bool = False  # keep the pickled outcomes after parsing, so `forget` can let trees go
     merge_reported: set[tuple] = field(default_factory=set)  # `merged` keys whose override errors were recorded
@@ -115,13 +114,13 @@ class Loader:
         if path in self.parsed:
             return self.parsed[path]
         if path in self.forgotten:  # recorded when first parsed: only the tree is wanted again
-            self.parsed[path] = syntax = pickle.loads(self.outcomes[path])[1]
+            self.parsed[path] = syntax = unpickled(self.outcomes[path])[1]
             return syntax
         text = self.read(path)
         syntax = None
         if text is not None:
             payload = self.outcomes.get(path) if self.keep_outcomes else self.outcomes.pop(path, None)
-            status, syntax, message, line = pickle.loads(payload) if payload else parse_text(path.name, text)
+            status, syntax, message, line = unpickled(payload) if payload else parse_text(path.name, text)
             if status == "error":
                 self.errors.append(ScanError(self.show(path), line, message))
             else:
@@ -169,8 +168,10 @@ class Loader:
             self._parse_batch(batch)
 
     def _parse_batch(self, items: list[tuple[Path, str]]) -> None:
-        outcomes = parse_all_pickled([(p.name, text) for p, text in items], use_cache=self.use_cache,
-                                     worker_memory=limits.parse_memory(self.max_file_size))
+        # Kept pickled only when trees are let go of and read again (`keep_outcomes`); else each is read once.
+        parse = parse_all_pickled if self.keep_outcomes else parse_all
+        outcomes = parse([(p.name, text) for p, text in items], use_cache=self.use_cache,
+                         worker_memory=limits.parse_memory(self.max_file_size))
         self.outcomes.update((p, outcome) for (p, _), outcome in zip(items, outcomes, strict=True))
 
 

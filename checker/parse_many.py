@@ -131,16 +131,26 @@ def parse_all(items: list[tuple[str, str]], use_cache: bool = True, workers: int
               worker_memory: int | None = None) -> list[Outcome]:
     """Outcomes for (file name, text) pairs, in order. Large batches parse in workers whose memory may grow by
     `worker_memory` bytes (default: what the default file size limit allows)."""
-    return [pickle.loads(o) if isinstance(o, bytes) else o
-            for o in parse_all_pickled(items, use_cache, workers, worker_memory)]
+    return [unpickled(o) for o in _parse_all(items, use_cache, workers, worker_memory)]
 
 
 def parse_all_pickled(items: list[tuple[str, str]], use_cache: bool = True, workers: int | None = None,
-                      worker_memory: int | None = None) -> list[bytes]:
+                      worker_memory: int | None = None) -> list[Outcome | bytes]:
     """`parse_all`, each outcome pickled: a tree so kept takes a few times less memory than the objects it
-    unpickles to (gateaudit.loader keeps a monorepo's trees so, and unpickles a root's when it loads it)."""
-    return [o if isinstance(o, bytes) else pickle.dumps(o, protocol=pickle.HIGHEST_PROTOCOL)
-            for o in _parse_all(items, use_cache, workers, worker_memory)]
+    unpickles to (gateaudit.loader keeps a monorepo's trees so, and unpickles a root's when it loads it). A tree
+    too deep to pickle stays as it is (`unpickled` takes either)."""
+    return [o if isinstance(o, bytes) else _pickled(o) for o in _parse_all(items, use_cache, workers, worker_memory)]
+
+
+def _pickled(outcome: Outcome) -> Outcome | bytes:
+    try:
+        return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    except RecursionError:  # a chain of 10,000 operators parsed here, in this process: kept as it is
+        return outcome
+
+
+def unpickled(outcome: Outcome | bytes) -> Outcome:
+    return pickle.loads(outcome) if isinstance(outcome, bytes) else outcome
 
 
 def _parse_all(items: list[tuple[str, str]], use_cache: bool, workers: int | None,
