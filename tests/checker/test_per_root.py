@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+from pathlib import Path
 
 import pytest
 
@@ -147,3 +148,18 @@ def test_a_plan_and_several_paths_are_judged_whole(tmp_path, cache, related):
     cli.main(["scan", str(first), str(second), "--format", "json", "--output", str(tmp_path / "r.json"),
               "--no-cache"])
     assert related == []
+
+
+RULE_FIXTURES = sorted(p for p in (Path(__file__).resolve().parents[1] / "rules").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("folder", RULE_FIXTURES, ids=lambda p: p.name)
+def test_rule_fixtures_judged_apart_are_judged_as_together(folder, tmp_path, cache, related, monkeypatch):
+    """Each rule's fixture folder (many roots): where no relation
+    is found and its roots are judged apart, the report is the one the whole stack gives. A new rule that relates
+    roots by value, unknown to gateaudit.relations, fails here."""
+    apart = _scan(folder, tmp_path / "apart.json")
+    if related != [None]:
+        return  # judged whole already (a relation was found), or one root / nothing judged apart
+    _judged_whole(monkeypatch)
+    assert _scan(folder, tmp_path / "whole.json") == apart
