@@ -114,7 +114,11 @@ class Loader:
         if path in self.parsed:
             return self.parsed[path]
         if path in self.forgotten:  # recorded when first parsed: only the tree is wanted again
-            self.parsed[path] = syntax = unpickled(self.outcomes[path])[1]
+            outcome = self.outcomes.get(path)
+            if outcome is None:  # dropped: parsed again, which no scan of one folder does (`drop`)
+                text = self.read(path)
+                outcome = parse_text(path.name, text) if text is not None else ("error", None, None, None)
+            self.parsed[path] = syntax = unpickled(outcome)[1]
             return syntax
         text = self.read(path)
         syntax = None
@@ -147,12 +151,18 @@ class Loader:
         for key in [key for key in self.merged if any(Path(os.path.abspath(f)) in self.forgotten for f in key[2])]:
             del self.merged[key]
 
+    def drop(self, paths: set[Path]) -> None:
+        """Let go of the pickled trees of forgotten files no root will read again (a root's own files)."""
+        for path in paths & self.forgotten:
+            self.outcomes.pop(path, None)
+
     def parse_ahead(self, paths: list[Path]) -> None:
         """Parse many files at once (cache, then a process pool); `parse` then takes the outcomes.
 
         In batches of PARSE_BATCH_BYTES of text: a batch's texts are read when it is parsed, and its workers end
         with it, so neither the texts of a whole monorepo nor workers grown over all of it are held at once."""
-        todo = [a for a in (Path(os.path.abspath(p)) for p in paths) if a not in self.parsed and a not in self.outcomes]
+        todo = [a for a in (Path(os.path.abspath(p)) for p in paths) if a not in self.parsed and a not in self.outcomes
+                and a not in self.forgotten]
         batch: list[tuple[Path, str]] = []
         size = 0
         for path in todo:

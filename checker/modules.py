@@ -165,7 +165,7 @@ def _load_one_root(loader: Loader, directory: Path, files: list[Path]) -> set[Pa
         del loader.stack.modules[first:]
         if isinstance(files_read, CommittedFiles):
             files_read.places.pop(id(root), None)
-        _let_go(loader)
+        _let_go(loader, directory)
     return loaded
 
 
@@ -176,9 +176,10 @@ def _root_stack(whole: Stack, modules: list[Module], gaps: list[NotScanned]) -> 
                  comments=whole.comments, spans=whole.spans, var_files=whole.var_files, budget=whole.budget)
 
 
-def _let_go(loader: Loader) -> None:
-    """After a root is judged: the trees of the files it read, but those a second root read too (a shared
-    module: few, and read by the next root again), which stay parsed."""
+def _let_go(loader: Loader, directory: Path) -> None:
+    """After the root in `directory` is judged: the trees of the files it read, but those a second root read too
+    (a shared module: few, and read by the next root again), which stay parsed. The root's own files no other
+    root reads (no folder calls a root's): their pickled trees go too."""
     read = [path for path, syntax in loader.parsed.items() if syntax is not None]
     once = set()
     for path in read:
@@ -186,6 +187,7 @@ def _let_go(loader: Loader) -> None:
         if loader.roots_read[path] == 1:
             once.add(path)
     loader.forget(once)
+    loader.drop({path for path in once if path.parent == directory})
 
 
 def _display_dir(loader: Loader, directory: Path) -> str:
