@@ -163,3 +163,27 @@ def test_rule_fixtures_judged_apart_are_judged_as_together(folder, tmp_path, cac
         return  # judged whole already (a relation was found), or one root / nothing judged apart
     _judged_whole(monkeypatch)
     assert _scan(folder, tmp_path / "whole.json") == apart
+
+
+def test_a_rule_that_raises_on_one_root_is_reported_as_judging_the_whole_stack_reports_it(tmp_path):
+    """A rule that raises judging one root's block: the stack is judged whole, so the error names the block as
+    it always has, and the results of the rule on the roots before it are the whole stack's."""
+    from gateaudit.result import RuleFailure, Severity
+    from gateaudit.rules import LoadedRule, Rule
+
+    rule = Rule(id="TEAM010", control="team", severity=Severity.LOW, title="t", rationale="r", remediation="f")
+
+    def check(stack):
+        for call in stack.blocks(kind="module"):
+            if call.location.file == "teams/b/main.tf":
+                raise ValueError("boom")
+            yield rule.passed(call, "judged")
+
+    folder = tmp_path / "repo"
+    _monorepo(folder, {"a": 14, "b": 14, "c": 14})
+    options = engine.ScanOptions(paths=[folder], display_paths=[str(folder)], use_cache=False, root=tmp_path)
+    judged = engine.judge(options, [LoadedRule(rule, check, __name__)])
+    failures = [e for e in judged.errors if isinstance(e, RuleFailure)]
+    assert [(f.file, f.resource) for f in failures] == [("teams/b/main.tf", "module.logs")]
+    # root a, judged before the rule raised on b; judged apart, root c would have been judged too
+    assert [r.file for r in judged.results] == ["teams/a/main.tf"]
