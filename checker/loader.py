@@ -17,7 +17,7 @@ from . import limits
 from .inputs import Inputs, SourceTexts
 from .model import Stack
 from .parse import SyntaxBlock, SyntaxFile
-from .parse_many import Outcome, parse_all, parse_all_pickled, parse_text, unpickled
+from .parse_many import Kept, Outcome, notes, parse_all, parse_all_kept, parse_text, unpickled
 from .result import ScanError
 
 PARSE_BATCH_BYTES = 4 * 1024 * 1024  # characters of text parsed together, in a pool of their own
@@ -36,7 +36,7 @@ class Loader:
     texts: dict[Path, str | None] = field(default_factory=dict)
     # Parsed ahead (in parallel or from the cache), kept pickled: a few times smaller than the trees. `parse`
     # unpickles a file's; after `forget`, it unpickles it again (a root's files, judged one root at a time).
-    outcomes: dict[Path, bytes | Outcome] = field(default_factory=dict)
+    outcomes: dict[Path, Kept | Outcome] = field(default_factory=dict)
     forgotten: set[Path] = field(default_factory=set)  # parsed once (errors and comments recorded), tree let go
     keep_outcomes: bool = False  # keep the pickled outcomes after parsing, so `forget` can let trees go
     merge_reported: set[tuple] = field(default_factory=set)  # `merged` keys whose override errors were recorded
@@ -128,18 +128,35 @@ class Loader:
             if status == "error":
                 self.errors.append(ScanError(self.show(path), line, message))
             else:
-                if not path.name.endswith(".tfvars") and syntax.attributes and not path.name.endswith(".json"):
-                    first = next(iter(syntax.attributes.values()))
-                    self.errors.append(ScanError(self.show(path), first.line,
-                                                 f'unexpected argument "{first.name}" outside any block'))
-                shown = self.show(path)
-                self.stack.files.append(shown)
-                self.stack.comments[shown] = syntax.comments
-                self.stack.spans[shown] = [(b.line, b.end_line or b.line) for b in syntax.blocks]
+                comments, spans, stray, _ = notes(syntax)
+                self._record(path, stray, comments, spans)
         self.parsed[path] = syntax
         if text is not None:  # parsed: no one reads it again (`parsed` answers), so its text need not be kept
             self.texts[path] = _RELEASED
         return syntax
+
+    def note(self, path: Path) -> tuple[str | None, ...] | None:
+        """Record a file parsed ahead and kept (`keep_outcomes`) as `parse` does, from its notes, its tree left
+        pickled (forgotten, as if parsed and let go of): its blocks' module `source` literals. None when it was
+        not kept so (it did not parse, or was not parsed ahead): `parse` it."""
+        path = Path(os.path.abspath(path))
+        kept = self.outcomes.get(path)
+        if not isinstance(kept, Kept) or path in self.parsed or path in self.forgotten:
+            return None
+        self._record(path, kept.stray, kept.comments, kept.spans)
+        self.texts[path] = _RELEASED  # read by parse_ahead: no one reads it again
+        self.forgotten.add(path)
+        return kept.sources
+
+    def _record(self, path: Path, stray: tuple[str, int] | None, comments: list[tuple[int, str]],
+                spans: list[tuple[int, int]]) -> None:
+        """What parsing a file tells the report: an argument outside any block, its comments, its blocks' lines."""
+        shown = self.show(path)
+        if not path.name.endswith(".tfvars") and stray is not None and not path.name.endswith(".json"):
+            self.errors.append(ScanError(shown, stray[1], f'unexpected argument "{stray[0]}" outside any block'))
+        self.stack.files.append(shown)
+        self.stack.comments[shown] = comments
+        self.stack.spans[shown] = spans
 
     def forget(self, paths: set[Path]) -> None:
         """Let go of the trees of these files (and of the folders' blocks merged from them), those `parse` can
@@ -179,7 +196,7 @@ class Loader:
 
     def _parse_batch(self, items: list[tuple[Path, str]]) -> None:
         # Kept pickled only when trees are let go of and read again (`keep_outcomes`); else each is read once.
-        parse = parse_all_pickled if self.keep_outcomes else parse_all
+        parse = parse_all_kept if self.keep_outcomes else parse_all
         outcomes = parse([(p.name, text) for p, text in items], use_cache=self.use_cache,
                          worker_memory=limits.parse_memory(self.max_file_size))
         self.outcomes.update((p, outcome) for (p, _), outcome in zip(items, outcomes, strict=True))

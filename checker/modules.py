@@ -106,9 +106,13 @@ def _load_path(loader: Loader, path: Path) -> None:
     loader.parse_ahead(files)
     per_root = loader.each_root is not None
     sources: dict[Path, list[str | None]] = {}  # judging roots apart: each file's module calls' local sources
-    for file in files:
-        syntax = loader.parse(file)  # in the order found: the order of the report's files
-        if per_root:  # recorded; its tree is unpickled again when a root reads it
+    for file in files:  # in the order found: the order of the report's files
+        noted = loader.note(file) if per_root else None  # recorded; its tree unpickled when a root reads it
+        if noted is not None:
+            sources[file] = [source if is_local_source(source) else None for source in noted if source is not None]
+            continue
+        syntax = loader.parse(file)
+        if per_root:
             sources[file] = [_local_source(block) for block in syntax.blocks] if syntax is not None else []
             loader.forget({Path(os.path.abspath(file))})
     called = set()
