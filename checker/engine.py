@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from . import limits, masking, policy, report
 from .config import ConfigError
 from .discover import display_prefix, skip_reason
-from .model import Block, Stack
+from .model import Block, Budget, Stack
 from .relations import Relations
 from .result import (
     Judgement,
@@ -279,7 +279,8 @@ def judge(options: ScanOptions, rules: list, settings: Settings = DEFAULTS) -> J
 
     The cyclic collector is off meanwhile: the stack's objects all live until the judgement is made, so walking
     them would find nothing to free. Then one collection frees the stack (its blocks and modules refer to each
-    other, so only the collector can), before the report is built in the memory it held."""
+    other, so only the collector can), before the report is built in the memory it held. A folder judged one root
+    at a time has each root collected as soon as it is judged (gateaudit.modules._load_root)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -377,7 +378,7 @@ class _EachRoot:
             kept.extend(found)  # fingerprinted once merged, as the whole stack's (Relations.fingerprinted)
         self.secrets |= masking.secret_literals(stack, [r for found in by_rule for r in found])
 
-    def outcome(self, budget) -> list[Result] | None:
+    def outcome(self, budget: Budget) -> list[Result] | None:
         """The merged results of every root, fingerprinted; None, with why in `related`, when judging the whole
         stack at once would give others."""
         marked = self.relations.fingerprinted(_merged(self.by_rule))
@@ -388,7 +389,7 @@ class _EachRoot:
         return marked if self.related is None else None
 
 
-def _over_budget(budget) -> str | None:
+def _over_budget(budget: Budget) -> str | None:
     """Whether the scan spent half of any of its budgets: judged root by root, it spends them in another order,
     and where one runs out may then differ."""
     spent = (budget.steps / budget.max_steps, budget.value_size / budget.max_value_size,
