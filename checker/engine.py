@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from . import limits, masking, policy, report
 from .config import ConfigError
 from .discover import display_prefix, skip_reason
-from .model import Block, Budget, Stack
+from .model import Block, Stack
 from .relations import Relations
 from .result import (
     Judgement,
@@ -40,6 +40,7 @@ from .suppressions import inline_suppressions, is_checkov_id
 
 if TYPE_CHECKING:
     from .checkov import CheckovOptions
+    from .loader import Loader
 
 # Resource families the rules judge: a type that is almost one of these but not a real AWS type is an
 # error, because the misspelt resource would otherwise be silently out of scope.
@@ -318,7 +319,7 @@ def _judge(options: ScanOptions, rules: list, settings: Settings) -> Judgement:
     each = _EachRoot(rules, settings)
     try:
         loader = load(each)
-        apart = each.outcome(loader.stack.budget) if each.relations.roots else None
+        apart = each.outcome(loader) if each.relations.roots else None
     except _JudgeWhole:  # a rule raised on a root: judged whole, its error names what it always has
         apart, each.related = None, "a rule raised"
     if each.related is not None:  # judged apart, the roots would not be judged as together: judge them together
@@ -378,22 +379,26 @@ class _EachRoot:
             kept.extend(found)  # fingerprinted once merged, as the whole stack's (Relations.fingerprinted)
         self.secrets |= masking.secret_literals(stack, [r for found in by_rule for r in found])
 
-    def outcome(self, budget: Budget) -> list[Result] | None:
+    def outcome(self, loader: Loader) -> list[Result] | None:
         """The merged results of every root, fingerprinted; None, with why in `related`, when judging the whole
         stack at once would give others."""
         marked = self.relations.fingerprinted(_merged(self.by_rule))
         if isinstance(marked, str):
             self.related = marked
             return None
-        self.related = _over_budget(budget) or self.relations.why(marked)
+        self.related = _over_budget(loader) or self.relations.why(marked)
         return marked if self.related is None else None
 
 
-def _over_budget(budget: Budget) -> str | None:
-    """Whether the scan spent half of any of its budgets: judged root by root, it spends them in another order,
-    and where one runs out may then differ."""
+def _over_budget(loader: Loader) -> str | None:
+    """Whether the scan spent half of any of its budgets, or left a file named by the configuration unread for the
+    scan size limit: judged root by root, it spends them, and reads such files (a function's code, a template),
+    in another order, and where one runs out may then differ. (Every .tf file is read before any root is judged.)"""
+    budget = loader.stack.budget
     spent = (budget.steps / budget.max_steps, budget.value_size / budget.max_value_size,
              budget.instances / budget.max_instances)
+    if getattr(budget.files, "refused", False):
+        return "a file was not read for the scan size limit"
     return "the scan spent half a budget" if max(spent) > 0.5 else None
 
 

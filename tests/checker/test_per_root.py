@@ -79,8 +79,8 @@ def related(monkeypatch) -> list[str | None]:
     found: list[str | None] = []
     real = engine._EachRoot.outcome
 
-    def recording(self, budget):
-        outcome = real(self, budget)
+    def recording(self, loader):
+        outcome = real(self, loader)
         found.append(self.related)
         return outcome
 
