@@ -32,11 +32,21 @@ _LOCATION = re.compile(r"(\.tf|\.tf\.json|\.tfvars|\.tfvars\.json):\d+")
 def fingerprint(result: Result, block: Block | None = None) -> str:
     """A digest of what a result found: rule, resource, attribute, the message without line numbers, and the
     value at the result's attribute in `block` (the resource it judged), where there is one."""
+    return fingerprint_with(result, evidence(block, result.attribute) if block is not None and result.attribute
+                            else "")
+
+
+def fingerprint_with(result: Result, found: str) -> str:
+    """`fingerprint`, given what `evidence` read of the block (a root judged apart keeps it, not the block)."""
     digest = hashlib.sha256()
-    for part in (result.rule_id, result.resource, result.attribute or "", _LOCATION.sub(r"\1", result.message),
-                 _canonical(_evidence(block, result.attribute)) if block is not None and result.attribute else ""):
+    for part in (result.rule_id, result.resource, result.attribute or "", _LOCATION.sub(r"\1", result.message), found):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     return digest.hexdigest()
+
+
+def evidence(block: Block, path: str) -> str:
+    """What a fingerprint reads of a block: the values at an attribute path, canonical."""
+    return _canonical(_evidence(block, path))
 
 
 def _evidence(block: Block, path: str) -> Any:

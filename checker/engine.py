@@ -21,6 +21,7 @@ from . import limits, masking, policy, report
 from .config import ConfigError
 from .discover import display_prefix, skip_reason
 from .model import Block, Stack
+from .relations import Relations
 from .result import (
     Judgement,
     Report,
@@ -39,6 +40,7 @@ from .suppressions import inline_suppressions, is_checkov_id
 
 if TYPE_CHECKING:
     from .checkov import CheckovOptions
+    from .loader import Loader
 
 # Resource families the rules judge: a type that is almost one of these but not a real AWS type is an
 # error, because the misspelt resource would otherwise be silently out of scope.
@@ -74,11 +76,19 @@ def near_miss_errors(stack: Stack) -> list[ScanError]:
 def run_rules(stack: Stack, rules: Iterable, settings: Settings = DEFAULTS) -> tuple[list[Result], list[ScanError]]:
     """Every rule's results on `stack`, given `settings` (the config's; the defaults when none is given), sorted,
     and an error naming each rule that raised and the block it was judging."""
+    by_rule, errors = _each_rule(stack, rules, settings)
+    return _merged(by_rule), errors
+
+
+def _each_rule(stack: Stack, rules: Iterable, settings: Settings) -> tuple[list[list[Result]], list[ScanError]]:
+    """Each rule's results on `stack`, as it yielded them, and an error for each rule that raised."""
     from gateaudit.rules import describe, process_exit_refused
 
-    results: list[Result] = []
+    by_rule: list[list[Result]] = []
     errors: list[ScanError] = []
     for loaded in rules:
+        results: list[Result] = []
+        by_rule.append(results)
         last: Result | None = None
         try:
             with process_exit_refused():
@@ -89,8 +99,15 @@ def run_rules(stack: Stack, rules: Iterable, settings: Settings = DEFAULTS) -> t
                     last = result
         except BaseException as error:  # a rule that raises, or tries to exit, is a bug, never a pass: exit 2
             errors.append(_rule_failure(loaded, error, last, describe(error)))
-    unique = {(r.rule_id, r.resource, r.file, r.line, r.attribute, r.status): r for r in results}
-    return sorted(unique.values(), key=Result.sort_key), errors
+    return by_rule, errors
+
+
+def _merged(by_rule: list[list[Result]]) -> list[Result]:
+    """The rules' results, one for a block judged alike several times (a shared module's, once per root that
+    calls it: the last one judged), sorted."""
+    unique = {(r.rule_id, r.resource, r.file, r.line, r.attribute, r.status): r
+              for results in by_rule for r in results}
+    return sorted(unique.values(), key=Result.sort_key)
 
 
 def _rule_failure(loaded, error: BaseException, last: Result | None, what: str) -> RuleFailure:
@@ -265,7 +282,8 @@ def judge(options: ScanOptions, rules: list, settings: Settings = DEFAULTS) -> J
     them would find nothing to free. Then one collection frees the stack (its blocks and modules refer to each
     other, so only the collector can), before the report is built in the memory it held. It walks only the
     youngest generation, where every object made while the collector was off still is: a full collection
-    would walk the caller's whole heap too (350 ms a scan inside a test session)."""
+    would walk the caller's whole heap too (350 ms a scan inside a test session). A folder judged one root
+    at a time has each root collected as soon as it is judged (gateaudit.modules._load_root)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -294,22 +312,101 @@ def _judge(options: ScanOptions, rules: list, settings: Settings) -> Judgement:
         kept = scan_cache.load(cache, name)
         if kept is not None:
             return kept
-    loader = load_with_inputs(options.paths, options.var_files, use_cache=options.use_cache,
-                              max_file_size=options.max_file_size, repository=repository, skip=options.skip_paths,
-                              max_scan_size=options.max_scan_size, config_dir=options.config_dir)
+    def load(each_root: _EachRoot | None):
+        return load_with_inputs(options.paths, options.var_files, use_cache=options.use_cache,
+                                max_file_size=options.max_file_size, repository=repository, skip=options.skip_paths,
+                                max_scan_size=options.max_scan_size, config_dir=options.config_dir,
+                                each_root=each_root)
+
+    each = _EachRoot(rules, settings)
+    try:
+        loader = load(each)
+        apart = each.outcome(loader) if each.relations.roots else None
+    except _JudgeWhole:  # a rule raised on a root: judged whole, its error names what it always has
+        apart, each.related = None, "a rule raised"
+    if each.related is not None:  # judged apart, the roots would not be judged as together: judge them together
+        loader = each = None  # what judging apart kept, and its loader, go before the whole stack is loaded
+        gc.collect()
+        loader = load(None)
     stack = loader.stack
-    errors = [*loader.errors, *near_miss_errors(stack)]
-    results, rule_errors = run_rules(stack, rules, settings)
-    results = _fingerprinted(results, stack)
+    if apart is not None and each is not None:
+        results, rule_errors, secrets = apart, [], each.secrets
+        errors = [*loader.errors, *_one_per_line(each.near_misses)]
+    else:  # the whole stack at once: a plan, several paths, or roots that relate
+        errors = [*loader.errors, *near_miss_errors(stack)]
+        results, rule_errors = run_rules(stack, rules, settings)
+        results = _fingerprinted(results, stack)
+        secrets = masking.secret_literals(stack, results)
     not_scanned = _not_scanned(stack)
     judgement = Judgement(results=results, errors=[*errors, *rule_errors], files=list(stack.files),
                           var_files=list(stack.var_files), comments=dict(stack.comments), spans=dict(stack.spans),
                           sources=stack.sources, not_scanned=not_scanned,
-                          secrets=masking.secret_literals(stack, results), digests=dict(loader.digests),
+                          secrets=secrets, digests=dict(loader.digests),
                           skipped=tuple({"path": path, "reason": why} for path, why in sorted(stack.skipped.items())))
     if cache is not None and name is not None:
         scan_cache.save(cache, name, loader.inputs, judgement)
     return judgement
+
+
+class _JudgeWhole(Exception):
+    """Judging root by root cannot give what judging the whole stack gives: start again, whole."""
+
+
+@dataclass
+class _EachRoot:
+    """Judges each root module of a scanned folder as the loader hands it over (modules.load_with_inputs), and
+    keeps what the whole scan reports of it: plain results, errors and secret strings, never the model.
+
+    Each rule's results are kept apart, in the order judged: merged at the end (`_merged`), they come out in the
+    order, and with the duplicates dropped, that judging all roots at once gives. A secret string is taken from
+    the root's own blocks; whether another root's would be, `relations` says."""
+
+    rules: list
+    settings: Settings
+    by_rule: list[list[Result]] = field(default_factory=list)
+    near_misses: list[ScanError] = field(default_factory=list)
+    secrets: set[str] = field(default_factory=set)
+    relations: Relations = field(default_factory=Relations)  # what may make judging apart differ
+    related: str | None = None  # how the roots turned out to relate: then the whole stack was judged
+
+    def __call__(self, stack: Stack) -> None:
+        by_rule, errors = _each_rule(stack, self.rules, self.settings)
+        if errors:  # the error must name the block a whole-stack run is judging when the rule raises
+            raise _JudgeWhole
+        self.relations.add(stack, by_rule)
+        self.near_misses += near_miss_errors(stack)
+        if not self.by_rule:
+            self.by_rule = [[] for _ in by_rule]
+        for kept, found in zip(self.by_rule, by_rule, strict=True):
+            kept.extend(found)  # fingerprinted once merged, as the whole stack's (Relations.fingerprinted)
+        self.secrets |= masking.secret_literals(stack, [r for found in by_rule for r in found])
+
+    def outcome(self, loader: Loader) -> list[Result] | None:
+        """The merged results of every root, fingerprinted; None, with why in `related`, when judging the whole
+        stack at once would give others."""
+        marked = self.relations.fingerprinted(_merged(self.by_rule))
+        if isinstance(marked, str):
+            self.related = marked
+            return None
+        self.related = _over_budget(loader) or self.relations.why(marked)
+        return marked if self.related is None else None
+
+
+def _over_budget(loader: Loader) -> str | None:
+    """Whether the scan spent half of any of its budgets, or left a file named by the configuration unread for the
+    scan size limit: judged root by root, it spends them, and reads such files (a function's code, a template),
+    in another order, and where one runs out may then differ. (Every .tf file is read before any root is judged.)"""
+    budget = loader.stack.budget
+    spent = (budget.steps / budget.max_steps, budget.value_size / budget.max_value_size,
+             budget.instances / budget.max_instances)
+    if getattr(budget.files, "refused", False):
+        return "a file was not read for the scan size limit"
+    return "the scan spent half a budget" if max(spent) > 0.5 else None
+
+
+def _one_per_line(errors: list[ScanError]) -> list[ScanError]:
+    """One error per file and line: a shared module's misspelt type is found once per root that calls it."""
+    return list({(e.file, e.line): e for e in errors}.values())
 
 
 def _judge_drift(options: ScanOptions, rules: list) -> Judgement:

@@ -56,6 +56,9 @@ class CommittedFiles:
         self.places: dict[int, _Place] = {}  # id of a root module -> where it was loaded from
         self.texts: dict[Path, str | Unknown] = {}
         self.templates: dict[Path, Any] = {}
+        # A file not read for the scan size limit: which file that is depends on the order files are read in
+        # (root by root, or rule by rule over the whole stack: gateaudit.engine judges whole then).
+        self.refused = False
 
     def register(self, modules: list[Module], root: Path, base: Path, prefix: str) -> None:
         """The root modules just loaded for one scanned path, its repository root and how its files are shown."""
@@ -146,6 +149,7 @@ class CommittedFiles:
                     return Unknown(f"holds {info.filename}, larger than the file size limit of "
                                    f"{limits.show_size(loader.max_file_size)}: not read")
                 if loader.bytes_read + len(content) > loader.max_scan_size:
+                    self.refused = True
                     return Unknown("would take the files read past the scan size limit of "
                                    f"{limits.show_size(loader.max_scan_size)}: not read")
                 loader.count_read(len(content))
@@ -175,6 +179,7 @@ class CommittedFiles:
             return Unknown(f"is larger than the file size limit of {limits.show_size(loader.max_file_size)}: "
                            "not read (raise the limit with --max-file-size)")
         if loader.bytes_read + len(data) > loader.max_scan_size:
+            self.refused = True
             return Unknown(f"would take the files read past the scan size limit of "
                            f"{limits.show_size(loader.max_scan_size)}: not read (raise it with --max-scan-size)")
         loader.count_read(len(data))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from . import limits
 from .inputs import Inputs, SourceTexts
 from .model import Stack
 from .parse import SyntaxBlock, SyntaxFile
-from .parse_many import parse_all, parse_text
+from .parse_many import Kept, Outcome, notes, parse_all, parse_all_kept, parse_text, unpickled
 from .result import ScanError
 
 PARSE_BATCH_BYTES = 4 * 1024 * 1024  # characters of text parsed together, in a pool of their own
@@ -33,7 +34,14 @@ class Loader:
     prefix: str = ""  # prepended to shown paths when several paths are scanned
     use_cache: bool = True
     texts: dict[Path, str | None] = field(default_factory=dict)
-    outcomes: dict[Path, tuple] = field(default_factory=dict)  # parsed ahead, in parallel or from the cache
+    # Parsed ahead (in parallel or from the cache), kept pickled: a few times smaller than the trees. `parse`
+    # unpickles a file's; after `forget`, it unpickles it again (a root's files, judged one root at a time).
+    outcomes: dict[Path, Kept | Outcome] = field(default_factory=dict)
+    forgotten: set[Path] = field(default_factory=set)  # parsed once (errors and comments recorded), tree let go
+    keep_outcomes: bool = False  # keep the pickled outcomes after parsing, so `forget` can let trees go
+    merge_reported: set[tuple] = field(default_factory=set)  # `merged` keys whose override errors were recorded
+    each_root: Callable[[Stack], None] | None = None  # judges each root as loaded (gateaudit.modules._load_root)
+    roots_read: dict[Path, int] = field(default_factory=dict)  # how many roots read a file: shared ones stay parsed
     inputs: Inputs = field(default_factory=Inputs)  # every question put to the filesystem, and its answer
     digests: dict[str, str] = field(default_factory=dict)  # shown path -> SHA-256 of every file read in full
     max_file_size: int = limits.MAX_FILE_SIZE
@@ -105,32 +113,73 @@ class Loader:
         path = Path(os.path.abspath(path))
         if path in self.parsed:
             return self.parsed[path]
+        if path in self.forgotten:  # recorded when first parsed: only the tree is wanted again
+            outcome = self.outcomes.get(path)
+            if outcome is None:  # dropped: parsed again, which no scan of one folder does (`drop`)
+                text = self.read(path)
+                outcome = parse_text(path.name, text) if text is not None else ("error", None, None, None)
+            self.parsed[path] = syntax = unpickled(outcome)[1]
+            return syntax
         text = self.read(path)
         syntax = None
         if text is not None:
-            status, syntax, message, line = self.outcomes.pop(path, None) or parse_text(path.name, text)
+            payload = self.outcomes.get(path) if self.keep_outcomes else self.outcomes.pop(path, None)
+            status, syntax, message, line = unpickled(payload) if payload else parse_text(path.name, text)
             if status == "error":
                 self.errors.append(ScanError(self.show(path), line, message))
             else:
-                if not path.name.endswith(".tfvars") and syntax.attributes and not path.name.endswith(".json"):
-                    first = next(iter(syntax.attributes.values()))
-                    self.errors.append(ScanError(self.show(path), first.line,
-                                                 f'unexpected argument "{first.name}" outside any block'))
-                shown = self.show(path)
-                self.stack.files.append(shown)
-                self.stack.comments[shown] = syntax.comments
-                self.stack.spans[shown] = [(b.line, b.end_line or b.line) for b in syntax.blocks]
+                comments, spans, stray, _ = notes(syntax)
+                self._record(path, stray, comments, spans)
         self.parsed[path] = syntax
         if text is not None:  # parsed: no one reads it again (`parsed` answers), so its text need not be kept
             self.texts[path] = _RELEASED
         return syntax
+
+    def note(self, path: Path) -> tuple[str | None, ...] | None:
+        """Record a file parsed ahead and kept (`keep_outcomes`) as `parse` does, from its notes, its tree left
+        pickled (forgotten, as if parsed and let go of): its blocks' module `source` literals. None when it was
+        not kept so (it did not parse, or was not parsed ahead): `parse` it."""
+        path = Path(os.path.abspath(path))
+        kept = self.outcomes.get(path)
+        if not isinstance(kept, Kept) or path in self.parsed or path in self.forgotten:
+            return None
+        self._record(path, kept.stray, kept.comments, kept.spans)
+        self.texts[path] = _RELEASED  # read by parse_ahead: no one reads it again
+        self.forgotten.add(path)
+        return kept.sources
+
+    def _record(self, path: Path, stray: tuple[str, int] | None, comments: list[tuple[int, str]],
+                spans: list[tuple[int, int]]) -> None:
+        """What parsing a file tells the report: an argument outside any block, its comments, its blocks' lines."""
+        shown = self.show(path)
+        if not path.name.endswith(".tfvars") and stray is not None and not path.name.endswith(".json"):
+            self.errors.append(ScanError(shown, stray[1], f'unexpected argument "{stray[0]}" outside any block'))
+        self.stack.files.append(shown)
+        self.stack.comments[shown] = comments
+        self.stack.spans[shown] = spans
+
+    def forget(self, paths: set[Path]) -> None:
+        """Let go of the trees of these files (and of the folders' blocks merged from them), those `parse` can
+        unpickle again; what parsing them recorded (files, comments, errors) stays."""
+        for path in paths:
+            if self.parsed.get(path) is not None and path in self.outcomes:
+                del self.parsed[path]
+                self.forgotten.add(path)
+        for key in [key for key in self.merged if any(Path(os.path.abspath(f)) in self.forgotten for f in key[2])]:
+            del self.merged[key]
+
+    def drop(self, paths: set[Path]) -> None:
+        """Let go of the pickled trees of forgotten files no root will read again (a root's own files)."""
+        for path in paths & self.forgotten:
+            self.outcomes.pop(path, None)
 
     def parse_ahead(self, paths: list[Path]) -> None:
         """Parse many files at once (cache, then a process pool); `parse` then takes the outcomes.
 
         In batches of PARSE_BATCH_BYTES of text: a batch's texts are read when it is parsed, and its workers end
         with it, so neither the texts of a whole monorepo nor workers grown over all of it are held at once."""
-        todo = [a for a in (Path(os.path.abspath(p)) for p in paths) if a not in self.parsed]
+        todo = [a for a in (Path(os.path.abspath(p)) for p in paths) if a not in self.parsed and a not in self.outcomes
+                and a not in self.forgotten]
         batch: list[tuple[Path, str]] = []
         size = 0
         for path in todo:
@@ -146,8 +195,10 @@ class Loader:
             self._parse_batch(batch)
 
     def _parse_batch(self, items: list[tuple[Path, str]]) -> None:
-        outcomes = parse_all([(p.name, text) for p, text in items], use_cache=self.use_cache,
-                             worker_memory=limits.parse_memory(self.max_file_size))
+        # Kept pickled only when trees are let go of and read again (`keep_outcomes`); else each is read once.
+        parse = parse_all_kept if self.keep_outcomes else parse_all
+        outcomes = parse([(p.name, text) for p, text in items], use_cache=self.use_cache,
+                         worker_memory=limits.parse_memory(self.max_file_size))
         self.outcomes.update((p, outcome) for (p, _), outcome in zip(items, outcomes, strict=True))
 
 

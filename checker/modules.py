@@ -11,8 +11,10 @@ scanned, with why.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from . import discover, limits, openapi
@@ -48,16 +50,24 @@ def load(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool
 def load_with_inputs(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool = True,
                      max_file_size: int = limits.MAX_FILE_SIZE, repository: Path | None = None,
                      skip: tuple[str, ...] = (), max_scan_size: int = limits.MAX_SCAN_SIZE,
-                     config_dir: Path | None = None) -> Loader:
+                     config_dir: Path | None = None, each_root: Callable[[Stack], None] | None = None) -> Loader:
     """`load`, keeping what the loader asked the filesystem (`loader.inputs`).
 
     `repository` is the repository root (`gateaudit.root`; None: found from the current folder): each path is
     read within its own root (`root_of`), and the files the command line names are trusted as to place.
     `skip` holds the `--skip-path` patterns; what they skip is listed in `stack.skipped`.
+
+    `each_root`, for a scan of one folder: each root module, with the local modules it calls, is handed to it
+    as a stack of its own (`_root_stack`) as soon as it is loaded, and then let go, with the trees of the files
+    only it read; `loader.stack` keeps what is the whole scan's (files, comments, spans, gaps), and no modules.
+    A monorepo's memory is then that of its largest root, not of all of them. A plan or several paths are
+    loaded whole, as without it.
     """
     repository = repository or repository_root()
+    each_root = each_root if len(paths) == 1 else None
     loader = Loader(var_files=list(var_files or []), use_cache=use_cache, max_file_size=max_file_size,
-                    skip=tuple(skip), max_scan_size=max_scan_size, config_dir=config_dir)
+                    skip=tuple(skip), max_scan_size=max_scan_size, config_dir=config_dir,
+                    each_root=each_root, keep_outcomes=each_root is not None)
     loader.trusted = {Path(os.path.abspath(p)) for p in [*loader.var_files, *paths]}
     loader.stack.budget.files = files = CommittedFiles(loader)
     for path in paths:
@@ -94,32 +104,94 @@ def _load_path(loader: Loader, path: Path) -> None:
     for file in files:
         by_directory.setdefault(loader.inputs.resolve(file.parent), []).append(file)
     loader.parse_ahead(files)
-    for file in files:
-        loader.parse(file)
+    per_root = loader.each_root is not None
+    sources: dict[Path, list[str | None]] = {}  # judging roots apart: each file's module calls' local sources
+    for file in files:  # in the order found: the order of the report's files
+        noted = loader.note(file) if per_root else None  # recorded; its tree unpickled when a root reads it
+        if noted is not None:
+            sources[file] = [source if is_local_source(source) else None for source in noted if source is not None]
+            continue
+        syntax = loader.parse(file)
+        if per_root:
+            sources[file] = [_local_source(block) for block in syntax.blocks] if syntax is not None else []
+            loader.forget({Path(os.path.abspath(file))})
     called = set()
     for directory, directory_files in by_directory.items():
-        for _, block in _module_blocks(loader, directory_files):  # an override may change a call's source
-            source = _local_source(block)
+        if per_root and not any(is_override_file(file.name) for file in directory_files):
+            found = [source for file in directory_files for source in sources[file]]  # no tree unpickled again
+        else:  # an override may change a call's source
+            found = [_local_source(block) for _, block in _module_blocks(loader, directory_files)]
+        for source in found:
             target = loader.inputs.resolve(directory / source) if source is not None else directory
             if target != directory:
                 called.add(target)
+        if per_root:
+            loader.forget({Path(os.path.abspath(file)) for file in directory_files})
+    loaded: set[Path] = set()
     for directory, directory_files in sorted(by_directory.items()):
         if directory not in called:
-            _load_root(loader, directory, directory_files)
+            loaded |= _load_root(loader, directory, directory_files)
     # Folders that only call each other in a cycle have no root above them: load each, so the cycle is
     # reported instead of the folders silently vanishing from the scan.
-    loaded = {module.directory for module in loader.stack.modules}
     for directory, directory_files in sorted(by_directory.items()):
         if directory not in loaded:
-            _load_root(loader, directory, directory_files)
-            loaded = {module.directory for module in loader.stack.modules}
+            loaded |= _load_root(loader, directory, directory_files)
 
 
-def _load_root(loader: Loader, directory: Path, files: list[Path]) -> None:
+def _load_root(loader: Loader, directory: Path, files: list[Path]) -> set[Path]:
+    """Load a root module and the modules it calls; with `loader.each_root`, hand them on and let them go.
+    Returns the folders loaded."""
+    loaded = _load_one_root(loader, directory, files)
+    if loader.each_root is not None:
+        # A root's blocks and modules refer to each other: only the collector frees them, and the engine turns
+        # it off while it judges. All the root built is younger than what the scan keeps, so the youngest
+        # generation holds it: collecting that one costs what the root held, not what the scan holds. (Here, not
+        # in `_load_one_root`, whose variables still hold the root.)
+        gc.collect(0)
+    return loaded
+
+
+def _load_one_root(loader: Loader, directory: Path, files: list[Path]) -> set[Path]:
+    first, gaps = len(loader.stack.modules), len(loader.stack.not_scanned)
     root = Module(key="", directory=directory, display_dir=_display_dir(loader, directory),
                   budget=loader.stack.budget)
     _read_variable_values(loader, root)
     _build(loader, root, files, ancestors=(directory,))
+    modules = loader.stack.modules[first:]
+    loaded = {module.directory for module in modules}
+    if loader.each_root is not None:
+        files_read = loader.stack.budget.files
+        if isinstance(files_read, CommittedFiles):  # file() and templatefile() read from the root's folder
+            files_read.register([root], loader.root, loader.base, loader.prefix)
+        stack = _root_stack(loader.stack, modules, loader.stack.not_scanned[gaps:])
+        openapi.add_routes(stack, files_read if isinstance(files_read, CommittedFiles) else None)
+        loader.each_root(stack)
+        del loader.stack.modules[first:]
+        if isinstance(files_read, CommittedFiles):
+            files_read.places.pop(id(root), None)
+        _let_go(loader, directory)
+    return loaded
+
+
+def _root_stack(whole: Stack, modules: list[Module], gaps: list[NotScanned]) -> Stack:
+    """A stack of one root module and the modules it calls: what the rules judge of it. The scan's budget, files,
+    comments and texts are the whole scan's, shared."""
+    return Stack(modules=modules, not_scanned=gaps, skipped=whole.skipped, files=whole.files, sources=whole.sources,
+                 comments=whole.comments, spans=whole.spans, var_files=whole.var_files, budget=whole.budget)
+
+
+def _let_go(loader: Loader, directory: Path) -> None:
+    """After the root in `directory` is judged: the trees of the files it read, but those a second root read too
+    (a shared module: few, and read by the next root again), which stay parsed. The root's own files no other
+    root reads (no folder calls a root's): their pickled trees go too."""
+    read = [path for path, syntax in loader.parsed.items() if syntax is not None]
+    once = set()
+    for path in read:
+        loader.roots_read[path] = loader.roots_read.get(path, 0) + 1
+        if loader.roots_read[path] == 1:
+            once.add(path)
+    loader.forget(once)
+    loader.drop({path for path in once if path.parent == directory})
 
 
 def _display_dir(loader: Loader, directory: Path) -> str:
@@ -203,7 +275,9 @@ def _module_blocks(loader: Loader, files: list[Path]) -> list[tuple[str, SyntaxB
             shown = loader.show(file)
             (overridden if is_override_file(file.name) else primary).extend((shown, b) for b in syntax.blocks)
     blocks, errors = merge_overrides(primary, overridden)
-    loader.errors.extend(errors)
+    if key not in loader.merge_reported:  # merged again after `forget`: its errors were recorded the first time
+        loader.merge_reported.add(key)
+        loader.errors.extend(errors)
     loader.merged[key] = blocks
     return blocks
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from dataclasses import dataclass
 
 from . import grammar, limits
 from .cache import Cache, open_cache, read, write, write_pickled
+from .expr import Literal
 from .parse import ParseError, SyntaxFile, parse_hcl
 from .parse_json import parse_json
 
@@ -25,6 +27,33 @@ ISOLATE_BYTES = 256 * 1024
 # pool of two breaks even at about 44 KB of Terraform and is a third faster from 90 KB on.
 POOL_MIN_BYTES = 64 * 1024
 _OUT_OF_MEMORY = "out of memory"  # a worker's outcome; parse_all says which limit it ran into
+
+
+Notes = tuple[list[tuple[int, str]], list[tuple[int, int]], tuple[str, int] | None, tuple[str | None, ...]]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A file that parsed, kept for later: its outcome pickled (a tree too deep to pickle: as it is), and what a
+    loader records of it at once without unpickling it (gateaudit.loader `note`): its comments, its top-level
+    blocks' lines, its first top-level argument (name, line) and each block's module `source` literal."""
+
+    outcome: Outcome | bytes
+    comments: list[tuple[int, str]]
+    spans: list[tuple[int, int]]
+    stray: tuple[str, int] | None
+    sources: tuple[str | None, ...]
+
+
+def notes(syntax: SyntaxFile) -> Notes:
+    first = next(iter(syntax.attributes.values()), None)
+    sources = []
+    for block in syntax.blocks:
+        source = block.attributes.get("source") if block.type == "module" else None
+        value = source.expr.value if source is not None and isinstance(source.expr, Literal) else None
+        sources.append(value if isinstance(value, str) else None)
+    return (syntax.comments, [(b.line, b.end_line or b.line) for b in syntax.blocks],
+            (first.name, first.line) if first is not None else None, tuple(sources))
 
 
 def parse_text(name: str, text: str) -> Outcome:
@@ -42,15 +71,17 @@ def _parse_item(item: tuple[str, str]) -> Outcome:
         return ("error", None, _OUT_OF_MEMORY, None)
 
 
-def _parse_chunk(chunk: list[tuple[str, str, str]], cache: Cache | None) -> list[bytes]:
-    """A worker's outcomes, each pickled once: written to the parse cache here, and sent back as they are."""
+def _parse_chunk(chunk: list[tuple[str, str, str]], cache: Cache | None,
+                 keep: bool = False) -> list[tuple[str, bytes, Notes | None]]:
+    """A worker's outcomes, each pickled once: written to the parse cache here, and sent back as they are, with
+    their status (the parent need not unpickle a tree to learn that it parsed) and, to `keep` them, their notes."""
     payloads = []
     for name, text, entry in chunk:
         outcome = _parse_item((name, text))
         payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         if cache is not None and outcome[0] == "ok":
             write_pickled(cache, entry, payload)
-        payloads.append(payload)
+        payloads.append((outcome[0], payload, notes(outcome[1]) if keep and outcome[0] == "ok" else None))
     return payloads
 
 
@@ -106,21 +137,27 @@ def _chunks(sizes: list[int], workers: int) -> list[list[int]]:
 
 
 def _parse_in_workers(batch: list[tuple[str, str, str]], workers: int, worker_memory: int,
-                      cache: Cache | None) -> list[Outcome]:
+                      cache: Cache | None, keep: bool) -> list[Outcome | bytes | Kept]:
+    """Each file's outcome: its worker's pickled bytes when it parsed ("ok"; `keep`: with its notes, `Kept`),
+    else the error outcome itself."""
     from concurrent.futures import ProcessPoolExecutor  # ~6 ms to import: only when it is used
     from concurrent.futures.process import BrokenProcessPool
 
-    outcomes: list[Outcome] = [("error", None, _OUT_OF_MEMORY, None)] * len(batch)
+    outcomes: list[Outcome | bytes | Kept] = [("error", None, _OUT_OF_MEMORY, None)] * len(batch)
     chunks = _chunks([len(text) for _, text, _ in batch], workers)
     with ProcessPoolExecutor(max_workers=workers, initializer=_limit_memory, initargs=(worker_memory,)) as pool:
-        futures = [pool.submit(_parse_chunk, [batch[i] for i in chunk], cache) for chunk in chunks]
+        futures = [pool.submit(_parse_chunk, [batch[i] for i in chunk], cache, keep) for chunk in chunks]
         for chunk, future in zip(chunks, futures, strict=True):
             try:
                 parsed = future.result()
             except (MemoryError, BrokenProcessPool):  # the result too large to send back, or a worker killed
                 continue
-            for position, payload in zip(chunk, parsed, strict=True):
-                outcomes[position] = pickle.loads(payload)  # our own worker pickled it, just now
+            for position, (status, payload, noted) in zip(chunk, parsed, strict=True):
+                # our own worker pickled it, just now; a tree stays pickled until the scan reads it
+                if status != "ok":
+                    outcomes[position] = pickle.loads(payload)
+                else:
+                    outcomes[position] = Kept(payload, *noted) if noted is not None else payload
     return outcomes
 
 
@@ -128,8 +165,36 @@ def parse_all(items: list[tuple[str, str]], use_cache: bool = True, workers: int
               worker_memory: int | None = None) -> list[Outcome]:
     """Outcomes for (file name, text) pairs, in order. Large batches parse in workers whose memory may grow by
     `worker_memory` bytes (default: what the default file size limit allows)."""
+    return [unpickled(o) for o in _parse_all(items, use_cache, workers, worker_memory, keep=False)]
+
+
+def parse_all_kept(items: list[tuple[str, str]], use_cache: bool = True, workers: int | None = None,
+                   worker_memory: int | None = None) -> list[Outcome | Kept]:
+    """`parse_all`, each file that parsed `Kept`, its tree pickled: a tree so kept takes a few times less memory
+    than the objects it unpickles to (gateaudit.loader keeps a monorepo's trees so, and unpickles a root's when it
+    loads it). A file that did not parse is its error outcome."""
+    return [o if isinstance(o, Kept) or o[0] != "ok" else Kept(_pickled(o), *notes(o[1]))
+            for o in _parse_all(items, use_cache, workers, worker_memory, keep=True)]
+
+
+def _pickled(outcome: Outcome) -> Outcome | bytes:
+    try:
+        return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    except RecursionError:  # a chain of 10,000 operators parsed here, in this process: kept as it is
+        return outcome
+
+
+def unpickled(outcome: Outcome | bytes | Kept) -> Outcome:
+    if isinstance(outcome, Kept):
+        outcome = outcome.outcome
+    return pickle.loads(outcome) if isinstance(outcome, bytes) else outcome
+
+
+def _parse_all(items: list[tuple[str, str]], use_cache: bool, workers: int | None,
+               worker_memory: int | None, keep: bool) -> list[Outcome | bytes | Kept]:
+    """The outcomes, those parsed by workers still as the bytes they sent (`keep`: with their notes)."""
     cache = open_cache() if use_cache else None
-    outcomes: list[Outcome | None] = [None] * len(items)
+    outcomes: list[Outcome | bytes | None] = [None] * len(items)
     keys = [_key(name, text) for name, text in items]
     if cache is not None:
         for index, key in enumerate(keys):
@@ -143,10 +208,11 @@ def parse_all(items: list[tuple[str, str]], use_cache: bool = True, workers: int
     if pooled:
         worker_memory = worker_memory or limits.parse_memory(limits.MAX_FILE_SIZE)
         batch = [(*items[i], _entry_name(keys[i])) for i in pooled]
-        parsed = _parse_in_workers(batch, min(workers, len(pooled)), worker_memory, cache)
-        for index, (status, syntax, message, line) in zip(pooled, parsed, strict=True):
-            message = _memory_message(worker_memory) if message == _OUT_OF_MEMORY else message
-            outcomes[index] = (status, syntax, message, line)  # the worker kept it in the cache
+        parsed = _parse_in_workers(batch, min(workers, len(pooled)), worker_memory, cache, keep)
+        for index, outcome in zip(pooled, parsed, strict=True):
+            if isinstance(outcome, tuple) and outcome[2] == _OUT_OF_MEMORY:
+                outcome = (outcome[0], outcome[1], _memory_message(worker_memory), outcome[3])
+            outcomes[index] = outcome  # the worker kept it in the cache
     for index in missing:
         if outcomes[index] is None:
             outcomes[index] = outcome = parse_text(*items[index])

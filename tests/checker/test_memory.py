@@ -168,13 +168,13 @@ def test_a_monorepo_is_parsed_in_batches_of_bounded_text(tmp_path, cache, monkey
     whole = json.loads(out.read_text())["results"]
 
     batches: list[int] = []
-    real = loader_module.parse_all
+    real = loader_module.parse_all_kept
 
     def recording(items, *args, **kwargs):
         batches.append(sum(len(text) for _, text in items))
         return real(items, *args, **kwargs)
 
-    monkeypatch.setattr(loader_module, "parse_all", recording)
+    monkeypatch.setattr(loader_module, "parse_all_kept", recording)
     monkeypatch.setattr(loader_module, "PARSE_BATCH_BYTES", 4 * len(METHOD))
     cli.main(["scan", str(folder), "--format", "json", "--output", str(out), "--no-cache"])
     assert len(batches) >= 5 and max(batches) < 5 * len(METHOD) + 10
