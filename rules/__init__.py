@@ -97,10 +97,15 @@ class LoadedRule:
     rule: Rule
     check: Callable[..., Iterator[Result]]  # check(stack), or check(stack, settings)
     origin: str  # "gateaudit.rules.ga101_..." or the user's file
+    # Told once: a folder judged one root at a time runs each rule once per root, and inspect.signature is slow
+    takes_settings: bool = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "takes_settings", _takes_settings(self.check))
 
     def run(self, stack: Stack, settings: Settings) -> Iterator[Result]:
         """The rule's results: `check(stack, settings)` when its check takes a second argument, else `check(stack)`."""
-        return self.check(stack, settings) if _takes_settings(self.check) else self.check(stack)
+        return self.check(stack, settings) if self.takes_settings else self.check(stack)
 
 
 def _takes_settings(check: Callable[..., Any]) -> bool:
