@@ -75,15 +75,16 @@ class Relations:
     """What every root judged so far shows of itself to the others, and what the engine computed of it."""
 
     roots: int = 0
-    # hash(address) -> the roots with a block at that address, in order; hash((address, file)) -> the first
-    address_roots: dict[int, list[int]] = field(default_factory=dict)
-    first_at: dict[int, int] = field(default_factory=dict)
-    first_file: dict[int, str] = field(default_factory=dict)  # hash(address) -> the file of its first block
+    # address -> the roots with a block at that address, in order; (address, file) -> the first. Keyed by the
+    # texts themselves, not their hashes: two addresses must never be taken for one.
+    address_roots: dict[str, list[int]] = field(default_factory=dict)
+    first_at: dict[tuple[str, str], int] = field(default_factory=dict)
+    first_file: dict[str, str] = field(default_factory=dict)  # address -> the file of its first block
     gaps: list[tuple[int, str]] = field(default_factory=list)  # (root, address of a module call not read)
     flags: dict[int, set[tuple[str, str | None]]] = field(default_factory=dict)  # root -> (address, path) masked
-    # what a fingerprint reads (baseline.evidence) of the block a result judged, by hash((address, file,
-    # attribute)): (the first root judging it, the text)
-    evidence: dict[int, tuple[int, str]] = field(default_factory=dict)
+    # what a fingerprint reads (baseline.evidence) of the block a result judged, by (address, file, attribute):
+    # (the first root judging it, the text)
+    evidence: dict[tuple[str, str, str], tuple[int, str]] = field(default_factory=dict)
     log_groups: _Named = field(default_factory=_Named)
     invoked: _Named = field(default_factory=_Named)  # asked: what a URL or permission names; provided: invoked
     doubted: list[int] = field(default_factory=list)  # roots whose invocations cannot all be told
@@ -109,13 +110,13 @@ class Relations:
         blocks: dict[str, list[Block]] = {}
         for block in stack.blocks():
             blocks.setdefault(block.address, []).append(block)
-            key = hash(block.address)
+            key = block.address
             seen = self.address_roots.setdefault(key, [])
             if not seen:
                 self.first_file[key] = block.location.file
             if not seen or seen[-1] != root:
                 seen.append(root)
-            self.first_at.setdefault(hash((block.address, block.location.file)), root)
+            self.first_at.setdefault((block.address, block.location.file), root)
         self.gaps += [(root, gap.address) for gap in stack.not_scanned]
         flags = self.flags.setdefault(root, set())
         for results in by_rule:
@@ -132,7 +133,7 @@ class Relations:
                 block = next((b for b in candidates if b.location.file == result.file),
                              candidates[0] if candidates else None)
                 if block is not None:
-                    key = hash((block.address, block.location.file, result.attribute))
+                    key = (block.address, block.location.file, result.attribute)
                     if key not in self.evidence:
                         self.evidence[key] = (root, evidence(block, result.attribute))
         self._by_value(root, stack)
@@ -225,11 +226,11 @@ class Relations:
     def why(self, results: list[Result]) -> str | None:
         """How two roots judged apart relate, given the merged `results`; None when none do."""
         for root, address in self.gaps:
-            if any(other > root for other in self.address_roots.get(hash(address), [])):
+            if any(other > root for other in self.address_roots.get(address, [])):
                 return f"{address}, not read, is also a module call of another root"
         flagged = {flag for flags in self.flags.values() for flag in flags}
         for address, path in flagged:
-            for root in self.address_roots.get(hash(address), []):
+            for root in self.address_roots.get(address, []):
                 if (address, path) not in self.flags.get(root, set()):
                     return f"the values of {address} are masked in another root"
         checks = (
@@ -265,14 +266,14 @@ class Relations:
         """What judging the whole stack fingerprints the result with; None when no root kept it."""
         if result.attribute is None:
             return ""
-        first = self.first_at.get(hash((result.resource, result.file)))
+        first = self.first_at.get((result.resource, result.file))
         file = result.file
         if first is None:  # no block in the result's file: the first one at its address
-            roots = self.address_roots.get(hash(result.resource))
+            roots = self.address_roots.get(result.resource)
             if not roots:
                 return ""  # no block at all
-            first, file = roots[0], self.first_file[hash(result.resource)]
-        found = self.evidence.get(hash((result.resource, file, result.attribute)))
+            first, file = roots[0], self.first_file[result.resource]
+        found = self.evidence.get((result.resource, file, result.attribute))
         return found[1] if found is not None and found[0] == first else None
 
 
