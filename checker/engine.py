@@ -21,7 +21,6 @@ from . import limits, masking, policy, report
 from .config import ConfigError
 from .discover import display_prefix, skip_reason
 from .model import Block, Stack
-from .relations import Relations
 from .result import (
     Judgement,
     Report,
@@ -41,6 +40,7 @@ from .suppressions import inline_suppressions, is_checkov_id
 if TYPE_CHECKING:
     from .checkov import CheckovOptions
     from .loader import Loader
+    from .relations import Relations
 
 # Resource families the rules judge: a type that is almost one of these but not a real AWS type is an
 # error, because the misspelt resource would otherwise be silently out of scope.
@@ -297,7 +297,6 @@ def judge(options: ScanOptions, rules: list, settings: Settings = DEFAULTS) -> J
 def _judge(options: ScanOptions, rules: list, settings: Settings) -> Judgement:
     from . import scan_cache
     from .cache import open_cache
-    from .modules import load_with_inputs
 
     if options.account is not None:
         return _judge_drift(options, rules)
@@ -312,6 +311,8 @@ def _judge(options: ScanOptions, rules: list, settings: Settings) -> Judgement:
         kept = scan_cache.load(cache, name)
         if kept is not None:
             return kept
+    from .modules import load_with_inputs  # not before: a scan that reuses a judgement loads nothing
+
     def load(each_root: _EachRoot | None):
         return load_with_inputs(options.paths, options.var_files, use_cache=options.use_cache,
                                 max_file_size=options.max_file_size, repository=repository, skip=options.skip_paths,
@@ -348,6 +349,12 @@ def _judge(options: ScanOptions, rules: list, settings: Settings) -> Judgement:
     return judgement
 
 
+def _relations() -> Relations:
+    from .relations import Relations  # imported when a stack is loaded, not by a scan that reuses a judgement
+
+    return Relations()
+
+
 class _JudgeWhole(Exception):
     """Judging root by root cannot give what judging the whole stack gives: start again, whole."""
 
@@ -366,7 +373,7 @@ class _EachRoot:
     by_rule: list[list[Result]] = field(default_factory=list)
     near_misses: list[ScanError] = field(default_factory=list)
     secrets: set[str] = field(default_factory=set)
-    relations: Relations = field(default_factory=Relations)  # what may make judging apart differ
+    relations: Relations = field(default_factory=_relations)  # what may make judging apart differ
     related: str | None = None  # how the roots turned out to relate: then the whole stack was judged
 
     def __call__(self, stack: Stack) -> None:
