@@ -113,8 +113,11 @@ def write_pickled(cache: Cache, name: str, payload: bytes) -> None:
     path = cache.folder / name
     temporary = None
     try:
-        path.parent.mkdir(exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        except FileNotFoundError:  # the entry's folder is made when first needed, not asked for every entry
+            path.parent.mkdir(exist_ok=True, mode=0o700)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(handle, "wb") as out:
             out.write(_mac(cache, name, payload))
             out.write(payload)

@@ -216,7 +216,12 @@ def _parse_all(items: list[tuple[str, str]], use_cache: bool, workers: int | Non
     for index in missing:
         if outcomes[index] is None:
             outcomes[index] = outcome = parse_text(*items[index])
-            if cache is not None and outcome[0] == "ok":
+            payload = _pickled(outcome) if keep and outcome[0] == "ok" else None
+            if isinstance(payload, bytes):  # pickled once, as a worker does: kept, and written to the cache
+                outcomes[index] = Kept(payload, *notes(outcome[1]))
+                if cache is not None:
+                    write_pickled(cache, _entry_name(keys[index]), payload)
+            elif cache is not None and outcome[0] == "ok":
                 write(cache, _entry_name(keys[index]), outcome)
     return [outcome for outcome in outcomes if outcome is not None]
 
