@@ -7,7 +7,6 @@ judged, `Relations.why` says whether any two did relate, and how; the engine the
 as before, so results never depend on how the stack was judged.
 
 What it looks for, each from plain data kept of every root (never its model):
-- the coverage rules (GA100-GA400, rules/_unscanned.py) place a gap by its call's address, the stack's last;
 - masking (gateaudit.masking.secret_literals) hides the values of every block at a flagged address;
 - a fingerprint (engine._fingerprinted) reads the first block at the result's address, in any root;
 - GA405 matches a function to a log group by name, and doubts on any log group whose name is unknown, or any
@@ -80,7 +79,6 @@ class Relations:
     address_roots: dict[str, list[int]] = field(default_factory=dict)
     first_at: dict[tuple[str, str], int] = field(default_factory=dict)
     first_file: dict[str, str] = field(default_factory=dict)  # address -> the file of its first block
-    gaps: list[tuple[int, str]] = field(default_factory=list)  # (root, address of a module call not read)
     flags: dict[int, set[tuple[str, str | None]]] = field(default_factory=dict)  # root -> (address, path) masked
     # what a fingerprint reads (baseline.evidence) of the block a result judged, by (address, file, attribute):
     # (the first root judging it, the text)
@@ -117,7 +115,6 @@ class Relations:
             if not seen or seen[-1] != root:
                 seen.append(root)
             self.first_at.setdefault((block.address, block.location.file), root)
-        self.gaps += [(root, gap.address) for gap in stack.not_scanned]
         flags = self.flags.setdefault(root, set())
         for results in by_rule:
             for result in results:
@@ -225,9 +222,6 @@ class Relations:
 
     def why(self, results: list[Result]) -> str | None:
         """How two roots judged apart relate, given the merged `results`; None when none do."""
-        for root, address in self.gaps:
-            if any(other > root for other in self.address_roots.get(address, [])):
-                return f"{address}, not read, is also a module call of another root"
         flagged = {flag for flags in self.flags.values() for flag in flags}
         for address, path in flagged:
             for root in self.address_roots.get(address, []):

@@ -22,9 +22,12 @@ ALLOWED = "accepted with --allow-unscanned-modules: what this module defines was
 
 def unscanned_calls(rule: Rule, stack: Stack, holds: str) -> Iterator[Result]:
     """One unknown per module call that was not read; `holds` names what this control would judge in it."""
-    calls = {block.address: block for block in stack.blocks(kind="module")}
+    # By address and place: roots of one folder may each call a module of the same name, and each gap is its own
+    # call's (matched by address alone, the last root's call took every root's gap, and its suppression with it)
+    calls = {(block.address, block.location.file, block.location.line): block
+             for block in stack.blocks(kind="module")}
     for gap in stack.not_scanned:
-        call = calls.get(gap.address)
+        call = calls.get((gap.address, gap.location.file, gap.location.line))
         if call is None:  # not_scanned is filled from module calls; a gap without one is a loader bug
             raise LookupError(f"{gap.address} is listed as not scanned but is no module call of the stack")
         yield rule.unknown(call, f"{gap.address} ({gap.source}) was not scanned: {gap.reason}; the {holds} it "

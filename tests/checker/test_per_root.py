@@ -187,3 +187,26 @@ def test_a_rule_that_raises_on_one_root_is_reported_as_judging_the_whole_stack_r
     assert [(f.file, f.resource) for f in failures] == [("teams/b/main.tf", "module.logs")]
     # root a, judged before the rule raised on b; judged apart, root c would have been judged too
     assert [r.file for r in judged.results] == ["teams/a/main.tf"]
+
+
+NOT_DOWNLOADED = 'module "api" {\n  source = "git::https://example.com/acme/api.git?ref=v1"\n}\n'
+
+
+@pytest.mark.parametrize("whole", [False, True])
+def test_each_roots_unread_module_is_unknown_at_its_own_call(tmp_path, cache, monkeypatch, whole):
+    """Two roots each call a module `api` that was never downloaded: each call is unknown at its own file, and a
+    suppression written at one of them accepts that one only. (The coverage rules matched a gap to the last call
+    of its address in the stack: both gaps were reported, as one result, at the second root's call, and its
+    suppression hid the first root's.)"""
+    folder = tmp_path / "repo"
+    for name in ("a", "b"):
+        (folder / "teams" / name).mkdir(parents=True)
+        text = NOT_DOWNLOADED
+        if name == "b":
+            text = "# gateaudit:ignore GA100 reason=\"vendored elsewhere, reviewed\"\n" + text
+        (folder / "teams" / name / "main.tf").write_text(text)
+    if whole:
+        _judged_whole(monkeypatch)
+    report = _scan(folder, tmp_path / "report.json")
+    gaps = sorted((r["file"], r["line"], r["status"]) for r in report["results"] if r["rule_id"] == "GA100")
+    assert gaps == [("teams/a/main.tf", 1, "unknown"), ("teams/b/main.tf", 2, "suppressed")]
