@@ -85,12 +85,23 @@ def open_cache() -> Cache | None:
 
 def read(cache: Cache, name: str) -> object | None:
     """The entry kept under `name` (a path inside the folder), if it is there and signed with this cache's key."""
+    payload = read_pickled(cache, name)
+    return None if payload is None else unpickle(payload)
+
+
+def read_pickled(cache: Cache, name: str) -> bytes | None:
+    """`read`, the entry's pickle not yet loaded (`unpickle`): for a caller that keeps it pickled."""
     data = _read_regular(cache.folder / name)
     if data is None or len(data) < _MAC_BYTES:
         return None
     mac, payload = data[:_MAC_BYTES], data[_MAC_BYTES:]
     if not hmac.compare_digest(mac, _mac(cache, name, payload)):
         return None  # edited, or not ours: never unpickled
+    return payload
+
+
+def unpickle(payload: bytes) -> object | None:
+    """A signed entry's pickle loaded; None when it cannot be."""
     try:
         return pickle.loads(payload)
     except Exception:  # signed but unreadable (another Python's pickle, a class since renamed): made again

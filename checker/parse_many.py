@@ -13,7 +13,7 @@ import pickle
 from dataclasses import dataclass
 
 from . import grammar, limits
-from .cache import Cache, open_cache, read, write, write_pickled
+from .cache import Cache, open_cache, read_pickled, unpickle, write, write_pickled
 from .expr import Literal
 from .parse import ParseError, SyntaxFile, parse_hcl
 from .parse_json import parse_json
@@ -194,11 +194,11 @@ def _parse_all(items: list[tuple[str, str]], use_cache: bool, workers: int | Non
                worker_memory: int | None, keep: bool) -> list[Outcome | bytes | Kept]:
     """The outcomes, those parsed by workers still as the bytes they sent (`keep`: with their notes)."""
     cache = open_cache() if use_cache else None
-    outcomes: list[Outcome | bytes | None] = [None] * len(items)
+    outcomes: list[Outcome | bytes | Kept | None] = [None] * len(items)
     keys = [_key(name, text) for name, text in items]
     if cache is not None:
         for index, key in enumerate(keys):
-            outcomes[index] = _load(cache, key)
+            outcomes[index] = _load(cache, key, keep)
     missing = [index for index, outcome in enumerate(outcomes) if outcome is None]
     if missing:
         grammar.prepare(cache)  # before the workers fork, so none of them loads the grammar again
@@ -235,8 +235,10 @@ def _entry_name(key: str) -> str:
     return f"{key[:2]}/{key}"
 
 
-def _load(cache: Cache, key: str) -> Outcome | None:
-    outcome = read(cache, _entry_name(key))
+def _load(cache: Cache, key: str, keep: bool) -> Outcome | Kept | None:
+    """The cached outcome of a file; `keep`: `Kept`, as the entry's own pickle (not pickled again)."""
+    payload = read_pickled(cache, _entry_name(key))
+    outcome = unpickle(payload) if payload is not None else None
     if not (isinstance(outcome, tuple) and len(outcome) == 4 and isinstance(outcome[1], SyntaxFile)):
         return None
-    return outcome
+    return Kept(payload, *notes(outcome[1])) if keep else outcome
