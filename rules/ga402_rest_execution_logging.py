@@ -177,7 +177,6 @@ class _Candidates:
     each stage with each settings block took seconds)."""
 
     def __init__(self, all_settings: list[Block]) -> None:
-        self.count = len(all_settings)
         self.settings = all_settings
         self.by_block: dict[int, list[int]] = {}  # a block stage_name refers to -> the positions of those settings
         self.by_name: dict[str, list[int]] = {}  # a stage_name known in full -> the positions of those settings

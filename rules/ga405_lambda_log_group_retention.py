@@ -59,7 +59,7 @@ not make one), and which regions hold its group is not checked: edge locations a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from gateaudit.model import Attribute, Block, Stack, Unknown
 from gateaudit.provenance import template_of
@@ -203,9 +203,11 @@ class _Groups:
         """The groups named as expected (or after `function`, when it logs to its default group); or, when
         none is and some might be, why it cannot be told."""
         found = set(self.named_after.get((id(function), edge), ())) if function is not None else set()
-        compared = self.others if expected is not None and expected[1] else range(len(self.groups))
         if expected is not None and expected[1]:  # two names known in full are the same or not, no doubt
             found.update(self.known.get(expected[0], ()))
+            compared: Iterable[int] = self.others
+        else:
+            compared = range(len(self.groups))
         doubt = None
         for position in compared:
             if position in found:
