@@ -327,7 +327,7 @@ def _judge(options: ScanOptions, rules: list, settings: Settings) -> Judgement:
         apart, each.related = None, "a rule raised"
     if each.related is not None:  # judged apart, the roots would not be judged as together: judge them together
         loader = each = None  # what judging apart kept, and its loader, go before the whole stack is loaded
-        gc.collect()
+        gc.collect(1)  # all made since `judge` turned the collector off: the roots' collections moved it no older
         loader = load(None)
     stack = loader.stack
     if apart is not None and each is not None:
