@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ def _read(path: Path, limit: int, root: Path | None) -> bytes | str:
 
 
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+_CHUNK = 1 << 16  # what a read asks for once the file holds more than its size said
 
 
 def read_regular(path: Path, limit: int | None = None,
@@ -66,11 +68,23 @@ def read_regular(path: Path, limit: int | None = None,
     status; None for anything else. Opened without waiting (a named pipe would block, a device never end),
     and never through a symbolic link unless `follow_links`. Raises OSError when it cannot be opened or read."""
     handle = os.open(path, os.O_RDONLY | _NONBLOCK | (0 if follow_links else getattr(os, "O_NOFOLLOW", 0)))
-    with os.fdopen(handle, "rb") as opened:
+    try:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
             return None
-        return (opened.read() if limit is None else opened.read(limit + 1)), info
+        # os.read, each call asking for what the file's size says is left: a buffered file's read(limit + 1)
+        # allocates the whole limit (10 MiB) first, which cost more than the rest of reading a small file.
+        most = sys.maxsize if limit is None else limit + 1
+        chunks, count = [], 0
+        while count < most:
+            chunk = os.read(handle, min(most - count, max(info.st_size + 1 - count, _CHUNK)))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            count += len(chunk)
+        return b"".join(chunks), info
+    finally:
+        os.close(handle)
 
 
 def _kind(mode: int) -> str:
