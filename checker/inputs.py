@@ -23,7 +23,7 @@ from typing import Any
 from . import discover
 
 
-def _read(path: Path, limit: int, root: Path | None) -> bytes | str:
+def _read(path: Path | str, limit: int, root: Path | None) -> bytes | str:
     """The file's bytes, at most limit + 1 of them, or why it is not read.
 
     The one rule for every file a scan opens. It must be a regular file: a named pipe would block, a device
@@ -37,7 +37,7 @@ def _read(path: Path, limit: int, root: Path | None) -> bytes | str:
     try:
         mode = os.lstat(path).st_mode
         if root is not None and stat.S_ISLNK(mode):
-            target = discover.link_target(path)
+            target = discover.link_target(Path(path))
             if isinstance(target, str):
                 return target
             if not target.is_relative_to(root):
@@ -48,7 +48,7 @@ def _read(path: Path, limit: int, root: Path | None) -> bytes | str:
             path = target
         else:
             if stat.S_ISLNK(mode):  # named on the command line: followed wherever it leads
-                mode = path.stat().st_mode
+                mode = os.stat(path).st_mode
             if not stat.S_ISREG(mode):
                 return f"not a regular file ({_kind(mode)}): not read"
         # Opened again whatever was looked at: the file may have been swapped for a pipe meanwhile.
@@ -116,11 +116,53 @@ def _source_files(directory: Path, suffixes: tuple[str, ...]) -> list[Path] | st
     return found
 
 
+class _Resolver:
+    """`Path.resolve` for the paths one load asks about, which share their folders (every module call of a root
+    names a path below the root's folder): each folder's real path is looked up once, not once for every path
+    below it. Where a symbolic link is on the way, or the path is too deep to be worth it, `Path.resolve` answers."""
+
+    def __init__(self) -> None:
+        self._real: dict[str, str | None] = {}  # a path's first components as asked -> their real path; None: a link
+
+    def __call__(self, path: Path) -> Path:
+        real = self._real_path(os.fspath(path)) if os.sep == "/" and not os.altsep else None
+        return Path(real) if real is not None else path.resolve()
+
+    def _real_path(self, text: str) -> str | None:
+        names = text.split("/")
+        if len(names) > _MEMO_DEPTH:
+            return None
+        # As os.path.realpath walks: from the working folder (the kernel's answer, already real) or from "/", a
+        # link leading elsewhere, ".." the real parent, anything else (there or not) itself.
+        real: str | None = os.getcwd() if names[0] else "/"
+        prefix = None
+        for name in names:
+            prefix = name if prefix is None else prefix + "/" + name
+            if prefix in self._real:
+                real = self._real[prefix]
+            elif name in ("", "."):
+                self._real[prefix] = real
+            elif name == "..":
+                real = self._real[prefix] = os.path.dirname(real)
+            else:
+                joined = os.path.join(real, name)
+                try:
+                    link = stat.S_ISLNK(os.lstat(joined).st_mode)
+                except OSError:
+                    link = False
+                real = self._real[prefix] = None if link else joined
+            if real is None:
+                return None
+        return real
+
+
+_MEMO_DEPTH = 64  # components; a deeper path is resolved as it is, its prefixes not kept
+
 _QUESTIONS = {
     "exists": Path.exists,
     "is_file": Path.is_file,
     "is_dir": Path.is_dir,
-    "resolve": Path.resolve,
+    "resolve": Path.resolve,  # within a load, `_Resolver`: the same answers
     "find": _find,
     "config_files_in": discover.config_files_in,
     "tfvars_files": discover.tfvars_files,
@@ -133,6 +175,15 @@ class Inputs:
         self.answers: list[tuple[str, str, tuple, Any]] = []  # (question, path, its other arguments, answer)
         self.sha256: dict[str, str] = {}  # path -> SHA-256 of the whole file, for each file read in full
         self._asked: dict[tuple[str, str, tuple], Any] = {}
+        self._questions = {**_QUESTIONS, "resolve": _Resolver()}
+
+    def __getstate__(self) -> dict:
+        # What a load asked and learnt, as the scan cache keeps it; not how it asked.
+        return {"answers": self.answers, "sha256": self.sha256}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__()
+        self.__dict__.update(state)
 
     def ask(self, question: str, path: Path, *extra: Any) -> Any:
         """The filesystem's answer, asked once per load: a module's folder is listed once however many roots call
@@ -141,7 +192,7 @@ class Inputs:
         key = (question, str(path), extra)
         if key in self._asked:
             return self._asked[key]
-        answer = self._asked[key] = _QUESTIONS[question](path, *extra)
+        answer = self._asked[key] = self._questions[question](path, *extra)
         self.answers.append((question, str(path), extra, answer))
         return answer
 
@@ -188,16 +239,16 @@ class Inputs:
     def reread(self) -> dict[str, bytes] | None:
         """Every file's bytes read again, by path, when the filesystem answers every question as it did; else None."""
         files: dict[str, bytes] = {}
+        questions = {**_QUESTIONS, "resolve": _Resolver()}
         try:
             for question, shown, extra, answer in self.answers:
-                path = Path(shown)
                 if question == "read":
-                    data = _read(path, *extra)
+                    data = _read(shown, *extra)
                     if _digest(data) != answer:
                         return None
                     if isinstance(data, bytes):
                         files[shown] = data
-                elif _QUESTIONS[question](path, *extra) != answer:
+                elif questions[question](Path(shown), *extra) != answer:
                     return None
         except Exception:  # a question that now fails (a symbolic link loop, say): not the same answers
             return None

@@ -1,4 +1,5 @@
-"""read_regular: the one way a scan reads a file's bytes, never more than the limit allows."""
+"""How a load asks the filesystem: read_regular, the one way a scan reads a file's bytes, never more than the
+limit allows; and resolving a path, once per folder in a load, as `Path.resolve` does."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from gateaudit.inputs import read_regular
+from gateaudit.inputs import _Resolver, read_regular
 
 
 @pytest.mark.parametrize(("size", "limit", "expected"), [
@@ -39,3 +42,49 @@ def test_a_symbolic_link_is_followed_only_when_asked(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         read_regular(tmp_path / "main.tf", 10)
     assert read_regular(tmp_path / "main.tf", 10, follow_links=True)[0] == b"x"
+
+
+@pytest.fixture
+def linked_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder tree with every kind of path a load resolves: links to folders (relative, absolute, through ..),
+    to files, dangling, looping; the working folder inside it."""
+    (tmp_path / "a" / "b" / "c").mkdir(parents=True)
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "main.tf").write_text("")
+    (tmp_path / "a" / "up").symlink_to("..")
+    (tmp_path / "a" / "mods").symlink_to(tmp_path / "m")
+    (tmp_path / "a" / "b" / "file").symlink_to("../../m/main.tf")
+    (tmp_path / "a" / "dangling").symlink_to("nowhere")
+    (tmp_path / "a" / "loop").symlink_to("loop")
+    monkeypatch.chdir(tmp_path / "a" / "b")
+    return tmp_path
+
+
+NAMES = ["a", "b", "c", "m", "main.tf", "up", "mods", "file", "dangling", "loop", "missing", "..", ".", ""]
+
+
+def _resolved(resolve, path: Path) -> Path | str:
+    try:
+        return resolve(path)
+    except (RuntimeError, OSError) as error:  # a loop: RuntimeError before Python 3.13
+        return type(error).__name__
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(paths=st.lists(st.tuples(st.booleans(), st.lists(st.sampled_from(NAMES), min_size=1, max_size=8)),
+                      min_size=1, max_size=12))
+def test_a_load_resolves_paths_as_path_resolve_does(linked_tree: Path, paths: list) -> None:
+    resolver = _Resolver()  # one per load: what one path taught it must not mislead it about the next
+    for absolute, names in paths:
+        path = Path(*([str(linked_tree)] if absolute else []), *names)
+        assert _resolved(resolver, path) == _resolved(Path.resolve, path), path
+
+
+def test_each_folder_is_looked_up_once_per_load(linked_tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    looked_up = []
+    lstat = os.lstat
+    monkeypatch.setattr(os, "lstat", lambda path: looked_up.append(path) or lstat(path))
+    resolver = _Resolver()
+    assert resolver(Path("c")) == linked_tree / "a" / "b" / "c"
+    assert resolver(Path("c/../../../m/main.tf")) == linked_tree / "m" / "main.tf"
+    assert looked_up == [str(linked_tree / "a" / "b" / "c"), str(linked_tree / "m"), str(linked_tree / "m" / "main.tf")]
