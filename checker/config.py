@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -85,20 +86,23 @@ def inside_tree(path: Path, root: Path) -> list[Path]:
     for candidate in between:
         found += _configs_here(candidate)
     if resolved.is_dir():
-        for directory, subdirectories, _ in os.walk(resolved):
+        for directory, subdirectories, files in os.walk(resolved):
+            if directory != str(folder):
+                found += _configs_here(Path(directory), {*subdirectories, *files})
             subdirectories[:] = sorted(d for d in subdirectories if d not in ALWAYS_SKIPPED)
-            if Path(directory) != folder:
-                found += _configs_here(Path(directory))
     return sorted(set(found))
 
 
-def _configs_here(folder: Path) -> list[Path]:
+def _configs_here(folder: Path, names: Collection[str] | None = None) -> list[Path]:
     """The config files in one folder of the scanned tree. Only named, never applied: a `.gateaudit.toml` by
     its name alone, a `pyproject.toml` when it holds a [tool.gateaudit] table, read only if it is a regular
-    file (no link, which could lead out of the repository) of at most `_UNTRUSTED_PYPROJECT` bytes."""
+    file (no link, which could lead out of the repository) of at most `_UNTRUSTED_PYPROJECT` bytes.
+    `names`: every entry of the folder, where a walk listed them; a name not among them is not looked for."""
     found = []
-    if os.path.lexists(folder / ".gateaudit.toml"):
+    if ".gateaudit.toml" in names if names is not None else os.path.lexists(folder / ".gateaudit.toml"):
         found.append(folder / ".gateaudit.toml")
+    if names is not None and "pyproject.toml" not in names:
+        return found
     pyproject = folder / "pyproject.toml"
     try:
         read = read_regular(pyproject, _UNTRUSTED_PYPROJECT)

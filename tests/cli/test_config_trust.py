@@ -202,3 +202,22 @@ def test_a_pyproject_in_the_tree_is_never_read_through_a_link_or_a_pipe(tmp_path
     code, report, stderr = gateaudit("scan", "infra", cwd=root)
     assert code == 1, stderr
     assert report["warnings"] == [] and method(report)["status"] == "failed"
+
+
+@pytest.mark.parametrize("make", ["file", "dangling link", "link to a folder"])
+def test_a_config_below_the_scanned_path_is_named_whatever_it_is(tmp_path, make):
+    root = repository(tmp_path)
+    deeper = root / "infra" / "team" / "api"
+    deeper.mkdir(parents=True)
+    config = deeper / ".gateaudit.toml"
+    if make == "file":
+        config.write_text(LENIENT)
+    elif make == "dangling link":
+        config.symlink_to(tmp_path / "nowhere.toml")
+    else:
+        config.symlink_to(deeper)
+    (deeper / "pyproject.toml").write_text("[tool.gateaudit]\nfail-on = \"critical\"\n")
+    code, report, stderr = gateaudit("scan", "infra", cwd=root)
+    assert code == 1, stderr
+    assert [warning["file"] for warning in report["warnings"]] == ["team/api/.gateaudit.toml",
+                                                                  "team/api/pyproject.toml"]
