@@ -3,9 +3,9 @@
 The loader asks the filesystem through `Inputs` only: does this path exist, is it a file, what does it
 resolve to, which Terraform files are below it, what bytes does it hold (and may it be read at all:
 `_read`, the one rule for every file a scan opens). Each answer is kept as (question, path, the question's
-other arguments, answer), file contents as a SHA-256 digest. Loading is a function of these answers, the
-options and gateaudit's own code, so when asking every question again gives every same answer, a new
-load would build the same stack: `reread()` is how the scan cache (`gateaudit.scan_cache`) decides
+other arguments, answer), file contents as a SHA-256 digest, paths as their text. Loading is a function of
+these answers, the options and gateaudit's own code, so when asking every question again gives every same
+answer, a new load would build the same stack: `reread()` is how the scan cache (`gateaudit.scan_cache`) decides
 whether a whole earlier judgement still holds, and it hands back the bytes it read again, so the cache
 need not keep any.
 """
@@ -193,7 +193,7 @@ class Inputs:
         if key in self._asked:
             return self._asked[key]
         answer = self._asked[key] = self._questions[question](path, *extra)
-        self.answers.append((question, str(path), extra, answer))
+        self.answers.append((question, str(path), extra, _recorded(answer)))
         return answer
 
     def exists(self, path: Path) -> bool:
@@ -248,11 +248,21 @@ class Inputs:
                         return None
                     if isinstance(data, bytes):
                         files[shown] = data
-                elif questions[question](Path(shown), *extra) != answer:
+                elif _recorded(questions[question](Path(shown), *extra)) != answer:
                     return None
         except Exception:  # a question that now fails (a symbolic link loop, say): not the same answers
             return None
         return files
+
+
+def _recorded(answer: Any) -> Any:
+    """An answer as it is kept and compared: each path as its text, which pickles, unpickles and compares many times
+    faster (a monorepo's `find` answers with every file's path)."""
+    if isinstance(answer, Path):
+        return str(answer)
+    if isinstance(answer, (list, tuple)):
+        return tuple(_recorded(item) for item in answer)
+    return answer
 
 
 def _digest(data: bytes | str) -> str:
