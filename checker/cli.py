@@ -7,6 +7,7 @@ import contextlib
 import errno
 import gc
 import os
+import stat
 import sys
 import tempfile
 import traceback
@@ -393,10 +394,27 @@ def _write_report(target: Path, text: str | Iterable[str]) -> None:
     at that path.
 
     The text goes to a temporary file beside the target, then replaces it; a symlink at the target is
-    refused rather than followed, so a scanned repository cannot aim a report at another file.
+    refused rather than followed, so a scanned repository cannot aim a report at another file. A character
+    device or a named pipe (`--output /dev/null`) is written in place: replacing it would leave a regular
+    file where the device was.
     """
-    if target.is_symlink():
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        mode = stat.S_IFREG
+    if stat.S_ISLNK(mode):
         raise OSError(errno.EEXIST, "it is a symlink; gateaudit does not write through links")
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+        handle = os.open(target, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            opened = os.fstat(handle).st_mode
+            if not stat.S_ISCHR(opened) and not stat.S_ISFIFO(opened):
+                raise OSError(errno.EEXIST, "it was replaced while being opened")
+            for piece in (text,) if isinstance(text, str) else text:
+                out.write(piece)
+        return
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise OSError(errno.EEXIST, "it is neither a file, a character device nor a named pipe")
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:

@@ -1,7 +1,12 @@
 """The command line as a CI gate sees it: exit codes, JSON, errors with file and line."""
 
 import json
+import os
+import stat
+import threading
 from pathlib import Path
+
+import pytest
 
 OPEN_METHOD = '''
 resource "aws_api_gateway_rest_api" "api" {
@@ -201,3 +206,31 @@ def test_reports_are_never_written_through_a_symlink(run_cli, tmp_path):
     (tmp_path / "report.json").symlink_to(victim)
     done = run_cli("scan", str(tmp_path / "tf"), "--format", "json", "--output", str(tmp_path / "report.json"))
     assert done.returncode == 2 and victim.read_text() == "precious"
+
+
+def test_a_report_to_a_named_pipe_goes_through_it_and_leaves_it_a_pipe(run_cli, tmp_path):
+    write(tmp_path / "tf", {"api.tf": OPEN_METHOD})
+    pipe = tmp_path / "report.pipe"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text()), daemon=True)
+    reader.start()
+    done = run_cli("scan", str(tmp_path / "tf"), "--format", "json", "--output", str(pipe))
+    reader.join(timeout=30)
+    assert done.returncode == 1, done.stderr
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)  # not replaced by a regular file
+    assert received and json.loads(received[0])["summary"]["failed"] == 1
+
+
+def test_a_report_to_a_character_device_writes_to_the_device_and_leaves_it_one(run_cli, tmp_path):
+    """`--output /dev/null`, as the benchmark scans: once, the report replaced /dev/null with a regular file."""
+    null = tmp_path / "null"
+    try:
+        os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a /dev/null of the test's own
+    except PermissionError:
+        pytest.skip("making a device node needs root (CAP_MKNOD)")
+    write(tmp_path / "tf", {"api.tf": OPEN_METHOD})
+    done = run_cli("scan", str(tmp_path / "tf"), "--format", "json", "--output", str(null))
+    assert done.returncode == 1, done.stderr
+    assert stat.S_ISCHR(os.lstat(null).st_mode)
+    assert sorted(os.listdir(tmp_path)) == ["null", "tf"]  # no temporary file left beside it
