@@ -79,6 +79,9 @@ def find_config_files(path: Path, root: Path, skip: tuple[str, ...] = (),
     return sorted(found)
 
 
+SKIPPED_BY = "skipped by "  # a module folder --skip-path names: not read, knowingly (engine accepts its gap)
+
+
 def skip_reason(relative: str, patterns: tuple[str, ...]) -> str | None:
     """Which `--skip-path` pattern skips the folder or file at `relative` (to the scanned folder), if any.
 

@@ -34,7 +34,6 @@ from .root import repository_root, root_of
 _TOP_LEVEL_KINDS = {"resource", "data", "ephemeral", "module", "variable", "locals", "output", "provider",
                     "terraform", "check", "moved", "import", "removed"}
 MAX_MODULE_DEPTH = 32
-SKIPPED_BY = "skipped by "  # a module folder --skip-path names: not read, knowingly (engine accepts its gap)
 
 
 def load(paths: list[Path], var_files: list[Path] | None = None, use_cache: bool = True,
@@ -524,4 +523,4 @@ def _not_read(loader: Loader, directory: Path) -> str | None:
         return "outside the repository root: not read"
     relative = os.path.relpath(directory, loader.base.resolve()).replace(os.sep, "/")  # what --skip-path sees
     skipped_by = discover.skip_reason(relative, loader.skip)
-    return f"{SKIPPED_BY}{skipped_by}" if skipped_by else None
+    return f"{discover.SKIPPED_BY}{skipped_by}" if skipped_by else None

@@ -58,7 +58,7 @@ def skipped_modules(judgement: Judgement) -> list[Suppression]:
     (GA100...GA400) is shown as suppressed, like --allow-unscanned-modules for that call alone."""
     from gateaudit.rules._unscanned import RULE_IDS
 
-    from .modules import SKIPPED_BY
+    from .discover import SKIPPED_BY
 
     return [Suppression(rule_id, f"its folder is {item['reason']}: not read, on purpose", None, "command-line",
                         None, None, resource=glob.escape(item["module"]))
