@@ -123,37 +123,51 @@ class _Resolver:
 
     def __init__(self) -> None:
         self._real: dict[str, str | None] = {}  # a path's first components as asked -> their real path; None: a link
+        self._link: dict[str, bool] = {}  # a real folder's entry -> whether it is a symbolic link
 
     def __call__(self, path: Path) -> Path:
         real = self._real_path(os.fspath(path)) if os.sep == "/" and not os.altsep else None
         return Path(real) if real is not None else path.resolve()
 
     def _real_path(self, text: str) -> str | None:
+        if text in self._real:
+            return self._real[text]
+        head, separator, name = text.rpartition("/")
+        if separator and head in self._real:  # its folder's real path is known: one step
+            real = self._real[head]
+            return None if real is None else self._step(text, real, name)
         names = text.split("/")
         if len(names) > _MEMO_DEPTH:
             return None
-        # As os.path.realpath walks: from the working folder (the kernel's answer, already real) or from "/", a
-        # link leading elsewhere, ".." the real parent, anything else (there or not) itself.
+        # As os.path.realpath walks: from the working folder (the kernel's answer, already real) or from "/".
         real: str | None = os.getcwd() if names[0] else "/"
         prefix = None
         for name in names:
             prefix = name if prefix is None else prefix + "/" + name
-            if prefix in self._real:
-                real = self._real[prefix]
-            elif name in ("", "."):
-                self._real[prefix] = real
-            elif name == "..":
-                real = self._real[prefix] = os.path.dirname(real)
-            else:
-                joined = os.path.join(real, name)
+            real = self._real[prefix] if prefix in self._real else self._step(prefix, real, name)
+            if real is None:
+                return None
+        return real
+
+    def _step(self, prefix: str, real: str, name: str) -> str | None:
+        """The real path of `prefix`: `name` in the folder whose real path is `real`. A link leads elsewhere (None:
+        `Path.resolve` follows it), ".." is the real parent, anything else (there or not) is itself."""
+        if name in ("", "."):
+            found: str | None = real
+        elif name == "..":
+            found = os.path.dirname(real)
+        else:
+            joined = os.path.join(real, name)
+            link = self._link.get(joined)
+            if link is None:
                 try:
                     link = stat.S_ISLNK(os.lstat(joined).st_mode)
                 except OSError:
                     link = False
-                real = self._real[prefix] = None if link else joined
-            if real is None:
-                return None
-        return real
+                self._link[joined] = link
+            found = None if link else joined
+        self._real[prefix] = found
+        return found
 
 
 _MEMO_DEPTH = 64  # components; a deeper path is resolved as it is, its prefixes not kept
