@@ -20,7 +20,7 @@ def dumps(value: object, depth: int = 0) -> str:
     return _encode(value, "\n" + _INDENT * depth)
 
 
-def _scalar(value: object) -> str | None:
+def scalar(value: object) -> str | None:
     """A scalar's JSON text, or None for a container (and for anything the standard encoder rejects)."""
     if isinstance(value, str):
         return encode_basestring(value)
@@ -48,18 +48,18 @@ def _key(key: object) -> str:
 
 def _encode(value: object, newline: str) -> str:
     """`value` as JSON, its inner lines starting with `newline` (a newline and the enclosing indent)."""
-    text = _scalar(value)
+    text = scalar(value)
     if text is not None:
         return text
     inner = newline + _INDENT
     if isinstance(value, dict):
         if not value:
             return "{}"
-        items = [_key(key) + ": " + (_scalar(item) or _encode(item, inner)) for key, item in value.items()]
+        items = [_key(key) + ": " + (scalar(item) or _encode(item, inner)) for key, item in value.items()]
         return "{" + inner + ("," + inner).join(items) + newline + "}"
     if isinstance(value, (list, tuple)):
         if not value:
             return "[]"
-        items = [_scalar(item) or _encode(item, inner) for item in value]
+        items = [scalar(item) or _encode(item, inner) for item in value]
         return "[" + inner + ("," + inner).join(items) + newline + "]"
     return json.dumps(value)  # not JSON: the standard encoder's TypeError

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from json.encoder import encode_basestring
 
-from gateaudit.reports._json import dumps
+from gateaudit.reports._json import dumps, scalar
 from gateaudit.result import Report, Result
 
 
@@ -22,8 +23,9 @@ def chunks(report: Report) -> Iterator[str]:
     # A top-level key: its newline and indentation are the encoder's own (a JSON string holds no raw newline).
     head, tail = text.split(_EMPTY_RESULTS, 1)
     yield head + '\n  "results": ['
+    remediations = {rule.id: rule.remediation for rule in reversed(report.rules)}  # the first, as Report.rule
     for position, result in enumerate(report.results):
-        yield ("," if position else "") + "\n    " + dumps(_result(report, result), depth=2)
+        yield ("," if position else "") + "\n    " + _result(result, remediations)
     yield "\n  ],\n" + tail + "\n"
 
 
@@ -71,25 +73,21 @@ def _document(report: Report) -> dict:
     }
 
 
-def _result(report: Report, r: Result) -> dict:
-    return {
-        "rule_id": r.rule_id,
-        "source": r.source,
-        "control": r.control,
-        "status": r.status.value,
-        "severity": r.severity.value,
-        "resource": r.resource,
-        "attribute": r.attribute,
-        "file": r.file,
-        "line": r.line,
-        "message": r.message,
-        "remediation": _remediation(report, r.rule_id),
-        "suppression": None if r.suppression is None else {
-            "source": r.suppression.source, "reason": r.suppression.reason, "file": r.suppression.file,
-            "line": r.suppression.line, "until": r.suppression.until},
-    }
+_RESULT_KEYS = ("rule_id", "source", "control", "status", "severity", "resource", "attribute", "file", "line",
+                "message", "remediation", "suppression")
+# Each key as the encoder writes it inside a result (depth 2 of the document): its line's start, name and colon.
+_KEY_TEXTS = tuple(("{" if position == 0 else ",") + "\n      " + encode_basestring(key) + ": "
+                   for position, key in enumerate(_RESULT_KEYS))
 
 
-def _remediation(report: Report, rule_id: str) -> str | None:
-    rule = report.rule(rule_id)
-    return rule.remediation if rule else None
+def _result(r: Result, remediations: dict[str, str | None]) -> str:
+    """A result as `dumps(dict(zip(_RESULT_KEYS, values)), depth=2)` writes it, without making the dict: a monorepo's
+    report has tens of thousands of results."""
+    suppression = r.suppression
+    values = (r.rule_id, r.source, r.control, r.status.value, r.severity.value, r.resource, r.attribute, r.file, r.line,
+              r.message, remediations.get(r.rule_id),
+              None if suppression is None else {
+                  "source": suppression.source, "reason": suppression.reason, "file": suppression.file,
+                  "line": suppression.line, "until": suppression.until})
+    return "".join([key + (scalar(value) or dumps(value, depth=3))
+                    for key, value in zip(_KEY_TEXTS, values, strict=True)]) + "\n    }"

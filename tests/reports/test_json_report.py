@@ -67,3 +67,18 @@ def test_source_date_epoch_makes_every_format_byte_identical(run_cli_module, tmp
     assert outputs[0] == outputs[1]
     assert set(outputs[0]) == {file_name(name) for name in FORMATS}
     assert json.loads(outputs[0]["gateaudit.json"])["generated_at"] == "2026-09-21T14:13:20Z"
+
+
+def test_the_report_is_what_the_standard_encoder_writes(run_cli_module, tmp_path):
+    """Results are written with an encoder of their own (a monorepo has tens of thousands): the bytes must be
+    `json.dumps(indent=2, ensure_ascii=False)`'s, whatever the suppressions and unknowns hold."""
+    from ._stacks import suppressed_stack
+
+    folder, baseline = suppressed_stack(tmp_path / "stack", 'inline "quoted" \\ reason \u00e9\u202e\u2028 \x1b',
+                                        "config\treason \u00e9 \\ \"q\"", unknown=True)
+    output = tmp_path / "report.json"  # not stdout, which escapes what a terminal would act on (for_terminal)
+    run_cli_module("scan", str(folder), "--baseline", str(baseline), "--format", "json", "--output", str(output))
+    text = output.read_text(encoding="utf-8")
+    statuses = {result["status"] for result in json.loads(text)["results"]}
+    assert {"failed", "suppressed", "unknown"} <= statuses, statuses
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
