@@ -84,10 +84,12 @@ def _result(r: Result, remediations: dict[str, str | None]) -> str:
     """A result as `dumps(dict(zip(_RESULT_KEYS, values)), depth=2)` writes it, without making the dict: a monorepo's
     report has tens of thousands of results."""
     suppression = r.suppression
-    values = (r.rule_id, r.source, r.control, r.status.value, r.severity.value, r.resource, r.attribute, r.file, r.line,
-              r.message, remediations.get(r.rule_id),
+    # `_value_`: the member's value, without the descriptor `.value` goes through (twice per result).
+    values = (r.rule_id, r.source, r.control, r.status._value_, r.severity._value_, r.resource, r.attribute, r.file,
+              r.line, r.message, remediations.get(r.rule_id),
               None if suppression is None else {
                   "source": suppression.source, "reason": suppression.reason, "file": suppression.file,
                   "line": suppression.line, "until": suppression.until})
-    return "".join([key + (scalar(value) or dumps(value, depth=3))
+    return "".join([key + (encode_basestring(value) if value.__class__ is str
+                           else scalar(value) or dumps(value, depth=3))
                     for key, value in zip(_KEY_TEXTS, values, strict=True)]) + "\n    }"
