@@ -7,6 +7,7 @@ symbolic link to one inside the repository root) is decided when it is read, by 
 
 from __future__ import annotations
 
+import operator
 import os
 import re
 from pathlib import Path
@@ -58,25 +59,31 @@ def find_config_files(path: Path, root: Path, skip: tuple[str, ...] = (),
         here = Path(directory)
         kept = []
         for name in sorted(subdirectories):
-            why = ALWAYS_SKIPPED.get(name) or _skipped(here / name, path, skip)
+            folder = here / name
+            why = ALWAYS_SKIPPED.get(name) or _skipped(folder, path, skip)
             if why:
-                skipped.append((here / name, why))
+                skipped.append((folder, why))
                 continue
-            if (here / name).is_symlink():
-                problem = _folder_link_problem(here / name, scanned, root)
+            if os.path.islink(folder):
+                problem = _folder_link_problem(folder, scanned, root)
                 if problem:
-                    problems.append((here / name, problem))
+                    problems.append((folder, problem))
                 continue
             kept.append(name)
         subdirectories[:] = kept
-        for name in sorted(files):
+        for name in files:
             if is_config_file(name):
-                why = _skipped(here / name, path, skip)
+                file = here / name
+                why = _skipped(file, path, skip)
                 if why:
-                    skipped.append((here / name, why))
+                    skipped.append((file, why))
                 else:
-                    found.append(here / name)
-    return sorted(found)
+                    found.append(file)
+    # In the order of paths, folder by folder (as Path compares them), by their names: compared in C.
+    return sorted(found, key=_names)
+
+
+_names = operator.attrgetter("parts")
 
 
 SKIPPED_BY = "skipped by "  # a module folder --skip-path names: not read, knowingly (engine accepts its gap)

@@ -72,16 +72,21 @@ def read_regular(path: Path, limit: int | None = None,
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
             return None
-        # os.read, each call asking for what the file's size says is left: a buffered file's read(limit + 1)
-        # allocates the whole limit (10 MiB) first, which cost more than the rest of reading a small file.
+        # os.read, asking for what the file's size says is left and a byte more, to see it grew: a buffered
+        # file's read(limit + 1) allocates the whole limit (10 MiB) first, which cost more than the rest of
+        # reading a small file. Once all the size said is read, the file is read: bytes written since are a
+        # later version's, as if it had been read a moment earlier.
         most = sys.maxsize if limit is None else limit + 1
+        size = info.st_size
         chunks, count = [], 0
         while count < most:
-            chunk = os.read(handle, min(most - count, max(info.st_size + 1 - count, _CHUNK)))
+            chunk = os.read(handle, min(most - count, size + 1 - count if count <= size else _CHUNK))
             if not chunk:
                 break
             chunks.append(chunk)
             count += len(chunk)
+            if count == size:
+                break
         return b"".join(chunks), info
     finally:
         os.close(handle)
