@@ -236,3 +236,29 @@ def test_every_kind_of_node_comes_back_from_a_pickle_as_it_was_parsed():
     assert kinds <= seen, kinds - seen
     assert back.blocks[0].attributes["g"].expr.expand_last is True
     assert back.blocks[0].attributes["c"].expr.grouping is True
+
+
+@pytest.mark.parametrize("pooled", [False, True], ids=["in process", "pooled"])
+def test_text_several_files_hold_is_written_to_the_cache_once(tmp_path, cache, monkeypatch, pooled):
+    tf = tmp_path / "tf"
+    for n in range(6):
+        (tf / f"svc{n}").mkdir(parents=True)
+        (tf / f"svc{n}" / "main.tf").write_text(FILE % 1)  # the same text in every folder
+        (tf / f"svc{n}" / "own.tf").write_text(FILE % (n + 10))
+    log = tmp_path / "written.log"  # a file, not a list: pool workers write entries too
+
+    def logged(real):
+        def write(cache, name, entry):
+            with open(log, "a") as out:
+                out.write(name + "\n")
+            real(cache, name, entry)
+        return write
+
+    monkeypatch.setattr(parse_many, "write_pickled", logged(parse_many.write_pickled))
+    monkeypatch.setattr(parse_many, "write", logged(parse_many.write))
+    if pooled:
+        monkeypatch.setattr(parse_many, "POOL_MIN_BYTES", 0)
+    first = addresses_and_lines(tf)
+    names = log.read_text().split()
+    assert len(names) == len(set(names)) == 7
+    assert addresses_and_lines(tf) == first and log.read_text().split() == names  # all read from the cache
