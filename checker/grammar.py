@@ -20,6 +20,7 @@ load, signed like every entry there (`gateaudit.cache`), which saves importing h
 
 from __future__ import annotations
 
+import functools
 import operator
 import sys
 from collections.abc import Callable
@@ -170,10 +171,29 @@ def _build(tables: dict) -> tuple[Any, bool]:
     parser = Lark._load_from_dict(tables["data"], tables["memo"], propagate_positions=False, postlex=None,
                                   _plugins=plugins)
     lalr = parser.parser.parser  # lark_cython's LALR_Parser: its compiled loop calls one callback per reduction
-    callbacks = {rule: _pass_through(rule, parser.options.maybe_placeholders) or callback
+    callbacks = {_by_identity(rule): _pass_through(rule, parser.options.maybe_placeholders) or callback
                  for rule, callback in parser._callbacks.items()}
     lalr.parser = type(lalr.parser)(lalr._parse_table, callbacks)
     return parser, True
+
+
+def _by_identity(rule: Any) -> Any:
+    """The rule, made to hash and compare as itself (`object`'s own, in C) before it keys the callbacks.
+
+    The compiled loop finds each reduction's callback by its rule, and lark's `Rule` hashes and compares in
+    Python, origin and expansion symbol by symbol: a sixth of a parse. The parse table and the callbacks hold the
+    very same rule objects (loaded together), so by identity each reduction finds the callback it found before."""
+    identity = _rule_by_identity()
+    if type(rule) is identity.__base__:
+        rule.__class__ = identity
+    return rule
+
+
+@functools.cache
+def _rule_by_identity() -> type:
+    from lark.grammar import Rule
+
+    return type("RuleByIdentity", (Rule,), {"__slots__": (), "__hash__": object.__hash__, "__eq__": object.__eq__})
 
 
 def _pass_through(rule: Any, placeholders: bool) -> Callable | None:
