@@ -115,6 +115,10 @@ class Relations:
             if not seen or seen[-1] != root:
                 seen.append(root)
             self.first_at.setdefault((block.address, block.location.file), root)
+        # A root's own blocks are in its own folder, which no other root reads: what a fingerprint reads of one is
+        # needed for a result this root fails or leaves unknown, or, where this root is the first with a block at
+        # its address, for another root's result in a file without one (`_evidence_of`). Most results pass.
+        own = {id(block) for module in stack.modules if not module.key for block in module.blocks}
         flags = self.flags.setdefault(root, set())
         for results in by_rule:
             for result in results:
@@ -129,7 +133,8 @@ class Relations:
                 candidates = blocks.get(result.resource, [])
                 block = next((b for b in candidates if b.location.file == result.file),
                              candidates[0] if candidates else None)
-                if block is not None:
+                if block is not None and (id(block) not in own or result.status in (Status.FAILED, Status.UNKNOWN)
+                                          or self.address_roots[block.address][0] == root):
                     key = (block.address, block.location.file, result.attribute)
                     if key not in self.evidence:
                         self.evidence[key] = (root, evidence(block, result.attribute))
