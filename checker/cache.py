@@ -38,7 +38,6 @@ import hmac
 import os
 import pickle
 import stat
-import tempfile
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,6 +120,8 @@ def write(cache: Cache, name: str, entry: object, must_not_hold: Collection[str]
 
 def write_pickled(cache: Cache, name: str, payload: bytes) -> None:
     """`write`, for an entry already pickled (a parse worker's outcome, pickled once for the parent too)."""
+    import tempfile  # only where a scan writes (a warm scan writes no entry)
+
     path = cache.folder / name
     temporary = None
     try:
@@ -177,6 +178,8 @@ def _key(path: Path) -> bytes | None:
 def _make_key(path: Path) -> None:
     # Written in full under a temporary name (mkstemp: 0600), then linked to its name: a concurrent run never
     # reads half a key, and when two runs race, the first link wins and both use it.
+    import tempfile
+
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-key-")
     try:
         with os.fdopen(handle, "wb") as out:

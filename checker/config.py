@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -111,6 +110,8 @@ def _configs_here(folder: Path, names: Collection[str] | None = None) -> list[Pa
     data = read[0] if read is not None else b""
     if b"gateaudit" not in data or len(data) > _UNTRUSTED_PYPROJECT:
         return found
+    import tomllib  # here: most scans read no TOML at all
+
     try:
         if "gateaudit" in tomllib.loads(data.decode("utf-8")).get("tool", {}):
             found.append(pyproject)
@@ -120,6 +121,8 @@ def _configs_here(folder: Path, names: Collection[str] | None = None) -> list[Pa
 
 
 def _read(path: Path) -> dict:
+    import tomllib
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:

@@ -195,10 +195,19 @@ def config_files_in(directory: Path, base: Path,
 
 
 def tfvars_files(directory: Path) -> list[Path]:
-    """Variable files Terraform loads by itself, in its order: terraform.tfvars(.json), then *.auto.tfvars(.json)."""
-    automatic = [directory / "terraform.tfvars", directory / "terraform.tfvars.json"]
-    found = [p for p in automatic if os.path.lexists(p) and not _is_folder(p)]
-    return found + _entries(directory, lambda name: name.endswith((".auto.tfvars", ".auto.tfvars.json")))
+    """Variable files Terraform loads by itself, in its order: terraform.tfvars(.json), then *.auto.tfvars(.json).
+    Any entry but a folder: links and pipes too, as for configuration files. One listing of the folder (a scan asks
+    this of every root, and a warm scan asks it again)."""
+    try:
+        with os.scandir(directory) as entries:
+            names = {entry.name for entry in entries if not entry.is_dir(follow_symlinks=False)}
+    except OSError:  # not listable, but maybe searchable: its fixed names may still be there
+        return [p for p in (directory / name for name in _AUTOMATIC) if os.path.lexists(p) and not _is_folder(p)]
+    return ([directory / name for name in _AUTOMATIC if name in names]
+            + sorted(directory / name for name in names if name.endswith((".auto.tfvars", ".auto.tfvars.json"))))
+
+
+_AUTOMATIC = ("terraform.tfvars", "terraform.tfvars.json")
 
 
 def _entries(directory: Path, wanted) -> list[Path]:

@@ -1,5 +1,6 @@
 """How a load asks the filesystem: read_regular, the one way a scan reads a file's bytes, never more than the
-limit allows; and resolving a path, once per folder in a load, as `Path.resolve` does."""
+limit allows; resolving a path, once per folder in a load, as `Path.resolve` does; and the variable files a
+folder holds."""
 
 from __future__ import annotations
 
@@ -88,3 +89,17 @@ def test_each_folder_is_looked_up_once_per_load(linked_tree: Path, monkeypatch: 
     assert resolver(Path("c")) == linked_tree / "a" / "b" / "c"
     assert resolver(Path("c/../../../m/main.tf")) == linked_tree / "m" / "main.tf"
     assert looked_up == [str(linked_tree / "a" / "b" / "c"), str(linked_tree / "m"), str(linked_tree / "m" / "main.tf")]
+
+
+def test_the_variable_files_terraform_loads_by_itself_in_its_order(tmp_path: Path) -> None:
+    """Any entry but a folder: a dangling link is named (reading it says why not), a link to a folder too."""
+    from gateaudit.discover import tfvars_files
+
+    (tmp_path / "terraform.tfvars").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "terraform.tfvars.json").mkdir()
+    (tmp_path / "b.auto.tfvars").write_text("")
+    (tmp_path / "a.auto.tfvars.json").symlink_to(tmp_path / "terraform.tfvars.json")
+    (tmp_path / "c.tfvars").write_text("")
+    assert tfvars_files(tmp_path) == [tmp_path / "terraform.tfvars", tmp_path / "a.auto.tfvars.json",
+                                      tmp_path / "b.auto.tfvars"]
+    assert tfvars_files(tmp_path / "missing") == []
