@@ -7,19 +7,24 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib.resources import files
+
+
+def _data(name: str) -> str:
+    from importlib.resources import files  # 3 ms to import: not by a scan that reuses a judgement, which reads none
+
+    return files("gateaudit").joinpath(f"data/{name}").read_text()
 
 
 @cache
 def aws_schema() -> dict:
-    return json.loads(files("gateaudit").joinpath("data/aws_schema.json").read_text())
+    return json.loads(_data("aws_schema.json"))
 
 
 @cache
 def aws_type_names() -> dict[str, frozenset[str]]:
     """{"resource" | "data" | "ephemeral": every AWS type of that kind}, from a file a fiftieth the size of the
     schema: every scan needs the names, only `.tf.json` files need the nested blocks."""
-    names = json.loads(files("gateaudit").joinpath("data/aws_types.json").read_text())
+    names = json.loads(_data("aws_types.json"))
     return {kind: frozenset(names[kind]) for kind in ("resource", "data", "ephemeral")}
 
 
@@ -36,7 +41,7 @@ def nested_blocks(kind: str, type_: str) -> dict | None:
 
 @cache
 def _sensitive() -> dict[str, frozenset[str]]:
-    resources = json.loads(files("gateaudit").joinpath("data/aws_sensitive.json").read_text())["resource"]
+    resources = json.loads(_data("aws_sensitive.json"))["resource"]
     return {type_: frozenset(paths) for type_, paths in resources.items()}
 
 

@@ -37,10 +37,19 @@ def scalar(value: object) -> str | None:
     return None
 
 
+_KEYS: dict[str, str] = {}  # the keys met so far, encoded: a report repeats a few keys thousands of times
+_KEYS_KEPT = 1024  # at most: keys a scanned tree chose (its module names) must not grow it without bound
+
+
 def _key(key: object) -> str:
     """A key as the standard encoder writes it: a string; a number, boolean or null as the string of its JSON."""
     if isinstance(key, str):
-        return encode_basestring(key)
+        text = _KEYS.get(key)
+        if text is None:
+            text = encode_basestring(key)
+            if len(_KEYS) < _KEYS_KEPT:
+                _KEYS[key] = text
+        return text
     if isinstance(key, (int, float, bool)) or key is None:
         return encode_basestring(json.dumps(key))
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")

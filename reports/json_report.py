@@ -24,9 +24,19 @@ def chunks(report: Report) -> Iterator[str]:
     head, tail = text.split(_EMPTY_RESULTS, 1)
     yield head + '\n  "results": ['
     remediations = {rule.id: rule.remediation for rule in reversed(report.rules)}  # the first, as Report.rule
+    piece: list[str] = []
+    size = 0
     for position, result in enumerate(report.results):
-        yield ("," if position else "") + "\n    " + _result(result, remediations)
-    yield "\n  ],\n" + tail + "\n"
+        text = ("," if position else "") + "\n    " + _result(result, remediations)
+        piece.append(text)
+        size += len(text)
+        if size >= _PIECE_CHARS:  # results a piece at a time: a write each, not a write per result
+            yield "".join(piece)
+            piece, size = [], 0
+    yield "".join(piece) + "\n  ],\n" + tail + "\n"
+
+
+_PIECE_CHARS = 16 * 1024
 
 
 _EMPTY_RESULTS = '\n  "results": [],\n'
@@ -75,21 +85,32 @@ def _document(report: Report) -> dict:
 
 _RESULT_KEYS = ("rule_id", "source", "control", "status", "severity", "resource", "attribute", "file", "line",
                 "message", "remediation", "suppression")
-# Each key as the encoder writes it inside a result (depth 2 of the document): its line's start, name and colon.
-_KEY_TEXTS = tuple(("{" if position == 0 else ",") + "\n      " + encode_basestring(key) + ": "
-                   for position, key in enumerate(_RESULT_KEYS))
+# A result's text, a %s for each value: each key as the encoder writes it inside a result (depth 2 of the
+# document), its line's start, name and colon.
+_RESULT_TEXT = "".join(("{" if position == 0 else ",") + "\n      " + encode_basestring(key) + ": %s"
+                       for position, key in enumerate(_RESULT_KEYS)) + "\n    }"
 
 
 def _result(r: Result, remediations: dict[str, str | None]) -> str:
     """A result as `dumps(dict(zip(_RESULT_KEYS, values)), depth=2)` writes it, without making the dict: a monorepo's
     report has tens of thousands of results."""
     suppression = r.suppression
+    written = None if suppression is None else {
+        "source": suppression.source, "reason": suppression.reason, "file": suppression.file,
+        "line": suppression.line, "until": suppression.until}
     # `_value_`: the member's value, without the descriptor `.value` goes through (twice per result).
     values = (r.rule_id, r.source, r.control, r.status._value_, r.severity._value_, r.resource, r.attribute, r.file,
-              r.line, r.message, remediations.get(r.rule_id),
-              None if suppression is None else {
-                  "source": suppression.source, "reason": suppression.reason, "file": suppression.file,
-                  "line": suppression.line, "until": suppression.until})
-    return "".join([key + (encode_basestring(value) if value.__class__ is str
-                           else scalar(value) or dumps(value, depth=3))
-                    for key, value in zip(_KEY_TEXTS, values, strict=True)]) + "\n    }"
+              r.line, r.message, remediations.get(r.rule_id), written)
+    text = encode_basestring
+    try:  # each field as its type says (a string, an optional string, a line number): most results
+        return _RESULT_TEXT % (*map(text, values[:6]), "null" if values[6] is None else text(values[6]),
+                               text(values[7]), int.__repr__(values[8]) if values[8].__class__ is int
+                               else _value(values[8]), text(values[9]),
+                               "null" if values[10] is None else text(values[10]),
+                               "null" if written is None else dumps(written, depth=3))
+    except TypeError:  # a field of another type: written as the standard encoder writes whatever it holds
+        return _RESULT_TEXT % tuple(_value(value) for value in values)
+
+
+def _value(value: object) -> str:
+    return scalar(value) or dumps(value, depth=3)
