@@ -134,6 +134,11 @@ class _Resolver:
         real = self._real_path(os.fspath(path)) if os.sep == "/" and not os.altsep else None
         return Path(real) if real is not None else path.resolve()
 
+    def text(self, path: str) -> str:
+        """`str(self(Path(path)))`, without making either path: how a warm scan asks again."""
+        real = self._real_path(path) if os.sep == "/" and not os.altsep else None
+        return real if real is not None else str(Path(path).resolve())
+
     def _real_path(self, text: str) -> str | None:
         if text in self._real:
             return self._real[text]
@@ -258,7 +263,7 @@ class Inputs:
     def reread(self) -> dict[str, bytes] | None:
         """Every file's bytes read again, by path, when the filesystem answers every question as it did; else None."""
         files: dict[str, bytes] = {}
-        questions = {**_QUESTIONS, "resolve": _Resolver()}
+        resolver = _Resolver()
         try:
             for question, shown, extra, answer in self.answers:
                 if question == "read":
@@ -267,7 +272,10 @@ class Inputs:
                         return None
                     if isinstance(data, bytes):
                         files[shown] = data
-                elif _recorded(questions[question](Path(shown), *extra)) != answer:
+                elif question == "resolve":
+                    if resolver.text(shown) != answer:
+                        return None
+                elif _recorded(_QUESTIONS[question](Path(shown), *extra)) != answer:
                     return None
         except Exception:  # a question that now fails (a symbolic link loop, say): not the same answers
             return None

@@ -78,7 +78,9 @@ def test_a_load_resolves_paths_as_path_resolve_does(linked_tree: Path, paths: li
     resolver = _Resolver()  # one per load: what one path taught it must not mislead it about the next
     for absolute, names in paths:
         path = Path(*([str(linked_tree)] if absolute else []), *names)
-        assert _resolved(resolver, path) == _resolved(Path.resolve, path), path
+        expected = _resolved(Path.resolve, path)
+        assert _resolved(resolver, path) == expected, path
+        assert _resolved(resolver.text, str(path)) == (str(expected) if isinstance(expected, Path) else expected)
 
 
 def test_each_folder_is_looked_up_once_per_load(linked_tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
