@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
+from operator import attrgetter
 
 
 class Status(StrEnum):
@@ -207,6 +209,9 @@ class Judgement:
     # (`gateaudit.scan_cache`): a field added here that holds the files' text must go the same way.
 
 
+_STATUS_VALUE = attrgetter("status._value_")  # a result's status as its text, read in C
+
+
 @dataclass(frozen=True)
 class Report:
     """One scan, ready to render: renderers only format it."""
@@ -232,8 +237,7 @@ class Report:
 
     def counts(self) -> dict[str, int]:
         counts = {status.value: 0 for status in Status}
-        for result in self.results:
-            counts[result.status.value] += 1
+        counts.update(Counter(map(_STATUS_VALUE, self.results)))  # counted in C: a monorepo has tens of thousands
         return counts
 
     def snippet(self, result: Result) -> tuple[tuple[int, str], ...]:
