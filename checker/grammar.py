@@ -182,7 +182,8 @@ def _by_identity(rule: Any) -> Any:
 
     The compiled loop finds each reduction's callback by its rule, and lark's `Rule` hashes and compares in
     Python, origin and expansion symbol by symbol: a sixth of a parse. The parse table and the callbacks hold the
-    very same rule objects (loaded together), so by identity each reduction finds the callback it found before."""
+    very same rule objects (loaded together), so by identity each reduction finds the callback it found before.
+    (lark's own `_callbacks`, keyed by the old hashes, is not read again: the compiled parser is given these.)"""
     identity = _rule_by_identity()
     if type(rule) is identity.__base__:
         rule.__class__ = identity
