@@ -80,10 +80,10 @@ def find_config_files(path: Path, root: Path, skip: tuple[str, ...] = (),
                 else:
                     found.append(file)
     # In the order of paths, folder by folder (as Path compares them), by their names: compared in C.
-    return sorted(found, key=_names)
+    return sorted(found, key=_parts)
 
 
-_names = operator.attrgetter("parts")
+_parts = operator.attrgetter("parts")
 
 
 SKIPPED_BY = "skipped by "  # a module folder --skip-path names: not read, knowingly (engine accepts its gap)

@@ -131,12 +131,12 @@ class _Resolver:
         self._link: dict[str, bool] = {}  # a real folder's entry -> whether it is a symbolic link
 
     def __call__(self, path: Path) -> Path:
-        real = self._real_path(os.fspath(path)) if os.sep == "/" and not os.altsep else None
+        real = self._real_path(os.fspath(path)) if _SLASHED else None
         return Path(real) if real is not None else path.resolve()
 
     def text(self, path: str) -> str:
         """`str(self(Path(path)))`, without making either path: how a warm scan asks again."""
-        real = self._real_path(path) if os.sep == "/" and not os.altsep else None
+        real = self._real_path(path) if _SLASHED else None
         return real if real is not None else str(Path(path).resolve())
 
     def _real_path(self, text: str) -> str | None:
@@ -181,12 +181,12 @@ class _Resolver:
 
 
 _MEMO_DEPTH = 64  # components; a deeper path is resolved as it is, its prefixes not kept
+_SLASHED = os.sep == "/" and not os.altsep  # paths of "/"-separated names, which `_Resolver` walks itself
 
 _QUESTIONS = {
     "exists": Path.exists,
     "is_file": Path.is_file,
     "is_dir": Path.is_dir,
-    "resolve": Path.resolve,  # within a load, `_Resolver`: the same answers
     "find": _find,
     "config_files_in": discover.config_files_in,
     "tfvars_files": discover.tfvars_files,
@@ -199,7 +199,7 @@ class Inputs:
         self.answers: list[tuple[str, str, tuple, Any]] = []  # (question, path, its other arguments, answer)
         self.sha256: dict[str, str] = {}  # path -> SHA-256 of the whole file, for each file read in full
         self._asked: dict[tuple[str, str, tuple], Any] = {}
-        self._questions = {**_QUESTIONS, "resolve": _Resolver()}
+        self._questions = {**_QUESTIONS, "resolve": _Resolver()}  # Path.resolve's answers, a folder looked up once
 
     def __getstate__(self) -> dict:
         # What a load asked and learnt, as the scan cache keeps it; not how it asked.

@@ -14,8 +14,8 @@ def render(report: Report) -> str:
 
 
 def chunks(report: Report) -> Iterator[str]:
-    """The report's text in pieces, the same as `render` joins: a result at a time, so that a monorepo's tens of
-    thousands of results are written as they are encoded, never held as one document and one string."""
+    """The report's text in pieces, the same as `render` joins: results 16 KiB at a time, so that a monorepo's tens
+    of thousands of results are written as they are encoded, never held as one document and one string."""
     text = dumps(_document(report))
     if not report.results:
         yield text + "\n"
@@ -101,13 +101,15 @@ def _result(r: Result, remediations: dict[str, str | None]) -> str:
     # `_value_`: the member's value, without the descriptor `.value` goes through (twice per result).
     values = (r.rule_id, r.source, r.control, r.status._value_, r.severity._value_, r.resource, r.attribute, r.file,
               r.line, r.message, remediations.get(r.rule_id), written)
+    rule_id, source, control, status, severity, resource, attribute, file, line, message, remediation, _ = values
     text = encode_basestring
-    try:  # each field as its type says (a string, an optional string, a line number): most results
-        return _RESULT_TEXT % (*map(text, values[:6]), "null" if values[6] is None else text(values[6]),
-                               text(values[7]), int.__repr__(values[8]) if values[8].__class__ is int
-                               else _value(values[8]), text(values[9]),
-                               "null" if values[10] is None else text(values[10]),
-                               "null" if written is None else dumps(written, depth=3))
+    try:  # each field as its type says (strings, optional strings, a line number): most results
+        return _RESULT_TEXT % (
+            text(rule_id), text(source), text(control), text(status), text(severity), text(resource),
+            "null" if attribute is None else text(attribute), text(file),
+            int.__repr__(line) if line.__class__ is int else _value(line), text(message),
+            "null" if remediation is None else text(remediation),
+            "null" if written is None else dumps(written, depth=3))
     except TypeError:  # a field of another type: written as the standard encoder writes whatever it holds
         return _RESULT_TEXT % tuple(_value(value) for value in values)
 
