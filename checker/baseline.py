@@ -17,11 +17,13 @@ import json
 import posixpath
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .model import Block, Unknown
 from .result import Result, Status
 from .suppressions import Suppression
+
+if TYPE_CHECKING:  # a block is read while judging; loading a baseline, or reusing a judgement, needs no model
+    from .model import Block
 
 FORMAT_VERSION = 2  # 1 had no fingerprints: its entries accepted any finding of the rule on the resource
 # The line after a file name in a message (`variables.tf:12`): anchored on the suffix, so it runs in linear
@@ -59,6 +61,8 @@ def _evidence(block: Block, path: str) -> Any:
 
 
 def _canonical(value: Any) -> str:
+    from .model import Unknown
+
     def plain(item: Any) -> Any:
         if isinstance(item, Unknown):
             return f"<unknown {','.join(item.refs)}>"  # not its reason: that may name a file and line

@@ -1,10 +1,11 @@
 """The cache folder: where it is, who may use it, and how an entry is written and trusted.
 
-Three things are kept there: parsed files (`gateaudit.parse_many`, by content hash), whole judgements
-(`gateaudit.scan_cache`) and python-hcl2's parse tables (`gateaudit.grammar`). The folder is
-`$GATEAUDIT_CACHE_DIR`, else `$XDG_CACHE_HOME/gateaudit`, else `~/.cache/gateaudit`, and in it one folder per
-gateaudit version and parser: a digest of python-hcl2's version, grammar and post-lexer, lark's version and
-gateaudit's own code that shapes a parsed file, so a change to any of them never reads entries of another shape.
+Four things are kept there: parsed files (`gateaudit.parse_many`, by content hash), whole judgements and
+the built-in rules' catalogue (`gateaudit.scan_cache`), and python-hcl2's parse tables (`gateaudit.grammar`).
+The folder is `$GATEAUDIT_CACHE_DIR`, else `$XDG_CACHE_HOME/gateaudit`, else `~/.cache/gateaudit`, and in it
+one folder per gateaudit version and parser: a digest of python-hcl2's version, grammar and post-lexer, lark's
+version and gateaudit's own code that shapes a parsed file, so a change to any of them never reads entries of
+another shape.
 
 Entries are pickles, and unpickling runs whatever code the bytes name. So:
 - the folder must be the user's own and closed to everyone else: it is created 0700, and a folder that

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 from . import limits, masking, policy, report
 from .config import ConfigError
 from .discover import display_prefix, skip_reason
-from .model import Block, Stack
 from .result import (
     Judgement,
     Report,
@@ -40,6 +39,7 @@ from .suppressions import inline_suppressions, is_checkov_id
 if TYPE_CHECKING:
     from .checkov import CheckovOptions
     from .loader import Loader
+    from .model import Block, Stack
     from .relations import Relations
 
 # Resource families the rules judge: a type that is almost one of these but not a real AWS type is an
@@ -129,6 +129,8 @@ def _block_being_judged(error: BaseException, module: str) -> Block | None:
     """The block a rule was judging when it raised, from the frames of the rule and its helpers: the outermost
     of its functions that was given a block (`_judge(method, ...)`), else a block its innermost frame held
     (`for method in stack.resources(...)`, in `check`)."""
+    from .model import Block  # a rule ran, so the model is loaded
+
     package = module.rpartition(".")[0] or module
     frames = []
     trace = error.__traceback__
@@ -193,7 +195,7 @@ def scan(options: ScanOptions) -> Report:
     from .baseline import load as load_baseline
     try:
         config, untrusted_configs = _config(options, config_file)
-        every_rule = judged = load_rules(options.rules_dirs)
+        every_rule = judged = _rules(options, load_rules)
         if options.account is not None:  # drift runs the drift rules; a config or a comment may name both kinds
             from .drift import DRIFT_LOADED
 
@@ -263,6 +265,29 @@ def scan(options: ScanOptions) -> Report:
         [*warnings, *applied.warnings])
 
 
+def _rules(options: ScanOptions, load_rules) -> list:
+    """The rules a scan runs, as the config, the scan cache's key and reports read them. Without `--rules-dir`, the
+    built-in rules' catalogue in the cache folder (`scan_cache.rule_catalogue`): a scan that then reuses a judgement
+    imports no rule. `judge` loads the rules themselves only when it runs them."""
+    if options.rules_dirs or not options.use_cache or options.account is not None:
+        return load_rules(options.rules_dirs)
+    from . import scan_cache
+    from .cache import open_cache
+
+    cache = open_cache()
+    return scan_cache.rule_catalogue(cache) if cache is not None else load_rules([])
+
+
+def _loaded(rules: list) -> list:
+    """The rules to run: each listed one (`ListedRule`, from the catalogue) replaced by the rule it lists."""
+    from gateaudit.rules import ListedRule, load_rules
+
+    if not any(isinstance(rule, ListedRule) for rule in rules):
+        return rules
+    loaded = {rule.rule.id: rule for rule in load_rules([])}
+    return [loaded[rule.rule.id] if isinstance(rule, ListedRule) else rule for rule in rules]
+
+
 def _skipped_file(file: str, options: ScanOptions) -> bool:
     """Whether `--skip-path` skips a file as a report shows it (relative to its scanned folder, behind that
     folder when several are scanned), or a folder above it: Checkov reads what gateaudit skips."""
@@ -312,6 +337,8 @@ def _judge(options: ScanOptions, rules: list, settings: Settings) -> Judgement:
         if kept is not None:
             return kept
     from .modules import load_with_inputs  # not before: a scan that reuses a judgement loads nothing
+
+    rules = _loaded(rules)
 
     def load(each_root: _EachRoot | None):
         return load_with_inputs(options.paths, options.var_files, use_cache=options.use_cache,

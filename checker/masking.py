@@ -29,13 +29,14 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .expr import Literal, Template
 from .inputs import SourceChanged
-from .model import Attribute, Block, Stack, every_attribute, strings_in
-from .parse import ParseError, StringSpan, string_spans
 from .result import Judgement, Report, Result, ScanError, ScanWarning, Status
+
+if TYPE_CHECKING:  # what judging needs (`secret_literals`): a report of a reused judgement imports no model
+    from .model import Attribute, Block, Stack
+    from .parse import StringSpan
 
 MASK = "****"
 SHORT = 6  # a secret shorter than this is masked where it is a whole string only: "ab" is inside many words
@@ -61,7 +62,8 @@ def secret_literals(stack: Stack, results: Iterable[Result]) -> set[str]:
     found: set[str] = {text for value in stack.sensitive_values for text in _strings(value)}
     if not flagged:
         return found
-    # Provenance runs the evaluator: imported only when a secret was found, so a warm scan never loads it.
+    # Provenance runs the evaluator: imported only when a secret was found.
+    from .expr import Literal, Template
     from .provenance import written_by
 
     seen: set = set()
@@ -83,6 +85,8 @@ def secret_literals(stack: Stack, results: Iterable[Result]) -> set[str]:
 def _sinks(block: Block, path: str | None) -> list[Attribute]:
     """The arguments a result names (`environment.variables` in every `environment` block), or every argument of
     the block when it names none; for a variable, also the tfvars value and the module call's argument."""
+    from .model import every_attribute
+
     # No path, or one the block does not have (a user rule's): the whole block, not nothing.
     attributes = (block.attributes_at(path) if path is not None else []) or every_attribute(block)
     if block.kind == "variable":
@@ -100,6 +104,8 @@ def _sinks(block: Block, path: str | None) -> list[Attribute]:
 def _strings(value: Any) -> list[str]:
     """The strings in a value; a JSON document's own strings too (`secret_string = jsonencode({...})` as a
     plan gives it), so each is masked where the source writes it."""
+    from .model import strings_in
+
     found = []
     for text in strings_in(value):
         found.append(text)
@@ -273,6 +279,8 @@ def masked_source(name: str, text: str, masker: Masker, untraced: Iterable[tuple
 
 
 def _mask_strings(name: str, text: str, masker: Masker, untraced: list[tuple[int, int]]) -> str:
+    from .parse import ParseError, string_spans  # with the grammar: only for a file whose strings are masked
+
     try:
         spans = string_spans(name, text)
     except (ParseError, RecursionError):  # the scan parsed it, so this should not happen: spellings only, then

@@ -8,9 +8,7 @@ and the source lines around each finding with secrets masked (`gateaudit.masking
 
 from __future__ import annotations
 
-import inspect
 import os
-import sys
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -66,13 +64,11 @@ def control_summaries(results: list[Result], rules, controls, errors: Iterable[S
 
 
 def rule_info(loaded, severity: dict[str, Severity]) -> RuleInfo:
-    """A loaded rule's metadata as reports show it, with the severity the config gives it."""
+    """A rule's metadata (loaded or listed) as reports show it, with the severity the config gives it."""
     rule = loaded.rule
-    module = sys.modules.get(loaded.check.__module__)
-    help_text = inspect.cleandoc(module.__doc__) if module is not None and module.__doc__ else rule.rationale
     return RuleInfo(id=rule.id, control=rule.control, severity=severity.get(rule.id, rule.severity), title=rule.title,
                     rationale=rule.rationale, remediation=rule.remediation, mappings=dict(rule.mappings),
-                    help=help_text, origin=loaded.origin)
+                    help=loaded.help, origin=loaded.origin)
 
 
 def metadata(paths: list[Path], display_paths: list[str], judgement: Judgement, fail_on: Severity,

@@ -21,23 +21,32 @@ takes them from there. A judgement whose text cannot all be found that way is no
 would still hold a flagged literal (a message quoting it). Only the most recently used KEEP entries are
 kept: enough for the trees and branches one person or runner scans, few enough that the folder does not
 grow with every commit.
+
+The key names the rules by id and origin, and reports show each rule's metadata: both are read from the
+built-in rules' catalogue (`rule_catalogue`), kept beside the judgements under the digest of gateaudit's own
+code, so a scan that reuses a judgement imports no rule module and none of the model the rules import.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import limits
 from .cache import Cache, read, write
 from .inputs import Inputs, SourceTexts
 from .result import Judgement
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from gateaudit.rules import ListedRule
 
 KEEP = 32
 
@@ -46,23 +55,14 @@ def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rule
         rules_dirs: list[Path], settings: Settings, max_file_size: int, roots: list[Path],
         skip_paths: tuple[str, ...], max_scan_size: int = limits.MAX_SCAN_SIZE, config_dir: Path | None = None) -> str:
     """The name of the judgement of these inputs."""
-    import gateaudit
-    import gateaudit.rules
-
     digest = hashlib.sha256()
 
     def add(label: str, value: object) -> None:
         digest.update(f"{label}\0{value}\0".encode("utf-8", "surrogatepass"))
 
-    add("python", sys.version)
-    for folder in (Path(gateaudit.__file__).parent, Path(gateaudit.rules.__file__).parent, *rules_dirs):
-        add("code", folder.resolve())
-        for path in sorted(folder.rglob("*")):
-            if path.suffix in (".py", ".json") and "__pycache__" not in path.parts and path.is_file():
-                # The content, not the size and time: a file rewritten with both kept is other code.
-                content = path.read_bytes()
-                add(path.relative_to(folder), len(content))
-                digest.update(content)
+    add("own code", own_code())
+    for folder in rules_dirs:
+        _add_code(digest, folder)
     add("rules", [(loaded.rule.id, loaded.origin) for loaded in rules])
     add("settings", settings.key())
     add("cwd", os.getcwd())
@@ -75,6 +75,47 @@ def key(paths: list[Path], display_paths: list[str], var_files: list[Path], rule
     constants = sorted((name, value) for name, value in vars(limits).items() if name.isupper())
     add("limits", (max_file_size, max_scan_size, constants))
     return digest.hexdigest()
+
+
+def _add_code(digest: Any, folder: Path) -> None:
+    digest.update(f"code\0{folder.resolve()}\0".encode("utf-8", "surrogatepass"))
+    for path in sorted(folder.rglob("*")):
+        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts and path.is_file():
+            # The content, not the size and time: a file rewritten with both kept is other code.
+            content = path.read_bytes()
+            digest.update(f"{path.relative_to(folder)}\0{len(content)}\0".encode("utf-8", "surrogatepass"))
+            digest.update(content)
+
+
+@functools.cache
+def own_code() -> str:
+    """A digest of gateaudit's own code and data (each file's content) and of the Python running it: once a process,
+    which runs the code it imported however the files change meanwhile."""
+    import gateaudit
+    import gateaudit.rules
+
+    digest = hashlib.sha256(f"python\0{sys.version}\0".encode())
+    for folder in (Path(gateaudit.__file__).parent, Path(gateaudit.rules.__file__).parent):
+        _add_code(digest, folder)
+    return digest.hexdigest()
+
+
+CATALOGUES_KEPT = 4  # catalogues of other code (an upgrade, a checkout of another branch) are pruned past these
+
+
+def rule_catalogue(cache: Cache) -> list[ListedRule]:
+    """The built-in rules as `ListedRule`s, kept in the cache folder under the digest of gateaudit's code: a scan that
+    reuses a judgement reads them there, and imports no rule module."""
+    from gateaudit.rules import ListedRule, load_rules
+
+    name = f"rules/{own_code()}"
+    kept = read(cache, name)
+    if isinstance(kept, list) and all(isinstance(listed, ListedRule) for listed in kept):
+        return kept
+    listed = [ListedRule(loaded.rule, loaded.origin, loaded.help) for loaded in load_rules([])]
+    write(cache, name, listed)
+    _prune(cache.folder / "rules", CATALOGUES_KEPT)
+    return listed
 
 
 @dataclass(frozen=True)
@@ -173,12 +214,13 @@ def _with_text(entry: _Entry, files: dict[str, bytes]) -> Judgement | None:
     return dataclasses.replace(entry.judgement, sources=sources, comments=comments, secrets=secrets)
 
 
-def _prune(scans: Path) -> None:
-    """Remove all but the KEEP most recently used entries."""
+def _prune(folder: Path, keep: int | None = None) -> None:
+    """Remove all but the `keep` (default KEEP) most recently used entries of the folder."""
+    keep = KEEP if keep is None else keep
     try:
-        entries = sorted(((entry.stat().st_mtime_ns, entry) for entry in scans.iterdir()
+        entries = sorted(((entry.stat().st_mtime_ns, entry) for entry in folder.iterdir()
                           if not entry.name.startswith(".")), reverse=True)
-        for _, entry in entries[KEEP:]:
+        for _, entry in entries[keep:]:
             entry.unlink(missing_ok=True)
     except OSError:  # another run pruned meanwhile, or the folder went away: the cache only speeds things up
         return

@@ -21,11 +21,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from gateaudit.model import Attribute, Block, Location, Stack
 from gateaudit.result import Result, Severity, Status
 from gateaudit.settings import Settings
+
+if TYPE_CHECKING:  # not imported by a scan that reuses a judgement: it reads the rules from their catalogue
+    from gateaudit.model import Attribute, Block, Location, Stack
 
 RULESET_VERSION = "2026.11.0"
 
@@ -82,7 +84,7 @@ class Rule:
 
     def _result(self, status: Status, block: Block, message: str, attribute: str | Attribute | None,
                 location: Location | None) -> Result:
-        if isinstance(attribute, Attribute):
+        if attribute is not None and not isinstance(attribute, str):  # an Attribute: its path
             attribute = attribute.path
         where = location or block.location
         elsewhere = where != block.location
@@ -106,6 +108,23 @@ class LoadedRule:
     def run(self, stack: Stack, settings: Settings) -> Iterator[Result]:
         """The rule's results: `check(stack, settings)` when its check takes a second argument, else `check(stack)`."""
         return self.check(stack, settings) if self.takes_settings else self.check(stack)
+
+    @property
+    def help(self) -> str:
+        """What reports show as the rule's help: its module's docstring, else its rationale."""
+        module = sys.modules.get(self.check.__module__)
+        return inspect.cleandoc(module.__doc__) if module is not None and module.__doc__ else self.rule.rationale
+
+
+@dataclass(frozen=True)
+class ListedRule:
+    """A built-in rule as its catalogue keeps it (`gateaudit.scan_cache.rule_catalogue`): all the config, the scan
+    cache's key and reports read of a rule, without its check. A scan that reuses a judgement runs no rule, and so
+    imports none, nor the model they import; `load_rules` gives the rules to run."""
+
+    rule: Rule
+    origin: str
+    help: str
 
 
 def _takes_settings(check: Callable[..., Any]) -> bool:

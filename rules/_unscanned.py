@@ -10,11 +10,14 @@ what was not seen.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from gateaudit.model import Stack
 from gateaudit.result import Result
 
 from . import Rule
+
+if TYPE_CHECKING:  # policy and masking read RULE_IDS with no model loaded (a scan that reuses a judgement)
+    from gateaudit.model import Stack
 
 RULE_IDS = ("GA100", "GA200", "GA300", "GA400")  # what --allow-unscanned-modules accepts
 ALLOWED = "accepted with --allow-unscanned-modules: what this module defines was not judged"

@@ -532,3 +532,63 @@ def test_a_change_to_the_authorizers_code_is_judged_afresh(tmp_path, cache, load
     assert ("GA407", "handler.py") in {(r["rule_id"], r["file"]) for r in before[1]["results"]}
     assert failed == ({("GA407", "audit.py")} if change == "new module" else set())
     assert loads["n"] == 2
+
+
+# A warm scan, as a user runs it: in a process of its own, which then says what it imported.
+WARM_IMPORTS = """
+import sys
+from gateaudit.cli import main
+code = main(sys.argv[1:])
+print(sorted(name for name in sys.modules if name == "gateaudit.model" or name.startswith("gateaudit.rules.ga")))
+sys.exit(code)
+"""
+
+
+def test_a_reused_judgement_imports_no_rule_and_no_model(tmp_path, cache):
+    """The rules a scan reports and keys its judgement by are read from their catalogue in the cache folder: a scan
+    that reuses a judgement runs no rule, and imports none of them, nor the model they import (a fifth of its time)."""
+    import subprocess
+    import sys
+
+    folder = tree(tmp_path, OPEN % "NONE")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", WARM_IMPORTS, "scan", str(folder), "--format", "sarif", *args],
+                              capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "GATEAUDIT_CACHE_DIR": str(cache)})
+
+    cold, warm, uncached = run(), run(), run("--no-cache")
+    assert cold.stdout.splitlines()[-1] != "[]"  # judged: the rules and the model were imported
+    assert warm.stdout.splitlines()[-1] == "[]"
+    assert len(list(cache.rglob("rules/*"))) == 1
+    # The same report, to the rules' help text: from the catalogue, from the rules themselves, without a cache
+    report = [json.loads("\n".join(done.stdout.splitlines()[:-1])) for done in (cold, warm, uncached)]
+    assert report[0] == report[1] == report[2] and warm.returncode == 1
+    rules = report[1]["runs"][0]["tool"]["driver"]["rules"]
+    assert any(rule["id"] == "GA101" and rule["help"]["text"] for rule in rules)
+
+
+def test_a_rule_catalogue_that_is_not_one_is_made_again(tmp_path, cache, loads):
+    from gateaudit.cache import open_cache, read, write
+    from gateaudit.scan_cache import own_code
+
+    folder = tree(tmp_path, OPEN % "NONE")
+    first = scan(tmp_path, str(folder))
+    kept = open_cache()
+    write(kept, f"rules/{own_code()}", ["GA101"])  # signed with the folder's key, but no catalogue
+    assert scan(tmp_path, str(folder)) == first and loads["n"] == 1
+    assert [listed.rule.id for listed in read(kept, f"rules/{own_code()}")][:2] == ["GA100", "GA101"]
+
+
+def test_catalogues_of_other_code_are_pruned(tmp_path, cache):
+    from gateaudit.cache import open_cache, write
+    from gateaudit.scan_cache import CATALOGUES_KEPT, own_code
+
+    kept = open_cache()
+    for number in range(CATALOGUES_KEPT + 2):  # an upgrade, another branch's checkout: each other code
+        write(kept, f"rules/{number:064x}", [])
+        os.utime(kept.folder / "rules" / f"{number:064x}", ns=(number * 10**9, number * 10**9))
+    scan(tmp_path, str(tree(tmp_path)))
+    names = sorted(path.name for path in (kept.folder / "rules").iterdir())
+    assert len(names) == CATALOGUES_KEPT and own_code() in names
+    assert f"{0:064x}" not in names and f"{CATALOGUES_KEPT + 1:064x}" in names  # the least recently used go
