@@ -8,7 +8,6 @@ Modules whose name starts with an underscore hold shared helpers and are not rul
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import importlib.util
 import inspect
@@ -176,7 +175,7 @@ class _FromSource(importlib.machinery.SourceFileLoader):
 _USER_PACKAGES = itertools.count()
 
 
-class _UserHelpers(importlib.abc.MetaPathFinder):
+class _UserHelpers:  # a finder on sys.meta_path: its find_spec is all Python asks (importlib.abc costs 2 ms)
     """Finds the helper modules (`_helpers.py`, any `_*.py`) beside a user's rules, for `from ._helpers import x`.
 
     Each `--rules-dir`, at each load, is a package of its own (`gateaudit_user_rules_<n>`), so two folders with a
