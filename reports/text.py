@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from gateaudit.reports._view import work_tree
 from gateaudit.result import Report, Status, UnknownMode
 
 _MARK = {Status.FAILED: "FAIL", Status.UNKNOWN: "UNKNOWN", Status.PASSED: "pass", Status.SUPPRESSED: "suppressed"}
@@ -41,6 +40,9 @@ def _visible(char: str) -> str:
 
 
 def render(report: Report, verbose: bool = False) -> str:
+    # Here, not at the top: every scan prints `verdict_line`, and only a text report needs the views' classes.
+    from gateaudit.reports._view import work_tree
+
     meta = report.metadata
     remediation = {rule.id: rule.remediation for rule in report.rules}
     commit = ""
