@@ -131,9 +131,13 @@ def import_lark() -> None:
 # character class for "any character"), give the same tokens (tests/checker/test_grammar.py).
 _STRING_CHARS = ('(?:(?!\\$\\$\\{)(?!\\$\\{)(?!%%\\{)(?!%\\{)[^"\\\\]|\\\\.|(?:\\$(?!\\$?\\{))|'
                  '(?:%(?!%?\\{)))+')
+# The same characters, looked ahead of only where one could start an interpolation: python-hcl2's pattern
+# checks four lookaheads before every character, which only a `$` or a `%` can fail. Nothing follows the
+# repeat: possessive is the same.
+_STRING_CHARS_LEAN = '(?:[^"\\\\$%]|\\\\.|\\$(?!\\$?\\{)|%(?!%?\\{))++'
 _HEREDOC = "<<{dash}(?P<{name}>[a-zA-Z][a-zA-Z0-9._-]*)\r?\n(?:{body}\r?\n)??\\s*(?P={name})\r?\n"
 _LEANER_PATTERNS = {  # terminal: (python-hcl2's pattern, the same language without per-character state)
-    "STRING_CHARS": (_STRING_CHARS, _STRING_CHARS + "+"),  # nothing follows the repeat: possessive is the same
+    "STRING_CHARS": (_STRING_CHARS, _STRING_CHARS_LEAN),
     "NL_OR_COMMENT": ("(?:\\/\\*(.|\n)*?(\\*\\/)|\\/\\/.*\n|#.*\n|\n[ \t]*)",
                       "(?:\\/\\*[\\s\\S]*?\\*\\/|\\/\\/.*\n|#.*\n|\n[ \t]*)"),
     "HEREDOC_TEMPLATE": (_HEREDOC.format(dash="", name="heredoc", body="(?:.|\n)*?"),

@@ -13,6 +13,8 @@ from pathlib import Path
 import hcl2
 import hcl2.postlexer
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lark import Tree
 from lark.exceptions import LarkError
 
@@ -178,4 +180,17 @@ def test_every_per_character_repeat_of_python_hcl2s_patterns_is_made_lean():
     'a = "${"\n', "/* never closed\na = 1\n", "a = <<EOT\nnever closed\n",
 ])
 def test_lean_patterns_give_python_hcl2s_tokens(text):
+    assert _tree_or_error(grammar.parse, text) == _tree_or_error(hcl2.parses_to_tree, text)
+
+
+# Pieces whose every order is a case: an interpolation's opener, escaped or not, after any character.
+_PIECES = ["a", " ", "$", "%", "{", "}", "${", "$${", "%{", "%%{", "\\", '\\"', "\n", '"']
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=8).map("".join))
+def test_string_characters_lexed_as_python_hcl2_lexes_them(inside):
+    """The lean STRING_CHARS looks ahead only after a `$` or a `%`: every string, interpolations, escapes and
+    unclosed ones included, lexes (or fails) as python-hcl2's pattern, which looks ahead before every character."""
+    text = f'a = "{inside}"\n'
     assert _tree_or_error(grammar.parse, text) == _tree_or_error(hcl2.parses_to_tree, text)
