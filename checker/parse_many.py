@@ -80,9 +80,11 @@ def _parse_chunk(chunk: list[tuple[str, str, str | None]], cache: Cache | None,
     for name, text, entry in chunk:
         outcome = _parse_item((name, text))
         payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-        if cache is not None and entry is not None and outcome[0] == "ok":
-            write_pickled(cache, entry, payload)
-        payloads.append((outcome[0], payload, notes(outcome[1]) if keep and outcome[0] == "ok" else None))
+        writes = cache is not None and entry is not None
+        noted = notes(outcome[1]) if outcome[0] == "ok" and (keep or writes) else None
+        if writes and noted is not None:  # as `write` would write the entry, with the payload already pickled
+            write_pickled(cache, entry, pickle.dumps(_entry(noted, payload), protocol=pickle.HIGHEST_PROTOCOL))
+        payloads.append((outcome[0], payload, noted if keep else None))
     return payloads
 
 
@@ -227,14 +229,14 @@ def _parse_all(items: list[tuple[str, str]], use_cache: bool, workers: int | Non
     for index in missing:
         if outcomes[index] is None:
             outcomes[index] = outcome = parse_text(*items[index])
-            payload = _pickled(outcome) if keep and outcome[0] == "ok" else None
             written = first(index)
+            payload = _pickled(outcome) if outcome[0] == "ok" and (keep or written) else None
             if isinstance(payload, bytes):  # pickled once, as a worker does: kept, and written to the cache
-                outcomes[index] = Kept(payload, *notes(outcome[1]))
+                noted = notes(outcome[1])
+                if keep:
+                    outcomes[index] = Kept(payload, *noted)
                 if written:
-                    write_pickled(cache, _entry_name(keys[index]), payload)
-            elif written and outcome[0] == "ok":
-                write(cache, _entry_name(keys[index]), outcome)
+                    write(cache, _entry_name(keys[index]), _entry(noted, payload))
     return [outcome for outcome in outcomes if outcome is not None]
 
 
@@ -247,10 +249,22 @@ def _entry_name(key: str) -> str:
     return f"{key[:2]}/{key}"
 
 
+def _entry(noted: Notes, payload: bytes) -> tuple[Notes, bytes]:
+    """A parse cache entry: a parsed file's outcome, pickled, beside its notes, which a scan that finds the entry
+    reads without unpickling the tree (it unpickles that once, when it loads the file's root)."""
+    return noted, payload
+
+
 def _load(cache: Cache, key: str, keep: bool) -> Outcome | Kept | None:
-    """The cached outcome of a file; `keep`: `Kept`, as the entry's own pickle (not pickled again)."""
+    """The cached outcome of a file; `keep`: `Kept`, its outcome left pickled as the entry holds it."""
     payload = read_pickled(cache, _entry_name(key))
-    outcome = unpickle(payload) if payload is not None else None
+    entry = unpickle(payload) if payload is not None else None
+    if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], bytes)
+            and isinstance(entry[0], tuple) and len(entry[0]) == 4):
+        return None
+    if keep:
+        return Kept(entry[1], *entry[0])
+    outcome = unpickle(entry[1])
     if not (isinstance(outcome, tuple) and len(outcome) == 4 and isinstance(outcome[1], SyntaxFile)):
         return None
-    return Kept(payload, *notes(outcome[1])) if keep else outcome
+    return outcome

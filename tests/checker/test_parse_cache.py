@@ -262,3 +262,26 @@ def test_text_several_files_hold_is_written_to_the_cache_once(tmp_path, cache, m
     names = log.read_text().split()
     assert len(names) == len(set(names)) == 7
     assert addresses_and_lines(tf) == first and log.read_text().split() == names  # all read from the cache
+
+
+@pytest.mark.parametrize("pooled", [False, True], ids=["in process", "pooled"])
+def test_a_file_found_in_the_cache_is_not_unpickled_to_be_noted(cache, monkeypatch, pooled):
+    """A monorepo's scan notes each file (comments, blocks' lines, module sources) as soon as it is parsed or found
+    in the cache, and unpickles its tree only when it loads the file's root: its entry holds the notes beside the
+    pickled tree, so a file found there is unpickled once, not twice."""
+    if pooled:
+        monkeypatch.setattr(parse_many, "POOL_MIN_BYTES", 0)
+    parsed = parse_many.parse_all_kept(_items(6), workers=2)
+    trees = []
+    real = parse_many.unpickle
+
+    def counting(payload):
+        found = real(payload)
+        trees.extend([found] if isinstance(found, tuple) and len(found) == 4 else [])  # an outcome, not an entry
+        return found
+
+    monkeypatch.setattr(parse_many, "unpickle", counting)
+    found = parse_many.parse_all_kept(_items(6))
+    assert trees == []
+    assert found == parsed  # the same notes, and the same pickled trees
+    assert [parse_many.unpickled(kept) for kept in found] == parse_many.parse_all(_items(6))
