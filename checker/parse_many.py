@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 from dataclasses import dataclass
 
 from . import grammar, limits
@@ -96,8 +97,35 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def _start_worker(parent: int, allowance: int) -> None:
+    """A parse worker's initializer: it ends with the scan that started it, and its memory is bounded."""
+    _end_with(parent)
+    _limit_memory(allowance)
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _end_with(parent: int) -> None:
+    """Have the kernel kill this worker when `parent`, the scan, ends, however it ends (a CI step's timeout sends
+    SIGKILL, which no cleanup outlives): else a worker goes on parsing for nobody, and an idle one waits for work
+    forever, its siblings holding the queue open. Linux only; elsewhere a worker ends when it next asks for work."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        if ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+            return
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the scan ended before the request was made: nothing will send the signal
+        os._exit(1)
+
+
 def _limit_memory(allowance: int) -> None:
-    """A parse worker's initializer: its address space may grow by `allowance` bytes past what it starts
+    """Bound a parse worker's memory: its address space may grow by `allowance` bytes past what it starts
     with (its parent's, when forked). Where the address space cannot be read (not Linux), no limit is set;
     the scan size limit still bounds what is parsed."""
     try:
@@ -148,7 +176,8 @@ def _parse_in_workers(batch: list[tuple[str, str, str]], workers: int, worker_me
 
     outcomes: list[Outcome | bytes | Kept] = [("error", None, _OUT_OF_MEMORY, None)] * len(batch)
     chunks = _chunks([len(text) for _, text, _ in batch], workers)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_limit_memory, initargs=(worker_memory,)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                             initargs=(os.getpid(), worker_memory)) as pool:
         futures = [pool.submit(_parse_chunk, [batch[i] for i in chunk], cache, keep) for chunk in chunks]
         for chunk, future in zip(chunks, futures, strict=True):
             try:

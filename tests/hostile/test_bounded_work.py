@@ -7,6 +7,7 @@ naming the limit and how to raise it; never an internal error, never a pass for 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -304,3 +305,48 @@ def test_a_parse_worker_over_its_memory_is_a_clean_error_naming_the_file(tmp_pat
     assert ("dense.tf: parsing it takes more memory than a parse worker may use (400 MiB, 200 times the file "
             "size limit): not parsed (raise the limit with --max-file-size)") in done.stdout + done.stderr
     assert "fine.tf" not in done.stderr
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        return {int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except OSError:
+        return set()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads processes from /proc (Linux)")
+def test_parse_workers_end_when_the_scan_is_killed(tmp_path):
+    """A CI step's timeout kills the scan (SIGKILL: no chance to clean up). Its parse workers must end with it, not
+    go on parsing, on the runner's cores, what nobody will read (each of these files takes a worker seconds)."""
+    import signal
+    import time
+
+    for n in range(2):  # two large files: the pool starts, one file in each worker
+        (tmp_path / f"big{n}.tf").write_text(f"locals {{\n  x{n} = [" + "1, " * 600_000 + "]\n}\n")
+    scan = subprocess.Popen([sys.executable, "-m", "gateaudit", "scan", "--no-cache", "--max-file-size", "8M",
+                             str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + HANG_GUARD
+        while len(workers) < 2 and time.monotonic() < deadline and scan.poll() is None:
+            workers |= _children(scan.pid)
+            time.sleep(0.05)
+        assert workers, "the scan started no parse worker"
+        time.sleep(0.5)  # parsing by now
+        scan.send_signal(signal.SIGKILL)
+        scan.wait()
+        deadline = time.monotonic() + 3  # a worker left running parses for seconds more
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(map(_alive, workers))
+    finally:
+        for pid in workers:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
