@@ -188,14 +188,14 @@ class SetupError(Exception):
 
 
 def scan(options: ScanOptions) -> Report:
-    from gateaudit.rules import CONTROLS, Control, RuleLoadError, load_rules
+    from gateaudit.rules import CONTROLS, Control, RuleLoadError
 
     from . import config as config_file
     from .baseline import BaselineError
     from .baseline import load as load_baseline
     try:
         config, untrusted_configs = _config(options, config_file)
-        every_rule = judged = _rules(options, load_rules)
+        every_rule = judged = _rules(options)
         if options.account is not None:  # drift runs the drift rules; a config or a comment may name both kinds
             from .drift import DRIFT_LOADED
 
@@ -265,10 +265,12 @@ def scan(options: ScanOptions) -> Report:
         [*warnings, *applied.warnings])
 
 
-def _rules(options: ScanOptions, load_rules) -> list:
+def _rules(options: ScanOptions) -> list:
     """The rules a scan runs, as the config, the scan cache's key and reports read them. Without `--rules-dir`, the
     built-in rules' catalogue in the cache folder (`scan_cache.rule_catalogue`): a scan that then reuses a judgement
     imports no rule. `judge` loads the rules themselves only when it runs them."""
+    from gateaudit.rules import load_rules
+
     if options.rules_dirs or not options.use_cache or options.account is not None:
         return load_rules(options.rules_dirs)
     from . import scan_cache
