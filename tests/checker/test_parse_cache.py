@@ -285,3 +285,21 @@ def test_a_file_found_in_the_cache_is_not_unpickled_to_be_noted(cache, monkeypat
     assert trees == []
     assert found == parsed  # the same notes, and the same pickled trees
     assert [parse_many.unpickled(kept) for kept in found] == parse_many.parse_all(_items(6))
+
+
+def test_a_file_whose_kept_tree_was_dropped_is_parsed_again_from_its_text(tmp_path, cache):
+    """A root's own files' trees are dropped once it is judged (`Loader.drop`). Should anything ask for one again
+    (no scan of one folder does), it is parsed again from the file's text, read again and checked against what
+    was read first."""
+    from gateaudit.loader import Loader
+    from gateaudit.parse import parse_hcl
+
+    path = tmp_path / "main.tf"
+    path.write_text(FILE % 1)
+    loader = Loader(keep_outcomes=True, base=tmp_path, root=tmp_path)
+    loader.parse_ahead([path])
+    assert loader.note(path) == (None,)  # recorded from its notes (one block, no module source), tree kept pickled
+    loader.drop({path})
+    assert path not in loader.outcomes
+    assert loader.parse(path) == parse_hcl(FILE % 1)
+    assert loader.stack.files == ["main.tf"] and loader.errors == []  # recorded once
