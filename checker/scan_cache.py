@@ -100,7 +100,7 @@ def own_code() -> str:
     return digest.hexdigest()
 
 
-CATALOGUES_KEPT = 4  # catalogues of other code (an upgrade, a checkout of another branch) are pruned past these
+CATALOGUES_KEPT = 4  # the most recently used; catalogues of other code (an upgrade, another branch) go
 
 
 def rule_catalogue(cache: Cache) -> list[ListedRule]:
@@ -111,6 +111,7 @@ def rule_catalogue(cache: Cache) -> list[ListedRule]:
     name = f"rules/{own_code()}"
     kept = read(cache, name)
     if isinstance(kept, list) and all(isinstance(listed, ListedRule) for listed in kept):
+        _used(cache.folder / name)
         return kept
     listed = [ListedRule(loaded.rule, loaded.origin, loaded.help) for loaded in load_rules([])]
     write(cache, name, listed)
@@ -138,8 +139,7 @@ def load(cache: Cache, name: str) -> Judgement | None:
     judgement = _with_text(entry, files)
     if judgement is None:
         return None
-    with contextlib.suppress(OSError):
-        os.utime(cache.folder / "scans" / name)  # recently used: the last to be pruned
+    _used(cache.folder / "scans" / name)
     return judgement
 
 
@@ -212,6 +212,12 @@ def _with_text(entry: _Entry, files: dict[str, bytes]) -> Judgement | None:
     except (KeyError, UnicodeDecodeError):  # not as it was when kept: judge afresh
         return None
     return dataclasses.replace(entry.judgement, sources=sources, comments=comments, secrets=secrets)
+
+
+def _used(entry: Path) -> None:
+    """Mark an entry as just used: `_prune` removes the least recently used."""
+    with contextlib.suppress(OSError):
+        os.utime(entry)
 
 
 def _prune(folder: Path, keep: int | None = None) -> None:
