@@ -160,6 +160,9 @@ class CommittedFiles:
                 files.append(SourceFile(info.filename, f"{shown}!/{info.filename}", text))
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as error:
             return Unknown(f"is not a zip archive gateaudit can read ({error}): not read")
+        for file in files:  # where each is, for the scan cache to take comments written in it from the archive again
+            loader.stack.sources.add_member(file.shown, path, loader.max_file_size, place.root, loader.digests[shown],
+                                            file.name)
         return tuple(files)
 
     def _shown(self, place: _Place, path: Path) -> str:

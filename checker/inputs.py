@@ -13,6 +13,7 @@ need not keep any.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import stat
 import sys
@@ -292,6 +293,19 @@ def _recorded(answer: Any) -> Any:
     return answer
 
 
+def archive_member(archive: bytes, name: str) -> str | None:
+    """The text of the file `name` inside a zip archive's bytes, decoded as UTF-8; None where it cannot be read.
+
+    For bytes a scan already read in full, every file of which it read within the size limit
+    (`gateaudit.files`): what it gives is a function of those bytes."""
+    import zipfile  # where a judgement is made or reused of code in a zip, not by every scan
+
+    try:
+        return zipfile.ZipFile(io.BytesIO(archive)).read(name).decode("utf-8")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError, KeyError):
+        return None  # UnicodeDecodeError is a ValueError
+
+
 def _digest(data: bytes | str) -> str:
     if isinstance(data, str):
         return "error: " + data
@@ -314,16 +328,41 @@ class SourceTexts(Mapping[str, str]):
     def __init__(self) -> None:
         # shown -> (the path as read, the size limit, the root it was read within, SHA-256, strip a BOM)
         self._places: dict[str, tuple[str, int, Path | None, str, bool]] = {}
+        # a file read from inside a zip archive, as shown -> (the archive's path as read, its size limit, root and
+        # SHA-256, the file's name in it)
+        self._members: dict[str, tuple[str, int, Path | None, str, str]] = {}
 
     def add(self, shown: str, path: Path, limit: int, root: Path | None, sha256: str, strip_bom: bool) -> None:
         self._places[shown] = (str(path), limit, root, sha256, strip_bom)
 
+    def add_member(self, shown: str, archive: Path, limit: int, root: Path | None, sha256: str, name: str) -> None:
+        """A file read from inside a zip archive (read as `Inputs.read` reads any file). Not among the texts this
+        maps, as a report shows no lines of an archive's file; `member_text` reads it again."""
+        self._members[shown] = (str(archive), limit, root, sha256, name)
+
     def update(self, other: SourceTexts) -> None:
         self._places.update(other._places)
+        self._members.update(other._members)
 
     def path(self, shown: str) -> str:
         """The path the file was read from, as `Inputs.read` was given it (the key `Inputs.reread` gives)."""
         return self._places[shown][0]
+
+    def member(self, shown: str) -> tuple[str, str] | None:
+        """Where a file read from inside a zip archive is: the archive's path as read (the key `Inputs.reread` gives)
+        and the file's name in it. None for any other file."""
+        place = self._members.get(shown)
+        return None if place is None else (place[0], place[4])
+
+    def member_text(self, shown: str) -> str:
+        """The text of a file read from inside a zip archive, read again from the archive, which must still hold the
+        bytes the scan read (else SourceChanged)."""
+        path, limit, root, sha256, name = self._members[shown]
+        data = _read(Path(path), limit, root)
+        text = None if isinstance(data, str) or _digest(data) != sha256 else archive_member(data, name)
+        if text is None:
+            raise SourceChanged(shown)
+        return text
 
     def __getitem__(self, shown: str) -> str:
         path, limit, root, sha256, strip_bom = self._places[shown]

@@ -16,7 +16,8 @@ judgement reused. Anything else, even one byte, and the scan judges afresh.
 
 An entry holds no text of the scanned files: a judgement keeps the files' text (for the source lines reports
 show), their comments (for inline suppressions) and the literals secret findings are about (to mask them),
-and the entry keeps instead where each is, in files it hashed. A reuse reads every file again anyway, and
+and the entry keeps instead where each is, in files it hashed (a comment in the code of a zip archive: the archive
+and the file's name in it). A reuse reads every file again anyway, and
 takes them from there. A judgement whose text cannot all be found that way is not kept, nor one whose entry
 would still hold a flagged literal (a message quoting it). Only the most recently used KEEP entries are
 kept: enough for the trees and branches one person or runner scans, few enough that the folder does not
@@ -41,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import limits
 from .cache import Cache, read, write
-from .inputs import Inputs, SourceTexts
+from .inputs import Inputs, SourceChanged, SourceTexts, archive_member
 from .result import Judgement
 from .settings import Settings
 
@@ -124,6 +125,8 @@ class _Entry:
     inputs: Inputs
     judgement: Judgement  # with no sources, comments or secrets: they are read again from the files
     source_reads: dict[str, str]  # file as shown -> the path, among those read, that holds its bytes
+    # a file inside a zip archive with comments, as shown -> (the archive's path among those read, the file's name)
+    member_reads: dict[str, tuple[str, str]]
     comments: dict[str, list[tuple[int, int, int]]]  # file as shown -> (line, offset, length) of each comment
     secrets: tuple[tuple[str, int, int], ...]  # (file as shown, offset, length): a place each literal is written
 
@@ -170,11 +173,21 @@ def _without_text(inputs: Inputs, judgement: Judgement) -> _Entry | None:
                 return None
             source_reads[shown] = path
     comments = {}
+    member_reads = {}
     for shown, found in judgement.comments.items():
         if not found:  # most files: their text need not be read again
             comments[shown] = []
             continue
-        lines = sources.get(shown, "").split("\n")  # as the parser counts lines
+        member = sources.member(shown) if isinstance(sources, SourceTexts) else None
+        if member is not None:  # the authorizer's code, deployed as a zip: its comments are taken from the zip again
+            member_reads[shown] = member
+            try:
+                text = sources.member_text(shown)
+            except SourceChanged:
+                return None
+        else:
+            text = sources.get(shown, "")
+        lines = text.split("\n")  # as the parser counts lines
         starts = [0]  # the offset where each line begins
         for source_line in lines:
             starts.append(starts[-1] + len(source_line) + 1)
@@ -198,7 +211,7 @@ def _without_text(inputs: Inputs, judgement: Judgement) -> _Entry | None:
         return None
     secrets = [(*first[secret], len(secret)) for secret in sorted(judgement.secrets)]
     bare = dataclasses.replace(judgement, sources={}, comments={}, secrets=set())
-    return _Entry(inputs, bare, source_reads, comments, tuple(secrets))
+    return _Entry(inputs, bare, source_reads, member_reads, comments, tuple(secrets))
 
 
 def _with_text(entry: _Entry, files: dict[str, bytes]) -> Judgement | None:
@@ -206,7 +219,11 @@ def _with_text(entry: _Entry, files: dict[str, bytes]) -> Judgement | None:
     try:
         sources = {shown: files[path].decode("utf-8").removeprefix("\ufeff")
                    for shown, path in entry.source_reads.items()}
-        comments = {shown: [(line, sources[shown][offset:offset + length]) for line, offset, length in places]
+        members = {shown: archive_member(files[path], name) for shown, (path, name) in entry.member_reads.items()}
+        if None in members.values():
+            return None
+        texts = {**sources, **members}
+        comments = {shown: [(line, texts[shown][offset:offset + length]) for line, offset, length in places]
                     for shown, places in entry.comments.items()}
         secrets = {sources[shown][offset:offset + length] for shown, offset, length in entry.secrets}
     except (KeyError, UnicodeDecodeError):  # not as it was when kept: judge afresh

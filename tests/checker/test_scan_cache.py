@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -531,6 +532,47 @@ def test_a_change_to_the_authorizers_code_is_judged_afresh(tmp_path, cache, load
               if r["status"] == "failed" and r["rule_id"] == "GA407"}
     assert ("GA407", "handler.py") in {(r["rule_id"], r["file"]) for r in before[1]["results"]}
     assert failed == ({("GA407", "audit.py")} if change == "new module" else set())
+    assert loads["n"] == 2
+
+
+def zipped_authorizer(tmp_path: Path, suppressed: bool) -> Path:
+    """GA407's fixture as CI deploys it: the handler packaged in the zip the function's `filename` names, with an
+    inline suppression written in the code above the line that logs the event, or without it."""
+    fixture = Path(__file__).resolve().parents[1] / "rules" / "GA407" / "fail_logs_the_event"
+    folder = tmp_path / "authorizer"
+    (folder / "build").mkdir(parents=True, exist_ok=True)
+    (folder / "main.tf").write_text((fixture / "main.tf").read_text())
+    handler = (fixture / "handler.py").read_text()
+    if suppressed:
+        logged = '    logger.info("Received'
+        handler = handler.replace(logged, '    # gateaudit:ignore GA407 reason="redacted upstream"\n' + logged)
+    with zipfile.ZipFile(folder / "build" / "authorizer.zip", "w") as archive:
+        archive.writestr("handler.py", handler)
+        archive.writestr("policies.py", (fixture / "policies.py").read_text())
+    return folder
+
+
+def ga407(report: dict) -> list[tuple[str, str, int]]:
+    return [(r["status"], r["file"], r["line"]) for r in report["results"] if r["rule_id"] == "GA407"]
+
+
+def test_a_judgement_of_code_read_from_a_zip_is_reused_with_the_comments_written_in_it(tmp_path, cache, loads):
+    folder = zipped_authorizer(tmp_path, suppressed=True)
+    first = scan(tmp_path, str(folder))
+    second = scan(tmp_path, str(folder))
+    assert ga407(first[1]) == [("suppressed", "build/authorizer.zip!/handler.py", 14)]
+    assert second == first
+    assert loads["n"] == 1  # the reference stack's authorizer is such a zip: its warm scans were all cold
+    entries = list(cache.rglob("scans/*"))
+    assert entries and not any(b"redacted upstream" in entry.read_bytes() for entry in entries)  # a place, no text
+
+
+def test_a_change_inside_a_zip_is_judged_afresh(tmp_path, cache, loads):
+    folder = zipped_authorizer(tmp_path, suppressed=True)
+    scan(tmp_path, str(folder))
+    zipped_authorizer(tmp_path, suppressed=False)  # the suppression deleted from the code, the zip rebuilt
+    code, report = scan(tmp_path, str(folder))
+    assert code == 1 and ga407(report) == [("failed", "build/authorizer.zip!/handler.py", 13)]
     assert loads["n"] == 2
 
 
