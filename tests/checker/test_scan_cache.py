@@ -535,44 +535,58 @@ def test_a_change_to_the_authorizers_code_is_judged_afresh(tmp_path, cache, load
     assert loads["n"] == 2
 
 
-def zipped_authorizer(tmp_path: Path, suppressed: bool) -> Path:
-    """GA407's fixture as CI deploys it: the handler packaged in the zip the function's `filename` names, with an
-    inline suppression written in the code above the line that logs the event, or without it."""
-    fixture = Path(__file__).resolve().parents[1] / "rules" / "GA407" / "fail_logs_the_event"
+# GA407's fixtures as CI deploys them, the handler in the zip the function's `filename` names: (fixture, handler,
+# the line that logs what it must not, the comment that suppresses it)
+ZIPPED = {
+    "python": ("fail_logs_the_event", "handler.py", '    logger.info("Received',
+               '    # gateaudit:ignore GA407 reason="redacted upstream"\n'),
+    "node": ("fail_node_logger_from_another_module", "handler.js", "  log.info({ headers",
+             '  // gateaudit:ignore GA407 reason="redacted upstream"\n'),
+}
+
+
+def zipped_authorizer(tmp_path: Path, language: str, suppressed: bool) -> Path:
+    """The authorizer's code in a zip, with an inline suppression written above the line that logs what it must
+    not, or without it."""
+    name, handler, logged, suppression = ZIPPED[language]
+    fixture = Path(__file__).resolve().parents[1] / "rules" / "GA407" / name
     folder = tmp_path / "authorizer"
     (folder / "build").mkdir(parents=True, exist_ok=True)
     (folder / "main.tf").write_text((fixture / "main.tf").read_text())
-    handler = (fixture / "handler.py").read_text()
-    if suppressed:
-        logged = '    logger.info("Received'
-        handler = handler.replace(logged, '    # gateaudit:ignore GA407 reason="redacted upstream"\n' + logged)
     with zipfile.ZipFile(folder / "build" / "authorizer.zip", "w") as archive:
-        archive.writestr("handler.py", handler)
-        archive.writestr("policies.py", (fixture / "policies.py").read_text())
+        for code in sorted(fixture.iterdir()):
+            if code.name != "main.tf":
+                text = code.read_text()
+                if suppressed and code.name == handler:
+                    text = text.replace(logged, suppression + logged)
+                archive.writestr(code.name, text)
     return folder
 
 
-def ga407(report: dict) -> list[tuple[str, str, int]]:
-    return [(r["status"], r["file"], r["line"]) for r in report["results"] if r["rule_id"] == "GA407"]
+def ga407(report: dict) -> list[tuple[str, str]]:
+    return [(r["status"], r["file"]) for r in report["results"] if r["rule_id"] == "GA407"]
 
 
-def test_a_judgement_of_code_read_from_a_zip_is_reused_with_the_comments_written_in_it(tmp_path, cache, loads):
-    folder = zipped_authorizer(tmp_path, suppressed=True)
+@pytest.mark.parametrize("language", sorted(ZIPPED))
+def test_a_judgement_of_code_read_from_a_zip_is_reused_with_the_comments_written_in_it(tmp_path, cache, loads,
+                                                                                      language):
+    folder = zipped_authorizer(tmp_path, language, suppressed=True)
     first = scan(tmp_path, str(folder))
     second = scan(tmp_path, str(folder))
-    assert ga407(first[1]) == [("suppressed", "build/authorizer.zip!/handler.py", 14)]
+    assert ga407(first[1]) == [("suppressed", f"build/authorizer.zip!/{ZIPPED[language][1]}")]
     assert second == first
     assert loads["n"] == 1  # the reference stack's authorizer is such a zip: its warm scans were all cold
     entries = list(cache.rglob("scans/*"))
     assert entries and not any(b"redacted upstream" in entry.read_bytes() for entry in entries)  # a place, no text
 
 
-def test_a_change_inside_a_zip_is_judged_afresh(tmp_path, cache, loads):
-    folder = zipped_authorizer(tmp_path, suppressed=True)
+@pytest.mark.parametrize("language", sorted(ZIPPED))
+def test_a_change_inside_a_zip_is_judged_afresh(tmp_path, cache, loads, language):
+    folder = zipped_authorizer(tmp_path, language, suppressed=True)
     scan(tmp_path, str(folder))
-    zipped_authorizer(tmp_path, suppressed=False)  # the suppression deleted from the code, the zip rebuilt
+    zipped_authorizer(tmp_path, language, suppressed=False)  # the suppression deleted from the code, the zip rebuilt
     code, report = scan(tmp_path, str(folder))
-    assert code == 1 and ga407(report) == [("failed", "build/authorizer.zip!/handler.py", 13)]
+    assert code == 1 and ga407(report) == [("failed", f"build/authorizer.zip!/{ZIPPED[language][1]}")]
     assert loads["n"] == 2
 
 
