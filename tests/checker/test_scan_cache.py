@@ -590,6 +590,16 @@ def test_a_change_inside_a_zip_is_judged_afresh(tmp_path, cache, loads, language
     assert loads["n"] == 2
 
 
+def test_the_reference_stack_scanned_twice_is_judged_once(tmp_path, cache, loads):
+    """`make scan` run again on an unchanged checkout: its authorizer's code is read from stack/build/authorizer.zip
+    (tests/conftest.py builds it), whose comments kept every judgement of the stack out of the cache."""
+    stack = Path(__file__).resolve().parents[2] / "stack" / "terraform"
+    first = scan(tmp_path, str(stack))
+    assert "../build/authorizer.zip!/handler.py" in {r["file"] for r in first[1]["results"]}
+    assert scan(tmp_path, str(stack)) == first
+    assert loads["n"] == 1
+
+
 # A warm scan, as a user runs it: in a process of its own, which then says what it imported.
 WARM_IMPORTS = """
 import sys
