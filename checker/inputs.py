@@ -316,6 +316,15 @@ class SourceChanged(KeyError):
     """A file's text was asked for again, and the file no longer holds the bytes the scan read."""
 
 
+def _bytes_again(shown: str, path: str, limit: int, root: Path | None, sha256: str) -> bytes:
+    """A file's bytes read again by the rule it was first read by (`_read`); SourceChanged unless they are the bytes
+    the scan read."""
+    data = _read(Path(path), limit, root)
+    if isinstance(data, str) or _digest(data) != sha256:
+        raise SourceChanged(shown)
+    return data
+
+
 class SourceTexts(Mapping[str, str]):
     """The text of each file a scan read, by file as shown: read again from the file when asked for, not kept.
 
@@ -358,17 +367,14 @@ class SourceTexts(Mapping[str, str]):
         """The text of a file read from inside a zip archive, read again from the archive, which must still hold the
         bytes the scan read (else SourceChanged)."""
         path, limit, root, sha256, name = self._members[shown]
-        data = _read(Path(path), limit, root)
-        text = None if isinstance(data, str) or _digest(data) != sha256 else archive_member(data, name)
+        text = archive_member(_bytes_again(shown, path, limit, root, sha256), name)
         if text is None:
             raise SourceChanged(shown)
         return text
 
     def __getitem__(self, shown: str) -> str:
         path, limit, root, sha256, strip_bom = self._places[shown]
-        data = _read(Path(path), limit, root)
-        if isinstance(data, str) or _digest(data) != sha256:
-            raise SourceChanged(shown)
+        data = _bytes_again(shown, path, limit, root, sha256)
         text = data.decode("utf-8")  # it decoded when it was read, and these are the same bytes
         return text.removeprefix("\ufeff") if strip_bom else text
 
